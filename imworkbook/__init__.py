@@ -1,0 +1,55 @@
+"""imworkbook: een werkboek informatiemanagement voor scholen in po en vo.
+
+De notebook-functies staan hier bij elkaar; ze worden pas geladen als je ze
+gebruikt, zodat ``import imworkbook`` snel blijft (pandas, plotly en
+ipywidgets worden niet bij de import geladen).
+
+Lagen (van laag naar hoog; een laag importeert nooit een hogere):
+
+1. ``content``, ``answers``, ``errors``, ``i18n``, ``paths`` -- datamodel en validatie
+2. ``scoring`` -- berekeningen in pandas
+3. ``figures`` -- pure figuurfuncties (data in, ``plotly.graph_objects.Figure`` uit)
+4. ``widgets`` -- ipywidgets-apps
+5. ``notebooks/`` -- dunne notebooks die 1 tot 3 functies per cel aanroepen
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; imported on first use (PEP 562).
+_LAZY = {
+    "load_model": "imworkbook.content",
+    "load_answers": "imworkbook.answers",
+    "save_answers": "imworkbook.answers",
+    "Answers": "imworkbook.answers",
+    "Session": "imworkbook.answers",
+    "open_example": "imworkbook.answers",
+    "open_school": "imworkbook.answers",
+    "list_schools": "imworkbook.answers",
+    "item_table": "imworkbook.scoring",
+    "area_scores": "imworkbook.scoring",
+    "overall_score": "imworkbook.scoring",
+    "score_table": "imworkbook.scoring",
+    "radar": "imworkbook.figures",
+    "gap_bars": "imworkbook.figures",
+    "vragenlijst": "imworkbook.widgets.questionnaire",
+    "MaturityApp": "imworkbook.widgets.questionnaire",
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'imworkbook' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

@@ -1,0 +1,520 @@
+"""A school's answers: the versioned file format, safe loading and atomic saving.
+
+One JSON file per school per round, e.g. ``werkmap/antwoorden/de-regenboog_2026-2027.json``::
+
+    {
+      "schema_version": 1,
+      "kind": "imworkbook.answers",
+      "model": {"id": "im_volwassenheid", "version": "1.0"},
+      "school": {"name": "De Regenboog", "code": "99XX", "sector": "po", "pupils": 230},
+      "round": "2026-2027",
+      "answers": {"visie.schooldoelen": {"current": 2, "target": 4, "note": ""}, ...},
+      "set_aside": {},
+      "saved_at": "2026-11-25T10:15:00+00:00"
+    }
+
+A level is ``1``-``5``, ``"weet_niet"`` (don't know), ``"nvt"`` (not applicable) or
+``null`` (not answered yet).
+
+Rules that protect the user's work:
+
+* Loading never silently drops data: unknown items, unusable values and
+  unknown fields are reported and kept verbatim under ``set_aside``, which is
+  written back on every save.
+* A file that cannot be read as a whole (corrupt, foreign, too new) raises
+  :class:`~imworkbook.errors.AnswersFileError` and is never overwritten.
+* Before the first save over a file that had problems, the original bytes are
+  copied to ``<name>.origineel-<time>.json``.
+* Every save is atomic: a temporary file in the same folder, flushed to disk,
+  then renamed over the old one. An interrupted save leaves the old file intact.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Callable, Iterable, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
+
+from . import paths
+from .content import MaturityModel, load_model
+from .errors import AnswersFileError, Problem, from_pydantic
+
+SCHEMA_VERSION = 1
+KIND = "imworkbook.answers"
+MAX_FILE_BYTES = 5 * 1024 * 1024
+SPECIAL = ("weet_niet", "nvt")
+Which = Literal["current", "target"]
+
+_WEET_NIET = {"weet niet", "weet_niet", "weetniet", "?", "onbekend", "don't know", "dont know", "unknown"}
+_NVT = {"nvt", "n.v.t.", "n.v.t", "nvt.", "n/a", "na", "niet van toepassing", "not applicable"}
+
+
+def normalize_level(value: Any) -> int | str | None:
+    """Return ``1``-``5``, ``"weet_niet"``, ``"nvt"`` or ``None``; raise ``ValueError`` (Dutch) otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"niveau moet 1 t/m 5, 'weet niet' of 'n.v.t.' zijn; gekregen: {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text == "":
+            return None
+        if text in _WEET_NIET:
+            return "weet_niet"
+        if text in _NVT:
+            return "nvt"
+        if re.fullmatch(r"[0-9]+", text):
+            value = int(text)
+    if isinstance(value, int) and 1 <= value <= 5:
+        return value
+    raise ValueError(f"niveau moet 1 t/m 5, 'weet niet' of 'n.v.t.' zijn; gekregen: {value!r}")
+
+
+LevelValue = Annotated[Any, BeforeValidator(normalize_level)]
+RoundText = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}(-\d{4})?$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ItemAnswer(_Strict):
+    current: LevelValue = None
+    target: LevelValue = None
+    note: str = Field(default="", max_length=4000)
+
+    def is_empty(self) -> bool:
+        return self.current is None and self.target is None and not self.note
+
+
+class School(_Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
+    sector: Literal["po", "vo"]
+    pupils: int | None = Field(default=None, ge=1, le=50_000)
+
+
+class ModelRef(_Strict):
+    id: str
+    version: str
+
+
+class Answers(_Strict):
+    """The whole answers file, as in memory and on disk."""
+
+    schema_version: int = SCHEMA_VERSION
+    kind: Literal["imworkbook.answers"] = KIND
+    model: ModelRef
+    school: School
+    round: RoundText
+    answers: dict[str, ItemAnswer] = Field(default_factory=dict)
+    set_aside: dict[str, Any] = Field(default_factory=dict)
+    saved_at: str | None = None
+
+    def answer(self, item_id: str) -> ItemAnswer:
+        return self.answers.get(item_id) or ItemAnswer()
+
+
+def current_round(today: _dt.date | None = None) -> str:
+    """The Dutch school year of ``today``: it starts on 1 August (``2026-2027``)."""
+    today = today or _dt.date.today()
+    start = today.year if today.month >= 8 else today.year - 1
+    return f"{start}-{start + 1}"
+
+
+def new_answers(name: str, sector: str, round: str | None = None, *, code: str | None = None,
+                pupils: int | None = None, model: MaturityModel | None = None) -> Answers:
+    """An empty answers state for a school; raises ``ValueError`` with Dutch text if a field is wrong."""
+    model = model or load_model()
+    raw = {"model": {"id": model.id, "version": model.version},
+           "school": {"name": name, "code": code or None, "sector": sector, "pupils": pupils},
+           "round": round or current_round()}
+    try:
+        return Answers.model_validate(raw)
+    except ValidationError as exc:
+        raise ValueError("\n".join(str(p) for p in from_pydantic(exc, "schoolgegevens", raw))) from None
+
+
+# --- file names ---------------------------------------------------------------
+
+def slug(text: str) -> str:
+    """``'Het Baken (vo)'`` -> ``'het-baken-vo'``: safe in every file system."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "school"
+
+
+def file_name(school_name: str, round: str) -> str:
+    return f"{slug(school_name)}_{round}.json"
+
+
+# --- reading ------------------------------------------------------------------
+
+@dataclass
+class LoadResult:
+    answers: Answers
+    problems: list[Problem] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+    @property
+    def has_problems(self) -> bool:
+        return any(p.severity in ("fout", "waarschuwing") for p in self.problems)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, list[Problem]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        text = data.decode("cp1252", errors="replace")
+        note = Problem(name, f"byte {exc.start}",
+                       "het bestand is niet in UTF-8 opgeslagen (waarschijnlijk Windows-1252, bijvoorbeeld "
+                       "door Kladblok of Excel); het is zo gelezen. Controleer letters met accenten; bij "
+                       "opslaan wordt het UTF-8.", "waarschuwing")
+        return text, "cp1252", [note]
+
+
+# Upgrade steps: MIGRATIONS[n] turns a version-n dict into a version-(n+1) dict.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+OLDEST_SCHEMA = 1
+
+
+def _upgrade(raw: dict, name: str) -> dict:
+    version = raw.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise AnswersFileError(Problem(name, "schema_version",
+                                       f"ontbreekt of is geen geheel getal; gekregen: {version!r}"))
+    if version > SCHEMA_VERSION:
+        raise AnswersFileError(Problem(name, "schema_version",
+                                       f"het bestand is gemaakt met een nieuwere versie van imworkbook "
+                                       f"(schemaversie {version}; deze versie leest tot en met {SCHEMA_VERSION}). "
+                                       "Werk imworkbook bij; het bestand is niet gewijzigd."))
+    if version < OLDEST_SCHEMA:
+        raise AnswersFileError(Problem(name, "schema_version",
+                                       f"schemaversie {version} is te oud; deze versie leest vanaf {OLDEST_SCHEMA}"))
+    while version < SCHEMA_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+        raw["schema_version"] = version
+    return raw
+
+
+def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> LoadResult:
+    """Parse the text of an answers file; see :func:`load_answers`."""
+    model = model or load_model()
+    problems: list[Problem] = []
+    duplicates: list[tuple[str, Any]] = []
+
+    def pairs(items):
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                duplicates.append((key, out[key]))
+            out[key] = value
+        return out
+
+    try:
+        raw = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise AnswersFileError(Problem(name, f"regel {exc.lineno}, kolom {exc.colno}",
+                                       f"geen geldig JSON-bestand ({exc.msg}); het bestand is niet gewijzigd")) from None
+    if not isinstance(raw, dict) or raw.get("kind") != KIND:
+        raise AnswersFileError(Problem(name, "kind", "dit is geen antwoordenbestand van imworkbook "
+                                       f"(verwacht \"kind\": \"{KIND}\")"))
+    raw = _upgrade(raw, name)
+
+    set_aside: dict[str, Any] = dict(raw.get("set_aside") or {}) if isinstance(raw.get("set_aside"), dict) else {}
+    if raw.get("set_aside") not in (None, {}) and not isinstance(raw.get("set_aside"), dict):
+        set_aside["_set_aside"] = raw["set_aside"]
+    for key, earlier in duplicates:
+        set_aside.setdefault("_dubbel", []).append({"sleutel": key, "waarde": earlier})
+        problems.append(Problem(name, key, "komt twee keer voor; de laatste waarde is gebruikt, de eerdere is "
+                                "bewaard onder set_aside", "waarschuwing"))
+
+    known = set(Answers.model_fields)
+    for key in [k for k in raw if k not in known]:
+        set_aside[key] = raw.pop(key)
+        problems.append(Problem(name, key, "onbekend veld; bewaard onder set_aside, niet gebruikt", "waarschuwing"))
+
+    header = {k: v for k, v in raw.items() if k not in ("answers", "set_aside")}
+    try:
+        answers = Answers.model_validate(header)
+    except ValidationError as exc:
+        raise AnswersFileError(from_pydantic(exc, name, header),
+                               "De gegevens van de school in dit bestand zijn niet bruikbaar:") from None
+    answers.set_aside = set_aside
+
+    raw_items = raw.get("answers") or {}
+    if not isinstance(raw_items, dict):
+        set_aside["answers"] = raw_items
+        problems.append(Problem(name, "answers", "moet een mapping van item-id naar antwoord zijn; "
+                                "bewaard onder set_aside"))
+        raw_items = {}
+    valid_ids = set(model.item_ids)
+    for item_id, value in raw_items.items():
+        where = f"answers › {item_id}"
+        if item_id not in valid_ids:
+            set_aside[item_id] = value
+            problems.append(Problem(name, where, "onbekend item-id (niet in dit volwassenheidsmodel); bewaard "
+                                    "onder set_aside, telt niet mee", "waarschuwing"))
+            continue
+        if not isinstance(value, dict):
+            set_aside[item_id] = value
+            problems.append(Problem(name, where, f"moet een mapping met current, target en note zijn; gekregen: "
+                                    f"{value!r}; bewaard onder set_aside"))
+            continue
+        good: dict[str, Any] = {}
+        bad: dict[str, Any] = {}
+        for key, field_value in value.items():
+            if key not in ItemAnswer.model_fields:
+                bad[key] = field_value
+                problems.append(Problem(name, f"{where} › {key}", "onbekend veld; bewaard onder set_aside",
+                                        "waarschuwing"))
+                continue
+            try:
+                ItemAnswer.model_validate({key: field_value})
+                good[key] = field_value
+            except ValidationError as exc:
+                bad[key] = field_value
+                for p in from_pydantic(exc, name, value, prefix=()):
+                    problems.append(Problem(name, f"{where} › {p.where}",
+                                            p.message + "; niet gebruikt, bewaard onder set_aside"))
+        if bad:
+            set_aside[item_id] = bad
+        answers.answers[item_id] = ItemAnswer.model_validate(good)
+
+    if answers.model.id != model.id:
+        problems.append(Problem(name, "model › id", f"ingevuld met een ander volwassenheidsmodel "
+                                f"('{answers.model.id}', nu '{model.id}')", "waarschuwing"))
+    elif answers.model.version != model.version:
+        problems.append(Problem(name, "model › version", f"ingevuld met versie {answers.model.version} van het "
+                                f"model; nu is het versie {model.version}", "opmerking"))
+    return LoadResult(answers, problems)
+
+
+def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadResult:
+    """Read one answers file.
+
+    Returns the answers and a list of problems (warnings and field errors that
+    did not stop loading). Raises :class:`AnswersFileError` with a Dutch
+    message naming file and field when the file cannot be used at all.
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise AnswersFileError(Problem(name, "", f"bestand niet gevonden ({path})")) from None
+    if size > MAX_FILE_BYTES:
+        raise AnswersFileError(Problem(name, "", f"bestand is te groot voor een antwoordenbestand "
+                                       f"({size / 1e6:.1f} MB; hoogstens {MAX_FILE_BYTES / 1e6:.0f} MB)"))
+    if size == 0:
+        raise AnswersFileError(Problem(name, "", "bestand is leeg"))
+    text, encoding, problems = _decode(path.read_bytes(), name)
+    result = parse_answers(text, name, model)
+    result.problems[:0] = problems
+    result.encoding = encoding
+    return result
+
+
+# --- writing ------------------------------------------------------------------
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def dumps_answers(answers: Answers) -> str:
+    data = answers.model_dump(mode="json")
+    data["answers"] = {k: v for k, v in data["answers"].items()
+                       if v["current"] is not None or v["target"] is not None or v["note"]}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def save_answers(answers: Answers, path: str | Path) -> Path:
+    """Save atomically (temp file + rename); sets ``saved_at``."""
+    path = Path(path)
+    answers.saved_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    atomic_write_bytes(path, dumps_answers(answers).encode("utf-8"))
+    return path
+
+
+# --- a session that saves on every change -------------------------------------
+
+class Session:
+    """An open answers file that saves itself after every change.
+
+    Use :func:`open_school`, :func:`open_example` or :meth:`Session.create`.
+    """
+
+    def __init__(self, answers: Answers, path: Path, model: MaturityModel,
+                 problems: Iterable[Problem] = (), backup_first: bool = False):
+        self.answers = answers
+        self.path = Path(path)
+        self.model = model
+        self.problems = list(problems)
+        self._backup_first = backup_first
+        self.backup_path: Path | None = None
+
+    # constructors ---------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, model: MaturityModel | None = None) -> "Session":
+        model = model or load_model()
+        result = load_answers(path, model)
+        return cls(result.answers, Path(path), model, result.problems, backup_first=result.has_problems)
+
+    @classmethod
+    def create(cls, name: str, sector: str, round: str | None = None, *, code: str | None = None,
+               pupils: int | None = None, folder: str | Path | None = None,
+               model: MaturityModel | None = None) -> "Session":
+        model = model or load_model()
+        answers = new_answers(name, sector, round, code=code, pupils=pupils, model=model)
+        folder = Path(folder) if folder is not None else paths.answers_dir()
+        path = folder / file_name(answers.school.name, answers.round)
+        if path.exists():
+            raise FileExistsError(f"Er is al een antwoordenbestand voor {answers.school.name} in ronde "
+                                  f"{answers.round}: {path}. Open dat bestand in plaats van een nieuw te maken.")
+        session = cls(answers, path, model)
+        session.save()
+        return session
+
+    # changes --------------------------------------------------------------------
+    def _item(self, item_id: str) -> ItemAnswer:
+        if item_id not in self.model.item_ids:
+            raise KeyError(f"onbekend item-id: {item_id!r}")
+        return self.answers.answers.setdefault(item_id, ItemAnswer())
+
+    def set_level(self, item_id: str, which: Which, value: Any) -> None:
+        """Set the current or target level (1-5, 'weet_niet', 'nvt' or None) and save."""
+        if which not in ("current", "target"):
+            raise ValueError(f"which moet 'current' of 'target' zijn; gekregen: {which!r}")
+        level = normalize_level(value)
+        setattr(self._item(item_id), which, level)
+        self.save()
+
+    def set_note(self, item_id: str, text: str) -> None:
+        self._item(item_id).note = text or ""
+        self.save()
+
+    def update_school(self, **fields: Any) -> None:
+        """Change school details (name, code, sector, pupils); the file name stays the same."""
+        data = self.answers.school.model_dump() | fields
+        try:
+            self.answers.school = School.model_validate(data)
+        except ValidationError as exc:
+            raise ValueError("\n".join(p.message if not p.where else f"{p.where}: {p.message}"
+                                       for p in from_pydantic(exc, "", data))) from None
+        self.save()
+
+    def save(self) -> Path:
+        if self._backup_first and self.path.exists():
+            stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup = self.path.with_name(f"{self.path.stem}.origineel-{stamp}{self.path.suffix}")
+            shutil.copy2(self.path, backup)
+            self.backup_path = backup
+            self.problems.append(Problem(self.path.name, "", f"het oorspronkelijke bestand is bewaard als "
+                                         f"{backup.name}", "opmerking"))
+        self._backup_first = False
+        return save_answers(self.answers, self.path)
+
+    def __repr__(self) -> str:
+        s = self.answers.school
+        return f"<Session {s.name} ({s.sector}) {self.answers.round}: {self.path}>"
+
+
+# --- examples and the user's schools ------------------------------------------
+
+def examples_dir() -> Path:
+    return paths.data_dir() / "examples"
+
+
+def list_examples() -> list[Path]:
+    return sorted(examples_dir().glob("*.json"))
+
+
+def open_example(which: str = "po", folder: str | Path | None = None,
+                 model: MaturityModel | None = None, reset: bool = False) -> Session:
+    """Open an example school as your own working copy (the file in ``data/`` is never changed).
+
+    ``which`` is ``"po"``, ``"vo"`` or the name of an example file. The first
+    time, the example is copied into the werkmap; later calls open that copy
+    (with your changes) unless ``reset=True``.
+    """
+    model = model or load_model()
+    candidates = list_examples()
+    chosen = [p for p in candidates if p.stem == which or p.name == which]
+    if not chosen:
+        for p in candidates:
+            if load_answers(p, model).answers.school.sector == which:
+                chosen = [p]
+                break
+    if not chosen:
+        names = ", ".join(p.stem for p in candidates)
+        raise ValueError(f"voorbeeld {which!r} bestaat niet; kies 'po', 'vo' of een van: {names}")
+    folder = Path(folder) if folder is not None else paths.answers_dir()
+    target = folder / chosen[0].name
+    if reset or not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, chosen[0].read_bytes())
+    return Session.open(target, model)
+
+
+def open_school(path: str | Path, model: MaturityModel | None = None) -> Session:
+    """Open a saved answers file (see :func:`list_schools`)."""
+    return Session.open(path, model)
+
+
+@dataclass(frozen=True)
+class SchoolFile:
+    path: Path
+    name: str
+    sector: str
+    round: str
+    saved_at: str | None
+
+
+def list_schools(folder: str | Path | None = None,
+                 model: MaturityModel | None = None) -> tuple[list[SchoolFile], list[Problem]]:
+    """The answers files in the werkmap, newest first, and the problems with unreadable ones."""
+    folder = Path(folder) if folder is not None else paths.answers_dir()
+    found: list[SchoolFile] = []
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.json")):
+        if ".origineel-" in path.name:
+            continue
+        try:
+            a = load_answers(path, model).answers
+        except AnswersFileError as exc:
+            problems.extend(exc.problems)
+            continue
+        found.append(SchoolFile(path, a.school.name, a.school.sector, a.round, a.saved_at))
+    found.sort(key=lambda s: (s.saved_at or "", s.path.stat().st_mtime), reverse=True)
+    return found, problems

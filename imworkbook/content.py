@@ -1,0 +1,220 @@
+"""The maturity model as content: schema, loading and look-ups.
+
+Files (under :func:`imworkbook.paths.data_dir`)::
+
+    maturity/model.yaml          id, version, title, the five levels, the order of the areas
+    maturity/areas/<id>.yaml     one area with its items (question, help, five level descriptors)
+
+Every text is a mapping ``{nl: ..., en: ...}``. Loading validates everything at
+once and raises :class:`~imworkbook.errors.ContentError` listing each problem as
+``file › key: message`` (missing translation, level outside 1-5, duplicate item
+id, an area named in ``model.yaml`` without a file, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from . import paths
+from .errors import ContentError, Problem, from_pydantic
+from .yamlfile import read_yaml
+
+LANGS = ("nl", "en")
+LEVELS = (1, 2, 3, 4, 5)
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+ItemIdent = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z0-9_]+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in every supported language."""
+
+    nl: NonEmpty
+    en: NonEmpty
+
+    def __call__(self, lang: str = "nl") -> str:
+        return getattr(self, lang) if lang in LANGS else self.nl
+
+
+def _five_levels(value: Any) -> Any:
+    if isinstance(value, dict):
+        keys = set(value)
+        wrong = sorted(str(k) for k in keys if k not in LEVELS)
+        if wrong:
+            raise ValueError(f"niveau {', '.join(wrong)} bestaat niet; toegestaan: 1, 2, 3, 4, 5")
+        missing = [str(k) for k in LEVELS if k not in keys]
+        if missing:
+            raise ValueError(f"niveau {', '.join(missing)} ontbreekt; elk item beschrijft de niveaus 1 t/m 5")
+    return value
+
+
+class Item(_Strict):
+    id: ItemIdent
+    question: Text
+    help: Text
+    levels: dict[int, Text]
+
+    _check_levels = field_validator("levels", mode="before")(_five_levels)
+
+    def descriptor(self, level: int, lang: str = "nl") -> str:
+        return self.levels[level](lang)
+
+
+class Area(_Strict):
+    id: Ident
+    name: Text
+    short: Text
+    description: Text
+    weight: float = Field(default=1.0, gt=0, le=10)
+    items: list[Item] = Field(min_length=1)
+
+
+class Level(_Strict):
+    level: int = Field(ge=1, le=5)
+    label: Text
+    description: Text
+
+
+class _ModelFile(_Strict):
+    id: Ident
+    version: NonEmpty
+    title: Text
+    levels: list[Level]
+    areas: list[Ident] = Field(min_length=1)
+
+    @field_validator("levels")
+    @classmethod
+    def _all_levels(cls, levels: list[Level]) -> list[Level]:
+        got = [lv.level for lv in levels]
+        if sorted(got) != list(LEVELS):
+            raise ValueError(f"de niveaus moeten precies 1, 2, 3, 4 en 5 zijn; gekregen: {got}")
+        return sorted(levels, key=lambda lv: lv.level)
+
+
+@dataclass(frozen=True)
+class MaturityModel:
+    """The whole maturity model, validated; areas in the order of ``model.yaml``."""
+
+    id: str
+    version: str
+    title: Text
+    levels: tuple[Level, ...]
+    areas: tuple[Area, ...]
+    source: Path | None = None
+    warnings: tuple[Problem, ...] = ()
+    _items: dict[str, tuple[Area, Item]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        for area in self.areas:
+            for item in area.items:
+                self._items[item.id] = (area, item)
+
+    # look-ups -----------------------------------------------------------------
+    @property
+    def item_ids(self) -> list[str]:
+        return list(self._items)
+
+    @property
+    def n_items(self) -> int:
+        return len(self._items)
+
+    def item(self, item_id: str) -> Item:
+        return self._items[item_id][1]
+
+    def area_of(self, item_id: str) -> Area:
+        return self._items[item_id][0]
+
+    def area(self, area_id: str) -> Area:
+        for area in self.areas:
+            if area.id == area_id:
+                return area
+        raise KeyError(area_id)
+
+    def level(self, level: int) -> Level:
+        return self.levels[level - 1]
+
+    def level_label(self, level: int, lang: str = "nl") -> str:
+        return self.levels[level - 1].label(lang)
+
+
+def _check(model_cls, raw: Any, file: str, problems: list[Problem]):
+    try:
+        return model_cls.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(from_pydantic(exc, file, raw))
+        return None
+
+
+def load_model(folder: str | Path | None = None) -> MaturityModel:
+    """Load and validate the maturity model (cached per folder).
+
+    ``folder`` is the ``maturity`` content folder; default
+    ``<data_dir>/maturity``. Raises :class:`ContentError` naming every problem.
+    """
+    folder = Path(folder) if folder is not None else paths.data_dir() / "maturity"
+    return _load_model_cached(folder.resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_model_cached(folder: Path) -> MaturityModel:
+    problems: list[Problem] = []
+    model_path = folder / "model.yaml"
+    shown = lambda p: str(p.relative_to(folder.parent)) if p.is_relative_to(folder.parent) else str(p)  # noqa: E731
+    raw = read_yaml(model_path, shown(model_path))
+    head = _check(_ModelFile, raw, shown(model_path), problems)
+    if head is None:
+        raise ContentError(problems, "Het volwassenheidsmodel kan niet worden geladen:")
+
+    areas: list[Area] = []
+    seen_items: dict[str, str] = {}
+    area_dir = folder / "areas"
+    for index, area_id in enumerate(head.areas):
+        path = area_dir / f"{area_id}.yaml"
+        name = shown(path)
+        if not path.is_file():
+            problems.append(Problem(shown(model_path), f"areas[{index}]",
+                                    f"gebied '{area_id}' staat in de lijst, maar {name} bestaat niet"))
+            continue
+        try:
+            raw_area = read_yaml(path, name)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        area = _check(Area, raw_area, name, problems)
+        if area is None:
+            continue
+        if area.id != area_id:
+            problems.append(Problem(name, "id", f"moet '{area_id}' zijn (de naam van het bestand); gekregen: '{area.id}'"))
+        for i, item in enumerate(area.items):
+            where = f"items[{i}] (id: {item.id})"
+            if not item.id.startswith(area.id + "."):
+                problems.append(Problem(name, where + " › id", f"moet beginnen met '{area.id}.'"))
+            if item.id in seen_items:
+                problems.append(Problem(name, where + " › id", f"dubbel item-id; komt ook voor in {seen_items[item.id]}"))
+            seen_items[item.id] = name
+        areas.append(area)
+    if len(set(head.areas)) != len(head.areas):
+        dup = sorted({a for a in head.areas if head.areas.count(a) > 1})
+        problems.append(Problem(shown(model_path), "areas", f"gebied staat dubbel in de lijst: {', '.join(dup)}"))
+    if area_dir.is_dir():
+        for path in sorted(area_dir.glob("*.yaml")):
+            if path.stem not in head.areas:
+                problems.append(Problem(shown(path), "", "bestand hoort bij geen gebied: voeg "
+                                        f"'{path.stem}' toe aan 'areas' in {shown(model_path)} of verwijder het",
+                                        "waarschuwing"))
+    errors = [p for p in problems if p.severity == "fout"]
+    if errors:
+        raise ContentError(problems, "Het volwassenheidsmodel kan niet worden geladen:")
+    return MaturityModel(id=head.id, version=head.version, title=head.title,
+                         levels=tuple(head.levels), areas=tuple(areas), source=folder,
+                         warnings=tuple(problems))

@@ -1,0 +1,129 @@
+"""Problems found in files, described in plain Dutch, with the file and the field.
+
+Validation collects every problem it finds (like pandera's ``lazy=True``) and
+reports each one as ``bestand › plaats: probleem``. Code turns pydantic's
+structured errors into these messages with :func:`from_pydantic`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Literal, Sequence
+
+Severity = Literal["fout", "waarschuwing", "opmerking"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a remark) in one file."""
+
+    file: str
+    where: str
+    message: str
+    severity: Severity = "fout"
+
+    def __str__(self) -> str:
+        place = f"{self.file} › {self.where}" if self.where else self.file
+        prefix = {"fout": "Fout", "waarschuwing": "Let op", "opmerking": "Opmerking"}[self.severity]
+        return f"{prefix}: {place}: {self.message}"
+
+
+class ImworkbookError(Exception):
+    """Base class: a problem the user can fix; ``str()`` is a Dutch message."""
+
+    def __init__(self, problems: Sequence[Problem] | Problem, title: str | None = None):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        self.title = title
+        lines = [title] if title else []
+        lines += [str(p) for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class ContentError(ImworkbookError):
+    """A content file (maturity model, strings) is broken."""
+
+
+class AnswersFileError(ImworkbookError):
+    """An answers file cannot be read as a whole (corrupt, foreign, too new...)."""
+
+
+def _path_text(loc: Sequence[Any], raw: Any) -> str:
+    """Turn ``('items', 3, 'levels', 6)`` into ``items[3] (id: x.y) › levels › 6``."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        if isinstance(key, int) and isinstance(node, list):
+            label = f"[{key}]"
+            node = node[key] if 0 <= key < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                label += f" (id: {node['id']})"
+            if parts:
+                parts[-1] += label
+            else:
+                parts.append(label)
+            continue
+        if isinstance(node, dict):
+            node = node.get(key, node.get(str(key)) if not isinstance(key, str) else None)
+        else:
+            node = None
+        parts.append(str(key))
+    return " › ".join(parts)
+
+
+def _dutch(err: dict) -> str:
+    typ = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    given = err.get("input")
+    shown = repr(given) if not isinstance(given, (dict, list)) else type(given).__name__
+    if typ == "missing":
+        return "ontbreekt (verplicht)"
+    if typ == "extra_forbidden":
+        return f"onbekend veld (niet toegestaan); gekregen: {shown}"
+    if typ in ("int_type", "int_parsing", "int_from_float"):
+        return f"moet een geheel getal zijn; gekregen: {shown}"
+    if typ in ("float_type", "float_parsing"):
+        return f"moet een getal zijn; gekregen: {shown}"
+    if typ in ("greater_than_equal", "greater_than"):
+        op = "minstens" if typ == "greater_than_equal" else "groter dan"
+        bound = ctx.get("ge", ctx.get("gt"))
+        return f"moet {op} {bound} zijn; gekregen: {shown}"
+    if typ in ("less_than_equal", "less_than"):
+        op = "hoogstens" if typ == "less_than_equal" else "kleiner dan"
+        bound = ctx.get("le", ctx.get("lt"))
+        return f"moet {op} {bound} zijn; gekregen: {shown}"
+    if typ == "literal_error":
+        return f"moet een van deze waarden zijn: {ctx.get('expected')}; gekregen: {shown}"
+    if typ in ("string_type",):
+        return f"moet tekst zijn; gekregen: {shown}"
+    if typ == "string_too_short":
+        return "mag niet leeg zijn"
+    if typ == "string_too_long":
+        return f"is te lang (hoogstens {ctx.get('max_length')} tekens)"
+    if typ == "string_pattern_mismatch":
+        return f"heeft niet de juiste vorm; gekregen: {shown}"
+    if typ in ("dict_type", "model_type", "model_attributes_type"):
+        return f"moet een lijst van velden (mapping) zijn; gekregen: {shown}"
+    if typ in ("list_type",):
+        return f"moet een lijst zijn; gekregen: {shown}"
+    if typ == "too_short":
+        return f"moet minstens {ctx.get('min_length')} element(en) bevatten"
+    if typ == "value_error":
+        return str(ctx.get("error", err.get("msg", "")))
+    if typ == "assertion_error":
+        return str(ctx.get("error", err.get("msg", "")))
+    return f"{err.get('msg', 'ongeldige waarde')}; gekregen: {shown}"
+
+
+def from_pydantic(exc: Any, file: str, raw: Any, prefix: Sequence[Any] = ()) -> list[Problem]:
+    """Translate a ``pydantic.ValidationError`` into Dutch :class:`Problem` s."""
+    problems = []
+    for err in exc.errors():
+        loc = [*prefix, *err.get("loc", ())]
+        problems.append(Problem(file, _path_text(loc, raw), _dutch(err)))
+    return problems
+
+
+def summary(problems: Iterable[Problem]) -> str:
+    return "\n".join(str(p) for p in problems)

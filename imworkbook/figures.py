@@ -1,0 +1,129 @@
+"""Figures as pure functions: tidy data in, ``plotly.graph_objects.Figure`` out.
+
+Both take the frame from :func:`imworkbook.scoring.area_scores` (one row per
+area). Colours are from the Okabe-Ito palette, readable with every common form
+of colour blindness; current and target also differ in line style and marker,
+so the charts work in greyscale too.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .i18n import t
+
+# Okabe-Ito
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+VERMILLION = "#D55E00"
+GREEN = "#009E73"
+GREY = "#999999"
+FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=13)
+
+
+def _fmt(value: float, lang: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("unknown", lang)
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def _hover(scores: pd.DataFrame, lang: str) -> list[str]:
+    out = []
+    for row in scores.itertuples():
+        out.append(
+            f"<b>{escape(row.area)}</b><br>"
+            f"{t('col_current', lang)}: {_fmt(row.current, lang)} ({escape(row.current_label)})<br>"
+            f"{t('col_target', lang)}: {_fmt(row.target, lang)} ({escape(row.target_label)})<br>"
+            f"{t('col_gap', lang)}: {_fmt(row.gap, lang)}<br>"
+            f"{t('hover_answered', lang, done=int(row.n_answered), total=int(row.n_items))}"
+        )
+    return out
+
+
+def _empty(fig: go.Figure, lang: str) -> go.Figure:
+    fig.add_annotation(text=t("chart_empty", lang), showarrow=False, x=0.5, y=0.5,
+                       xref="paper", yref="paper", font=dict(size=15, color="#555"))
+    return fig
+
+
+def _layout(fig: go.Figure, title: str, height: int, lang: str) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0.02, xanchor="left"), font=FONT, height=height,
+                      margin=dict(l=40, r=40, t=70, b=40), paper_bgcolor="white",
+                      legend=dict(orientation="h", yanchor="bottom", y=-0.15, x=0.5, xanchor="center"),
+                      separators=",." if lang == "nl" else ".,")
+    return fig
+
+
+def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, height: int = 460) -> go.Figure:
+    """Radar (spider) chart of current vs target level per area, on the 1-5 scale.
+
+    ``scores``: output of :func:`~imworkbook.scoring.area_scores`. Areas
+    without a score leave a gap in the line instead of dropping to zero.
+    """
+    theta = list(scores["short"])
+    hover = _hover(scores, lang)
+    fig = go.Figure()
+    # close the polygon by repeating the first point
+    closed = lambda s: list(s) + list(s[:1])  # noqa: E731
+    for col, name, colour, dash, symbol in (
+        ("target", t("legend_target", lang), ORANGE, "dash", "diamond"),
+        ("current", t("legend_current", lang), BLUE, "solid", "circle"),
+    ):
+        values = [None if (v is None or math.isnan(v)) else round(float(v), 2) for v in scores[col]]
+        fig.add_trace(go.Scatterpolar(
+            r=closed(values), theta=closed(theta), name=name, mode="lines+markers",
+            line=dict(color=colour, dash=dash, width=3), marker=dict(symbol=symbol, size=9, color=colour),
+            fill="toself" if col == "current" else None, fillcolor="rgba(0,114,178,0.12)",
+            connectgaps=False, text=closed(hover), hovertemplate="%{text}<extra></extra>",
+        ))
+    fig.update_layout(polar=dict(
+        radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], angle=90, tickangle=90,
+                        gridcolor="#ddd", tickfont=dict(size=11, color="#555")),
+        angularaxis=dict(direction="clockwise", rotation=90, gridcolor="#ddd"),
+    ))
+    _layout(fig, title or t("radar_title", lang), height, lang)
+    if scores[["current", "target"]].isna().all().all():
+        _empty(fig, lang)
+    return fig
+
+
+def gap_bars(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, height: int = 460) -> go.Figure:
+    """Horizontal bars of the gap (target - current) per area, largest gap on top.
+
+    Areas without a gap (no item with both levels) are listed at the bottom as
+    "onbekend" rather than shown as zero.
+    """
+    data = scores.assign(_known=scores["gap"].notna()).sort_values(["_known", "gap"], ascending=[False, False])
+    known = data[data["_known"]]
+    fig = go.Figure()
+    colours = [VERMILLION if g > 0 else GREEN for g in known["gap"]]
+    fig.add_trace(go.Bar(
+        x=[round(float(g), 2) for g in known["gap"]], y=list(known["short"]), orientation="h",
+        marker=dict(color=colours), name=t("col_gap", lang),
+        text=[_fmt(g, lang) for g in known["gap"]], textposition="outside", cliponaxis=False,
+        customdata=_hover(known, lang), hovertemplate="%{customdata}<extra></extra>",
+    ))
+    unknown = data[~data["_known"]]
+    if len(unknown):
+        fig.add_trace(go.Bar(
+            x=[0] * len(unknown), y=list(unknown["short"]), orientation="h", name=t("unknown", lang),
+            marker=dict(color=GREY), text=[t("unknown", lang)] * len(unknown), textposition="outside",
+            customdata=_hover(unknown, lang), hovertemplate="%{customdata}<extra></extra>",
+        ))
+    top = max([1.0] + [abs(float(g)) for g in known["gap"]])
+    fig.update_layout(
+        xaxis=dict(title=t("gap_axis", lang), range=[min(0, float(known["gap"].min()) if len(known) else 0) - 0.3,
+                                                     top + 0.6],
+                   zeroline=True, zerolinecolor="#333", gridcolor="#eee"),
+        yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(data["short"])),
+        showlegend=False, bargap=0.35,
+    )
+    _layout(fig, title or t("gap_title", lang), height, lang)
+    if not len(known):
+        _empty(fig, lang)
+    return fig

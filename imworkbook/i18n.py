@@ -1,0 +1,40 @@
+"""Interface strings: one YAML file per language in ``data/i18n/``, the same keys in each.
+
+``t("progress", "nl", done=23, total=48)`` -> ``"23 van 48 beantwoord"``. A missing
+key raises ``KeyError`` naming the key and the language, so a gap shows up in the
+tests rather than as an empty label.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from . import paths
+from .errors import ContentError, Problem
+from .yamlfile import read_yaml
+
+LANGS = ("nl", "en")
+DEFAULT_LANG = "nl"
+
+
+@lru_cache(maxsize=8)
+def strings(lang: str = DEFAULT_LANG, folder: Path | None = None) -> dict[str, str]:
+    if lang not in LANGS:
+        raise ValueError(f"taal moet een van {LANGS} zijn; gekregen: {lang!r}")
+    folder = folder or paths.data_dir() / "i18n"
+    path = folder / f"{lang}.yaml"
+    data = read_yaml(path, f"i18n/{lang}.yaml")
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ContentError(Problem(f"i18n/{lang}.yaml", "", "moet een mapping van sleutel naar tekst zijn"))
+    return data
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
+    """The string ``key`` in ``lang`` with ``{placeholders}`` filled in."""
+    table = strings(lang)
+    try:
+        template = table[key]
+    except KeyError:
+        raise KeyError(f"tekst '{key}' ontbreekt in i18n/{lang}.yaml") from None
+    return template.format(**values) if values else template

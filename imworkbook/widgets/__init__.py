@@ -1,0 +1,1 @@
+"""ipywidgets apps (the highest package layer; only notebooks sit above it)."""

@@ -1,0 +1,56 @@
+"""Reading YAML content files safely.
+
+Only ``yaml.SafeLoader`` is used (never ``yaml.load`` with the full loader), and
+a key that appears twice in one mapping is an error instead of "last one wins",
+so an editing slip in a content file is reported rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Problem
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _StrictSafeLoader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKey(
+                    "bij het lezen van een mapping", node.start_mark,
+                    f"sleutel {key!r} komt twee keer voor", key_node.start_mark,
+                )
+            seen[key] = True
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: Path, shown_as: str | None = None) -> Any:
+    """Parse one YAML file; raise :class:`ContentError` with file, line and column."""
+    name = shown_as or str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ContentError(Problem(name, "", "bestand niet gevonden")) from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(Problem(name, f"byte {exc.start}",
+                                   "bestand is niet in UTF-8 opgeslagen; sla het op als UTF-8")) from None
+    try:
+        return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - strict *safe* loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        what = exc.problem or "ongeldige YAML"
+        if not isinstance(exc, _DuplicateKey):
+            what = f"ongeldige YAML ({what})"
+        raise ContentError(Problem(name, where, what)) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(Problem(name, "", f"ongeldige YAML ({exc})")) from None
