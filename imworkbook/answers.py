@@ -54,6 +54,8 @@ KIND = "imworkbook.answers"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 SPECIAL = ("weet_niet", "nvt")
 Which = Literal["current", "target"]
+FIELD_NAMES_NL = {"name": "naam van de school", "code": "schoolcode", "sector": "sector",
+                  "pupils": "aantal leerlingen", "round": "ronde"}
 
 _WEET_NIET = {"weet niet", "weet_niet", "weetniet", "?", "onbekend", "don't know", "dont know", "unknown"}
 _NVT = {"nvt", "n.v.t.", "n.v.t", "nvt.", "n/a", "na", "niet van toepassing", "not applicable"}
@@ -259,7 +261,6 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
     except ValidationError as exc:
         raise AnswersFileError(from_pydantic(exc, name, header),
                                "De gegevens van de school in dit bestand zijn niet bruikbaar:") from None
-    answers.set_aside = set_aside
 
     raw_items = raw.get("answers") or {}
     if not isinstance(raw_items, dict):
@@ -300,6 +301,7 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
             set_aside[item_id] = bad
         answers.answers[item_id] = ItemAnswer.model_validate(good)
 
+    answers.set_aside = set_aside  # assign when complete: validate_assignment stores a copy
     if answers.model.id != model.id:
         problems.append(Problem(name, "model › id", f"ingevuld met een ander volwassenheidsmodel "
                                 f"('{answers.model.id}', nu '{model.id}')", "waarschuwing"))
@@ -430,7 +432,7 @@ class Session:
         try:
             self.answers.school = School.model_validate(data)
         except ValidationError as exc:
-            raise ValueError("\n".join(p.message if not p.where else f"{p.where}: {p.message}"
+            raise ValueError("\n".join(f"{FIELD_NAMES_NL.get(p.where, p.where)}: {p.message}"
                                        for p in from_pydantic(exc, "", data))) from None
         self.save()
 

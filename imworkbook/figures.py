@@ -71,8 +71,8 @@ def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, h
     # close the polygon by repeating the first point
     closed = lambda s: list(s) + list(s[:1])  # noqa: E731
     for col, name, colour, dash, symbol in (
-        ("target", t("legend_target", lang), ORANGE, "dash", "diamond"),
         ("current", t("legend_current", lang), BLUE, "solid", "circle"),
+        ("target", t("legend_target", lang), ORANGE, "dash", "diamond"),
     ):
         values = [None if (v is None or math.isnan(v)) else round(float(v), 2) for v in scores[col]]
         fig.add_trace(go.Scatterpolar(
@@ -82,7 +82,8 @@ def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, h
             connectgaps=False, text=closed(hover), hovertemplate="%{text}<extra></extra>",
         ))
     fig.update_layout(polar=dict(
-        radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], angle=90, tickangle=90,
+        # the scale sits between the first two spokes, not on top of an area's line
+        radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], angle=90 - 180 / max(len(theta), 1), tickangle=0,
                         gridcolor="#ddd", tickfont=dict(size=11, color="#555")),
         angularaxis=dict(direction="clockwise", rotation=90, gridcolor="#ddd"),
     ))
@@ -117,8 +118,8 @@ def gap_bars(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None
         ))
     top = max([1.0] + [abs(float(g)) for g in known["gap"]])
     fig.update_layout(
-        xaxis=dict(title=t("gap_axis", lang), range=[min(0, float(known["gap"].min()) if len(known) else 0) - 0.3,
-                                                     top + 0.6],
+        xaxis=dict(title=t("gap_axis", lang),
+                   range=[min(0.0, float(known["gap"].min()) - 0.4 if len(known) else 0.0), top + 0.6],
                    zeroline=True, zerolinecolor="#333", gridcolor="#eee"),
         yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(data["short"])),
         showlegend=False, bargap=0.35,

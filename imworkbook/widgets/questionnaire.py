@@ -30,6 +30,7 @@ from ..content import MaturityModel, load_model
 from ..errors import ImworkbookError, Problem
 from ..figures import gap_bars, radar
 from ..i18n import t
+from ..tables import score_table_html
 from ..scoring import area_scores, item_table, overall_score, score_table
 
 EMPTY = ""  # dropdown value for "not answered"
@@ -54,6 +55,12 @@ _CSS = """
 .imw-msg-warn {background:#fff8e1; border-left:4px solid #E69F00; padding:6px 10px; margin:4px 0}
 .imw-msg-info {background:#eef6fb; border-left:4px solid #0072B2; padding:6px 10px; margin:4px 0}
 .imw-status {color:#2b6a3f; font-size:0.9em}
+.imw-app select:focus-visible, .imw-app input:focus-visible, .imw-app textarea:focus-visible,
+.imw-app button:focus-visible {outline:3px solid #0072B2 !important; outline-offset:1px}
+.imw-app textarea::placeholder, .imw-app textarea {font-family:inherit}
+.imw-app .lm-TabBar-tab {flex:0 1 auto !important; min-width:fit-content !important; max-width:none !important;
+                         color:#222}
+.imw-app .lm-TabBar-content {flex-wrap:wrap}
 </style>
 """
 
@@ -72,18 +79,39 @@ def _messages_html(problems: list[Problem] | list[str], kind: str = "warn") -> s
     return f'<div class="imw-msg-{kind}"><ul style="margin:0;padding-left:18px">{items}</ul></div>'
 
 
-def copy_figure(target: go.FigureWidget, source: go.Figure) -> None:
-    """Make the displayed ``target`` show ``source`` (same traces updated in place when possible)."""
-    same_shape = len(target.data) == len(source.data) and all(
-        a.type == b.type for a, b in zip(target.data, source.data))
-    if not same_shape:
-        target.data = ()
-        target.add_traces(list(source.data))
-    with target.batch_update():
-        if same_shape:
-            for old, new in zip(target.data, source.data):
+def _config(lang: str, name: str) -> dict:
+    """plotly.js config for the live charts: only the PNG button, Dutch tooltip, no logo."""
+    return {"displaylogo": False, "modeBarButtons": [["toImage"]], "locale": lang,
+            "locales": {lang: {"dictionary": {"Download plot as a PNG": t("modebar_png", lang),
+                                              "Download plot as a png": t("modebar_png", lang)}}},
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}
+
+
+def _shape(fig) -> tuple:
+    return tuple(tr.type for tr in fig.data), len(fig.layout.annotations or ())
+
+
+def show_figure(box: W.Box, fig: go.Figure, config: dict) -> go.FigureWidget:
+    """Show ``fig`` in ``box``.
+
+    When the displayed chart has the same traces, its data is updated in place
+    (a smooth redraw). Otherwise a new ``FigureWidget`` built from ``fig``
+    replaces it: in Voila a FigureWidget only reliably draws traces it was
+    created with, so traces are never added to a displayed one.
+    """
+    current = box.children[0] if box.children else None
+    if isinstance(current, go.FigureWidget) and _shape(current) == _shape(fig):
+        with current.batch_update():
+            for old, new in zip(current.data, fig.data):
                 old.update(new.to_plotly_json(), overwrite=True)
-        target.layout = source.layout
+            current.update_layout(fig.layout.to_plotly_json())
+        return current
+    widget = go.FigureWidget(fig)
+    widget._config = config
+    box.children = (widget,)
+    if current is not None:
+        current.close()
+    return widget
 
 
 class _ItemCard:
@@ -107,6 +135,9 @@ class _ItemCard:
                                style=style, continuous_update=False, rows=2,
                                layout=W.Layout(width="98%"))
         self.remark = W.HTML()
+        self.current.add_class("imw-current")
+        self.target.add_class("imw-target")
+        self.note.add_class("imw-note")
         self.refresh()
         self.current.observe(app._guard(self._on_level), names="value")
         self.target.observe(app._guard(self._on_level), names="value")
@@ -177,19 +208,24 @@ class MaturityApp:
         self.model = model or load_model()
         self.folder = Path(folder) if folder is not None else paths.answers_dir()
         self.session: Session | None = None
+        self.radar_fig: go.FigureWidget | None = None
+        self.gap_fig: go.FigureWidget | None = None
         self._school_setting = False
         self._picking = False
         lang = self.lang
 
-        self.messages = W.Output()
+        self.messages = W.HTML()  # errors from callbacks, newest first
+        self.errors: list[str] = []
         self.notice = W.HTML()
         self.status = W.HTML()
-        self.title = W.HTML(f"<h2 style='margin:4px 0'>{html.escape(self.model.title(lang))}</h2>"
-                            f"<div>{html.escape(t('intro', lang))}</div>")
         # school choice
         self.picker = W.Dropdown(description=t("label_school", lang), style={"description_width": "initial"},
                                  layout=W.Layout(width="460px"))
-        self.picker.observe(self._guard(self._on_pick), names="value")
+        self.picker.add_class("imw-picker")
+        self.picker.observe(self._guard(self._on_pick_change), names="value")
+        self.open_button = W.Button(description=t("open_school", lang), icon="folder-open", button_style="primary",
+                                    disabled=True)
+        self.open_button.on_click(self._guard(self._on_open))
         self.new_box = self._new_school_form()
         self.new_box.layout.display = "none"
         # school details
@@ -206,20 +242,19 @@ class MaturityApp:
         for w in (self.f_name, self.f_code, self.f_sector, self.f_pupils):
             w.observe(self._guard(self._on_school_field), names="value")
         self.details = W.HBox([self.f_name, self.f_code, self.f_sector, self.f_pupils, self.f_round],
-                              layout=W.Layout(flex_flow="row wrap", gap="4px 12px"))
+                              layout=W.Layout(flex_flow="row wrap"))
         # progress
         self.progress_bar = W.IntProgress(min=0, max=self.model.n_items, bar_style="info",
                                           layout=W.Layout(width="300px"))
         self.progress_text = W.HTML()
+        self.progress_text.add_class("imw-progress")
         self.summary = W.HTML()
-        # charts
-        self.radar_fig = go.FigureWidget()
-        self.gap_fig = go.FigureWidget()
-        for fw in (self.radar_fig, self.gap_fig):
-            fw.layout.height = 460
-        charts = W.HBox([W.Box([self.radar_fig], layout=W.Layout(flex="1 1 480px", min_width="360px")),
-                         W.Box([self.gap_fig], layout=W.Layout(flex="1 1 480px", min_width="360px"))],
-                        layout=W.Layout(flex_flow="row wrap", width="100%"))
+        # charts (the FigureWidgets inside are made by show_figure) and the score table
+        self.radar_box = W.Box(layout=W.Layout(flex="1 1 480px", min_width="360px"))
+        self.gap_box = W.Box(layout=W.Layout(flex="1 1 480px", min_width="360px"))
+        charts = W.HBox([self.radar_box, self.gap_box], layout=W.Layout(flex_flow="row wrap", width="100%"))
+        self.table = W.HTML()
+        table_box = W.Accordion(children=[self.table], titles=(t("scores_title", lang),), selected_index=None)
         # questionnaire: one tab per area, built when first opened
         self.cards: dict[str, _ItemCard] = {}
         self.area_boxes = [W.VBox() for _ in self.model.areas]
@@ -227,11 +262,13 @@ class MaturityApp:
         self.tabs.observe(self._guard(lambda ch: self._build_area(ch["new"])), names="selected_index")
 
         self.widget = W.VBox([
-            W.HTML(_CSS), self.title, W.HBox([self.picker]), self.new_box, self.notice, self.details,
-            W.HBox([self.progress_bar, self.progress_text], layout=W.Layout(align_items="center", gap="12px")),
-            self.summary, charts, W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('questions', lang))}</h3>"),
-            self.tabs, self.status, self.messages,
+            W.HTML(_CSS), W.HBox([self.picker, self.open_button]), self.new_box, self.messages,
+            self.notice, self.details,
+            W.HBox([self.progress_bar, self.progress_text], layout=W.Layout(align_items="center")),
+            self.summary, charts, table_box, W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('questions', lang))}</h3>"),
+            self.tabs, self.status,
         ], layout=W.Layout(width="100%"))
+        self.widget.add_class("imw-app")
         self._refresh_picker()
         if session is not None:
             self.load(session)
@@ -253,10 +290,11 @@ class MaturityApp:
         return run
 
     def _show_error(self, text: str) -> None:
-        with self.messages:
-            from IPython.display import HTML, display
-            display(HTML(f'<div class="imw-msg-error"><b>{html.escape(t("error", self.lang))}</b> '
-                         f'<pre style="white-space:pre-wrap;margin:0">{html.escape(text)}</pre></div>'))
+        self.errors.insert(0, text)
+        shown = "".join(f'<div class="imw-msg-error"><b>{html.escape(t("error", self.lang))}</b> '
+                        f'<pre style="white-space:pre-wrap;margin:0;font-family:inherit">{html.escape(e)}</pre></div>'
+                        for e in self.errors[:3])
+        self.messages.value = shown
 
     # school choice --------------------------------------------------------------------
     def _refresh_picker(self) -> None:
@@ -279,14 +317,21 @@ class MaturityApp:
                 self.picker.value = EMPTY
         finally:
             self._picking = False
+        self.open_button.disabled = True
         if problems:
             self.notice.value = _messages_html(problems, "warn")
 
-    def _on_pick(self, change) -> None:
+    def _on_pick_change(self, change) -> None:
+        """Choosing in the list only prepares; the Open button loads (so arrow keys never switch school)."""
         if self._picking:
             return
         value = change["new"]
         self.new_box.layout.display = "flex" if value == NEW else "none"
+        self.open_button.disabled = value in (EMPTY, NEW) or (
+            self.session is not None and value == str(self.session.path))
+
+    def _on_open(self, _button=None) -> None:
+        value = self.picker.value
         if value in (EMPTY, NEW):
             return
         if value.startswith("example:"):
@@ -307,7 +352,7 @@ class MaturityApp:
         create.on_click(self._guard(self._on_create))
         return W.VBox([W.HTML(f"<b>{html.escape(t('new_school_title', lang))}</b>"),
                        W.HBox([self.n_name, self.n_sector, self.n_round, self.n_pupils, create],
-                              layout=W.Layout(flex_flow="row wrap", gap="4px 12px"))],
+                              layout=W.Layout(flex_flow="row wrap"))],
                       layout=W.Layout(border="1px solid #0072B2", padding="6px 10px"))
 
     def _on_create(self, _button=None) -> None:
@@ -344,7 +389,7 @@ class MaturityApp:
             box.children = ()
         self._refresh_picker()
         self._build_area(self.tabs.selected_index or 0)
-        self.status.value = (f'<span class="imw-status">{html.escape(t("opened", self.lang, path=str(session.path)))}'
+        self.status.value = (f'<span class="imw-status">{html.escape(t("opened", self.lang, path=session.path.name))}'
                              "</span>")
         self.changed(saved=False)
 
@@ -391,12 +436,14 @@ class MaturityApp:
         done, n = total["n_answered"], total["n_items"]
         self.progress_bar.value = done
         self.progress_text.value = f"<b>{t('progress', self.lang, done=done, total=n)}</b>"
-        self.tabs.titles = tuple(f"{row.short} {int(row.n_answered)}/{int(row.n_items)}"
-                                 for row in scores.itertuples())
+        self.tabs.titles = tuple(
+            f"{row.short} ✓" if row.n_answered == row.n_items else f"{row.short} ({int(row.n_answered)}/{int(row.n_items)})"
+            for row in scores.itertuples())
         self.summary.value = t("summary", self.lang, current=_num(total["current"], self.lang),
                                target=_num(total["target"], self.lang), gap=_num(total["gap"], self.lang))
-        copy_figure(self.radar_fig, radar(scores, lang=self.lang))
-        copy_figure(self.gap_fig, gap_bars(scores, lang=self.lang))
+        self.table.value = score_table_html(score_table(self.session.answers, self.model, self.lang), lang=self.lang)
+        self.radar_fig = show_figure(self.radar_box, radar(scores, lang=self.lang), _config(self.lang, "radar"))
+        self.gap_fig = show_figure(self.gap_box, gap_bars(scores, lang=self.lang), _config(self.lang, "kloof"))
 
 
 def _num(value: float, lang: str) -> str:

@@ -1,0 +1,55 @@
+"""The maturity notebook served as an app: answer, see the radar redraw, reload, answer still there."""
+
+import time
+
+from playwright.sync_api import Page, expect
+
+from .conftest import ARTIFACTS
+
+NOTEBOOK = "/voila/render/01_volwassenheid.ipynb"
+RADAR_CURRENT_R0 = "() => { const p = document.querySelectorAll('.js-plotly-plot')[0];" \
+                   " return p && p.data && p.data.length > 0 ? p.data[0].r[0] : null; }"
+
+
+def _open(page: Page, url: str) -> float:
+    start = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=90_000)
+    expect(page.locator(".imw-current select").first).to_be_visible(timeout=90_000)
+    return time.perf_counter() - start
+
+
+def test_answer_redraws_radar_and_persists_after_reload(page: Page, voila_url, voila_home):
+    ready = _open(page, voila_url + NOTEBOOK)
+    (ARTIFACTS / "timing.txt").write_text(f"voila page ready: {ready:.2f} s\n")
+    expect(page.locator(".imw-progress")).to_contain_text("48 van 48 beantwoord")
+    page.screenshot(path=str(ARTIFACTS / "01_ready.png"), full_page=True)
+
+    first = page.locator(".imw-current select").first
+    before_index = first.evaluate("s => s.selectedIndex")  # 0 = "— kies —", 1..5 = the levels
+    new_index = 5 if before_index == 1 else 1
+    target_label = first.evaluate(f"s => s.options[{new_index}].text")  # labels use no-break spaces
+    r_before = page.evaluate(RADAR_CURRENT_R0)
+    first.select_option(index=new_index)
+    page.wait_for_function(f"() => ({RADAR_CURRENT_R0})() !== {r_before}", timeout=30_000)
+    assert page.evaluate(RADAR_CURRENT_R0) != r_before
+    expect(page.locator(".imw-levels td.cur").first).to_be_visible()
+    expect(page.get_by_text("Opgeslagen om")).to_be_visible(timeout=10_000)
+    page.screenshot(path=str(ARTIFACTS / "02_after_change.png"), full_page=True)
+
+    saved = list((voila_home / "antwoorden").glob("*.json"))
+    assert [p.name for p in saved] == ["de-regenboog_2026-2027.json"]
+
+    _open(page, voila_url + NOTEBOOK)  # a new page = a new kernel that reads the saved file
+    reloaded = page.locator(".imw-current select").first
+    assert reloaded.evaluate("s => s.selectedIndex") == new_index
+    assert reloaded.evaluate("s => s.options[s.selectedIndex].text") == target_label
+    page.screenshot(path=str(ARTIFACTS / "03_after_reload.png"), full_page=True)
+
+
+def test_keyboard_moves_to_next_area(page: Page, voila_url):
+    _open(page, voila_url + NOTEBOOK)
+    button = page.get_by_role("button", name="Volgend gebied").first
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Rollen, taken, verantwoordelijkheden en bevoegdheden —")).to_be_visible(timeout=30_000)

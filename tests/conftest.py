@@ -1,0 +1,33 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from imworkbook import paths
+from imworkbook.content import load_model
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "data" / "examples"
+PO_EXAMPLE = EXAMPLES / "de-regenboog_2026-2027.json"
+VO_EXAMPLE = EXAMPLES / "het-baken_2026-2027.json"
+
+
+@pytest.fixture(autouse=True)
+def werkmap(tmp_path, monkeypatch):
+    """Every test gets its own empty werkmap."""
+    home = tmp_path / "werkmap"
+    monkeypatch.setenv("IMWORKBOOK_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def model():
+    return load_model()
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """A writable copy of data/maturity to break on purpose; returns its folder."""
+    target = tmp_path / "content" / "maturity"
+    shutil.copytree(paths.data_dir() / "maturity", target)
+    return target

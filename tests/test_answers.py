@@ -1,0 +1,290 @@
+"""Answers files: round trip, atomic saves, and bad input that loses nothing."""
+
+import json
+import os
+import shutil
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from imworkbook import answers as A
+from imworkbook.answers import (SCHEMA_VERSION, Session, load_answers, normalize_level, open_example,
+                                save_answers)
+from imworkbook.errors import AnswersFileError
+
+from .conftest import PO_EXAMPLE, VO_EXAMPLE
+
+
+def _raw(path=PO_EXAMPLE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path, data, name="school.json", encoding="utf-8") -> "os.PathLike":
+    path = tmp_path / name
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, indent=1)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_examples_load_without_problems(model):
+    po = load_answers(PO_EXAMPLE, model)
+    vo = load_answers(VO_EXAMPLE, model)
+    assert po.problems == [] and vo.problems == []
+    assert po.answers.school.sector == "po" and vo.answers.school.sector == "vo"
+    assert len(po.answers.answers) == model.n_items  # fully answered
+    assert 0 < len(vo.answers.answers) < model.n_items  # half answered
+
+
+def test_round_trip_keeps_everything(tmp_path, model):
+    result = load_answers(PO_EXAMPLE, model)
+    path = save_answers(result.answers, tmp_path / "copy.json")
+    again = load_answers(path, model)
+    assert again.answers.answers == result.answers.answers
+    assert again.answers.school == result.answers.school
+    assert json.loads(path.read_text())["schema_version"] == SCHEMA_VERSION
+
+
+def test_session_saves_every_change_and_reopens(tmp_path, model):
+    session = Session.create("Basisschool Het Anker", "po", "2026-2027", pupils=180, folder=tmp_path, model=model)
+    session.set_level("visie.ambitieniveau", "current", 2)
+    session.set_level("visie.ambitieniveau", "target", "4")
+    session.set_note("visie.ambitieniveau", "Staat in het schoolplan.")
+    on_disk = json.loads(session.path.read_text(encoding="utf-8"))
+    assert on_disk["answers"]["visie.ambitieniveau"] == {"current": 2, "target": 4, "note": "Staat in het schoolplan."}
+    reopened = Session.open(session.path, model)
+    assert reopened.answers.answer("visie.ambitieniveau").target == 4
+    assert session.path.name == "basisschool-het-anker_2026-2027.json"
+
+
+def test_create_refuses_to_overwrite_an_existing_school(tmp_path, model):
+    Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    with pytest.raises(FileExistsError, match="Er is al een antwoordenbestand"):
+        Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+
+
+def test_wrong_school_details_name_the_field(tmp_path, model):
+    with pytest.raises(ValueError, match=r"school › sector: moet een van deze waarden zijn"):
+        Session.create("De Linde", "mbo", "2026-2027", folder=tmp_path, model=model)
+    session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    with pytest.raises(ValueError, match="aantal leerlingen: moet minstens 1 zijn"):
+        session.update_school(pupils=-3)
+    assert Session.open(session.path, model).answers.school.pupils is None
+
+
+def test_setting_an_unknown_item_or_bad_level_changes_nothing(tmp_path, model):
+    session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    before = session.path.read_bytes()
+    with pytest.raises(KeyError):
+        session.set_level("bestaat.niet", "current", 3)
+    with pytest.raises(ValueError, match="niveau moet 1 t/m 5"):
+        session.set_level("visie.ambitieniveau", "current", 7)
+    assert session.path.read_bytes() == before
+
+
+# --- atomic writes --------------------------------------------------------------
+
+def test_interrupted_save_before_rename_leaves_old_file_intact(tmp_path, model, monkeypatch):
+    session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    session.set_level("visie.ambitieniveau", "current", 2)
+    before = session.path.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("stroom uitgevallen")
+    monkeypatch.setattr(A.os, "replace", crash)
+    with pytest.raises(OSError):
+        session.set_level("visie.ambitieniveau", "current", 5)
+    assert session.path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [session.path.name]  # no temp file left behind
+
+
+def test_interrupted_save_halfway_through_writing(tmp_path, model, monkeypatch):
+    session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    before = session.path.read_bytes()
+    real_fdopen = os.fdopen
+
+    class HalfWriter:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(data[: len(data) // 2])
+            raise OSError("schijf vol")
+
+    monkeypatch.setattr(A.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    with pytest.raises(OSError, match="schijf vol"):
+        session.set_level("rollen.mandaat", "target", 3)
+    assert session.path.read_bytes() == before
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+# --- bad files --------------------------------------------------------------------
+
+def test_corrupt_json_names_line_and_is_not_overwritten(tmp_path, model):
+    text = PO_EXAMPLE.read_text(encoding="utf-8")
+    path = _write(tmp_path, text[: len(text) // 2])
+    before = path.read_bytes()
+    with pytest.raises(AnswersFileError, match=r"school.json › regel \d+, kolom \d+: geen geldig JSON"):
+        Session.open(path, model)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("content, message", [
+    ({"some": "other tool"}, "geen antwoordenbestand van imworkbook"),
+    ([1, 2, 3], "geen antwoordenbestand van imworkbook"),
+    ("", "bestand is leeg"),
+])
+def test_foreign_or_empty_files_are_refused(tmp_path, model, content, message):
+    path = _write(tmp_path, content)
+    with pytest.raises(AnswersFileError, match=message):
+        load_answers(path, model)
+
+
+def test_newer_schema_version_is_refused_with_advice(tmp_path, model):
+    data = _raw() | {"schema_version": SCHEMA_VERSION + 1}
+    path = _write(tmp_path, data)
+    with pytest.raises(AnswersFileError, match=r"schema_version: .*nieuwere versie van imworkbook.*Werk imworkbook bij"):
+        load_answers(path, model)
+
+
+def test_missing_schema_version(tmp_path, model):
+    data = _raw()
+    del data["schema_version"]
+    with pytest.raises(AnswersFileError, match="schema_version: ontbreekt"):
+        load_answers(_write(tmp_path, data), model)
+
+
+def test_unusable_school_header_lists_every_field(tmp_path, model):
+    data = _raw() | {"round": "vorig jaar"}
+    data["school"] = {"name": "", "sector": "hbo"}
+    msg = str(pytest.raises(AnswersFileError, load_answers, _write(tmp_path, data), model).value)
+    assert "school › name: mag niet leeg zijn" in msg
+    assert "school › sector: moet een van deze waarden zijn" in msg
+    assert "round: heeft niet de juiste vorm" in msg
+
+
+def test_unknown_item_ids_and_bad_levels_are_set_aside_not_dropped(tmp_path, model):
+    data = _raw()
+    data["answers"]["visie.bestaat_niet"] = {"current": 3, "target": 4, "note": "uit een nieuwer model"}
+    data["answers"]["rollen.mandaat"] = {"current": 9, "target": 4, "note": "typfout"}
+    path = _write(tmp_path, data)
+    result = load_answers(path, model)
+    texts = [str(p) for p in result.problems]
+    assert any("answers › visie.bestaat_niet: onbekend item-id" in t for t in texts)
+    assert any("answers › rollen.mandaat › current: niveau moet 1 t/m 5" in t and "gekregen: 9" in t for t in texts)
+    a = result.answers
+    assert a.answer("rollen.mandaat").current is None and a.answer("rollen.mandaat").target == 4
+    assert a.set_aside["visie.bestaat_niet"]["note"] == "uit een nieuwer model"
+    assert a.set_aside["rollen.mandaat"] == {"current": 9}
+    # every other answer is loaded
+    assert len(a.answers) == model.n_items
+    # and what was set aside survives saving through a session
+    session = Session.open(path, model)
+    session.set_level("visie.ambitieniveau", "target", 5)
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["set_aside"]["visie.bestaat_niet"]["current"] == 3
+    assert saved["set_aside"]["rollen.mandaat"] == {"current": 9}
+
+
+def test_first_save_over_a_file_with_problems_keeps_the_original(tmp_path, model):
+    data = _raw()
+    data["answers"]["rollen.mandaat"]["current"] = "veel"
+    path = _write(tmp_path, data)
+    original = path.read_bytes()
+    session = Session.open(path, model)
+    session.set_level("visie.ambitieniveau", "target", 5)
+    assert session.backup_path is not None and session.backup_path.read_bytes() == original
+    session.set_level("visie.ambitieniveau", "target", 4)
+    assert len(list(tmp_path.glob("*.origineel-*.json"))) == 1
+
+
+def test_windows_1252_file_loads_with_a_warning(tmp_path, model):
+    data = _raw()
+    data["school"]["name"] = "Basisschool Één"
+    data["answers"]["visie.ambitieniveau"]["note"] = "Ambitie € en café"
+    path = _write(tmp_path, data, encoding="cp1252")
+    result = load_answers(path, model)
+    assert result.encoding == "cp1252"
+    assert result.answers.school.name == "Basisschool Één"
+    assert result.answers.answer("visie.ambitieniveau").note == "Ambitie € en café"
+    assert any("niet in UTF-8" in str(p) and p.severity == "waarschuwing" for p in result.problems)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_bom_encodings_load_silently(tmp_path, model, encoding):
+    path = _write(tmp_path, _raw(), encoding=encoding)
+    result = load_answers(path, model)
+    assert result.problems == [] and len(result.answers.answers) == model.n_items
+
+
+def test_duplicate_json_keys_keep_both_values(tmp_path, model):
+    text = PO_EXAMPLE.read_text(encoding="utf-8").replace(
+        '"answers": {', '"answers": {\n "visie.ambitieniveau": {"current": 1, "target": 1, "note": "eerste"},', 1)
+    result = load_answers(_write(tmp_path, text), model)
+    assert any("visie.ambitieniveau: komt twee keer voor" in str(p) for p in result.problems)
+    assert result.answers.set_aside["_dubbel"][0]["waarde"]["note"] == "eerste"
+
+
+def test_too_large_file_is_refused_without_reading(tmp_path, model, monkeypatch):
+    monkeypatch.setattr(A, "MAX_FILE_BYTES", 100)
+    with pytest.raises(AnswersFileError, match="te groot"):
+        load_answers(PO_EXAMPLE, model)
+
+
+def test_unknown_top_level_field_is_kept(tmp_path, model):
+    path = _write(tmp_path, _raw() | {"opmerking_facilitator": "graag bespreken"})
+    result = load_answers(path, model)
+    assert result.answers.set_aside["opmerking_facilitator"] == "graag bespreken"
+
+
+# --- examples and levels -------------------------------------------------------------
+
+def test_open_example_copies_and_never_touches_data(tmp_path, model):
+    before = PO_EXAMPLE.read_bytes()
+    original = json.loads(before)["answers"]["visie.ambitieniveau"]["current"]
+    changed = 1 if original != 1 else 2
+    session = open_example("po", folder=tmp_path, model=model)
+    session.set_level("visie.ambitieniveau", "current", changed)
+    assert PO_EXAMPLE.read_bytes() == before
+    assert open_example("po", folder=tmp_path, model=model).answers.answer("visie.ambitieniveau").current == changed
+    reset = open_example("po", folder=tmp_path, model=model, reset=True)
+    assert reset.answers.answer("visie.ambitieniveau").current == original
+    with pytest.raises(ValueError, match="bestaat niet; kies 'po', 'vo'"):
+        open_example("mbo", folder=tmp_path, model=model)
+
+
+@given(st.one_of(st.integers(1, 5), st.sampled_from(["1", " 5 ", "weet niet", "N.V.T.", "n.v.t", "", None])))
+def test_normalize_level_accepts_what_people_type(value):
+    result = normalize_level(value)
+    assert result in (1, 2, 3, 4, 5, "weet_niet", "nvt", None)
+    assert normalize_level(result) == result  # idempotent
+
+
+@given(st.one_of(st.integers().filter(lambda v: not 1 <= v <= 5), st.floats(allow_nan=True).filter(
+    lambda v: not (v == v and v.is_integer() and 1 <= v <= 5)), st.text().filter(
+    lambda s: s.strip().lower() not in A._WEET_NIET | A._NVT | {"", "1", "2", "3", "4", "5"}
+    and not (s.strip().isdigit() and s.strip().isascii() and 1 <= int(s.strip()) <= 5)), st.booleans()))
+def test_normalize_level_rejects_everything_else_in_dutch(value):
+    with pytest.raises(ValueError, match="niveau moet 1 t/m 5, 'weet niet' of 'n.v.t.' zijn"):
+        normalize_level(value)
+
+
+def test_current_round_follows_the_school_year():
+    import datetime as dt
+    assert A.current_round(dt.date(2026, 7, 31)) == "2025-2026"
+    assert A.current_round(dt.date(2026, 8, 1)) == "2026-2027"
+
+
+def test_list_schools_reports_broken_files_and_skips_backups(tmp_path, model):
+    shutil.copy(PO_EXAMPLE, tmp_path / PO_EXAMPLE.name)
+    (tmp_path / "kapot.json").write_text("{niet json", encoding="utf-8")
+    (tmp_path / "x.origineel-20260101-000000.json").write_bytes(PO_EXAMPLE.read_bytes())
+    schools, problems = A.list_schools(tmp_path, model)
+    assert [s.name for s in schools] == ["De Regenboog"]
+    assert len(problems) == 1 and problems[0].file == "kapot.json"

@@ -1,0 +1,86 @@
+"""The command line calls the same API as the notebooks and speaks Dutch."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+import yaml
+
+from imworkbook.cli import main
+
+from .conftest import PO_EXAMPLE, VO_EXAMPLE
+
+
+def test_help_is_dutch(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "toon deze hulp en stop" in out and "open het werkboek in JupyterLab" in out
+
+
+def test_check_content_ok(capsys):
+    assert main(["check-content"]) == 0
+    assert "In orde: model 'im_volwassenheid'" in capsys.readouterr().out
+
+
+def test_check_content_reports_a_broken_file(content_copy, capsys):
+    path = content_copy / "areas" / "sturing.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["items"][0]["levels"].pop(5)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["check-content", str(content_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "sturing.yaml" in err and "niveau 5 ontbreekt" in err
+
+
+def test_score_prints_the_table(capsys):
+    assert main(["score", str(VO_EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "Het Baken (vo), ronde 2026-2027" in out and "onbekend" in out and "Totaal" in out
+
+
+def test_score_on_a_broken_file_exits_2(tmp_path, capsys):
+    bad = tmp_path / "kapot.json"
+    bad.write_text(PO_EXAMPLE.read_text(encoding="utf-8")[:200], encoding="utf-8")
+    assert main(["score", str(bad)]) == 2
+    assert "kapot.json" in capsys.readouterr().err
+
+
+def test_no_command_prints_help(capsys):
+    assert main([]) == 2
+    assert "opdrachten" in capsys.readouterr().out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_open_starts_jupyterlab_at_the_first_notebook(werkmap):
+    port = _free_port()
+    exe = shutil.which("imworkbook", path=os.path.dirname(sys.executable)) or "imworkbook"
+    proc = subprocess.Popen([exe, "open", "--no-browser", f"--port={port}"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2) as resp:
+                    assert resp.status == 200
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not answer within 60 s")
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert "01_volwassenheid.ipynb" in out
+    assert (werkmap / "antwoorden").is_dir()

@@ -1,0 +1,44 @@
+"""Interface strings: same keys in every language, no unused keys, no missing ones."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from imworkbook import i18n
+from imworkbook.i18n import LANGS, strings, t
+
+PACKAGE = Path(i18n.__file__).resolve().parent
+SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
+
+
+def test_every_language_has_the_same_keys():
+    keys = {lang: set(strings(lang)) for lang in LANGS}
+    assert keys["nl"] == keys["en"], keys["nl"] ^ keys["en"]
+
+
+def test_every_key_is_used_by_the_code():
+    unused = [k for k in strings("nl") if f'"{k}"' not in SOURCE and f"'{k}'" not in SOURCE]
+    assert unused == []
+
+
+def test_every_key_the_code_asks_for_exists():
+    asked = set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']""", SOURCE))
+    assert asked, "the pattern should find the t(...) calls"
+    assert asked - set(strings("nl")) == set()
+
+
+def test_placeholders_agree_between_languages():
+    field = re.compile(r"{(\w+)}")
+    for key, text in strings("nl").items():
+        assert set(field.findall(text)) == set(field.findall(strings("en")[key])), key
+
+
+def test_missing_key_is_named():
+    with pytest.raises(KeyError, match="tekst 'bestaat_niet' ontbreekt in i18n/nl.yaml"):
+        t("bestaat_niet")
+
+
+def test_placeholders_are_filled():
+    assert t("progress", "nl", done=23, total=48) == "23 van 48 beantwoord"
+    assert t("progress", "en", done=23, total=48) == "23 of 48 answered"

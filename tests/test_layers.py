@@ -1,0 +1,66 @@
+"""The layers: data model -> scoring -> figures -> widgets -> notebooks; nothing imports upwards."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import imworkbook
+
+PACKAGE = Path(imworkbook.__file__).resolve().parent
+LAYER = {  # module -> layer number
+    "paths": 0, "errors": 0, "yamlfile": 0, "i18n": 0, "content": 0, "answers": 0,
+    "scoring": 1, "figures": 2, "tables": 2, "widgets": 3, "cli": 4,
+}
+THIRD_PARTY_FLOOR = {"ipywidgets": 3, "plotly": 2, "IPython": 3}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:  # relative import inside imworkbook
+                base = path.relative_to(PACKAGE).parts[: -node.level]
+                mod = [*base, *(node.module.split(".") if node.module else [])]
+                found.add("imworkbook." + ".".join(mod) if mod else "imworkbook")
+                if not node.module:
+                    found.update(f"imworkbook.{a.name}" for a in node.names)
+            elif node.module:
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return found
+
+
+def _layer_of(module: str) -> int | None:
+    parts = module.split(".")
+    if parts[0] == "imworkbook":
+        return LAYER.get(parts[1]) if len(parts) > 1 else None
+    return THIRD_PARTY_FLOOR.get(parts[0])
+
+
+def test_no_module_imports_a_higher_layer():
+    problems = []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE)
+        if rel.name in ("__init__.py", "__main__.py") and len(rel.parts) == 1:
+            continue
+        own = LAYER[rel.parts[0].removesuffix(".py")]
+        for module in _imports(path):
+            layer = _layer_of(module)
+            if layer is not None and layer > own:
+                problems.append(f"{rel} (laag {own}) importeert {module} (laag {layer})")
+    assert problems == []
+
+
+def test_every_module_has_a_layer():
+    tops = {p.relative_to(PACKAGE).parts[0].removesuffix(".py") for p in PACKAGE.rglob("*.py")}
+    assert tops - {"__init__", "__main__"} <= set(LAYER)
+
+
+def test_import_is_light():
+    """`import imworkbook` loads none of the heavy libraries (they load on first use)."""
+    code = "import sys, imworkbook; print(sorted(m for m in ('pandas','plotly','ipywidgets','pydantic') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

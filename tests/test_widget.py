@@ -1,0 +1,135 @@
+"""The questionnaire app, driven the way the browser drives it: by setting widget values."""
+
+import json
+import re
+
+import pytest
+
+from imworkbook.widgets.questionnaire import EMPTY, NEW, MaturityApp, vragenlijst
+
+from .conftest import PO_EXAMPLE
+
+
+@pytest.fixture
+def app(tmp_path):
+    return vragenlijst("po", folder=tmp_path)
+
+
+def test_opens_the_example_with_progress_and_both_charts(app, model):
+    assert app.session.answers.school.name == "De Regenboog"
+    assert app.progress_text.value == f"<b>{model.n_items} van {model.n_items} beantwoord</b>"
+    assert len(app.radar_fig.data) == 2 and len(app.gap_fig.data) >= 1
+    assert app.tabs.titles[0].endswith("✓")
+    assert app.cards  # first area built
+    assert not app.errors
+
+
+def test_changing_an_answer_saves_rescoring_and_redraws(app, model):
+    item = model.areas[0].items[0].id
+    card = app.cards[item]
+    new = 1 if card.current.value != 1 else 5
+    old_r = app.radar_fig.data[0].r[0]
+    card.current.value = new
+    assert json.loads(app.session.path.read_text())["answers"][item]["current"] == new
+    assert app.radar_fig.data[0].r[0] != old_r
+    assert app.radar_fig.data[0].r[0] == pytest.approx(app.scores().iloc[0]["current"], abs=0.01)
+    assert "Opgeslagen" in app.status.value
+    assert 'class="cur"' in card.levels.value or "cur tgt" in card.levels.value
+
+
+def test_clearing_an_answer_updates_progress(app, model):
+    card = app.cards[model.areas[0].items[1].id]
+    card.current.value = EMPTY
+    assert app.progress_text.value.startswith(f"<b>{model.n_items - 1} van")
+    assert app.tabs.titles[0].endswith("(5/6)")
+
+
+def test_nvt_for_current_also_sets_target(app, model):
+    card = app.cards[model.areas[0].items[2].id]
+    card.target.value = EMPTY
+    card.current.value = "nvt"
+    assert card.target.value == "nvt"
+    assert app.session.answers.answer(card.item_id).target == "nvt"
+
+
+def test_note_is_saved(app, model):
+    card = app.cards[model.areas[0].items[3].id]
+    card.note.value = "Besproken in het MT"
+    assert json.loads(app.session.path.read_text())["answers"][card.item_id]["note"] == "Besproken in het MT"
+
+
+def test_other_areas_are_built_when_opened(app, model):
+    last = model.areas[-1].items[0].id
+    assert last not in app.cards
+    app.tabs.selected_index = len(model.areas) - 1
+    assert last in app.cards
+
+
+def test_target_below_current_shows_a_remark(app, model):
+    card = app.cards[model.areas[0].items[0].id]
+    card.current.value, card.target.value = 4, 2
+    assert "lager" in card.remark.value
+
+
+def test_picking_needs_open_so_arrow_keys_do_not_switch_school(app):
+    example = next(v for _, v in app.picker.options if str(v).startswith("example:"))
+    app.picker.value = example
+    assert app.session.answers.school.name == "De Regenboog"  # not yet switched
+    assert not app.open_button.disabled
+    app.open_button.click()
+    assert app.session.answers.school.name == "Het Baken"
+    assert app.open_button.disabled
+
+
+def test_chart_widget_is_replaced_when_traces_change_and_updated_in_place_otherwise(app, model):
+    radar_widget, gap_widget = app.radar_fig, app.gap_fig
+    card = app.cards[model.areas[0].items[0].id]
+    card.current.value = 3 if card.current.value != 3 else 2
+    assert app.radar_fig is radar_widget  # same traces: updated in place
+    app.picker.value = next(v for _, v in app.picker.options if str(v).startswith("example:"))
+    app.open_button.click()  # half-filled school: the gap chart gains an "onbekend" trace
+    assert app.gap_fig is not gap_widget and len(app.gap_fig.data) == 2
+    assert app.gap_box.children == (app.gap_fig,)
+
+
+def test_score_table_in_the_app_uses_decimal_commas(app):
+    assert "Totaal (gewogen gemiddelde)" in app.table.value
+    assert re.search(r">\d,\d<", app.table.value)
+
+
+def test_new_school_from_the_picker(app, tmp_path):
+    app.picker.value = NEW
+    assert app.new_box.layout.display == "flex"
+    app.n_name.value, app.n_sector.value, app.n_pupils.value = "Kindcentrum De Tol", "po", 140
+    app._on_create()
+    assert app.session.path == tmp_path / f"kindcentrum-de-tol_{app.session.answers.round}.json"
+    assert app.progress_text.value.startswith("<b>0 van")
+    assert "Nog geen antwoorden" in app.radar_fig.layout.annotations[0].text
+
+
+def test_errors_in_callbacks_are_shown_in_the_app(app):
+    app.f_pupils.value = 0  # allowed: unknown
+    app.f_name.value = "   "  # not allowed
+    assert app.errors, "the error should be visible in the app"
+    assert "naam van de school: mag niet leeg zijn" in app.messages.value
+    assert json.loads(app.session.path.read_text())["school"]["name"] == "De Regenboog"
+
+
+def test_without_arguments_opens_the_most_recent_school(tmp_path):
+    first = vragenlijst("vo", folder=tmp_path)
+    first.cards[next(iter(first.cards))].note.value = "laatst gewerkt"
+    again = vragenlijst(folder=tmp_path)
+    assert again.session.path == first.session.path
+
+
+def test_broken_file_in_werkmap_is_reported_not_fatal(tmp_path):
+    (tmp_path / "kapot.json").write_text("{", encoding="utf-8")
+    app = MaturityApp(folder=tmp_path)
+    assert "kapot.json" in app.notice.value
+
+
+def test_english(tmp_path):
+    app = vragenlijst("po", folder=tmp_path, lang="en")
+    assert "answered" in app.progress_text.value
+    assert app.radar_fig.data[0].name == "Current level"
+    assert PO_EXAMPLE.exists()
