@@ -91,6 +91,14 @@ def _shape(fig) -> tuple:
     return tuple(tr.type for tr in fig.data), len(fig.layout.annotations or ())
 
 
+def _update_changed(target, new: dict, skip: tuple[str, ...] = ()) -> None:
+    """Set the top-level properties of a plotly object whose value differs from ``new``."""
+    old = target.to_plotly_json()
+    changed = {k: v for k, v in new.items() if k not in skip and old.get(k) != v}
+    if changed:
+        target.update(changed, overwrite=True)
+
+
 def show_figure(box: W.Box, fig: go.Figure, config: dict) -> go.FigureWidget:
     """Show ``fig`` in ``box``.
 
@@ -101,10 +109,11 @@ def show_figure(box: W.Box, fig: go.Figure, config: dict) -> go.FigureWidget:
     """
     current = box.children[0] if box.children else None
     if isinstance(current, go.FigureWidget) and _shape(current) == _shape(fig):
+        # send only what changed: validating a whole layout (with its template) costs ~0.5 s
         with current.batch_update():
             for old, new in zip(current.data, fig.data):
-                old.update(new.to_plotly_json(), overwrite=True)
-            current.update_layout(fig.layout.to_plotly_json())
+                _update_changed(old, new.to_plotly_json())
+            _update_changed(current.layout, fig.layout.to_plotly_json(), skip=("template",))
         return current
     widget = go.FigureWidget(fig)
     widget._config = config

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 from .conftest import ARTIFACTS
 
 NOTEBOOK = "/voila/render/01_volwassenheid.ipynb"
+GAP_X = "() => { const p = document.querySelectorAll('.js-plotly-plot')[1]; return p && p.data ? Array.from(p.data[0].x).join(';') : null; }"
 RADAR_CURRENT_R0 = "() => { const p = document.querySelectorAll('.js-plotly-plot')[0];" \
                    " return p && p.data && p.data.length > 0 ? p.data[0].r[0] : null; }"
 
@@ -19,23 +20,33 @@ def _open(page: Page, url: str) -> float:
     return time.perf_counter() - start
 
 
+def _tall_screenshot(page: Page, name: str) -> None:
+    """Voila scrolls inside its own panel, so make the window tall enough to show the whole app."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 3000})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / name))
+    page.set_viewport_size(size)
+
+
 def test_answer_redraws_radar_and_persists_after_reload(page: Page, voila_url, voila_home):
     ready = _open(page, voila_url + NOTEBOOK)
     (ARTIFACTS / "timing.txt").write_text(f"voila page ready: {ready:.2f} s\n")
     expect(page.locator(".imw-progress")).to_contain_text("48 van 48 beantwoord")
-    page.screenshot(path=str(ARTIFACTS / "01_ready.png"), full_page=True)
+    _tall_screenshot(page, "01_ready.png")
 
     first = page.locator(".imw-current select").first
     before_index = first.evaluate("s => s.selectedIndex")  # 0 = "— kies —", 1..5 = the levels
     new_index = 5 if before_index == 1 else 1
     target_label = first.evaluate(f"s => s.options[{new_index}].text")  # labels use no-break spaces
-    r_before = page.evaluate(RADAR_CURRENT_R0)
+    r_before, gap_before = page.evaluate(RADAR_CURRENT_R0), page.evaluate(GAP_X)
     first.select_option(index=new_index)
     page.wait_for_function(f"() => ({RADAR_CURRENT_R0})() !== {r_before}", timeout=30_000)
+    page.wait_for_function(f"() => ({GAP_X})() !== '{gap_before}'", timeout=30_000)
     assert page.evaluate(RADAR_CURRENT_R0) != r_before
     expect(page.locator(".imw-levels td.cur").first).to_be_visible()
     expect(page.get_by_text("Opgeslagen om")).to_be_visible(timeout=10_000)
-    page.screenshot(path=str(ARTIFACTS / "02_after_change.png"), full_page=True)
+    _tall_screenshot(page, "02_after_change.png")
 
     saved = list((voila_home / "antwoorden").glob("*.json"))
     assert [p.name for p in saved] == ["de-regenboog_2026-2027.json"]
