@@ -31,11 +31,12 @@ Rules that protect the user's work:
 
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import json
 import os
 import re
-import shutil
+import stat
 import tempfile
 import unicodedata
 from contextlib import suppress
@@ -43,11 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Callable, Iterable, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, ValidationError
 
 from . import paths
 from .content import MaturityModel, load_model
-from .errors import AnswersFileError, Problem, from_pydantic
+from .errors import AnswersFileError, ImworkbookError, Problem, from_pydantic, from_pydantic_error_message
 
 SCHEMA_VERSION = 1
 KIND = "imworkbook.answers"
@@ -105,7 +106,7 @@ class School(_Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
     sector: Literal["po", "vo"]
-    pupils: int | None = Field(default=None, ge=1, le=50_000)
+    pupils: Annotated[int, Strict()] | None = Field(default=None, ge=1, le=50_000)
 
 
 class ModelRef(_Strict):
@@ -174,23 +175,41 @@ class LoadResult:
         return any(p.severity in ("fout", "waarschuwing") for p in self.problems)
 
 
+def _cp1252_for_bad_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode only the bytes that are not valid UTF-8 as Windows-1252 (keeps good accents intact)."""
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("imworkbook-cp1252", _cp1252_for_bad_bytes)
+
+
 def _decode(data: bytes, name: str) -> tuple[str, str, list[Problem]]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16", []
         except UnicodeDecodeError:
             pass
+    body, encoding = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (data, "utf-8")
     try:
-        return data.decode("utf-8"), "utf-8", []
+        return body.decode("utf-8"), encoding, []
     except UnicodeDecodeError as exc:
-        text = data.decode("cp1252", errors="replace")
+        text = body.decode("utf-8", errors="imworkbook-cp1252")
         note = Problem(name, f"byte {exc.start}",
-                       "het bestand is niet in UTF-8 opgeslagen (waarschijnlijk Windows-1252, bijvoorbeeld "
-                       "door Kladblok of Excel); het is zo gelezen. Controleer letters met accenten; bij "
-                       "opslaan wordt het UTF-8.", "waarschuwing")
+                       "het bestand is niet (helemaal) in UTF-8 opgeslagen (waarschijnlijk Windows-1252, "
+                       "bijvoorbeeld door Kladblok of Excel); het is zo gelezen. Controleer letters met accenten; "
+                       "bij opslaan wordt het UTF-8.", "waarschuwing")
         return text, "cp1252", [note]
+
+
+def _keep(set_aside: dict, section: str, key: str, value: Any) -> None:
+    """Put ``value`` under ``set_aside[section][key]`` without ever overwriting what is there."""
+    box = set_aside.setdefault(section, {})
+    if not isinstance(box, dict):
+        box = set_aside[section] = {"_eerder": box}
+    name, n = key, 2
+    while name in box and box[name] != value:
+        name, n = f"{key}#{n}", n + 1
+    box[name] = value
 
 
 # Upgrade steps: MIGRATIONS[n] turns a version-n dict into a version-(n+1) dict.
@@ -218,6 +237,9 @@ def _upgrade(raw: dict, name: str) -> dict:
     return raw
 
 
+_SOFT_HEADER = {("saved_at",), ("school", "code"), ("school", "pupils"), ("model", "version")}
+
+
 def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> LoadResult:
     """Parse the text of an answers file; see :func:`load_answers`."""
     model = model or load_model()
@@ -237,34 +259,39 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
     except json.JSONDecodeError as exc:
         raise AnswersFileError(Problem(name, f"regel {exc.lineno}, kolom {exc.colno}",
                                        f"geen geldig JSON-bestand ({exc.msg}); het bestand is niet gewijzigd")) from None
+    except (ValueError, RecursionError) as exc:
+        raise AnswersFileError(Problem(name, "", f"geen bruikbaar JSON-bestand ({type(exc).__name__}: "
+                                       f"{str(exc)[:120]}); het bestand is niet gewijzigd")) from None
     if not isinstance(raw, dict) or raw.get("kind") != KIND:
         raise AnswersFileError(Problem(name, "kind", "dit is geen antwoordenbestand van imworkbook "
                                        f"(verwacht \"kind\": \"{KIND}\")"))
     raw = _upgrade(raw, name)
 
-    set_aside: dict[str, Any] = dict(raw.get("set_aside") or {}) if isinstance(raw.get("set_aside"), dict) else {}
-    if raw.get("set_aside") not in (None, {}) and not isinstance(raw.get("set_aside"), dict):
-        set_aside["_set_aside"] = raw["set_aside"]
-    for key, earlier in duplicates:
-        set_aside.setdefault("_dubbel", []).append({"sleutel": key, "waarde": earlier})
+    earlier = raw.pop("set_aside", None)
+    set_aside: dict[str, Any] = earlier if isinstance(earlier, dict) else {}
+    if earlier not in (None, {}) and not isinstance(earlier, dict):
+        _keep(set_aside, "other", "set_aside", earlier)
+    for key, value in duplicates:
+        set_aside.setdefault("duplicates", [])
+        if not isinstance(set_aside["duplicates"], list):
+            set_aside["duplicates"] = [set_aside["duplicates"]]
+        set_aside["duplicates"].append({"key": key, "value": value})
         problems.append(Problem(name, key, "komt twee keer voor; de laatste waarde is gebruikt, de eerdere is "
-                                "bewaard onder set_aside", "waarschuwing"))
+                                "bewaard onder set_aside › duplicates", "waarschuwing"))
 
     known = set(Answers.model_fields)
     for key in [k for k in raw if k not in known]:
-        set_aside[key] = raw.pop(key)
+        _keep(set_aside, "fields", key, raw.pop(key))
         problems.append(Problem(name, key, "onbekend veld; bewaard onder set_aside, niet gebruikt", "waarschuwing"))
 
-    header = {k: v for k, v in raw.items() if k not in ("answers", "set_aside")}
-    try:
-        answers = Answers.model_validate(header)
-    except ValidationError as exc:
-        raise AnswersFileError(from_pydantic(exc, name, header),
-                               "De gegevens van de school in dit bestand zijn niet bruikbaar:") from None
+    header = {k: v for k, v in raw.items() if k != "answers"}
+    answers = _validate_header(header, name, set_aside, problems)
 
-    raw_items = raw.get("answers") or {}
+    raw_items = raw.get("answers")
+    if raw_items is None:
+        raw_items = {}
     if not isinstance(raw_items, dict):
-        set_aside["answers"] = raw_items
+        _keep(set_aside, "other", "answers", raw_items)
         problems.append(Problem(name, "answers", "moet een mapping van item-id naar antwoord zijn; "
                                 "bewaard onder set_aside"))
         raw_items = {}
@@ -272,20 +299,19 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
     for item_id, value in raw_items.items():
         where = f"answers › {item_id}"
         if item_id not in valid_ids:
-            set_aside[item_id] = value
+            _keep(set_aside, "items", item_id, value)
             problems.append(Problem(name, where, "onbekend item-id (niet in dit volwassenheidsmodel); bewaard "
                                     "onder set_aside, telt niet mee", "waarschuwing"))
             continue
         if not isinstance(value, dict):
-            set_aside[item_id] = value
+            _keep(set_aside, "items", item_id, value)
             problems.append(Problem(name, where, f"moet een mapping met current, target en note zijn; gekregen: "
-                                    f"{value!r}; bewaard onder set_aside"))
+                                    f"{value!r:.80}; bewaard onder set_aside"))
             continue
         good: dict[str, Any] = {}
-        bad: dict[str, Any] = {}
         for key, field_value in value.items():
             if key not in ItemAnswer.model_fields:
-                bad[key] = field_value
+                _keep(set_aside.setdefault("item_fields", {}), item_id, key, field_value)
                 problems.append(Problem(name, f"{where} › {key}", "onbekend veld; bewaard onder set_aside",
                                         "waarschuwing"))
                 continue
@@ -293,14 +319,17 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
                 ItemAnswer.model_validate({key: field_value})
                 good[key] = field_value
             except ValidationError as exc:
-                bad[key] = field_value
-                for p in from_pydantic(exc, name, value, prefix=()):
+                _keep(set_aside.setdefault("item_fields", {}), item_id, key, field_value)
+                for p in from_pydantic(exc, name, value):
                     problems.append(Problem(name, f"{where} › {p.where}",
                                             p.message + "; niet gebruikt, bewaard onder set_aside"))
-        if bad:
-            set_aside[item_id] = bad
         answers.answers[item_id] = ItemAnswer.model_validate(good)
 
+    try:  # what is set aside must be writable again, or every later save would fail
+        json.dumps(set_aside)
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise AnswersFileError(Problem(name, "set_aside", f"bevat gegevens die niet opnieuw kunnen worden "
+                                       f"opgeslagen ({type(exc).__name__}); het bestand is niet gewijzigd")) from None
     answers.set_aside = set_aside  # assign when complete: validate_assignment stores a copy
     if answers.model.id != model.id:
         problems.append(Problem(name, "model › id", f"ingevuld met een ander volwassenheidsmodel "
@@ -309,6 +338,34 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         problems.append(Problem(name, "model › version", f"ingevuld met versie {answers.model.version} van het "
                                 f"model; nu is het versie {model.version}", "opmerking"))
     return LoadResult(answers, problems)
+
+
+def _validate_header(header: dict, name: str, set_aside: dict, problems: list[Problem]) -> Answers:
+    """Validate everything but the answers. Optional fields that are wrong are set aside (with a
+    message); a wrong name, sector, round or model id makes the file unusable."""
+    for _ in range(10):
+        try:
+            return Answers.model_validate(header)
+        except ValidationError as exc:
+            soft, hard = [], []
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                is_extra_school_field = len(loc) == 2 and loc[0] == "school" and err["type"] == "extra_forbidden"
+                (soft if loc[:2] in _SOFT_HEADER or is_extra_school_field else hard).append(err)
+            if hard:
+                raise AnswersFileError(from_pydantic(exc, name, header),
+                                       "De gegevens van de school in dit bestand zijn niet bruikbaar:") from None
+            for err in soft:
+                loc = tuple(err["loc"])
+                parent = header
+                for key in loc[:-1]:
+                    parent = parent[key]
+                value = parent.pop(loc[-1])
+                _keep(set_aside, "fields", ".".join(map(str, loc)), value)
+                where = " › ".join(map(str, loc))
+                message = from_pydantic_error_message(err)
+                problems.append(Problem(name, where, f"{message}; niet gebruikt, bewaard onder set_aside"))
+    raise AnswersFileError(Problem(name, "", "de schoolgegevens zijn niet bruikbaar"))  # pragma: no cover
 
 
 def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadResult:
@@ -322,14 +379,17 @@ def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadRe
     name = path.name
     try:
         size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise AnswersFileError(Problem(name, "", f"bestand is te groot voor een antwoordenbestand "
+                                           f"({size / 1e6:.1f} MB; hoogstens {MAX_FILE_BYTES / 1e6:.0f} MB)"))
+        if size == 0:
+            raise AnswersFileError(Problem(name, "", "bestand is leeg"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise AnswersFileError(Problem(name, "", f"bestand niet gevonden ({path})")) from None
-    if size > MAX_FILE_BYTES:
-        raise AnswersFileError(Problem(name, "", f"bestand is te groot voor een antwoordenbestand "
-                                       f"({size / 1e6:.1f} MB; hoogstens {MAX_FILE_BYTES / 1e6:.0f} MB)"))
-    if size == 0:
-        raise AnswersFileError(Problem(name, "", "bestand is leeg"))
-    text, encoding, problems = _decode(path.read_bytes(), name)
+    except OSError as exc:
+        raise AnswersFileError(Problem(name, "", f"kan het bestand niet lezen ({exc.strerror or exc})")) from None
+    text, encoding, problems = _decode(data, name)
     result = parse_answers(text, name, model)
     result.problems[:0] = problems
     result.encoding = encoding
@@ -339,14 +399,25 @@ def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadRe
 # --- writing ------------------------------------------------------------------
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never half of one."""
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half of one.
+
+    A temporary file in the same folder is written and flushed to disk, given the
+    old file's permissions, then renamed over the old file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with suppress(FileNotFoundError):
@@ -355,10 +426,19 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def dumps_answers(answers: Answers) -> str:
-    data = answers.model_dump(mode="json")
+    """The file text. ``set_aside`` is written with plain ``json`` so it comes back exactly as it was read."""
+    data = answers.model_dump(mode="json", exclude={"set_aside"})
     data["answers"] = {k: v for k, v in data["answers"].items()
                        if v["current"] is not None or v["target"] is not None or v["note"]}
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    data["set_aside"] = answers.set_aside
+    keys = list(Answers.model_fields)
+    data = {k: data[k] for k in keys}
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from an odd file: escape everything instead
+        text = json.dumps(data, ensure_ascii=True, indent=1)
+    return text + "\n"
 
 
 def save_answers(answers: Answers, path: str | Path) -> Path:
@@ -369,12 +449,28 @@ def save_answers(answers: Answers, path: str | Path) -> Path:
     return path
 
 
+class ConflictError(ImworkbookError):
+    """The file changed on disk since this session read or wrote it (another window, a sync tool)."""
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 # --- a session that saves on every change -------------------------------------
 
 class Session:
     """An open answers file that saves itself after every change.
 
     Use :func:`open_school`, :func:`open_example` or :meth:`Session.create`.
+    A change is kept only if it could be saved: when saving fails, the session
+    goes back to the state that is on disk and the error is raised. When the
+    file was changed by someone else since this session last read or wrote it,
+    the save is refused with :class:`ConflictError` instead of overwriting.
     """
 
     def __init__(self, answers: Answers, path: Path, model: MaturityModel,
@@ -385,6 +481,7 @@ class Session:
         self.problems = list(problems)
         self._backup_first = backup_first
         self.backup_path: Path | None = None
+        self._disk = _stamp(self.path)
 
     # constructors ---------------------------------------------------------------
     @classmethod
@@ -403,49 +500,80 @@ class Session:
         path = folder / file_name(answers.school.name, answers.round)
         if path.exists():
             raise FileExistsError(f"Er is al een antwoordenbestand voor {answers.school.name} in ronde "
-                                  f"{answers.round}: {path}. Open dat bestand in plaats van een nieuw te maken.")
+                                  f"{answers.round}: {path.name}. Open dat bestand in plaats van een nieuw te maken.")
         session = cls(answers, path, model)
         session.save()
         return session
 
     # changes --------------------------------------------------------------------
-    def _item(self, item_id: str) -> ItemAnswer:
+    def _change(self, apply: Callable[[Answers], None]) -> None:
+        """Apply a change to a copy, save it, and only then make it the session's state."""
+        candidate = self.answers.model_copy(deep=True)
+        apply(candidate)
+        previous, self.answers = self.answers, candidate
+        try:
+            self.save()
+        except BaseException:
+            self.answers = previous
+            raise
+
+    def _check_item(self, item_id: str) -> None:
         if item_id not in self.model.item_ids:
             raise KeyError(f"onbekend item-id: {item_id!r}")
-        return self.answers.answers.setdefault(item_id, ItemAnswer())
 
     def set_level(self, item_id: str, which: Which, value: Any) -> None:
         """Set the current or target level (1-5, 'weet_niet', 'nvt' or None) and save."""
         if which not in ("current", "target"):
             raise ValueError(f"which moet 'current' of 'target' zijn; gekregen: {which!r}")
+        self._check_item(item_id)
         level = normalize_level(value)
-        setattr(self._item(item_id), which, level)
-        self.save()
+        self._change(lambda a: setattr(a.answers.setdefault(item_id, ItemAnswer()), which, level))
 
     def set_note(self, item_id: str, text: str) -> None:
-        self._item(item_id).note = text or ""
-        self.save()
+        self._check_item(item_id)
+        text = text or ""
+        limit = ItemAnswer.model_fields["note"].metadata[0].max_length
+        if len(text) > limit:
+            raise ValueError(f"de toelichting is te lang ({len(text)} tekens; hoogstens {limit}); "
+                             "niet opgeslagen")
+        self._change(lambda a: setattr(a.answers.setdefault(item_id, ItemAnswer()), "note", text))
 
     def update_school(self, **fields: Any) -> None:
         """Change school details (name, code, sector, pupils); the file name stays the same."""
         data = self.answers.school.model_dump() | fields
         try:
-            self.answers.school = School.model_validate(data)
+            school = School.model_validate(data)
         except ValidationError as exc:
             raise ValueError("\n".join(f"{FIELD_NAMES_NL.get(p.where, p.where)}: {p.message}"
                                        for p in from_pydantic(exc, "", data))) from None
-        self.save()
+        self._change(lambda a: setattr(a, "school", school))
 
     def save(self) -> Path:
+        if _stamp(self.path) != self._disk:
+            raise ConflictError(Problem(self.path.name, "", "het bestand is intussen ergens anders gewijzigd "
+                                        "(een ander venster of een synchronisatieprogramma). Je laatste wijziging "
+                                        "is niet opgeslagen; open de school opnieuw om verder te gaan."))
         if self._backup_first and self.path.exists():
-            stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup = self.path.with_name(f"{self.path.stem}.origineel-{stamp}{self.path.suffix}")
-            shutil.copy2(self.path, backup)
-            self.backup_path = backup
+            self.backup_path = self._backup()
             self.problems.append(Problem(self.path.name, "", f"het oorspronkelijke bestand is bewaard als "
-                                         f"{backup.name}", "opmerking"))
+                                         f"{self.backup_path.name}", "opmerking"))
         self._backup_first = False
-        return save_answers(self.answers, self.path)
+        save_answers(self.answers, self.path)
+        self._disk = _stamp(self.path)
+        return self.path
+
+    def _backup(self) -> Path:
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        for n in range(1, 1000):
+            suffix = "" if n == 1 else f"-{n}"
+            backup = self.path.with_name(f"{self.path.stem}.origineel-{stamp}{suffix}{self.path.suffix}")
+            try:
+                with open(backup, "xb") as handle:  # never overwrite an earlier backup
+                    handle.write(self.path.read_bytes())
+                return backup
+            except FileExistsError:
+                continue
+        raise OSError("kan geen reservekopie maken")  # pragma: no cover
 
     def __repr__(self) -> str:
         s = self.answers.school
@@ -516,6 +644,9 @@ def list_schools(folder: str | Path | None = None,
             a = load_answers(path, model).answers
         except AnswersFileError as exc:
             problems.extend(exc.problems)
+            continue
+        except Exception as exc:  # one odd file must never stop the user from opening the others
+            problems.append(Problem(path.name, "", f"kan het bestand niet lezen ({type(exc).__name__}: {exc})"))
             continue
         found.append(SchoolFile(path, a.school.name, a.school.sector, a.round, a.saved_at))
     found.sort(key=lambda s: (s.saved_at or "", s.path.stat().st_mtime), reverse=True)

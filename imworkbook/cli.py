@@ -54,14 +54,16 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def cmd_check_content(args: argparse.Namespace) -> int:
     from .content import load_model
-    from .i18n import LANGS, strings
+    from .i18n import LANGS, check_strings
 
     folder = Path(args.map) if args.map else None
     model = load_model(folder)
-    for lang in LANGS:
-        strings(lang)
-    for warning in model.warnings:
-        print(warning)
+    problems = [*model.warnings, *check_strings()]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} probleem/problemen gevonden.", file=sys.stderr)
+        return 1
     print(f"In orde: model '{model.id}' versie {model.version}: {len(model.areas)} gebieden, "
           f"{model.n_items} items, teksten in {', '.join(LANGS)}.")
     return 0

@@ -48,6 +48,7 @@ class Text(_Strict):
 
 def _five_levels(value: Any) -> Any:
     if isinstance(value, dict):
+        value = {int(k) if isinstance(k, str) and k.strip().isdigit() else k: v for k, v in value.items()}
         keys = set(value)
         wrong = sorted(str(k) for k in keys if k not in LEVELS)
         if wrong:

@@ -116,6 +116,11 @@ def _dutch(err: dict) -> str:
     return f"{err.get('msg', 'ongeldige waarde')}; gekregen: {shown}"
 
 
+def from_pydantic_error_message(err: dict) -> str:
+    """The Dutch message of one pydantic error dict."""
+    return _dutch(err)
+
+
 def from_pydantic(exc: Any, file: str, raw: Any, prefix: Sequence[Any] = ()) -> list[Problem]:
     """Translate a ``pydantic.ValidationError`` into Dutch :class:`Problem` s."""
     problems = []

@@ -45,25 +45,28 @@ def _hover(scores: pd.DataFrame, lang: str) -> list[str]:
     return out
 
 
-def _empty(fig: go.Figure, lang: str) -> go.Figure:
-    fig.add_annotation(text=t("chart_empty", lang), showarrow=False, x=0.5, y=0.5,
+def _empty(fig: go.Figure, scores: pd.DataFrame, lang: str) -> go.Figure:
+    key = "chart_no_levels" if scores["n_answered"].sum() > 0 else "chart_empty"
+    fig.add_annotation(text=t(key, lang), showarrow=False, x=0.5, y=0.5,
                        xref="paper", yref="paper", font=dict(size=15, color="#555"))
     return fig
 
 
-def _layout(fig: go.Figure, title: str, height: int, lang: str) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0.02, xanchor="left"), font=FONT, height=height,
+def _layout(fig: go.Figure, title: str, height: int, width: int | None, lang: str) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0.02, xanchor="left"), font=FONT, height=height, width=width,
                       margin=dict(l=40, r=40, t=70, b=40), paper_bgcolor="white",
                       legend=dict(orientation="h", yanchor="bottom", y=-0.15, x=0.5, xanchor="center"),
                       separators=",." if lang == "nl" else ".,")
     return fig
 
 
-def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, height: int = 460) -> go.Figure:
+def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, height: int = 460,
+          width: int | None = None) -> go.Figure:
     """Radar (spider) chart of current vs target level per area, on the 1-5 scale.
 
     ``scores``: output of :func:`~imworkbook.scoring.area_scores`. Areas
     without a score leave a gap in the line instead of dropping to zero.
+    ``width=None`` lets the chart fill its container.
     """
     theta = list(scores["short"])
     hover = _hover(scores, lang)
@@ -87,13 +90,15 @@ def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, h
                         gridcolor="#ddd", tickfont=dict(size=11, color="#555")),
         angularaxis=dict(direction="clockwise", rotation=90, gridcolor="#ddd"),
     ))
-    _layout(fig, title or t("radar_title", lang), height, lang)
+    _layout(fig, title or t("radar_title", lang), height, width, lang)
+    fig.update_layout(margin=dict(l=90, r=90))  # room for the area labels left and right
     if scores[["current", "target"]].isna().all().all():
-        _empty(fig, lang)
+        _empty(fig, scores, lang)
     return fig
 
 
-def gap_bars(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, height: int = 460) -> go.Figure:
+def gap_bars(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, height: int = 460,
+             width: int | None = None) -> go.Figure:
     """Horizontal bars of the gap (target - current) per area, largest gap on top.
 
     Areas without a gap (no item with both levels) are listed at the bottom as
@@ -124,7 +129,7 @@ def gap_bars(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None
         yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(data["short"])),
         showlegend=False, bargap=0.35,
     )
-    _layout(fig, title or t("gap_title", lang), height, lang)
+    _layout(fig, title or t("gap_title", lang), height, width, lang)
     if not len(known):
-        _empty(fig, lang)
+        _empty(fig, scores, lang)
     return fig

@@ -7,6 +7,7 @@ tests rather than as an empty label.
 
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,3 +39,30 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
     except KeyError:
         raise KeyError(f"tekst '{key}' ontbreekt in i18n/{lang}.yaml") from None
     return template.format(**values) if values else template
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def check_strings() -> list[Problem]:
+    """Every language has the same keys and the same ``{placeholders}`` per key as Dutch."""
+    problems: list[Problem] = []
+    base = strings(DEFAULT_LANG)
+    for lang in LANGS:
+        table = strings(lang)
+        name = f"i18n/{lang}.yaml"
+        for key in sorted(set(base) - set(table)):
+            problems.append(Problem(name, key, f"ontbreekt (staat wel in i18n/{DEFAULT_LANG}.yaml)"))
+        for key in sorted(set(table) - set(base)):
+            problems.append(Problem(name, key, f"staat niet in i18n/{DEFAULT_LANG}.yaml", "waarschuwing"))
+        for key in sorted(set(base) & set(table)):
+            try:
+                same = _fields(table[key]) == _fields(base[key])
+            except ValueError as exc:
+                problems.append(Problem(name, key, f"ongeldige {{plaats}} in de tekst ({exc})"))
+                continue
+            if not same:
+                problems.append(Problem(name, key, f"andere plaatsen {sorted(_fields(table[key]))} dan in "
+                                        f"i18n/{DEFAULT_LANG}.yaml {sorted(_fields(base[key]))}"))
+    return problems

@@ -24,6 +24,12 @@ class _StrictSafeLoader(yaml.SafeLoader):
         seen: dict[Any, Any] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "bij het lezen van een mapping", node.start_mark,
+                    "een sleutel mag geen lijst of mapping zijn", key_node.start_mark) from None
             if key in seen:
                 raise _DuplicateKey(
                     "bij het lezen van een mapping", node.start_mark,
@@ -43,6 +49,8 @@ def read_yaml(path: Path, shown_as: str | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise ContentError(Problem(name, f"byte {exc.start}",
                                    "bestand is niet in UTF-8 opgeslagen; sla het op als UTF-8")) from None
+    except OSError as exc:
+        raise ContentError(Problem(name, "", f"kan het bestand niet lezen ({exc.strerror or exc})")) from None
     try:
         return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - strict *safe* loader
     except yaml.MarkedYAMLError as exc:
@@ -54,3 +62,6 @@ def read_yaml(path: Path, shown_as: str | None = None) -> Any:
         raise ContentError(Problem(name, where, what)) from None
     except yaml.YAMLError as exc:
         raise ContentError(Problem(name, "", f"ongeldige YAML ({exc})")) from None
+    except (ValueError, TypeError) as exc:  # e.g. an impossible date such as 2026-02-30
+        raise ContentError(Problem(name, "", f"ongeldige waarde in de YAML ({exc}); zet tekst tussen "
+                                   "aanhalingstekens")) from None

@@ -1,6 +1,7 @@
 """Answers files: round trip, atomic saves, and bad input that loses nothing."""
 
 import json
+import math
 import os
 import shutil
 
@@ -180,16 +181,16 @@ def test_unknown_item_ids_and_bad_levels_are_set_aside_not_dropped(tmp_path, mod
     assert any("answers › rollen.mandaat › current: niveau moet 1 t/m 5" in t and "gekregen: 9" in t for t in texts)
     a = result.answers
     assert a.answer("rollen.mandaat").current is None and a.answer("rollen.mandaat").target == 4
-    assert a.set_aside["visie.bestaat_niet"]["note"] == "uit een nieuwer model"
-    assert a.set_aside["rollen.mandaat"] == {"current": 9}
+    assert a.set_aside["items"]["visie.bestaat_niet"]["note"] == "uit een nieuwer model"
+    assert a.set_aside["item_fields"]["rollen.mandaat"] == {"current": 9}
     # every other answer is loaded
     assert len(a.answers) == model.n_items
     # and what was set aside survives saving through a session
     session = Session.open(path, model)
     session.set_level("visie.ambitieniveau", "target", 5)
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved["set_aside"]["visie.bestaat_niet"]["current"] == 3
-    assert saved["set_aside"]["rollen.mandaat"] == {"current": 9}
+    assert saved["set_aside"]["items"]["visie.bestaat_niet"]["current"] == 3
+    assert saved["set_aside"]["item_fields"]["rollen.mandaat"] == {"current": 9}
 
 
 def test_first_save_over_a_file_with_problems_keeps_the_original(tmp_path, model):
@@ -213,7 +214,7 @@ def test_windows_1252_file_loads_with_a_warning(tmp_path, model):
     assert result.encoding == "cp1252"
     assert result.answers.school.name == "Basisschool Één"
     assert result.answers.answer("visie.ambitieniveau").note == "Ambitie € en café"
-    assert any("niet in UTF-8" in str(p) and p.severity == "waarschuwing" for p in result.problems)
+    assert any("niet (helemaal) in UTF-8" in str(p) and p.severity == "waarschuwing" for p in result.problems)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
@@ -228,7 +229,7 @@ def test_duplicate_json_keys_keep_both_values(tmp_path, model):
         '"answers": {', '"answers": {\n "visie.ambitieniveau": {"current": 1, "target": 1, "note": "eerste"},', 1)
     result = load_answers(_write(tmp_path, text), model)
     assert any("visie.ambitieniveau: komt twee keer voor" in str(p) for p in result.problems)
-    assert result.answers.set_aside["_dubbel"][0]["waarde"]["note"] == "eerste"
+    assert result.answers.set_aside["duplicates"][0]["value"]["note"] == "eerste"
 
 
 def test_too_large_file_is_refused_without_reading(tmp_path, model, monkeypatch):
@@ -240,7 +241,7 @@ def test_too_large_file_is_refused_without_reading(tmp_path, model, monkeypatch)
 def test_unknown_top_level_field_is_kept(tmp_path, model):
     path = _write(tmp_path, _raw() | {"opmerking_facilitator": "graag bespreken"})
     result = load_answers(path, model)
-    assert result.answers.set_aside["opmerking_facilitator"] == "graag bespreken"
+    assert result.answers.set_aside["fields"]["opmerking_facilitator"] == "graag bespreken"
 
 
 # --- examples and levels -------------------------------------------------------------
@@ -288,3 +289,115 @@ def test_list_schools_reports_broken_files_and_skips_backups(tmp_path, model):
     schools, problems = A.list_schools(tmp_path, model)
     assert [s.name for s in schools] == ["De Regenboog"]
     assert len(problems) == 1 and problems[0].file == "kapot.json"
+
+
+# --- found in review: odd files never crash, never lose data ------------------------------
+
+def test_bom_then_windows_bytes_keeps_the_good_accents(tmp_path, model):
+    good = json.dumps(_raw() | {"opmerking": "café"}, ensure_ascii=False).encode("utf-8")
+    data = b"\xef\xbb\xbf" + good.replace("De Regenboog".encode(), "De Regenbóóg".encode("cp1252"))
+    path = tmp_path / "gemengd.json"
+    path.write_bytes(data)
+    result = load_answers(path, model)
+    assert result.answers.school.name == "De Regenbóóg"
+    assert result.answers.set_aside["fields"]["opmerking"] == "café"  # valid UTF-8 left alone
+
+
+@pytest.mark.parametrize("tail, message", [
+    (', "x": ' + "9" * 5000, "geen bruikbaar JSON-bestand"),
+    (', "x": ' + "[" * 5000 + "]" * 5000, "geen bruikbaar JSON-bestand"),
+])
+def test_pathological_json_is_refused_with_a_message(tmp_path, model, tail, message):
+    text = json.dumps(_raw())[:-1] + tail + "}"
+    with pytest.raises(AnswersFileError, match=message):
+        load_answers(_write(tmp_path, text), model)
+
+
+def test_unreadable_path_is_a_message_and_does_not_stop_the_list(tmp_path, model):
+    (tmp_path / "map.json").mkdir()
+    with pytest.raises(AnswersFileError, match="kan het bestand niet lezen"):
+        load_answers(tmp_path / "map.json", model)
+    shutil.copy(VO_EXAMPLE, tmp_path / VO_EXAMPLE.name)
+    schools, problems = A.list_schools(tmp_path, model)
+    assert [s.name for s in schools] == ["Het Baken"] and problems[0].file == "map.json"
+
+
+def test_set_aside_values_never_overwrite_each_other(tmp_path, model):
+    data = _raw() | {"notes": "tekst", "set_aside": {"item_fields": {"rollen.mandaat": {"current": "drie"}}}}
+    data["answers"]["notes"] = {"current": 3}
+    data["answers"]["rollen.mandaat"]["current"] = "vier"
+    a = load_answers(_write(tmp_path, data), model).answers
+    assert a.set_aside["fields"]["notes"] == "tekst"
+    assert a.set_aside["items"]["notes"] == {"current": 3}
+    assert a.set_aside["item_fields"]["rollen.mandaat"] == {"current": "drie", "current#2": "vier"}
+
+
+def test_odd_values_survive_a_save_exactly(tmp_path, model):
+    text = json.dumps(_raw())[:-1] + ', "oud": NaN, "vreemd": "a\\ud800b", "diep": ' + "[" * 300 + "]" * 300 + "}"
+    path = _write(tmp_path, text)
+    session = Session.open(path, model)
+    session.set_level("visie.ambitieniveau", "target", 5)
+    again = load_answers(path, model).answers.set_aside["fields"]
+    assert math.isnan(again["oud"]) and again["vreemd"] == "a\ud800b" and len(json.dumps(again["diep"])) == 600
+
+
+def test_wrong_optional_header_fields_are_set_aside_not_fatal(tmp_path, model):
+    data = _raw() | {"saved_at": 123}
+    data["school"] |= {"pupils": 0, "bestuur": "Stichting X"}
+    result = load_answers(_write(tmp_path, data), model)
+    assert result.answers.school.pupils is None and result.answers.school.name == "De Regenboog"
+    assert result.answers.set_aside["fields"]["school.pupils"] == 0
+    assert result.answers.set_aside["fields"]["school.bestuur"] == "Stichting X"
+    assert any("school › pupils: moet minstens 1 zijn" in str(p) for p in result.problems)
+
+
+@pytest.mark.parametrize("value", [0, "", False, [1]])
+def test_answers_that_are_not_a_mapping_are_reported_and_kept(tmp_path, model, value):
+    result = load_answers(_write(tmp_path, _raw() | {"answers": value}), model)
+    assert any(p.where == "answers" for p in result.problems)
+    assert result.answers.set_aside["other"]["answers"] == value
+
+
+def test_two_sessions_on_one_file_do_not_overwrite_each_other(tmp_path, model):
+    first = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    second = Session.open(first.path, model)
+    first.set_level("visie.ambitieniveau", "current", 2)
+    with pytest.raises(A.ConflictError, match="intussen ergens anders gewijzigd"):
+        second.set_level("rollen.mandaat", "current", 4)
+    on_disk = load_answers(first.path, model).answers
+    assert on_disk.answer("visie.ambitieniveau").current == 2 and on_disk.answer("rollen.mandaat").current is None
+    assert second.answers.answer("rollen.mandaat").current is None  # the refused change was rolled back
+
+
+def test_failed_save_rolls_the_session_back(tmp_path, model, monkeypatch):
+    session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    monkeypatch.setattr(A.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("schijf weg")))
+    with pytest.raises(OSError):
+        session.set_level("visie.ambitieniveau", "current", 5)
+    assert session.answers.answer("visie.ambitieniveau").current is None
+
+
+def test_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path, model):
+    data = _raw()
+    data["answers"]["rollen.mandaat"]["current"] = "veel"
+    path = _write(tmp_path, data)
+    one, two = Session.open(path, model), Session.open(path, model)
+    one.set_level("visie.ambitieniveau", "target", 5)
+    two._disk = A._stamp(path)  # pretend it re-read the file
+    two.set_level("visie.ambitieniveau", "target", 4)
+    backups = sorted(tmp_path.glob("*.origineel-*.json"))
+    assert len(backups) == 2 and backups[0].read_bytes() != backups[1].read_bytes()
+
+
+def test_saving_keeps_the_file_permissions(tmp_path, model):
+    session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    os.chmod(session.path, 0o640)
+    session.set_level("visie.ambitieniveau", "current", 3)
+    assert (session.path.stat().st_mode & 0o777) == 0o640
+
+
+def test_too_long_note_is_refused_in_dutch(tmp_path, model):
+    session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    with pytest.raises(ValueError, match="toelichting is te lang"):
+        session.set_note("visie.ambitieniveau", "x" * 5000)
+    assert session.answers.answer("visie.ambitieniveau").note == ""

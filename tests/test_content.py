@@ -139,3 +139,21 @@ def test_all_problems_are_reported_at_once(content_copy):
     _edit(content_copy / "areas" / "sturing.yaml", lambda d: d["items"][0]["question"].pop("en"))
     msg = _fails(content_copy)
     assert "visie.yaml" in msg and "sturing.yaml" in msg
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("? [a, b]\n: c\n", "een sleutel mag geen lijst of mapping zijn"),
+    ("id: visie\nsince: 2026-02-30\n", "ongeldige waarde in de YAML"),
+    ("", "moet een lijst van velden"),
+])
+def test_odd_yaml_gives_a_message_not_a_traceback(content_copy, bad, message):
+    (content_copy / "areas" / "visie.yaml").write_text(bad, encoding="utf-8")
+    msg = _fails(content_copy)
+    assert "visie.yaml" in msg and message in msg
+
+
+def test_level_keys_written_as_text_are_accepted(content_copy):
+    path = content_copy / "areas" / "visie.yaml"
+    _edit(path, lambda d: d["items"][0].__setitem__("levels", {str(k): v for k, v in d["items"][0]["levels"].items()}))
+    assert '"1":' in path.read_text(encoding="utf-8") or "'1':" in path.read_text(encoding="utf-8")
+    assert load_model(content_copy).areas[0].items[0].descriptor(1)

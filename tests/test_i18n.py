@@ -42,3 +42,31 @@ def test_missing_key_is_named():
 def test_placeholders_are_filled():
     assert t("progress", "nl", done=23, total=48) == "23 van 48 beantwoord"
     assert t("progress", "en", done=23, total=48) == "23 of 48 answered"
+
+
+def test_check_strings_finds_missing_keys_and_placeholder_mismatch(tmp_path, monkeypatch):
+    import shutil
+
+    from imworkbook import paths
+    from imworkbook.i18n import check_strings
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    en = (data / "i18n" / "en.yaml").read_text(encoding="utf-8")
+    en = "\n".join(line for line in en.splitlines() if not line.startswith("progress:"))
+    (data / "i18n" / "en.yaml").write_text(en, encoding="utf-8")
+    nl = (data / "i18n" / "nl.yaml").read_text(encoding="utf-8").replace("Opgeslagen om {time}", "Opgeslagen om {tijd}")
+    (data / "i18n" / "nl.yaml").write_text(nl, encoding="utf-8")
+    monkeypatch.setenv("IMWORKBOOK_DATA", str(data))
+    strings.cache_clear()
+    try:
+        found = [str(p) for p in check_strings()]
+    finally:
+        strings.cache_clear()
+    assert any("i18n/en.yaml › progress: ontbreekt" in f for f in found)
+    assert any("saved: andere plaatsen ['time']" in f for f in found)
+
+
+def test_shipped_strings_are_consistent():
+    from imworkbook.i18n import check_strings
+    assert check_strings() == []

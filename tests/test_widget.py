@@ -133,3 +133,35 @@ def test_english(tmp_path):
     assert "answered" in app.progress_text.value
     assert app.radar_fig.data[0].name == "Current level"
     assert PO_EXAMPLE.exists()
+
+
+def test_refused_change_is_put_back_on_screen(app, model):
+    card = app.cards[model.areas[0].items[0].id]
+    saved = card.note.value
+    card.note.value = "x" * 5000
+    assert "te lang" in app.messages.value
+    assert card.note.value == saved
+    app.f_code.value = "X" * 30  # too long: refused, field restored, later changes still possible
+    assert app.f_code.value == "99XA"
+    app.f_sector.value = "vo"
+    assert json.loads(app.session.path.read_text())["school"]["sector"] == "vo"
+
+
+def test_backup_notice_is_shown_after_the_first_save(tmp_path, model):
+    data = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
+    data["answers"][model.item_ids[0]]["current"] = "veel"
+    path = tmp_path / "school.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    app = vragenlijst(path, folder=tmp_path)
+    assert "veel" in app.notice.value
+    app.cards[model.item_ids[1]].note.value = "nieuw"
+    assert "origineel" in app.notice.value
+
+
+def test_a_file_changed_elsewhere_is_not_overwritten(app, model):
+    other = vragenlijst(app.session.path, folder=app.folder)
+    other.cards[model.item_ids[0]].note.value = "uit het andere venster"
+    app.cards[model.item_ids[1]].note.value = "van mij"
+    assert "intussen ergens anders gewijzigd" in app.messages.value
+    assert app.cards[model.item_ids[1]].note.value == ""
+    assert json.loads(app.session.path.read_text())["answers"][model.item_ids[0]]["note"] == "uit het andere venster"

@@ -34,6 +34,7 @@ from ..tables import score_table_html
 from ..scoring import area_scores, item_table, overall_score, score_table
 
 EMPTY = ""  # dropdown value for "not answered"
+CHART_WIDTH = 470  # px; two charts side by side fit a notebook beside JupyterLab's file browser
 NEW = "__new__"
 
 _CSS = """
@@ -221,6 +222,7 @@ class MaturityApp:
         self.gap_fig: go.FigureWidget | None = None
         self._school_setting = False
         self._picking = False
+        self._folder_problems: list[Problem] = []
         lang = self.lang
 
         self.messages = W.HTML()  # errors from callbacks, newest first
@@ -259,8 +261,10 @@ class MaturityApp:
         self.progress_text.add_class("imw-progress")
         self.summary = W.HTML()
         # charts (the FigureWidgets inside are made by show_figure) and the score table
-        self.radar_box = W.Box(layout=W.Layout(flex="1 1 480px", min_width="360px"))
-        self.gap_box = W.Box(layout=W.Layout(flex="1 1 480px", min_width="360px"))
+        # fixed chart widths: a FigureWidget does not follow its container in every front end
+        # (JupyterLab draws it 700 px wide); the row wraps when both do not fit
+        self.radar_box = W.Box(layout=W.Layout(flex="0 0 auto", margin="0 12px 0 0"))
+        self.gap_box = W.Box(layout=W.Layout(flex="0 0 auto"))
         charts = W.HBox([self.radar_box, self.gap_box], layout=W.Layout(flex_flow="row wrap", width="100%"))
         self.table = W.HTML()
         table_box = W.Accordion(children=[self.table], titles=(t("scores_title", lang),), selected_index=None)
@@ -287,7 +291,8 @@ class MaturityApp:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def _guard(self, fn: Callable) -> Callable:
-        """Run a callback; show any error in the app instead of losing it in the kernel log."""
+        """Run a callback; show any error in the app instead of losing it in the kernel log, and put
+        the widgets back to what is saved (a refused change must not stay on screen)."""
         @functools.wraps(fn)
         def run(*args, **kwargs):
             try:
@@ -296,7 +301,16 @@ class MaturityApp:
                 self._show_error(str(exc).strip("'\""))
             except Exception:  # pragma: no cover - unexpected: keep the traceback visible
                 self._show_error(t("unexpected_error", self.lang) + "\n" + traceback.format_exc())
+            self._resync()
         return run
+
+    def _resync(self) -> None:
+        """Show exactly what the session holds (and so what is on disk)."""
+        if self.session is None:
+            return
+        for card in self.cards.values():
+            card.refresh()
+        self._show_school()
 
     def _show_error(self, text: str) -> None:
         self.errors.insert(0, text)
@@ -327,8 +341,8 @@ class MaturityApp:
         finally:
             self._picking = False
         self.open_button.disabled = True
-        if problems:
-            self.notice.value = _messages_html(problems, "warn")
+        self._folder_problems = problems
+        self._show_notice()
 
     def _on_pick_change(self, change) -> None:
         """Choosing in the list only prepares; the Open button loads (so arrow keys never switch school)."""
@@ -372,6 +386,20 @@ class MaturityApp:
         self.new_box.layout.display = "none"
         self.load(session)
 
+    def _show_notice(self) -> None:
+        """Warnings about the open file (and the back-up made of it) and about unreadable files in the folder."""
+        own = self.session.problems if self.session is not None else []
+        self.notice.value = _messages_html([*own, *self._folder_problems], "warn")
+
+    def _show_school(self) -> None:
+        s = self.session.answers.school
+        self._school_setting = True
+        try:
+            self.f_name.value, self.f_code.value = s.name, s.code or ""
+            self.f_sector.value, self.f_pupils.value = s.sector, s.pupils or 0
+        finally:
+            self._school_setting = False
+
     def _on_school_field(self, change) -> None:
         if self._school_setting or self.session is None:
             return
@@ -384,15 +412,8 @@ class MaturityApp:
     def load(self, session: Session) -> None:
         """Show ``session``'s school: details, answers, progress and charts."""
         self.session = session
-        s = session.answers.school
-        self._school_setting = True
-        try:
-            self.f_name.value, self.f_code.value = s.name, s.code or ""
-            self.f_sector.value, self.f_pupils.value = s.sector, s.pupils or 0
-        finally:
-            self._school_setting = False
+        self._show_school()
         self.f_round.value = f"<b>{t('label_round', self.lang)}</b> {html.escape(session.answers.round)}"
-        self.notice.value = _messages_html(session.problems, "warn") if session.problems else ""
         self.cards.clear()
         for box in self.area_boxes:
             box.children = ()
@@ -433,6 +454,7 @@ class MaturityApp:
         return score_table(self.session.answers, self.model, self.lang)
 
     def changed(self, rescore: bool = True, saved: bool = True) -> None:
+        self._show_notice()
         if saved:
             when = _dt.datetime.now().strftime("%H:%M:%S")
             self.status.value = (f'<span class="imw-status">✓ {html.escape(t("saved", self.lang, time=when))}'
@@ -451,8 +473,10 @@ class MaturityApp:
         self.summary.value = t("summary", self.lang, current=_num(total["current"], self.lang),
                                target=_num(total["target"], self.lang), gap=_num(total["gap"], self.lang))
         self.table.value = score_table_html(score_table(self.session.answers, self.model, self.lang), lang=self.lang)
-        self.radar_fig = show_figure(self.radar_box, radar(scores, lang=self.lang), _config(self.lang, "radar"))
-        self.gap_fig = show_figure(self.gap_box, gap_bars(scores, lang=self.lang), _config(self.lang, "kloof"))
+        self.radar_fig = show_figure(self.radar_box, radar(scores, lang=self.lang, width=CHART_WIDTH),
+                                     _config(self.lang, "radar"))
+        self.gap_fig = show_figure(self.gap_box, gap_bars(scores, lang=self.lang, width=CHART_WIDTH),
+                                   _config(self.lang, "kloof"))
 
 
 def _num(value: float, lang: str) -> str:
