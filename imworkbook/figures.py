@@ -45,6 +45,15 @@ def _hover(scores: pd.DataFrame, lang: str) -> list[str]:
     return out
 
 
+def wrap_label(label: str, width: int = 12) -> str:
+    """Break a long chart label into two lines at the space nearest its middle (plotly ``<br>``)."""
+    if len(label) <= width or " " not in label:
+        return escape(label)
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return escape(label[:cut]) + "<br>" + escape(label[cut + 1:])
+
+
 def _empty(fig: go.Figure, scores: pd.DataFrame, lang: str) -> go.Figure:
     key = "chart_no_levels" if scores["n_answered"].sum() > 0 else "chart_empty"
     fig.add_annotation(text=t(key, lang), showarrow=False, x=0.5, y=0.5,
@@ -68,7 +77,7 @@ def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, h
     without a score leave a gap in the line instead of dropping to zero.
     ``width=None`` lets the chart fill its container.
     """
-    theta = list(scores["short"])
+    theta = [wrap_label(label) for label in scores["short"]]
     hover = _hover(scores, lang)
     fig = go.Figure()
     # close the polygon by repeating the first point
@@ -91,7 +100,10 @@ def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, h
         angularaxis=dict(direction="clockwise", rotation=90, gridcolor="#ddd"),
     ))
     _layout(fig, title or t("radar_title", lang), height, width, lang)
-    fig.update_layout(margin=dict(l=90, r=90))  # room for the area labels left and right
+    # room for the area labels left and right: about 7 px per character of the longest line
+    longest = max((len(line) for label in scores["short"] for line in wrap_label(label).split("<br>")), default=8)
+    side = int(min(140, 10 + 7 * longest))
+    fig.update_layout(margin=dict(l=side, r=side))
     if scores[["current", "target"]].isna().all().all():
         _empty(fig, scores, lang)
     return fig

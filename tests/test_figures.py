@@ -1,5 +1,6 @@
 """Figures are pure: scores in, plotly Figure out; checked without a browser."""
 
+import html
 import math
 
 import plotly.graph_objects as go
@@ -22,7 +23,7 @@ def test_radar_shows_current_and_target_per_area(po_scores):
     assert isinstance(fig, go.Figure)
     current, target = fig.data
     assert current.name == "Huidig niveau" and target.name == "Gewenst niveau"
-    assert list(current.theta[:-1]) == list(po_scores["short"])
+    assert [html.unescape(t.replace("<br>", " ")) for t in current.theta[:-1]] == list(po_scores["short"])
     assert current.r[:-1] == tuple(round(v, 2) for v in po_scores["current"])
     assert current.r[0] == current.r[-1]  # closed polygon
     assert (current.line.color, target.line.color) == (BLUE, ORANGE)
@@ -69,7 +70,8 @@ def test_english_labels(po_scores, model):
     scores = area_scores(load_answers(PO_EXAMPLE, model).answers, model, lang="en")
     fig = radar(scores, lang="en")
     assert fig.data[0].name == "Current level"
-    assert list(fig.data[0].theta[:-1]) == [a.short("en") for a in model.areas]
+    assert [t.replace("<br>", " ") for t in fig.data[0].theta[:-1]] == [a.short("en").replace("&", "&amp;")
+                                                                       for a in model.areas]
     assert gap_bars(scores, lang="en").layout.xaxis.title.text == "Gap in levels"
 
 
@@ -87,3 +89,14 @@ def test_negative_gap_is_drawn_in_another_colour(model):
     fig = gap_bars(area_scores(a, model))
     colours = dict(zip(fig.data[0].x, fig.data[0].marker.color))
     assert colours[-2.0] != colours[2.0]
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("Dialoog", "Dialoog"),
+    ("Sturen met info", "Sturen<br>met info"),
+    ("Privacy & security", "Privacy &amp;<br>security"),
+    ("Informatiebehoefte", "Informatiebehoefte"),
+])
+def test_long_radar_labels_wrap_at_a_space(label, expected):
+    from imworkbook.figures import wrap_label
+    assert wrap_label(label) == expected
