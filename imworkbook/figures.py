@@ -14,7 +14,7 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from .i18n import t
+from .i18n import format_number, t
 
 # Okabe-Ito
 BLUE = "#0072B2"
@@ -25,21 +25,14 @@ GREY = "#999999"
 FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=13)
 
 
-def _fmt(value: float, lang: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return t("unknown", lang)
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
-
-
 def _hover(scores: pd.DataFrame, lang: str) -> list[str]:
     out = []
     for row in scores.itertuples():
         out.append(
             f"<b>{escape(row.area)}</b><br>"
-            f"{t('col_current', lang)}: {_fmt(row.current, lang)} ({escape(row.current_label)})<br>"
-            f"{t('col_target', lang)}: {_fmt(row.target, lang)} ({escape(row.target_label)})<br>"
-            f"{t('col_gap', lang)}: {_fmt(row.gap, lang)}<br>"
+            f"{t('col_current', lang)}: {format_number(row.current, lang)} ({escape(row.current_label)})<br>"
+            f"{t('col_target', lang)}: {format_number(row.target, lang)} ({escape(row.target_label)})<br>"
+            f"{t('col_gap', lang)}: {format_number(row.gap, lang)}<br>"
             f"{t('hover_answered', lang, done=int(row.n_answered), total=int(row.n_items))}"
         )
     return out
@@ -123,7 +116,7 @@ def gap_bars(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None
     fig.add_trace(go.Bar(
         x=[round(float(g), 2) for g in known["gap"]], y=list(known["short"]), orientation="h",
         marker=dict(color=colours), name=t("col_gap", lang),
-        text=[_fmt(g, lang) for g in known["gap"]], textposition="outside", cliponaxis=False,
+        text=[format_number(g, lang) for g in known["gap"]], textposition="outside", cliponaxis=False,
         customdata=_hover(known, lang), hovertemplate="%{customdata}<extra></extra>",
     ))
     unknown = data[~data["_known"]]

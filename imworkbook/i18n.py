@@ -41,6 +41,14 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
     return template.format(**values) if values else template
 
 
+def format_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
+    """``2.25`` -> ``"2,3"`` in Dutch, ``"2.3"`` in English; NaN/None -> "onbekend"/"unknown"."""
+    if value is None or value != value:
+        return t("unknown", lang)
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 

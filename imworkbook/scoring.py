@@ -134,9 +134,13 @@ def remarks(items: pd.DataFrame, model: MaturityModel, lang: str = "nl") -> list
     return out
 
 
-def score_table(answers: Answers, model: MaturityModel, lang: str = "nl") -> pd.DataFrame:
-    """A readable table for people: one row per area plus a total row, headers in ``lang``."""
-    areas = area_scores(answers, model, lang)
+def score_table(answers: Answers, model: MaturityModel, lang: str = "nl",
+                areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A readable table for people: one row per area plus a total row, headers in ``lang``.
+
+    ``areas``: the :func:`area_scores` of these answers, when already computed.
+    """
+    areas = area_scores(answers, model, lang) if areas is None else areas
     total = overall_score(areas)
     table = areas[["area", "current", "target", "gap", "n_answered", "n_items"]].copy()
     table.loc["_total"] = [t("overall", lang), total["current"], total["target"], total["gap"],

@@ -70,3 +70,11 @@ def test_check_strings_finds_missing_keys_and_placeholder_mismatch(tmp_path, mon
 def test_shipped_strings_are_consistent():
     from imworkbook.i18n import check_strings
     assert check_strings() == []
+
+
+def test_numbers_use_the_decimal_mark_of_the_language():
+    from imworkbook.i18n import format_number
+    assert format_number(2.25, "nl") == "2,2" or format_number(2.25, "nl") == "2,3"
+    assert format_number(3.14159, "nl", decimals=2) == "3,14"
+    assert format_number(3.14159, "en", decimals=2) == "3.14"
+    assert format_number(float("nan"), "nl") == "onbekend" and format_number(None, "en") == "unknown"

@@ -29,7 +29,7 @@ from ..answers import (Session, current_round, list_examples, list_schools, load
 from ..content import MaturityModel, load_model
 from ..errors import ImworkbookError, Problem
 from ..figures import gap_bars, radar
-from ..i18n import t
+from ..i18n import format_number, t
 from ..tables import score_table_html
 from ..scoring import area_scores, item_table, overall_score, score_table
 
@@ -39,7 +39,6 @@ NEW = "__new__"
 
 _CSS = """
 <style>
-.imw-item {border:1px solid #d0d7de; border-radius:6px; padding:8px 12px; margin:6px 0; background:#fff}
 .imw-q {font-weight:600; font-size:1.02em; line-height:1.35}
 .imw-help {color:#444; font-size:0.92em; margin:2px 0 6px 0; line-height:1.35}
 .imw-levels {border-collapse:separate; border-spacing:4px; width:100%; table-layout:fixed}
@@ -54,7 +53,6 @@ _CSS = """
 .imw-remark {color:#9a6700; font-size:0.9em}
 .imw-msg-error {background:#fdecea; border-left:4px solid #D55E00; padding:6px 10px; margin:4px 0}
 .imw-msg-warn {background:#fff8e1; border-left:4px solid #E69F00; padding:6px 10px; margin:4px 0}
-.imw-msg-info {background:#eef6fb; border-left:4px solid #0072B2; padding:6px 10px; margin:4px 0}
 .imw-status {color:#2b6a3f; font-size:0.9em}
 .imw-app select:focus-visible, .imw-app input:focus-visible, .imw-app textarea:focus-visible,
 .imw-app button:focus-visible {outline:3px solid #0072B2 !important; outline-offset:1px}
@@ -470,20 +468,14 @@ class MaturityApp:
         self.tabs.titles = tuple(
             f"{row.short} ✓" if row.n_answered == row.n_items else f"{row.short} ({int(row.n_answered)}/{int(row.n_items)})"
             for row in scores.itertuples())
-        self.summary.value = t("summary", self.lang, current=_num(total["current"], self.lang),
-                               target=_num(total["target"], self.lang), gap=_num(total["gap"], self.lang))
-        self.table.value = score_table_html(score_table(self.session.answers, self.model, self.lang), lang=self.lang)
+        self.summary.value = t("summary", self.lang, current=format_number(total["current"], self.lang),
+                               target=format_number(total["target"], self.lang), gap=format_number(total["gap"], self.lang))
+        self.table.value = score_table_html(score_table(self.session.answers, self.model, self.lang, areas=scores),
+                                            lang=self.lang)
         self.radar_fig = show_figure(self.radar_box, radar(scores, lang=self.lang, width=CHART_WIDTH),
                                      _config(self.lang, "radar"))
         self.gap_fig = show_figure(self.gap_box, gap_bars(scores, lang=self.lang, width=CHART_WIDTH),
                                    _config(self.lang, "kloof"))
-
-
-def _num(value: float, lang: str) -> str:
-    if value != value:  # NaN
-        return t("unknown", lang)
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
 
 
 def vragenlijst(school: str | Path | None = None, *, lang: str = "nl", folder: str | Path | None = None) -> MaturityApp:
