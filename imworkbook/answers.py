@@ -47,10 +47,11 @@ from typing import Annotated, Any, Callable, Iterable, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, ValidationError
 
 from . import paths
-from .content import MaturityModel, load_model
+from .content import InvestmentField, InvestmentModel, MaturityModel, load_investment_model, load_model
+from .numbers import parse_number
 from .errors import AnswersFileError, ImworkbookError, Problem, from_pydantic, from_pydantic_error_message
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 KIND = "imworkbook.answers"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 SPECIAL = ("weet_niet", "nvt")
@@ -86,6 +87,36 @@ def normalize_level(value: Any) -> int | str | None:
 
 
 LevelValue = Annotated[Any, BeforeValidator(normalize_level)]
+
+_UNIT_MAX = {"hours": 100_000, "euro": 1_000_000_000, "euro_per_year": 1_000_000_000, "years": 50, "fte": 10_000,
+             "choice": 2}
+
+
+def normalize_ambition(value: Any) -> int | None:
+    """Ambition (importance) of an area: 1-5 or ``None``."""
+    level = normalize_level(value)
+    if isinstance(level, str):
+        raise ValueError(f"belang moet 1 t/m 5 zijn (of leeg); gekregen: {value!r}")
+    return level
+
+
+def normalize_investment(field: InvestmentField, value: Any) -> float | None:
+    """A number for ``field`` (Dutch or English notation) or ``None``; ``ValueError`` in Dutch otherwise."""
+    number = parse_number(value)
+    if number is None:
+        return None
+    if number < 0:
+        raise ValueError(f"mag niet negatief zijn; gekregen: {value!r}")
+    top = _UNIT_MAX[field.unit]
+    if number > top:
+        raise ValueError(f"is onmogelijk groot (hoogstens {top:,}); gekregen: {value!r}".replace(",", "."))
+    if field.unit == "years" and number < 1:
+        raise ValueError(f"een afschrijvingstermijn is minstens 1 jaar; gekregen: {value!r}")
+    if field.unit == "choice":
+        if number not in (0, 1, 2):
+            raise ValueError(f"kies 0 (nee), 1 (deels) of 2 (ja); gekregen: {value!r}")
+        return int(number)
+    return number
 RoundText = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}(-\d{4})?$")]
 
 
@@ -114,6 +145,15 @@ class ModelRef(_Strict):
     version: str
 
 
+class Investment(_Strict):
+    """Time, money and resources per area (schema 2). ``areas[area_id][field_id]`` is a number or
+    ``None`` (unknown, never zero); each area also has ``ambition`` (1-5) and ``note``."""
+
+    hourly_rate: float | None = Field(default=None, gt=0, le=1000)
+    staff_fte: float | None = Field(default=None, gt=0, le=100_000)
+    areas: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
 class Answers(_Strict):
     """The whole answers file, as in memory and on disk."""
 
@@ -123,6 +163,7 @@ class Answers(_Strict):
     school: School
     round: RoundText
     answers: dict[str, ItemAnswer] = Field(default_factory=dict)
+    investment: Investment = Field(default_factory=Investment)
     set_aside: dict[str, Any] = Field(default_factory=dict)
     saved_at: str | None = None
 
@@ -213,7 +254,13 @@ def _keep(set_aside: dict, section: str, key: str, value: Any) -> None:
 
 
 # Upgrade steps: MIGRATIONS[n] turns a version-n dict into a version-(n+1) dict.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+def _v1_to_v2(raw: dict) -> dict:
+    """Schema 2 adds the investment section (time, money, resources and ambition per area): empty = unknown."""
+    raw.setdefault("investment", {"hourly_rate": None, "staff_fte": None, "areas": {}})
+    return raw
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 OLDEST_SCHEMA = 1
 
 
@@ -284,8 +331,9 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         _keep(set_aside, "fields", key, raw.pop(key))
         problems.append(Problem(name, key, "onbekend veld; bewaard onder set_aside, niet gebruikt", "waarschuwing"))
 
-    header = {k: v for k, v in raw.items() if k != "answers"}
+    header = {k: v for k, v in raw.items() if k not in ("answers", "investment")}
     answers = _validate_header(header, name, set_aside, problems)
+    answers.investment = _parse_investment(raw.get("investment"), name, model, set_aside, problems)
 
     raw_items = raw.get("answers")
     if raw_items is None:
@@ -338,6 +386,72 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         problems.append(Problem(name, "model › version", f"ingevuld met versie {answers.model.version} van het "
                                 f"model; nu is het versie {model.version}", "opmerking"))
     return LoadResult(answers, problems)
+
+
+def _parse_investment(raw: Any, name: str, model: MaturityModel, set_aside: dict,
+                      problems: list[Problem]) -> Investment:
+    """The investment section, value by value: what is unusable is reported and set aside."""
+    inv_model = load_investment_model()
+    investment = Investment()
+    if raw is None:
+        return investment
+    if not isinstance(raw, dict):
+        _keep(set_aside, "other", "investment", raw)
+        problems.append(Problem(name, "investment", "moet een mapping zijn; bewaard onder set_aside"))
+        return investment
+    for key in ("hourly_rate", "staff_fte"):
+        if raw.get(key) is None:
+            continue
+        try:
+            setattr(investment, key, parse_number(raw[key]))
+        except (ValueError, ValidationError) as exc:
+            _keep(set_aside, "fields", f"investment.{key}", raw[key])
+            problems.append(Problem(name, f"investment › {key}", _message(exc) + "; niet gebruikt, bewaard onder set_aside"))
+    for key in [k for k in raw if k not in ("hourly_rate", "staff_fte", "areas")]:
+        _keep(set_aside, "fields", f"investment.{key}", raw[key])
+        problems.append(Problem(name, f"investment › {key}", "onbekend veld; bewaard onder set_aside", "waarschuwing"))
+    areas = raw.get("areas") or {}
+    if not isinstance(areas, dict):
+        _keep(set_aside, "other", "investment.areas", areas)
+        problems.append(Problem(name, "investment › areas", "moet een mapping per gebied zijn; bewaard onder set_aside"))
+        return investment
+    area_ids = {a.id for a in model.areas}
+    fields = {f.id: f for f in inv_model.fields}
+    for area_id, values in areas.items():
+        where = f"investment › areas › {area_id}"
+        if area_id not in area_ids or not isinstance(values, dict):
+            _keep(set_aside, "investment", area_id, values)
+            problems.append(Problem(name, where, "onbekend gebied of geen mapping; bewaard onder set_aside",
+                                    "waarschuwing"))
+            continue
+        clean: dict[str, Any] = {}
+        for key, value in values.items():
+            try:
+                if key == "ambition":
+                    clean[key] = normalize_ambition(value)
+                elif key == "note":
+                    if not isinstance(value, str):
+                        raise ValueError(f"moet tekst zijn; gekregen: {value!r}")
+                    clean[key] = value
+                elif key in fields:
+                    clean[key] = normalize_investment(fields[key], value)
+                else:
+                    raise KeyError(key)
+            except KeyError:
+                _keep(set_aside.setdefault("investment_fields", {}), area_id, key, value)
+                problems.append(Problem(name, f"{where} › {key}", "onbekend veld; bewaard onder set_aside",
+                                        "waarschuwing"))
+            except ValueError as exc:
+                _keep(set_aside.setdefault("investment_fields", {}), area_id, key, value)
+                problems.append(Problem(name, f"{where} › {key}", f"{exc}; niet gebruikt, bewaard onder set_aside"))
+        investment.areas[area_id] = clean
+    return investment
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(from_pydantic_error_message(e) for e in exc.errors())
+    return str(exc)
 
 
 def _validate_header(header: dict, name: str, set_aside: dict, problems: list[Problem]) -> Answers:
@@ -537,6 +651,39 @@ class Session:
             raise ValueError(f"de toelichting is te lang ({len(text)} tekens; hoogstens {limit}); "
                              "niet opgeslagen")
         self._change(lambda a: setattr(a.answers.setdefault(item_id, ItemAnswer()), "note", text))
+
+    def _check_area(self, area_id: str) -> None:
+        if area_id not in {a.id for a in self.model.areas}:
+            raise KeyError(f"onbekend gebied: {area_id!r}")
+
+    def set_investment(self, area_id: str, field_id: str, value: Any) -> None:
+        """Set one investment input of an area (text like ``"1.250,50"`` is parsed) and save.
+
+        ``field_id`` is a field of ``data/investment/model.yaml``, ``"ambition"`` (1-5) or ``"note"``.
+        Raises ``ValueError`` with a Dutch message for text, negative or impossible values.
+        """
+        self._check_area(area_id)
+        if field_id == "ambition":
+            number: Any = normalize_ambition(value)
+        elif field_id == "note":
+            number = value or ""
+        else:
+            fields = {f.id: f for f in load_investment_model().fields}
+            if field_id not in fields:
+                raise KeyError(f"onbekend veld: {field_id!r}")
+            number = normalize_investment(fields[field_id], value)
+        self._change(lambda a: a.investment.areas.setdefault(area_id, {}).__setitem__(field_id, number))
+
+    def set_investment_setting(self, key: Literal["hourly_rate", "staff_fte"], value: Any) -> None:
+        """The school's own hourly rate or staff size (``None`` = use the default / the estimate)."""
+        if key not in ("hourly_rate", "staff_fte"):
+            raise KeyError(f"onbekende instelling: {key!r}")
+        number = parse_number(value)
+        try:
+            Investment.model_validate({key: number})
+        except ValidationError as exc:
+            raise ValueError(_message(exc)) from None
+        self._change(lambda a: setattr(a.investment, key, number))
 
     def update_school(self, **fields: Any) -> None:
         """Change school details (name, code, sector, pupils); the file name stays the same."""

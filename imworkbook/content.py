@@ -219,3 +219,112 @@ def _load_model_cached(folder: Path) -> MaturityModel:
     return MaturityModel(id=head.id, version=head.version, title=head.title,
                          levels=tuple(head.levels), areas=tuple(areas), source=folder,
                          warnings=tuple(problems))
+
+
+# --- the investment-proportion model (data/investment/model.yaml) ------------------------------
+
+UNITS = ("hours", "euro", "euro_per_year", "years", "fte", "choice")
+EURO_UNITS = ("hours", "euro", "euro_per_year")  # fields that end up in euros per year
+GROUPS = ("time", "money", "resources")
+
+
+class InvestmentField(_Strict):
+    id: Ident
+    group: str
+    unit: str
+    label: Text
+    help: Text
+
+    @field_validator("group")
+    @classmethod
+    def _group(cls, v: str) -> str:
+        if v not in GROUPS:
+            raise ValueError(f"moet een van {list(GROUPS)} zijn; gekregen: {v!r}")
+        return v
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str) -> str:
+        if v not in UNITS:
+            raise ValueError(f"moet een van {list(UNITS)} zijn; gekregen: {v!r}")
+        return v
+
+    @property
+    def in_euros(self) -> bool:
+        """Counted in the yearly euro total of an area (hours via the hourly rate)."""
+        return self.unit in EURO_UNITS
+
+
+class InvestmentSettings(_Strict):
+    hourly_rate: float = Field(gt=0, le=1000)
+    hours_per_fte: float = Field(gt=0, le=3000)
+    default_depreciation_years: float = Field(gt=0, le=50)
+    staff_fte_per_pupil: dict[str, float]
+    max_cost_per_area: float = Field(gt=0)
+
+
+class Thresholds(_Strict):
+    under: float = Field(gt=0, lt=1)
+    over: float = Field(gt=1)
+
+
+class Combination(_Strict):
+    high_ambition: int = Field(ge=1, le=5)
+    large_gap: float = Field(ge=0, le=4)
+    low_ambition: int = Field(ge=1, le=5)
+    small_gap: float = Field(ge=0, le=4)
+
+
+class InvestmentModel(_Strict):
+    """Settings, thresholds, ambition levels and input fields of the proportion assessment."""
+
+    version: NonEmpty
+    settings: InvestmentSettings
+    thresholds: Thresholds
+    combination: Combination
+    ambition_levels: list[Level]
+    fields: list[InvestmentField] = Field(min_length=1)
+
+    @field_validator("ambition_levels")
+    @classmethod
+    def _all_levels(cls, levels: list[Level]) -> list[Level]:
+        return _ModelFile._all_levels(levels)
+
+    @field_validator("fields")
+    @classmethod
+    def _unique(cls, fields: list[InvestmentField]) -> list[InvestmentField]:
+        ids = [f.id for f in fields]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"dubbel veld-id: {', '.join(dup)}")
+        needed = {"depreciation_years", "one_off_cost", "implementation_cost"}
+        if not needed <= set(ids):
+            raise ValueError(f"deze velden zijn nodig voor de formules: {sorted(needed - set(ids))}")
+        return fields
+
+    def field(self, field_id: str) -> InvestmentField:
+        for f in self.fields:
+            if f.id == field_id:
+                return f
+        raise KeyError(field_id)
+
+    def ambition_label(self, level: int, lang: str = "nl") -> str:
+        return self.ambition_levels[level - 1].label(lang)
+
+
+def load_investment_model(folder: str | Path | None = None) -> InvestmentModel:
+    """Load and validate ``<data_dir>/investment/model.yaml`` (cached per folder)."""
+    folder = Path(folder) if folder is not None else paths.data_dir() / "investment"
+    return _load_investment_cached(folder.resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_investment_cached(folder: Path) -> InvestmentModel:
+    path = folder / "model.yaml"
+    name = f"{folder.name}/model.yaml"
+    raw = read_yaml(path, name)
+    problems: list[Problem] = []
+    model = _check(InvestmentModel, raw, name, problems)
+    if model is None:
+        raise ContentError(problems, "Het investeringsmodel kan niet worden geladen:")
+    return model

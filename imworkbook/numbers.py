@@ -1,0 +1,54 @@
+"""Numbers as people type them: Dutch first (``1.250,50``), English accepted (``1250.50``).
+
+Parsing uses Babel's locale data (the standard tool for this), trying Dutch
+first and then English, both strict, so ``1.250`` is twelve hundred and fifty
+(Dutch thousands separator) and ``12,5`` is twelve and a half.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+
+from babel.numbers import NumberFormatError, parse_decimal
+
+_STRIP = re.compile(r"[\s\u00a0\u202f€]|EUR|eur|uur|u\b", re.I)
+
+
+def parse_number(value: object) -> float | None:
+    """``None``/empty -> ``None``; a number or numeric text -> ``float``; otherwise ``ValueError`` (Dutch)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"geen getal: {value!r}")
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+    elif isinstance(value, str):
+        text = _STRIP.sub("", value)
+        if text == "":
+            return None
+        if text.startswith("-"):
+            raise ValueError(f"mag niet negatief zijn; gekregen: {value.strip()!r}")
+        number = None
+        for locale in ("nl_NL", "en_US"):
+            try:
+                number = float(parse_decimal(text, locale=locale, strict=True))
+                break
+            except (NumberFormatError, ValueError):
+                continue
+        if number is None:
+            raise ValueError(f"geen getal: {value.strip()!r}; schrijf bijvoorbeeld 1.250,50 of 1250")
+    else:
+        raise ValueError(f"geen getal: {value!r}")
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(f"geen getal: {value!r}")
+    return number
+
+
+def format_euro(value: float | None, lang: str = "nl", unknown: str = "onbekend") -> str:
+    """``12400.5`` -> ``"€ 12.401"`` (nl) or ``"€12,401"`` (en); whole euros."""
+    if value is None or value != value:
+        return unknown
+    text = f"{value:,.0f}"
+    return "€ " + text.replace(",", ".") if lang == "nl" else "€" + text
