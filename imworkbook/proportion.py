@@ -44,6 +44,7 @@ from .numbers import format_euro
 from .scoring import area_scores
 
 FLAGS = ("onder", "balans", "over", "onbekend")
+_EXPLAIN = {"onder": "prop_explain_onder", "balans": "prop_explain_balans", "over": "prop_explain_over"}
 HOUR_FIELDS = ("hours_im", "hours_ict", "hours_other")
 MONEY_FIELDS = ("one_off_cost", "implementation_cost", "licence_per_year", "external_per_year")
 
@@ -174,7 +175,7 @@ def explain(row, inv: InvestmentModel, lang: str = "nl") -> str:
         return t("prop_explain_no_ambition", lang, area=row.area, eur=format_euro(row.invest_eur, lang))
     if row.flag == "onbekend":
         return t("prop_explain_unknown", lang, area=row.area)
-    text = t(f"prop_explain_{row.flag}", lang, area=row.area, inv=_pct(row.share_invest, lang),
+    text = t(_EXPLAIN[row.flag], lang, area=row.area, inv=_pct(row.share_invest, lang),
              amb=_pct(row.share_ambition, lang), eur=format_euro(row.invest_eur, lang),
              index=format_number(row.index, lang, 2))
     if row.ambition_without_means:
