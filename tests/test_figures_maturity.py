@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 import pytest
 
 from imworkbook.answers import ItemAnswer, load_answers, new_answers
-from imworkbook.figures import BLUE, ORANGE, gap_bars, radar
+from imworkbook.figures import gap_bars, radar
+from imworkbook.figures.common import BLUE, ORANGE
 from imworkbook.scoring import area_scores
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE

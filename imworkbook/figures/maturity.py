@@ -1,4 +1,4 @@
-"""Figures as pure functions: tidy data in, ``plotly.graph_objects.Figure`` out.
+"""Maturity figures: radar and gap bars.
 
 Both take the frame from :func:`imworkbook.scoring.area_scores` (one row per
 area). Colours are from the Okabe-Ito palette, readable with every common form
@@ -14,18 +14,11 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from .i18n import format_number, t
-
-# Okabe-Ito
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-VERMILLION = "#D55E00"
-GREEN = "#009E73"
-GREY = "#999999"
-FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=13)
+from ..i18n import format_number, t
+from .common import BLUE, GREEN, GREY, ORANGE, VERMILLION, layout, show_empty, wrap_label
 
 
-def _hover(scores: pd.DataFrame, lang: str) -> list[str]:
+def hover_text(scores: pd.DataFrame, lang: str) -> list[str]:
     out = []
     for row in scores.itertuples():
         out.append(
@@ -38,28 +31,8 @@ def _hover(scores: pd.DataFrame, lang: str) -> list[str]:
     return out
 
 
-def wrap_label(label: str, width: int = 12) -> str:
-    """Break a long chart label into two lines at the space nearest its middle (plotly ``<br>``)."""
-    if len(label) <= width or " " not in label:
-        return escape(label)
-    spaces = [i for i, ch in enumerate(label) if ch == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
-    return escape(label[:cut]) + "<br>" + escape(label[cut + 1:])
-
-
-def _empty(fig: go.Figure, scores: pd.DataFrame, lang: str) -> go.Figure:
-    key = "chart_no_levels" if scores["n_answered"].sum() > 0 else "chart_empty"
-    fig.add_annotation(text=t(key, lang), showarrow=False, x=0.5, y=0.5,
-                       xref="paper", yref="paper", font=dict(size=15, color="#555"))
-    return fig
-
-
-def _layout(fig: go.Figure, title: str, height: int, width: int | None, lang: str) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0.02, xanchor="left"), font=FONT, height=height, width=width,
-                      margin=dict(l=40, r=40, t=70, b=40), paper_bgcolor="white",
-                      legend=dict(orientation="h", yanchor="bottom", y=-0.15, x=0.5, xanchor="center"),
-                      separators=",." if lang == "nl" else ".,")
-    return fig
+def _empty_text(scores: pd.DataFrame, lang: str) -> str:
+    return t("chart_no_levels" if scores["n_answered"].sum() > 0 else "chart_empty", lang)
 
 
 def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, height: int = 460,
@@ -71,7 +44,7 @@ def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, h
     ``width=None`` lets the chart fill its container.
     """
     theta = [wrap_label(label) for label in scores["short"]]
-    hover = _hover(scores, lang)
+    hover = hover_text(scores, lang)
     fig = go.Figure()
     # close the polygon by repeating the first point
     closed = lambda s: list(s) + list(s[:1])  # noqa: E731
@@ -92,13 +65,13 @@ def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, h
                         gridcolor="#ddd", tickfont=dict(size=11, color="#555")),
         angularaxis=dict(direction="clockwise", rotation=90, gridcolor="#ddd"),
     ))
-    _layout(fig, title or t("radar_title", lang), height, width, lang)
+    layout(fig, title or t("radar_title", lang), height, width, lang)
     # room for the area labels left and right: about 7 px per character of the longest line
     longest = max((len(line) for label in scores["short"] for line in wrap_label(label).split("<br>")), default=8)
     side = int(min(140, 10 + 7 * longest))
     fig.update_layout(margin=dict(l=side, r=side))
     if scores[["current", "target"]].isna().all().all():
-        _empty(fig, scores, lang)
+        show_empty(fig, _empty_text(scores, lang))
     return fig
 
 
@@ -117,14 +90,14 @@ def gap_bars(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None
         x=[round(float(g), 2) for g in known["gap"]], y=list(known["short"]), orientation="h",
         marker=dict(color=colours), name=t("col_gap", lang),
         text=[format_number(g, lang) for g in known["gap"]], textposition="outside", cliponaxis=False,
-        customdata=_hover(known, lang), hovertemplate="%{customdata}<extra></extra>",
+        customdata=hover_text(known, lang), hovertemplate="%{customdata}<extra></extra>",
     ))
     unknown = data[~data["_known"]]
     if len(unknown):
         fig.add_trace(go.Bar(
             x=[0] * len(unknown), y=list(unknown["short"]), orientation="h", name=t("unknown", lang),
             marker=dict(color=GREY), text=[t("unknown", lang)] * len(unknown), textposition="outside",
-            customdata=_hover(unknown, lang), hovertemplate="%{customdata}<extra></extra>",
+            customdata=hover_text(unknown, lang), hovertemplate="%{customdata}<extra></extra>",
         ))
     top = max([1.0] + [abs(float(g)) for g in known["gap"]])
     fig.update_layout(
@@ -134,7 +107,7 @@ def gap_bars(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None
         yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(data["short"])),
         showlegend=False, bargap=0.35,
     )
-    _layout(fig, title or t("gap_title", lang), height, width, lang)
+    layout(fig, title or t("gap_title", lang), height, width, lang)
     if not len(known):
-        _empty(fig, scores, lang)
+        show_empty(fig, _empty_text(scores, lang))
     return fig
