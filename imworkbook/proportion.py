@@ -103,11 +103,12 @@ def compute(answers: Answers, model: MaturityModel, inv: InvestmentModel | None 
     out["fte_formal"] = x["fte_formal"]
     out["tooling"] = x["tooling"]
     out["invest_eur"] = out[["time_eur", "money_eur", "resources_eur"]].sum(axis=1, skipna=False)
-    known_part = (x[list(HOUR_FIELDS)].sum(axis=1) * rate
-                  + (x["one_off_cost"].fillna(0) + x["implementation_cost"].fillna(0)) / dep
-                  + x["licence_per_year"].fillna(0) + x["external_per_year"].fillna(0)
-                  + x["support_hours"].fillna(0) * rate)
-    out["known_eur"] = known_part
+    # the known part of each component (for running totals and bars while an area is incomplete)
+    out["time_known_eur"] = x[list(HOUR_FIELDS)].sum(axis=1) * rate
+    out["money_known_eur"] = ((x["one_off_cost"].fillna(0) + x["implementation_cost"].fillna(0)) / dep
+                              + x["licence_per_year"].fillna(0) + x["external_per_year"].fillna(0))
+    out["resources_known_eur"] = x["support_hours"].fillna(0) * rate
+    out["known_eur"] = out[["time_known_eur", "money_known_eur", "resources_known_eur"]].sum(axis=1)
     out["n_missing"] = x[euro_fields].isna().sum(axis=1)
     out["missing"] = [[f.label(lang) for f in inv.fields if f.in_euros and math.isnan(x.at[a, f.id])]
                       for a in x.index]
