@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from imworkbook.widgets.questionnaire import EMPTY, NEW, MaturityApp, vragenlijst
+from imworkbook.widgets.common import EMPTY, NEW
+from imworkbook.widgets.questionnaire import MaturityApp, vragenlijst
 
 from .conftest import PO_EXAMPLE
 
@@ -72,13 +73,13 @@ def test_target_below_current_shows_a_remark(app, model):
 
 
 def test_picking_needs_open_so_arrow_keys_do_not_switch_school(app):
-    example = next(v for _, v in app.picker.options if str(v).startswith("example:"))
-    app.picker.value = example
+    example = next(v for _, v in app.school.picker.options if str(v).startswith("example:"))
+    app.school.picker.value = example
     assert app.session.answers.school.name == "De Regenboog"  # not yet switched
-    assert not app.open_button.disabled
-    app.open_button.click()
+    assert not app.school.open_button.disabled
+    app.school.open_button.click()
     assert app.session.answers.school.name == "Het Baken"
-    assert app.open_button.disabled
+    assert app.school.open_button.disabled
 
 
 def test_chart_widget_is_replaced_when_traces_change_and_updated_in_place_otherwise(app, model):
@@ -86,8 +87,8 @@ def test_chart_widget_is_replaced_when_traces_change_and_updated_in_place_otherw
     card = app.cards[model.areas[0].items[0].id]
     card.current.value = 3 if card.current.value != 3 else 2
     assert app.radar_fig is radar_widget  # same traces: updated in place
-    app.picker.value = next(v for _, v in app.picker.options if str(v).startswith("example:"))
-    app.open_button.click()  # half-filled school: the gap chart gains an "onbekend" trace
+    app.school.picker.value = next(v for _, v in app.school.picker.options if str(v).startswith("example:"))
+    app.school.open_button.click()  # half-filled school: the gap chart gains an "onbekend" trace
     assert app.gap_fig is not gap_widget and len(app.gap_fig.data) == 2
     assert app.gap_box.children == (app.gap_fig,)
 
@@ -98,18 +99,18 @@ def test_score_table_in_the_app_uses_decimal_commas(app):
 
 
 def test_new_school_from_the_picker(app, tmp_path):
-    app.picker.value = NEW
-    assert app.new_box.layout.display == "flex"
-    app.n_name.value, app.n_sector.value, app.n_pupils.value = "Kindcentrum De Tol", "po", 140
-    app._on_create()
+    app.school.picker.value = NEW
+    assert app.school.new_box.layout.display == "flex"
+    app.school.n_name.value, app.school.n_sector.value, app.school.n_pupils.value = "Kindcentrum De Tol", "po", 140
+    app.school.create()
     assert app.session.path == tmp_path / f"kindcentrum-de-tol_{app.session.answers.round}.json"
     assert app.progress_text.value.startswith("<b>0 van")
     assert "Nog geen antwoorden" in app.radar_fig.layout.annotations[0].text
 
 
 def test_errors_in_callbacks_are_shown_in_the_app(app):
-    app.f_pupils.value = 0  # allowed: unknown
-    app.f_name.value = "   "  # not allowed
+    app.school.f_pupils.value = 0  # allowed: unknown
+    app.school.f_name.value = "   "  # not allowed
     assert app.errors, "the error should be visible in the app"
     assert "naam van de school: mag niet leeg zijn" in app.messages.value
     assert json.loads(app.session.path.read_text())["school"]["name"] == "De Regenboog"
@@ -125,7 +126,7 @@ def test_without_arguments_opens_the_most_recent_school(tmp_path):
 def test_broken_file_in_werkmap_is_reported_not_fatal(tmp_path):
     (tmp_path / "kapot.json").write_text("{", encoding="utf-8")
     app = MaturityApp(folder=tmp_path)
-    assert "kapot.json" in app.notice.value
+    assert "kapot.json" in app.school.notice.value
 
 
 def test_english(tmp_path):
@@ -141,9 +142,9 @@ def test_refused_change_is_put_back_on_screen(app, model):
     card.note.value = "x" * 5000
     assert "te lang" in app.messages.value
     assert card.note.value == saved
-    app.f_code.value = "X" * 30  # too long: refused, field restored, later changes still possible
-    assert app.f_code.value == "99XA"
-    app.f_sector.value = "vo"
+    app.school.f_code.value = "X" * 30  # too long: refused, field restored, later changes still possible
+    assert app.school.f_code.value == "99XA"
+    app.school.f_sector.value = "vo"
     assert json.loads(app.session.path.read_text())["school"]["sector"] == "vo"
 
 
@@ -153,9 +154,9 @@ def test_backup_notice_is_shown_after_the_first_save(tmp_path, model):
     path = tmp_path / "school.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     app = vragenlijst(path, folder=tmp_path)
-    assert "veel" in app.notice.value
+    assert "veel" in app.school.notice.value
     app.cards[model.item_ids[1]].note.value = "nieuw"
-    assert "origineel" in app.notice.value
+    assert "origineel" in app.school.notice.value
 
 
 def test_a_file_changed_elsewhere_is_not_overwritten(app, model):

@@ -1,0 +1,272 @@
+"""What every app shares: the school bar (choose, open, create a school, edit its details), the style
+sheet, visible error messages and the live-chart helper."""
+
+from __future__ import annotations
+
+import functools
+import html
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+from ..answers import Session, current_round, list_examples, list_schools, load_answers, open_example
+from ..content import MaturityModel
+from ..errors import ImworkbookError, Problem
+from ..i18n import t
+
+EMPTY = ""  # dropdown value for "nothing chosen / not answered"
+NEW = "__new__"
+CHART_WIDTH = 470  # px; two charts side by side fit a notebook beside JupyterLab's file browser
+
+CSS = """
+<style>
+.imw-q {font-weight:600; font-size:1.02em; line-height:1.35}
+.imw-help {color:#444; font-size:0.92em; margin:2px 0 6px 0; line-height:1.35}
+.imw-levels {border-collapse:separate; border-spacing:4px; width:100%; table-layout:fixed}
+.imw-levels td {vertical-align:top; font-size:0.86em; line-height:1.3; padding:4px 6px; border-radius:4px;
+                background:#f6f8fa; border:2px solid transparent}
+.imw-levels td.cur {border-color:#0072B2; background:#e5f1f8}
+.imw-levels td.tgt {border-color:#E69F00; border-style:dashed; background:#fdf3e1}
+.imw-levels td.cur.tgt {border-style:solid double}
+.imw-levels th {font-size:0.82em; text-align:left; color:#333; padding:0 6px}
+.imw-tag {font-size:0.8em; font-weight:700; margin-left:4px}
+.imw-tag.cur {color:#0072B2} .imw-tag.tgt {color:#9a6700}
+.imw-remark {color:#9a6700; font-size:0.9em}
+.imw-msg-error {background:#fdecea; border-left:4px solid #D55E00; padding:6px 10px; margin:4px 0}
+.imw-msg-warn {background:#fff8e1; border-left:4px solid #E69F00; padding:6px 10px; margin:4px 0}
+.imw-status {color:#2b6a3f; font-size:0.9em}
+.imw-field-error {color:#b3261e; font-size:0.88em}
+.imw-field-warn {color:#8a5a00; font-size:0.88em}
+.imw-bad input {border-color:#D55E00 !important; background:#fdecea !important}
+.imw-app select:focus-visible, .imw-app input:focus-visible, .imw-app textarea:focus-visible,
+.imw-app button:focus-visible {outline:3px solid #0072B2 !important; outline-offset:1px}
+.imw-app textarea::placeholder, .imw-app textarea {font-family:inherit}
+.imw-app .lm-TabBar-tab {flex:0 1 auto !important; min-width:fit-content !important; max-width:none !important;
+                         color:#222}
+.imw-app .lm-TabBar-content {flex-wrap:wrap}
+</style>
+"""
+
+
+def messages_html(problems: list[Problem] | list[str], kind: str = "warn") -> str:
+    if not problems:
+        return ""
+    items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
+    return f'<div class="imw-msg-{kind}"><ul style="margin:0;padding-left:18px">{items}</ul></div>'
+
+
+def chart_config(lang: str, name: str) -> dict:
+    """plotly.js config for the live charts: only the PNG button, Dutch tooltip, no logo."""
+    return {"displaylogo": False, "modeBarButtons": [["toImage"]], "locale": lang,
+            "locales": {lang: {"dictionary": {"Download plot as a PNG": t("modebar_png", lang),
+                                              "Download plot as a png": t("modebar_png", lang)}}},
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}
+
+
+def _shape(fig) -> tuple:
+    return tuple(tr.type for tr in fig.data), len(fig.layout.annotations or ())
+
+
+def _update_changed(target, new: dict, skip: tuple[str, ...] = ()) -> None:
+    """Set the top-level properties of a plotly object whose value differs from ``new``."""
+    old = target.to_plotly_json()
+    changed = {k: v for k, v in new.items() if k not in skip and old.get(k) != v}
+    if changed:
+        target.update(changed, overwrite=True)
+
+
+def show_figure(box: W.Box, fig: go.Figure, config: dict) -> go.FigureWidget:
+    """Show ``fig`` in ``box``.
+
+    When the displayed chart has the same traces, its data is updated in place
+    (a smooth redraw). Otherwise a new ``FigureWidget`` built from ``fig``
+    replaces it: in Voila a FigureWidget only reliably draws traces it was
+    created with, so traces are never added to a displayed one.
+    """
+    current = box.children[0] if box.children else None
+    if isinstance(current, go.FigureWidget) and _shape(current) == _shape(fig):
+        # send only what changed: validating a whole layout (with its template) costs ~0.5 s
+        with current.batch_update():
+            for old, new in zip(current.data, fig.data):
+                _update_changed(old, new.to_plotly_json())
+            _update_changed(current.layout, fig.layout.to_plotly_json(), skip=("template",))
+        return current
+    widget = go.FigureWidget(fig)
+    widget._config = config
+    box.children = (widget,)
+    if current is not None:
+        current.close()
+    return widget
+
+
+class AppBase:
+    """Errors from callbacks shown in the app (never lost in the kernel log) and the widgets put back to
+    what is saved afterwards. Subclasses implement :meth:`resync`."""
+
+    lang: str
+
+    def _init_messages(self) -> None:
+        self.messages = W.HTML()  # errors from callbacks, newest first
+        self.errors: list[str] = []
+
+    def _guard(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except (ImworkbookError, ValueError, KeyError, FileExistsError, OSError) as exc:
+                self._show_error(str(exc).strip("'\""))
+            except Exception:  # pragma: no cover - unexpected: keep the traceback visible
+                self._show_error(t("unexpected_error", self.lang) + "\n" + traceback.format_exc())
+            self.resync()
+        return run
+
+    def resync(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def _show_error(self, text: str) -> None:
+        self.errors.insert(0, text)
+        self.messages.value = "".join(
+            f'<div class="imw-msg-error"><b>{html.escape(t("error", self.lang))}</b> '
+            f'<pre style="white-space:pre-wrap;margin:0;font-family:inherit">{html.escape(e)}</pre></div>'
+            for e in self.errors[:3])
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class SchoolBar:
+    """Choose a school (own files, examples, a new one), open it, and edit its details.
+
+    Choosing in the list only prepares; the Open button loads, so arrow keys never switch school.
+    ``on_load(session)`` is called with every school that is opened or created.
+    """
+
+    def __init__(self, app: AppBase, folder: Path, model: MaturityModel, on_load: Callable[[Session], None]):
+        self.app, self.folder, self.model, self.on_load = app, folder, model, on_load
+        self.session: Session | None = None
+        self._picking = False
+        self._setting = False
+        self.folder_problems: list[Problem] = []
+        lang, st = app.lang, {"description_width": "initial"}
+        self.picker = W.Dropdown(description=t("label_school", lang), style=st, layout=W.Layout(width="460px"))
+        self.picker.add_class("imw-picker")
+        self.picker.observe(app._guard(self._on_pick_change), names="value")
+        self.open_button = W.Button(description=t("open_school", lang), icon="folder-open", button_style="primary",
+                                    disabled=True)
+        self.open_button.on_click(app._guard(self._on_open))
+        # a new school
+        self.n_name = W.Text(description=t("label_name", lang), style=st)
+        self.n_sector = W.Dropdown(description=t("label_sector", lang), style=st,
+                                   options=[(t("sector_po", lang), "po"), (t("sector_vo", lang), "vo")])
+        self.n_round = W.Text(description=t("label_round", lang), value=current_round(), style=st,
+                              layout=W.Layout(width="220px"))
+        self.n_pupils = W.BoundedIntText(description=t("label_pupils", lang), min=0, max=50_000, style=st,
+                                         layout=W.Layout(width="220px"))
+        create = W.Button(description=t("create", lang), button_style="primary", icon="plus")
+        create.on_click(app._guard(self.create))
+        self.new_box = W.VBox([W.HTML(f"<b>{html.escape(t('new_school_title', lang))}</b>"),
+                               W.HBox([self.n_name, self.n_sector, self.n_round, self.n_pupils, create],
+                                      layout=W.Layout(flex_flow="row wrap"))],
+                              layout=W.Layout(border="1px solid #0072B2", padding="6px 10px", display="none"))
+        # details of the open school
+        self.f_name = W.Text(description=t("label_name", lang), style=st, continuous_update=False)
+        self.f_code = W.Text(description=t("label_code", lang), style=st, continuous_update=False,
+                             placeholder=t("code_placeholder", lang), layout=W.Layout(width="220px"))
+        self.f_sector = W.Dropdown(description=t("label_sector", lang), style=st,
+                                   options=[(t("sector_po", lang), "po"), (t("sector_vo", lang), "vo")],
+                                   layout=W.Layout(width="260px"))
+        self.f_pupils = W.BoundedIntText(description=t("label_pupils", lang), style=st, min=0, max=50_000,
+                                         layout=W.Layout(width="220px"))
+        self.f_round = W.HTML()
+        for w in (self.f_name, self.f_code, self.f_sector, self.f_pupils):
+            w.observe(app._guard(self._on_field), names="value")
+        self.notice = W.HTML()
+        self.widget = W.VBox([
+            W.HBox([self.picker, self.open_button]), self.new_box, app.messages, self.notice,
+            W.HBox([self.f_name, self.f_code, self.f_sector, self.f_pupils, self.f_round],
+                   layout=W.Layout(flex_flow="row wrap"))])
+        self.refresh()
+
+    # the list -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        schools, problems = list_schools(self.folder, self.model)
+        own = {s.path.name for s in schools}
+        lang = self.app.lang
+        options: list[tuple[str, Any]] = [(t("pick_placeholder", lang), EMPTY)]
+        options += [(f"{s.name} ({s.sector}) · {s.round}", str(s.path)) for s in schools]
+        for p in list_examples():
+            if p.name not in own:
+                a = load_answers(p, self.model).answers
+                options.append((t("example_option", lang, name=a.school.name, sector=a.school.sector),
+                                "example:" + p.stem))
+        options.append((t("new_school_option", lang), NEW))
+        self._picking = True
+        try:
+            self.picker.options = options
+            values = {v for _, v in options}
+            current = str(self.session.path) if self.session is not None else EMPTY
+            self.picker.value = current if current in values else EMPTY
+        finally:
+            self._picking = False
+        self.open_button.disabled = True
+        self.folder_problems = problems
+        self.show_notice()
+
+    def show_notice(self) -> None:
+        """Warnings about the open file (and the back-up made of it) and about unreadable files in the folder."""
+        own = self.session.problems if self.session is not None else []
+        self.notice.value = messages_html([*own, *self.folder_problems], "warn")
+
+    def _on_pick_change(self, change) -> None:
+        if self._picking:
+            return
+        value = change["new"]
+        self.new_box.layout.display = "flex" if value == NEW else "none"
+        self.open_button.disabled = value in (EMPTY, NEW) or (
+            self.session is not None and value == str(self.session.path))
+
+    def _on_open(self, _button=None) -> None:
+        value = self.picker.value
+        if value in (EMPTY, NEW):
+            return
+        if value.startswith("example:"):
+            self.load(open_example(value.split(":", 1)[1], folder=self.folder, model=self.model))
+        else:
+            self.load(Session.open(value, self.model))
+
+    def create(self, _button=None) -> None:
+        if not self.n_name.value.strip():
+            raise ValueError(t("name_required", self.app.lang))
+        session = Session.create(self.n_name.value, self.n_sector.value, self.n_round.value.strip(),
+                                 pupils=self.n_pupils.value or None, folder=self.folder, model=self.model)
+        self.new_box.layout.display = "none"
+        self.load(session)
+
+    def load(self, session: Session) -> None:
+        self.session = session
+        self.show_school()
+        self.f_round.value = f"<b>{t('label_round', self.app.lang)}</b> {html.escape(session.answers.round)}"
+        self.refresh()
+        self.on_load(session)
+
+    # the details ------------------------------------------------------------------------
+    def show_school(self) -> None:
+        s = self.session.answers.school
+        self._setting = True
+        try:
+            self.f_name.value, self.f_code.value = s.name, s.code or ""
+            self.f_sector.value, self.f_pupils.value = s.sector, s.pupils or 0
+        finally:
+            self._setting = False
+
+    def _on_field(self, change) -> None:
+        if self._setting or self.session is None:
+            return
+        self.session.update_school(name=self.f_name.value, code=self.f_code.value.strip() or None,
+                                   sector=self.f_sector.value, pupils=self.f_pupils.value or None)
+        self.refresh()
+        self.app.after_school_change()
