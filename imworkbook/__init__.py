@@ -36,8 +36,13 @@ _LAZY = {
     "radar": "imworkbook.figures",
     "gap_bars": "imworkbook.figures",
     "vragenlijst": "imworkbook.widgets.questionnaire",
+    "verhouding": "imworkbook.widgets.investment",
+    "ProportionApp": "imworkbook.widgets.investment",
+    "compute_proportion": "imworkbook.proportion",
     "MaturityApp": "imworkbook.widgets.questionnaire",
 }
+
+_ALIAS = {"compute_proportion": "compute"}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 
@@ -46,7 +51,7 @@ def __getattr__(name: str):
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'imworkbook' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), _ALIAS.get(name, name))
     globals()[name] = value
     return value
 

@@ -11,7 +11,7 @@ import math
 import re
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 _STRIP = re.compile(r"[\s\u00a0\u202f€]|EUR|eur|uur|u\b", re.I)
 
@@ -52,3 +52,10 @@ def format_euro(value: float | None, lang: str = "nl", unknown: str = "onbekend"
         return unknown
     text = f"{value:,.0f}"
     return "€ " + text.replace(",", ".") if lang == "nl" else "€" + text
+
+
+def format_input(value: float | None, lang: str = "nl") -> str:
+    """How a stored number is shown in an input field: ``1250.5`` -> ``"1.250,5"`` (nl); ``None`` -> ``""``."""
+    if value is None or value != value:
+        return ""
+    return format_decimal(value, locale="nl_NL" if lang == "nl" else "en_US", decimal_quantization=False)

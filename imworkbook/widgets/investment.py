@@ -1,0 +1,421 @@
+"""The investment-proportion app: time, money and resources per area against its importance, with live
+charts and a what-if panel that never touches the saved answers.
+
+    import imworkbook as iw
+    iw.verhouding()
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+from .. import paths
+from ..answers import Session
+from ..content import InvestmentField, InvestmentModel, MaturityModel, load_investment_model, load_model
+from ..figures.proportion import investment_bars, quadrant, share_difference
+from ..i18n import format_number, t
+from ..numbers import format_euro, format_input
+from ..proportion import ProportionResult, checks, compute
+from ..scoring import area_scores
+from .common import CHART_WIDTH, CSS, EMPTY, AppBase, SchoolBar, chart_config, show_figure
+from .questionnaire import open_session
+
+GROUP_KEY = {"time": "group_time", "money": "group_money", "resources": "group_resources"}
+FLAG_KEY = {"onder": "flag_onder", "balans": "flag_balans", "over": "flag_over", "onbekend": "flag_onbekend"}
+
+
+class _AreaForm:
+    """The inputs of one area: importance, the fields of data/investment/model.yaml, a note; with a
+    message at each field, the running total and the plain-language explanation."""
+
+    def __init__(self, app: "ProportionApp", index: int, area_id: str):
+        self.app, self.area_id = app, area_id
+        lang, inv = app.lang, app.inv
+        area = app.model.area(area_id)
+        st = {"description_width": "260px"}
+        self.maturity = W.HTML()
+        opts = [(t("choose", lang), EMPTY)] + [(f"{lv.level} · {lv.label(lang)}", lv.level)
+                                                for lv in inv.ambition_levels]
+        self.ambition = W.Dropdown(options=opts, description=t("ambition", lang), style=st,
+                                   layout=W.Layout(width="480px"))
+        self.ambition.add_class("imw-ambition")
+        self.ambition_help = W.HTML()
+        self.ambition.observe(app._guard(self._on_ambition), names="value")
+        self.inputs: dict[str, W.Widget] = {}
+        self.field_msgs: dict[str, W.HTML] = {}
+        groups = []
+        for group in ("time", "money", "resources"):
+            rows = [W.HTML(f"<b>{html.escape(t(GROUP_KEY[group], lang))}</b>")]
+            for f in (f for f in inv.fields if f.group == group):
+                rows.append(self._field_row(f, st))
+            groups.append(W.VBox(rows, layout=W.Layout(margin="4px 0")))
+        self.note = W.Textarea(description=t("label_note", lang), placeholder=t("note_placeholder", lang),
+                               continuous_update=False, rows=2, style=st, layout=W.Layout(width="98%"))
+        self.note.observe(app._guard(self._on_note), names="value")
+        self.total = W.HTML()
+        self.total.add_class("imw-area-total")
+        self.explanation = W.HTML()
+        self.warnings = W.HTML()
+        self._setting = False
+        prev_b = W.Button(description=t("prev_area", lang), icon="arrow-left", disabled=index == 0)
+        next_b = W.Button(description=t("next_area", lang), icon="arrow-right",
+                          disabled=index == len(app.model.areas) - 1)
+        prev_b.on_click(lambda _b: setattr(app.tabs, "selected_index", index - 1))
+        next_b.on_click(lambda _b: setattr(app.tabs, "selected_index", index + 1))
+        self.box = W.VBox([
+            W.HTML(f"<p><b>{html.escape(area.name(lang))}</b> — {html.escape(area.description(lang))}</p>"),
+            self.maturity, self.ambition, self.ambition_help, *groups, self.note, self.total, self.explanation,
+            self.warnings, W.HBox([prev_b, next_b])])
+        self.refresh()
+
+    def _field_row(self, f: InvestmentField, st: dict) -> W.Widget:
+        lang = self.app.lang
+        if f.unit == "choice":
+            widget: W.Widget = W.Dropdown(options=[(t("choose", lang), EMPTY), (t("choice_0", lang), 0),
+                                                   (t("choice_1", lang), 1), (t("choice_2", lang), 2)],
+                                          description=f.label(lang), style=st, layout=W.Layout(width="480px"))
+        else:
+            widget = W.Text(description=f.label(lang), placeholder=t("unknown_placeholder", lang), style=st,
+                            continuous_update=False, layout=W.Layout(width="480px"))
+        widget.tooltip = f.help(lang)
+        widget.add_class(f"imw-f-{f.id}")
+        widget.observe(self.app._guard(lambda change, field=f: self._on_field(field, change)), names="value")
+        self.inputs[f.id] = widget
+        self.field_msgs[f.id] = msg = W.HTML()
+        help_text = W.HTML(f'<div class="imw-help" style="margin:0 0 0 268px">{html.escape(f.help(lang))}</div>')
+        return W.VBox([W.HBox([widget, msg], layout=W.Layout(align_items="center")), help_text])
+
+    # showing what is saved ----------------------------------------------------------------
+    def refresh(self) -> None:
+        values = self.app.session.answers.investment.areas.get(self.area_id, {})
+        self._setting = True
+        try:
+            amb = values.get("ambition")
+            self.ambition.value = EMPTY if amb is None else int(amb)
+            for field_id, widget in self.inputs.items():
+                v = values.get(field_id)
+                if isinstance(widget, W.Dropdown):
+                    widget.value = EMPTY if v is None else int(v)
+                else:
+                    widget.value = format_input(v, self.app.lang)
+                    widget.remove_class("imw-bad")
+                self.field_msgs[field_id].value = ""
+            self.note.value = values.get("note", "")
+        finally:
+            self._setting = False
+        self._show_ambition_help()
+
+    def _show_ambition_help(self) -> None:
+        level = self.ambition.value
+        self.ambition_help.value = (
+            f'<div class="imw-help" style="margin-left:268px">'
+            f'{html.escape(self.app.inv.ambition_levels[level - 1].description(self.app.lang))}</div>'
+            if level != EMPTY else "")
+
+    def show_result(self, row, maturity_row, warnings: list[str]) -> None:
+        lang = self.app.lang
+        self.maturity.value = (f'<div class="imw-help">{t("maturity_line", lang, current=format_number(maturity_row["current"], lang), target=format_number(maturity_row["target"], lang), gap=format_number(maturity_row["gap"], lang))}</div>')
+        parts = t("area_total_parts", lang, time=format_euro(row["time_known_eur"], lang),
+                  money=format_euro(row["money_known_eur"], lang),
+                  resources=format_euro(row["resources_known_eur"], lang))
+        status = "" if row["complete"] else f' <span class="imw-field-warn">({t("incomplete", lang)})</span>'
+        self.total.value = (f"<b>{t('area_total', lang, eur=format_euro(row['known_eur'], lang))}</b>{status}"
+                            f" <span style='color:#555'>{parts}</span>")
+        self.explanation.value = f"<div>{html.escape(row['explanation'])}</div>"
+        self.warnings.value = "".join(f'<div class="imw-field-warn">⚠ {html.escape(w)}</div>' for w in warnings)
+
+    # changes --------------------------------------------------------------------------
+    def _on_field(self, field: InvestmentField, change) -> None:
+        if self._setting:
+            return
+        widget, msg = self.inputs[field.id], self.field_msgs[field.id]
+        value = None if change["new"] == EMPTY else change["new"]
+        try:
+            self.app.session.set_investment(self.area_id, field.id, value)
+        except ValueError as exc:  # wrong input: say so at the field, keep what was typed to correct it
+            msg.value = f'<span class="imw-field-error">✗ {html.escape(str(exc))} — {t("not_saved", self.app.lang)}</span>'
+            widget.add_class("imw-bad")
+            return
+        msg.value = ""
+        widget.remove_class("imw-bad")
+        if isinstance(widget, W.Text):
+            self._setting = True
+            widget.value = format_input(self.app.session.answers.investment.areas[self.area_id][field.id],
+                                        self.app.lang)
+            self._setting = False
+        self.app.changed()
+
+    def _on_ambition(self, change) -> None:
+        if self._setting:
+            return
+        self.app.session.set_investment(self.area_id, "ambition", None if change["new"] == EMPTY else change["new"])
+        self._show_ambition_help()
+        self.app.changed()
+
+    def _on_note(self, change) -> None:
+        if self._setting:
+            return
+        self.app.session.set_investment(self.area_id, "note", change["new"])
+        self.app.changed(rescore=False)
+
+
+class ProportionApp(AppBase):
+    """Investment inputs per area + live quadrant, difference and bar charts + what-if."""
+
+    def __init__(self, session: Session | None = None, *, lang: str = "nl", folder: str | Path | None = None,
+                 model: MaturityModel | None = None, inv: InvestmentModel | None = None):
+        self.lang = lang
+        self.model = model or load_model()
+        self.inv = inv or load_investment_model()
+        self.folder = Path(folder) if folder is not None else paths.answers_dir()
+        self.result: ProportionResult | None = None
+        self._init_messages()
+        self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
+        st = {"description_width": "initial"}
+        self.rate = W.Text(description=t("label_hourly_rate", lang), style=st, continuous_update=False,
+                           layout=W.Layout(width="320px"))
+        self.staff = W.Text(description=t("label_staff_fte", lang), style=st, continuous_update=False,
+                            layout=W.Layout(width="320px"))
+        self.settings_msg = W.HTML()
+        self._setting = False
+        for key, widget in (("hourly_rate", self.rate), ("staff_fte", self.staff)):
+            widget.observe(self._guard(lambda change, key=key: self._on_setting(key, change)), names="value")
+        self.progress_bar = W.IntProgress(min=0, max=len(self.model.areas), bar_style="info",
+                                          layout=W.Layout(width="300px"))
+        self.progress_text = W.HTML()
+        self.progress_text.add_class("imw-progress")
+        self.summary = W.HTML()
+        self.school_messages = W.HTML()
+        self.quadrant_box = W.Box(layout=W.Layout(flex="0 0 auto", margin="0 12px 0 0"))
+        self.diff_box = W.Box(layout=W.Layout(flex="0 0 auto"))
+        self.bars_box = W.Box()
+        self.figs: dict[str, go.FigureWidget] = {}
+        charts = W.VBox([W.HBox([self.quadrant_box, self.diff_box], layout=W.Layout(flex_flow="row wrap")),
+                         self.bars_box])
+        self.forms: dict[str, _AreaForm] = {}
+        self.area_boxes = [W.VBox() for _ in self.model.areas]
+        self.tabs = W.Tab(children=self.area_boxes)
+        self.tabs.observe(self._guard(lambda ch: self._build_area(ch["new"])), names="selected_index")
+        self.what_if = WhatIf(self)
+        self.status = W.HTML()
+        self.widget = W.VBox([
+            W.HTML(CSS), self.school.widget,
+            W.HBox([self.rate, self.staff, self.settings_msg], layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([self.progress_bar, self.progress_text], layout=W.Layout(align_items="center")),
+            self.summary, self.school_messages, charts,
+            W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('inputs_title', lang))}</h3>"),
+            self.tabs, self.status, self.what_if.widget,
+        ], layout=W.Layout(width="100%"))
+        self.widget.add_class("imw-app")
+        if session is not None:
+            self.school.load(session)
+
+    @property
+    def session(self) -> Session | None:
+        return self.school.session
+
+    def resync(self) -> None:
+        if self.session is None:
+            return
+        for form in self.forms.values():
+            form.refresh()
+        self.school.show_school()
+        self._show_settings()
+
+    def after_school_change(self) -> None:
+        self.changed()  # the number of pupils changes the per-pupil figures
+
+    def load(self, session: Session) -> None:
+        self.forms.clear()
+        for box in self.area_boxes:
+            box.children = ()
+        self._show_settings()
+        self._build_area(self.tabs.selected_index or 0)
+        self.status.value = (f'<span class="imw-status">{html.escape(t("opened", self.lang, path=session.path.name))}'
+                             "</span>")
+        self.changed(saved=False)
+
+    def _show_settings(self) -> None:
+        inv, st = self.session.answers.investment, self.inv.settings
+        self._setting = True
+        try:
+            self.rate.value = format_input(inv.hourly_rate, self.lang)
+            self.rate.placeholder = t("default_value", self.lang, value=format_input(st.hourly_rate, self.lang))
+            self.staff.value = format_input(inv.staff_fte, self.lang)
+            pupils = self.session.answers.school.pupils
+            estimate = pupils * st.staff_fte_per_pupil.get(self.session.answers.school.sector, 0.07) if pupils else None
+            self.staff.placeholder = (t("estimate_value", self.lang, value=format_number(estimate, self.lang))
+                                      if estimate else t("unknown_placeholder", self.lang))
+        finally:
+            self._setting = False
+
+    def _on_setting(self, key: str, change) -> None:
+        if self._setting:
+            return
+        try:
+            self.session.set_investment_setting(key, change["new"])
+        except ValueError as exc:
+            self.settings_msg.value = f'<span class="imw-field-error">✗ {html.escape(str(exc))}</span>'
+            return
+        self.settings_msg.value = ""
+        self._show_settings()
+        self.changed()
+
+    def _build_area(self, index: int | None) -> None:
+        if index is None or self.session is None or self.area_boxes[index].children:
+            return
+        area_id = self.model.areas[index].id
+        form = _AreaForm(self, index, area_id)
+        self.forms[area_id] = form
+        self.area_boxes[index].children = [form.box]
+        if self.result is not None:
+            self._show_forms()
+
+    # after every change ------------------------------------------------------------------
+    def changed(self, rescore: bool = True, saved: bool = True) -> None:
+        self.school.show_notice()
+        if saved:
+            when = _dt.datetime.now().strftime("%H:%M:%S")
+            self.status.value = (f'<span class="imw-status">✓ {html.escape(t("saved", self.lang, time=when))}'
+                                 f' <code>{html.escape(self.session.path.name)}</code></span>')
+        if not rescore:
+            return
+        answers = self.session.answers
+        self.maturity = area_scores(answers, self.model, self.lang)
+        self.result = result = compute(answers, self.model, self.inv, lang=self.lang, maturity=self.maturity)
+        table, overall = result.table, result.overall
+        self.progress_bar.value = overall["n_complete"]
+        self.progress_text.value = (f"<b>{t('areas_complete', self.lang, done=overall['n_complete'], total=overall['n_areas'])}</b>")
+        self.summary.value = t("proportion_summary", self.lang, eur=format_euro(overall["known_eur"], self.lang),
+                               pp=format_euro(overall["invest_per_pupil"], self.lang),
+                               hours=format_number(overall["hours"], self.lang, 0),
+                               index=format_number(overall["index"], self.lang, 2))
+        self.school_messages.value = "".join(f'<div class="imw-msg-warn">{html.escape(m)}</div>'
+                                             for m in result.messages)
+        self.tabs.titles = tuple(
+            f"{row.short} ✓" if row.complete and row.ambition == row.ambition else f"{row.short} …"
+            for row in table.itertuples())
+        th = (self.inv.thresholds.under, self.inv.thresholds.over)
+        self.figs["quadrant"] = show_figure(self.quadrant_box, quadrant(table, lang=self.lang, width=CHART_WIDTH,
+                                                                        thresholds=th),
+                                            chart_config(self.lang, "kwadrant"))
+        self.figs["difference"] = show_figure(self.diff_box, share_difference(table, lang=self.lang,
+                                                                              width=CHART_WIDTH),
+                                              chart_config(self.lang, "verschil"))
+        self.figs["bars"] = show_figure(self.bars_box, investment_bars(table, lang=self.lang,
+                                                                       width=2 * CHART_WIDTH + 12),
+                                        chart_config(self.lang, "tijd-geld-middelen"))
+        self._show_forms()
+        self.what_if.reset()
+
+    def _show_forms(self) -> None:
+        warnings: dict[str, list[str]] = {}
+        for area_id, _field, message in checks(self.session.answers, self.result, self.inv, self.lang):
+            warnings.setdefault(area_id, []).append(message)
+        for area_id, form in self.forms.items():
+            form.show_result(self.result.table.loc[area_id], self.maturity.loc[area_id], warnings.get(area_id, []))
+
+
+class WhatIf:
+    """Sliders per area for importance and yearly investment. They move the index, the flag and the
+    quadrant point live, on a copy: the saved answers never change."""
+
+    def __init__(self, app: ProportionApp):
+        self.app = app
+        lang = app.lang
+        self.rows = W.VBox()
+        self.sliders: dict[str, tuple[W.IntSlider, W.FloatSlider, W.HTML]] = {}
+        self.quadrant_box = W.Box()
+        self.outcome = W.HTML()
+        reset = W.Button(description=t("whatif_reset", lang), icon="undo")
+        reset.on_click(app._guard(lambda _b: self.reset()))
+        body = W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('whatif_intro', lang))}</div>"),
+                       self.rows, reset, self.outcome, self.quadrant_box])
+        self.widget = W.Accordion(children=[body], titles=(t("whatif_title", lang),), selected_index=None)
+        self.widget.observe(app._guard(self._on_open), names="selected_index")
+        self._busy = False
+        self.result = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.widget.selected_index == 0
+
+    def _on_open(self, change) -> None:
+        if change["new"] == 0:
+            self.reset()
+
+    def reset(self) -> None:
+        """Sliders back to the saved values (for the complete areas with an importance). Only done while
+        the panel is open, so answering elsewhere stays fast."""
+        if not self.is_open or self.app.result is None:
+            return
+        table = self.app.result.table
+        usable = table[table["complete"] & table["ambition"].notna()]
+        top = round(max([1000.0, *usable["invest_eur"]]) * 3, -2)
+        self._busy = True
+        try:
+            if list(usable.index) != list(self.sliders):
+                self._build_rows(usable, top)
+            for area_id, row in usable.iterrows():
+                amb, eur, _flag = self.sliders[area_id]
+                eur.max = max(eur.max, top)
+                amb.value, eur.value = int(row["ambition"]), float(row["invest_eur"])
+        finally:
+            self._busy = False
+        self.update()
+
+    def _build_rows(self, usable, top: float) -> None:
+        rows = []
+        self.sliders = {}
+        lang = self.app.lang
+        for area_id, row in usable.iterrows():
+            amb = W.IntSlider(value=int(row["ambition"]), min=1, max=5, description=t("ambition", lang),
+                              continuous_update=False, layout=W.Layout(width="300px"))
+            eur = W.FloatSlider(value=float(row["invest_eur"]), min=0, max=top, step=100,
+                                description=t("per_year", lang), continuous_update=False,
+                                readout_format=",.0f", layout=W.Layout(width="460px"))
+            amb.add_class("imw-whatif-ambition")
+            eur.add_class("imw-whatif-invest")
+            flag = W.HTML()
+            for w in (amb, eur):
+                w.observe(self.app._guard(lambda _c: self.update()), names="value")
+            self.sliders[area_id] = (amb, eur, flag)
+            rows.append(W.HBox([W.HTML(f"<b>{html.escape(row['short'])}</b>", layout=W.Layout(width="150px")),
+                                amb, eur, flag], layout=W.Layout(align_items="center")))
+        self.rows.children = rows
+
+    def overrides(self) -> dict[str, dict[str, float]]:
+        return {a: {"ambition": amb.value, "invest_eur": eur.value} for a, (amb, eur, _) in self.sliders.items()}
+
+    def update(self) -> None:
+        if self._busy or self.app.session is None:
+            return
+        app, lang = self.app, self.app.lang
+        result = compute(app.session.answers, app.model, app.inv, lang=lang, overrides=self.overrides(),
+                         maturity=app.maturity)
+        saved = app.result.table
+        for area_id, (_amb, _eur, flag) in self.sliders.items():
+            new, old = result.table.loc[area_id], saved.loc[area_id]
+            moved = "" if new["flag"] == old["flag"] else f" ({t('was', lang)} {t(FLAG_KEY[old['flag']], lang).lower()})"
+            flag.value = (f"{t(FLAG_KEY[new['flag']], lang)} · {t('index', lang).lower()} "
+                          f"{format_number(new['index'], lang, 2)}{moved}")
+        self.outcome.value = t("whatif_overall", lang, index=format_number(result.overall["index"], lang, 2),
+                               before=format_number(app.result.overall["index"], lang, 2))
+        th = (app.inv.thresholds.under, app.inv.thresholds.over)
+        self.figure = show_figure(self.quadrant_box, quadrant(result.table, lang=lang, width=CHART_WIDTH,
+                                                              thresholds=th, title=t("whatif_chart", lang)),
+                                  chart_config(lang, "wat-als"))
+        self.result = result
+
+
+def verhouding(school: str | Path | None = None, *, lang: str = "nl", folder: str | Path | None = None) -> ProportionApp:
+    """Open the investment-proportion app (same school choice as :func:`~imworkbook.vragenlijst`)."""
+    model = load_model()
+    folder = Path(folder) if folder is not None else paths.answers_dir()
+    return ProportionApp(open_session(school, folder, model), lang=lang, folder=folder, model=model)

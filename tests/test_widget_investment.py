@@ -1,0 +1,98 @@
+"""The proportion app, driven like the browser drives it: by setting widget values."""
+
+import json
+
+import pytest
+
+from imworkbook.widgets.investment import verhouding
+
+
+@pytest.fixture
+def app(tmp_path):
+    return verhouding("po", folder=tmp_path)
+
+
+def _saved(app):
+    return json.loads(app.session.path.read_text(encoding="utf-8"))["investment"]
+
+
+def test_opens_with_totals_charts_and_explanations(app, model):
+    assert app.progress_text.value == f"<b>{len(model.areas)} van {len(model.areas)} gebieden volledig ingevuld</b>"
+    assert "Totaalindex 0,71" in app.summary.value
+    assert set(app.figs) == {"quadrant", "difference", "bars"}
+    form = app.forms["visie"]
+    assert "Visie en ambitie:" in form.explanation.value and "per jaar" in form.total.value
+    assert not app.errors
+
+
+def test_dutch_and_english_numbers_are_saved_and_shown_the_dutch_way(app):
+    form = app.forms["visie"]
+    form.inputs["licence_per_year"].value = "1.250,50"
+    assert _saved(app)["areas"]["visie"]["licence_per_year"] == 1250.5
+    assert form.inputs["licence_per_year"].value == "1.250,5"
+    form.inputs["external_per_year"].value = "1250.50"
+    assert _saved(app)["areas"]["visie"]["external_per_year"] == 1250.5
+
+
+@pytest.mark.parametrize("typed, message", [("veel", "geen getal"), ("-3", "mag niet negatief zijn")])
+def test_bad_input_gets_a_message_at_the_field_and_nothing_is_saved(app, typed, message):
+    before = _saved(app)
+    form = app.forms["visie"]
+    form.inputs["hours_im"].value = typed
+    assert message in form.field_msgs["hours_im"].value and "niet opgeslagen" in form.field_msgs["hours_im"].value
+    assert "imw-bad" in form.inputs["hours_im"]._dom_classes
+    assert _saved(app) == before
+    form.inputs["hours_im"].value = "25"  # corrected: saved, message gone
+    assert form.field_msgs["hours_im"].value == "" and _saved(app)["areas"]["visie"]["hours_im"] == 25
+
+
+def test_empty_field_means_unknown_and_makes_the_area_incomplete(app):
+    form = app.forms["visie"]
+    form.inputs["hours_other"].value = ""
+    assert _saved(app)["areas"]["visie"]["hours_other"] is None
+    assert "onvolledig" in form.total.value
+    assert "nog niet te beoordelen" in form.explanation.value
+    assert app.tabs.titles[0].endswith("…")
+
+
+def test_a_change_moves_the_quadrant_point(app):
+    fig = app.figs["quadrant"]
+    before = {x for tr in fig.data[2:] for x in tr.y}
+    app.forms["visie"].inputs["external_per_year"].value = "20000"
+    after = {x for tr in app.figs["quadrant"].data[2:] for x in tr.y}
+    assert before != after
+
+
+def test_implausible_hours_warn_in_the_area(app):
+    form = app.forms["visie"]
+    form.inputs["hours_other"].value = "90.000"
+    assert "meer dan het hele personeel" in form.warnings.value
+    assert _saved(app)["areas"]["visie"]["hours_other"] == 90000  # a warning, not a refusal
+
+
+def test_hourly_rate_setting(app):
+    app.rate.value = "70"
+    assert _saved(app)["hourly_rate"] == 70
+    assert app.result.overall["hourly_rate"] == 70  # recomputed with the school's own rate
+    app.rate.value = "duur"
+    assert "geen getal" in app.settings_msg.value
+
+
+def test_what_if_moves_index_without_saving(app):
+    before = app.session.path.read_bytes()
+    app.what_if.widget.selected_index = 0
+    amb, eur, flag = app.what_if.sliders["rollen"]
+    eur.value = 9000
+    assert "was onderinvestering" in flag.value
+    assert app.what_if.result.table.loc["rollen", "flag"] != app.result.table.loc["rollen", "flag"]
+    assert app.session.path.read_bytes() == before
+    amb.value = 1
+    assert app.what_if.result.table.loc["rollen", "ambition"] == 1
+    app.what_if.reset()
+    assert eur.value == pytest.approx(app.result.table.loc["rollen", "invest_eur"])
+
+
+def test_other_areas_are_built_when_opened(app, model):
+    assert "sturing" not in app.forms
+    app.tabs.selected_index = len(model.areas) - 1
+    assert "sturing" in app.forms and "per jaar" in app.forms["sturing"].total.value
