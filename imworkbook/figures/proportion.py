@@ -82,9 +82,11 @@ def quadrant(table: pd.DataFrame, *, lang: str = "nl", title: str | None = None,
     # the "in balans" band between the lines y = under * x and y = over * x
     fig.add_trace(go.Scatter(x=[0, top, top, top / over, 0], y=[0, top * under, top, top, 0], fill="toself",
                              fillcolor="rgba(0,158,115,0.10)", line=dict(width=0), hoverinfo="skip",
-                             name=t("balance_band", lang), showlegend=True, mode="lines"))
+                             name=t("balance_band", lang), showlegend=False, mode="lines"))
     fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", line=dict(color="#555", dash="dash", width=1.5),
-                             name=t("diagonal", lang), hoverinfo="skip"))
+                             name=t("diagonal", lang), hoverinfo="skip", showlegend=False))
+    fig.add_annotation(x=top * 0.97, y=top * 0.97, text=t("diagonal", lang), showarrow=False, xanchor="right",
+                       yanchor="bottom", textangle=0, font=dict(size=10, color="#555"))
     biggest = float(data["invest_eur"].max()) if len(data) and data["invest_eur"].max() > 0 else 1.0
     positions = dict(zip(data.index, _label_positions(list(data["share_ambition"] * 100),
                                                       list(data["share_invest"] * 100))))
@@ -100,11 +102,11 @@ def quadrant(table: pd.DataFrame, *, lang: str = "nl", title: str | None = None,
             marker=dict(size=sizes, color=FLAG_COLOUR[flag], symbol=FLAG_SYMBOL[flag], opacity=0.85,
                         line=dict(color="white", width=1)),
             customdata=_hover(part, lang), hovertemplate="%{customdata}<extra></extra>"))
-    axis = dict(range=[0, top], ticksuffix="%", gridcolor="#eee", zeroline=False)
+    axis = dict(range=[-top * 0.07, top], ticksuffix="%", gridcolor="#eee", zeroline=False)
     fig.update_layout(xaxis=dict(title=t("axis_share_ambition", lang), **axis),
                       yaxis=dict(title=t("axis_share_invest", lang), **axis), plot_bgcolor="white")
     layout(fig, title or t("quadrant_title", lang), height, width, lang)
-    fig.update_layout(legend=dict(y=-0.28))
+    fig.update_layout(legend=dict(y=-0.2, yanchor="top"), margin=dict(b=90))
     left_out = table[table["share_invest"].isna() | table["share_ambition"].isna()]
     if not len(data):
         show_empty(fig, t("proportion_empty", lang))
@@ -150,6 +152,7 @@ def investment_bars(table: pd.DataFrame, *, lang: str = "nl", title: str | None 
                                  gridcolor="#eee"),
                       plot_bgcolor="white")
     layout(fig, title or t("bars_title", lang), height, width, lang)
+    fig.update_layout(legend=dict(y=-0.18, yanchor="top"), margin=dict(b=90))
     if table["known_eur"].fillna(0).sum() == 0:
         show_empty(fig, t("investment_empty", lang))
     return fig

@@ -64,3 +64,21 @@ def test_keyboard_moves_to_next_area(page: Page, voila_url):
     button.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_text("Rollen, taken, verantwoordelijkheden en bevoegdheden —")).to_be_visible(timeout=30_000)
+
+
+def test_proportion_app_rejects_text_at_the_field_and_redraws_on_a_number(page: Page, voila_url):
+    page.goto(voila_url + "/voila/render/02_verhouding.ipynb", wait_until="domcontentloaded")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=90_000)
+    field = page.locator(".imw-f-external_per_year input").first
+    expect(field).to_be_visible(timeout=90_000)
+    field.fill("veel")
+    field.press("Enter")
+    expect(page.get_by_text("geen getal: 'veel'")).to_be_visible(timeout=30_000)
+    quadrant_y = ("() => { const p = document.querySelectorAll('.js-plotly-plot')[0];"
+                  " return p.data.slice(2).map(t => Array.from(t.y).join(',')).join('|'); }")
+    before = page.evaluate(quadrant_y)
+    field.fill("25.000")
+    field.press("Enter")
+    page.wait_for_function(f"() => ({quadrant_y})() !== {before!r}", timeout=30_000)
+    expect(page.get_by_text("geen getal: 'veel'")).to_be_hidden()
+    _tall_screenshot(page, "04_proportion.png")
