@@ -1,6 +1,7 @@
 """The proportion app, driven like the browser drives it: by setting widget values."""
 
 import json
+import re
 
 import pytest
 
@@ -96,3 +97,13 @@ def test_other_areas_are_built_when_opened(app, model):
     assert "sturing" not in app.forms
     app.tabs.selected_index = len(model.areas) - 1
     assert "sturing" in app.forms and "per jaar" in app.forms["sturing"].total.value
+
+
+def test_board_summary_is_shown_and_saved_as_offline_html(app, werkmap):
+    app.make_summary()
+    assert any(tr.type == "table" for tr in app.summary_fig.data)
+    path = app.save_summary()
+    assert path.parent == werkmap / "rapporten" and path.name == "de-regenboog_2026-2027_verhouding.html"
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=\"https?:", text) and "Plotly.newPlot" in text  # opens offline
+    assert "De Regenboog" in text and str(path) in app.summary_link.value

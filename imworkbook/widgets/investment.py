@@ -22,6 +22,7 @@ from ..figures.proportion import investment_bars, quadrant, share_difference
 from ..i18n import format_number, t
 from ..numbers import format_euro, format_input
 from ..proportion import ProportionResult, checks, compute
+from ..report import proportion_summary, save_proportion_summary
 from ..scoring import area_scores
 from .common import CHART_WIDTH, CSS, EMPTY, AppBase, SchoolBar, chart_config, show_figure
 from .questionnaire import open_session
@@ -203,6 +204,16 @@ class ProportionApp(AppBase):
         self.tabs = W.Tab(children=self.area_boxes)
         self.tabs.observe(self._guard(lambda ch: self._build_area(ch["new"])), names="selected_index")
         self.what_if = WhatIf(self)
+        self.summary_box = W.Box()
+        self.summary_link = W.HTML()
+        make = W.Button(description=t("summary_make", lang), icon="file-text", button_style="info")
+        make.on_click(self._guard(lambda _b: self.make_summary()))
+        save = W.Button(description=t("summary_save", lang), icon="download")
+        save.on_click(self._guard(lambda _b: self.save_summary()))
+        self.board = W.Accordion(children=[W.VBox([
+            W.HTML(f"<div class='imw-help'>{html.escape(t('summary_intro', lang))}</div>"),
+            W.HBox([make, save]), self.summary_link, self.summary_box])], titles=(t("summary_title", lang),),
+            selected_index=None)
         self.status = W.HTML()
         self.widget = W.VBox([
             W.HTML(CSS), self.school.widget,
@@ -210,7 +221,7 @@ class ProportionApp(AppBase):
             W.HBox([self.progress_bar, self.progress_text], layout=W.Layout(align_items="center")),
             self.summary, self.school_messages, charts,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('inputs_title', lang))}</h3>"),
-            self.tabs, self.status, self.what_if.widget,
+            self.tabs, self.status, self.what_if.widget, self.board,
         ], layout=W.Layout(width="100%"))
         self.widget.add_class("imw-app")
         if session is not None:
@@ -313,6 +324,17 @@ class ProportionApp(AppBase):
                                         chart_config(self.lang, "tijd-geld-middelen"))
         self._show_forms()
         self.what_if.reset()
+
+    def make_summary(self) -> None:
+        """Show the one-page summary for the board (a static figure of the current answers)."""
+        fig = proportion_summary(self.session.answers, self.model, self.inv, lang=self.lang)
+        self.summary_fig = show_figure(self.summary_box, fig, chart_config(self.lang, "samenvatting"))
+
+    def save_summary(self) -> Path:
+        path = save_proportion_summary(self.session.answers, self.model, lang=self.lang)
+        self.summary_link.value = (f'<span class="imw-status">✓ {html.escape(t("summary_saved", self.lang))} '
+                                   f'<code>{html.escape(str(path))}</code></span>')
+        return path
 
     def _show_forms(self) -> None:
         warnings: dict[str, list[str]] = {}
