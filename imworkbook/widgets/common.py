@@ -3,6 +3,7 @@ sheet, visible error messages and the live-chart helper."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import html
 import traceback
@@ -126,6 +127,20 @@ class AppBase:
 
     def resync(self) -> None:  # pragma: no cover - overridden
         pass
+
+    @property
+    def session(self) -> Session | None:
+        return self.school.session
+
+    def show_status(self, saved: bool) -> None:
+        """"Opened: file" after loading, "✓ Saved at 11:32: file" after every saved change."""
+        name = html.escape(self.session.path.name)
+        if saved:
+            when = _dt.datetime.now().strftime("%H:%M:%S")
+            text = f'✓ {html.escape(t("saved", self.lang, time=when))} <code>{name}</code>'
+        else:
+            text = html.escape(t("opened", self.lang, path=self.session.path.name))
+        self.status.value = f'<span class="imw-status">{text}</span>'
 
     def _show_error(self, text: str) -> None:
         self.errors.insert(0, text)

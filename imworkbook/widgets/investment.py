@@ -7,7 +7,6 @@ charts and a what-if panel that never touches the saved answers.
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 from pathlib import Path
 from typing import Any
@@ -227,10 +226,6 @@ class ProportionApp(AppBase):
         if session is not None:
             self.school.load(session)
 
-    @property
-    def session(self) -> Session | None:
-        return self.school.session
-
     def resync(self) -> None:
         if self.session is None:
             return
@@ -248,8 +243,7 @@ class ProportionApp(AppBase):
             box.children = ()
         self._show_settings()
         self._build_area(self.tabs.selected_index or 0)
-        self.status.value = (f'<span class="imw-status">{html.escape(t("opened", self.lang, path=session.path.name))}'
-                             "</span>")
+        self.show_status(saved=False)
         self.changed(saved=False)
 
     def _show_settings(self) -> None:
@@ -292,9 +286,7 @@ class ProportionApp(AppBase):
     def changed(self, rescore: bool = True, saved: bool = True) -> None:
         self.school.show_notice()
         if saved:
-            when = _dt.datetime.now().strftime("%H:%M:%S")
-            self.status.value = (f'<span class="imw-status">✓ {html.escape(t("saved", self.lang, time=when))}'
-                                 f' <code>{html.escape(self.session.path.name)}</code></span>')
+            self.show_status(saved=True)
         if not rescore:
             return
         answers = self.session.answers

@@ -13,7 +13,6 @@ app, never lost in the kernel log.
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 from pathlib import Path
 from typing import Any
@@ -167,10 +166,6 @@ class MaturityApp(AppBase):
         if session is not None:
             self.school.load(session)
 
-    @property
-    def session(self) -> Session | None:
-        return self.school.session
-
     def resync(self) -> None:
         """Show exactly what the session holds (and so what is on disk)."""
         if self.session is None:
@@ -189,8 +184,7 @@ class MaturityApp(AppBase):
         for box in self.area_boxes:
             box.children = ()
         self._build_area(self.tabs.selected_index or 0)
-        self.status.value = (f'<span class="imw-status">{html.escape(t("opened", self.lang, path=session.path.name))}'
-                             "</span>")
+        self.show_status(saved=False)
         self.changed(saved=False)
 
     def _build_area(self, index: int | None) -> None:
@@ -226,9 +220,7 @@ class MaturityApp(AppBase):
     def changed(self, rescore: bool = True, saved: bool = True) -> None:
         self.school.show_notice()
         if saved:
-            when = _dt.datetime.now().strftime("%H:%M:%S")
-            self.status.value = (f'<span class="imw-status">✓ {html.escape(t("saved", self.lang, time=when))}'
-                                 f' <code>{html.escape(self.session.path.name)}</code></span>')
+            self.show_status(saved=True)
         if not rescore:
             return
         items = item_table(self.session.answers, self.model)
