@@ -53,11 +53,12 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
-    from .content import load_model
+    from .content import load_investment_model, load_model
     from .i18n import LANGS, check_strings
 
     folder = Path(args.map) if args.map else None
     model = load_model(folder)
+    inv = load_investment_model(folder.parent / "investment" if folder else None)
     problems = [*model.warnings, *check_strings()]
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -65,7 +66,8 @@ def cmd_check_content(args: argparse.Namespace) -> int:
         print(f"{len(problems)} probleem/problemen gevonden.", file=sys.stderr)
         return 1
     print(f"In orde: model '{model.id}' versie {model.version}: {len(model.areas)} gebieden, "
-          f"{model.n_items} items, teksten in {', '.join(LANGS)}.")
+          f"{model.n_items} items; investeringsmodel versie {inv.version} met {len(inv.fields)} velden; "
+          f"teksten in {', '.join(LANGS)}.")
     return 0
 
 
@@ -109,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-content", help="controleer de inhoudsbestanden (model, teksten)",
                        description="Controleer het volwassenheidsmodel en de teksten, bijvoorbeeld na het "
                                    "aanpassen door een netwerk.")
-    p.add_argument("map", nargs="?", help="map met model.yaml en areas/ (standaard: data/maturity)")
+    p.add_argument("map", nargs="?", help="map met model.yaml en areas/ (standaard: data/maturity); "
+                                          "het investeringsmodel staat ernaast in ../investment/")
     p.set_defaults(func=cmd_check_content)
 
     p = sub.add_parser("score", help="toon de scores per gebied van een antwoordenbestand",

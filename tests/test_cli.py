@@ -84,3 +84,16 @@ def test_open_starts_jupyterlab_at_the_first_notebook(werkmap):
         out, _ = proc.communicate(timeout=30)
     assert "01_volwassenheid.ipynb" in out
     assert (werkmap / "antwoorden").is_dir()
+
+
+def test_check_content_reports_a_broken_investment_model(content_copy, capsys):
+    import shutil
+
+    from imworkbook import paths
+    target = content_copy.parent / "investment"
+    shutil.copytree(paths.data_dir() / "investment", target)
+    text = (target / "model.yaml").read_text(encoding="utf-8").replace("under: 0.67", "under: 1.2")
+    (target / "model.yaml").write_text(text, encoding="utf-8")
+    assert main(["check-content", str(content_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "investment/model.yaml › thresholds › under: moet kleiner dan 1.0 zijn; gekregen: 1.2" in err
