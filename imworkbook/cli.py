@@ -89,6 +89,78 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 1 if any(p.severity == "fout" for p in result.problems) else 0
 
 
+def _progress(done: int, total: int) -> None:
+    """A simple progress line on stderr for large batches."""
+    if total >= 200 and (done == total or done % max(1, total // 10) == 0):
+        print(f"  {done} van {total} bestanden gelezen", file=sys.stderr, flush=True)
+
+
+def _print_report(collected) -> None:
+    import pandas as pd
+
+    counts = collected.counts
+    with pd.option_context("display.width", 200, "display.max_colwidth", 110, "display.max_rows", 500):
+        problems = collected.report[collected.report["status"] != "geladen"]
+        if len(problems):
+            print(problems.to_string(index=False))
+    print(f"{counts['gezien']} bestanden: {counts['geladen']} geladen, {counts['geladen met opmerkingen']} geladen "
+          f"met opmerkingen, {counts['dubbel']} dubbel, {counts['geweigerd']} geweigerd, "
+          f"{counts['overgeslagen']} overgeslagen.")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .collect import collect
+
+    collected = collect(args.map, progress=_progress)
+    _print_report(collected)
+    counts = collected.counts
+    return 0 if counts["geladen"] + counts["overgeslagen"] == counts["gezien"] else 1
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .collect import collect
+    from .export import write_csv, write_xlsx
+    from .network import comparison_tables, network_frames, network_secret
+
+    collected = collect(args.map, progress=_progress)
+    _print_report(collected)
+    if not collected.answers:
+        print("Geen bruikbare antwoordenbestanden: er valt niets te vergelijken.", file=sys.stderr)
+        return 2
+    data = network_frames(collected.answers, secret=network_secret())
+    rounds = sorted(data.schools["round"].unique())
+    chosen = args.round or rounds[-1]
+    if chosen not in rounds:
+        print(f"Ronde {chosen!r} komt niet voor; wel: {', '.join(rounds)}", file=sys.stderr)
+        return 2
+    tables = comparison_tables(data, round=chosen, sector=args.sector)
+    overview = tables["Overzicht"]
+    print(f"\nRonde {chosen}" + (f", sector {args.sector}" if args.sector else "") + ":")
+    with pd.option_context("display.width", 160, "display.float_format", lambda v: f"{v:.2f}".replace(".", ",")):
+        cols = ["gebied", "aantal scholen", "huidig: mediaan", "gewenst: mediaan", "kloof: mediaan",
+                "€ per leerling: mediaan"]
+        print(overview[cols].to_string(index=False, na_rep="te weinig scholen"))
+    if args.xlsx:
+        write_xlsx(tables | {"Validatie": collected.report}, args.xlsx)
+        print(f"Excel: {args.xlsx}")
+    if args.csv:
+        write_csv(overview, args.csv)
+        print(f"CSV: {args.csv}")
+    counts = collected.counts
+    return 0 if counts["geladen"] + counts["overgeslagen"] == counts["gezien"] else 1
+
+
+def cmd_example_network(args: argparse.Namespace) -> int:
+    from .generate import generate_network
+
+    paths_written = generate_network(args.out, schools=args.schools, rounds=args.rounds, seed=args.seed,
+                                     with_errors=args.with_errors)
+    print(f"{len(paths_written)} bestanden geschreven in {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imworkbook", add_help=False,
@@ -120,6 +192,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("bestand", help="het antwoordenbestand (.json)")
     p.add_argument("--lang", choices=["nl", "en"], default="nl", help="taal van de tabel (standaard: nl)")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("validate", help="controleer alle antwoordenbestanden in een map of zip",
+                       description="Lees alle antwoordenbestanden (ook in submappen of een zip) en toon per "
+                                   "bestand wat er mis is. Uitkomst 0 alleen als elk bestand in orde is.")
+    p.add_argument("map", help="map of zip met antwoordenbestanden")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("compare", help="vergelijk de scholen van een netwerk (anoniem) en exporteer",
+                       description="Vergelijk alle scholen in een map of zip, anoniem: geen statistiek voor "
+                                   "groepen van minder dan 5 scholen.")
+    p.add_argument("map", help="map of zip met antwoordenbestanden")
+    p.add_argument("--round", help="ronde, bijvoorbeeld 2026-2027 (standaard: de laatste)")
+    p.add_argument("--sector", choices=["po", "vo"], help="alleen deze sector")
+    p.add_argument("--xlsx", help="schrijf een Excel-werkmap naar dit bestand")
+    p.add_argument("--csv", help="schrijf het overzicht als CSV (; en decimale komma) naar dit bestand")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("example-network", help="maak een voorbeeldnetwerk van verzonnen scholen",
+                       description="Schrijf realistische, verzonnen antwoordenbestanden voor een netwerk.")
+    p.add_argument("--schools", type=int, default=40, help="aantal scholen (standaard 40)")
+    p.add_argument("--rounds", type=int, default=3, help="aantal rondes (standaard 3)")
+    p.add_argument("--seed", type=int, default=1, help="startwaarde van het toeval (zelfde seed = zelfde bestanden)")
+    p.add_argument("--out", required=True, help="map om in te schrijven")
+    p.add_argument("--with-errors", action="store_true", help="voeg een bekende set kapotte bestanden toe")
+    p.set_defaults(func=cmd_example_network)
     return parser
 
 

@@ -205,3 +205,42 @@ def heatmap_frame(areas: pd.DataFrame, schools: pd.DataFrame, highlight: str | N
 
 def _finite(x: float) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
+_STAT_NL = {"n": "aantal scholen", "mean": "gemiddelde", "median": "mediaan", "q1": "kwartiel 1",
+            "q3": "kwartiel 3", "p10": "P10", "p90": "P90", "te_weinig": "te weinig scholen"}
+
+
+def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, round: str | None = None,
+                      sector: str | None = None, band: str | None = None) -> dict[str, pd.DataFrame]:
+    """The tables a facilitator shares (Dutch headers; no school names, no statistic below 5 schools).
+
+    ``Overzicht``: per area current/desired/gap/investment per pupil; ``Per gebied``: the same per sector
+    and size band; ``Per item``: current level per item.
+    """
+    model = model or load_model()
+    names = {a.id: a.name("nl") for a in model.areas}
+    areas = select(data, round, sector, band)
+    items = select(data, round, sector, band, frame="items")
+
+    def stats(frame, by, value, label):
+        out = group_stats(frame, by, value).rename(columns=_STAT_NL)
+        return out.rename(columns={c: f"{label}: {c}" for c in out.columns if c not in ("aantal scholen",)})
+
+    parts = [stats(areas, ["area_id"], v, label) for v, label in
+             (("current", "huidig"), ("target", "gewenst"), ("gap", "kloof"), ("invest_per_pupil", "€ per leerling"))]
+    overview = parts[0]
+    for p in parts[1:]:
+        overview = overview.join(p.drop(columns=["aantal scholen"]), how="outer")
+    overview = overview.reindex([a for a in names if a in overview.index])
+    overview.insert(0, "gebied", [names[a] for a in overview.index])
+
+    per_group = stats(areas, ["sector", "band", "area_id"], "current", "huidig").reset_index()
+    per_group.insert(3, "gebied", per_group["area_id"].map(names))
+    per_group = per_group.rename(columns={"band": "grootte (leerlingen)"}).drop(columns=["area_id"])
+
+    per_item = stats(items, ["area_id", "item_id"], "current", "huidig").reset_index()
+    per_item.insert(1, "gebied", per_item["area_id"].map(names))
+    per_item.insert(3, "vraag", [model.item(i).question("nl") for i in per_item["item_id"]])
+    per_item = per_item.drop(columns=["area_id"]).rename(columns={"item_id": "item"})
+    return {"Overzicht": overview.reset_index(drop=True), "Per gebied": per_group, "Per item": per_item}

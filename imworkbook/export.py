@@ -1,0 +1,81 @@
+"""Exports of a network comparison: an Excel workbook (openpyxl) and CSV for Dutch Excel (``;``, decimal comma).
+
+Every text cell is made safe against formula injection (OWASP "CSV injection"): a value that starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it
+as text instead of running it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .answers import atomic_write_bytes
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """Neutralise a spreadsheet formula in a text value; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell (and every column name) made safe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(safe_text)
+    out.columns = [safe_text(str(c)) for c in out.columns]
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """CSV for Dutch Excel: ``;`` separators, decimal comma, UTF-8 with BOM; written atomically."""
+    path = Path(path)
+    text = safe_frame(frame).to_csv(sep=";", decimal=",", index=False, float_format="%.2f")
+    atomic_write_bytes(path, text.encode("utf-8-sig"))
+    return path
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """One sheet per frame: bold header, frozen first row, filters, widths, numbers with two decimals
+    (Excel shows them with the user's decimal comma)."""
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    header_fill = PatternFill("solid", fgColor="E8EEF3")
+    for title, frame in sheets.items():
+        ws = wb.create_sheet(title=str(title)[:31])
+        frame = safe_frame(frame)
+        ws.append(list(frame.columns))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in frame.itertuples(index=False):
+            ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
+        for idx, col in enumerate(frame.columns, start=1):
+            letter = get_column_letter(idx)
+            if pd.api.types.is_float_dtype(frame[col]):
+                for cell in ws[letter][1:]:
+                    cell.number_format = "#,##0.00"
+            elif pd.api.types.is_integer_dtype(frame[col]):
+                for cell in ws[letter][1:]:
+                    cell.number_format = "#,##0"
+            longest = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
+            ws.column_dimensions[letter].width = min(60, max(10, longest + 2))
+        ws.freeze_panes = "A2"
+        if ws.max_row > 1:
+            ws.auto_filter.ref = ws.dimensions
+    import io
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path

@@ -1,0 +1,170 @@
+"""Network figures (facilitator). Other schools appear only as pseudonyms; the selected school by name.
+No statistic and no chart element is drawn for a group of fewer than 5 schools ("te weinig scholen")."""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..i18n import format_number, t
+from ..network import MIN_GROUP
+from .common import BLUE, GREY, ORANGE, VERMILLION, layout, show_empty, wrap_label
+
+
+def _labels(area_ids, short: dict[str, str]) -> list[str]:
+    return [wrap_label(short.get(a, a), 14) for a in area_ids]
+
+
+def area_boxes(areas: pd.DataFrame, short: dict[str, str], *, highlight: str | None = None,
+               highlight_name: str = "", value: str = "current", lang: str = "nl", title: str | None = None,
+               height: int = 480, width: int | None = None, min_n: int = MIN_GROUP) -> go.Figure:
+    """Box plot with all points per area (other schools anonymous), the selected school as a red diamond."""
+    fig = go.Figure()
+    order = list(short)
+    thin = []
+    for area_id in order:
+        part = areas[(areas["area_id"] == area_id) & areas[value].notna()]
+        label = _labels([area_id], short)[0]
+        if part["key"].nunique() < min_n:
+            thin.append(area_id)
+            continue
+        fig.add_trace(go.Box(y=list(part[value]), name=label, boxpoints="all", jitter=0.4, pointpos=0,
+                             marker=dict(color=BLUE, size=4, opacity=0.5), line=dict(color=BLUE), fillcolor="rgba(0,114,178,0.12)",
+                             hoverinfo="y", showlegend=False))
+    if highlight is not None:
+        own = areas[(areas["key"] == highlight) & areas[value].notna() & ~areas["area_id"].isin(thin)]
+        own = own.set_index("area_id").reindex([a for a in order if a not in thin]).dropna(subset=[value])
+        fig.add_trace(go.Scatter(x=_labels(own.index, short), y=list(own[value]), mode="markers",
+                                 name=escape(highlight_name), marker=dict(symbol="diamond", size=13, color=VERMILLION,
+                                                                          line=dict(color="white", width=1.5)),
+                                 hovertemplate=escape(highlight_name) + ": %{y:.2f}<extra></extra>"))
+    fig.update_layout(yaxis=dict(title=t("net_axis_level", lang), range=[0.8, 5.2], gridcolor="#eee"),
+                      plot_bgcolor="white", showlegend=highlight is not None)
+    layout(fig, title or t("net_boxes_title", lang), height, width, lang)
+    if thin:
+        fig.add_annotation(text=t("net_too_few", lang, areas=", ".join(short.get(a, a) for a in thin)),
+                           showarrow=False, xref="paper", yref="paper", x=0, y=1.02, xanchor="left",
+                           font=dict(size=11, color="#555"))
+    if not fig.data:
+        show_empty(fig, t("net_too_few_all", lang))
+    return fig
+
+
+def school_heatmap(table: pd.DataFrame, short: dict[str, str], *, highlight_name: str | None = None,
+                   lang: str = "nl", title: str | None = None, height: int | None = None,
+                   width: int | None = None) -> go.Figure:
+    """Schools (rows, best first; pseudonyms) x areas (columns), colour = level 1-5."""
+    if len(table) < MIN_GROUP:
+        fig = go.Figure()
+        layout(fig, title or t("net_heatmap_title", lang), 300, width, lang)
+        return show_empty(fig, t("net_too_few_all", lang))
+    z = table.to_numpy(dtype=float)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=_labels(table.columns, short), y=list(table.index), zmin=1, zmax=5, colorscale="Cividis",
+        colorbar=dict(title=t("net_axis_level", lang)), hoverongaps=False,
+        hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>"))
+    fig.update_layout(yaxis=dict(autorange="reversed", tickfont=dict(size=9)), plot_bgcolor="white")
+    layout(fig, title or t("net_heatmap_title", lang), height or max(380, 14 * len(table) + 160), width, lang)
+    if highlight_name and highlight_name in table.index:
+        row = list(table.index).index(highlight_name)
+        fig.add_shape(type="rect", x0=-0.5, x1=len(table.columns) - 0.5, y0=row - 0.5, y1=row + 0.5,
+                      line=dict(color=VERMILLION, width=3))
+    return fig
+
+
+def percentile_bars(pct: pd.DataFrame, short: dict[str, str], *, school: str, lang: str = "nl",
+                    title: str | None = None, height: int = 420, width: int | None = None) -> go.Figure:
+    """"Your school vs the network": the school's percentile per area (50 = the middle of the group)."""
+    data = pct.reindex([a for a in short if a in pct.index])
+    known = data[data["percentile"].notna()]
+    fig = go.Figure(go.Bar(
+        y=_labels(known.index, short), x=list(known["percentile"].round(0)), orientation="h",
+        marker=dict(color=[VERMILLION if p < 25 else BLUE if p > 75 else GREY for p in known["percentile"]]),
+        text=[format_number(p, lang, 0) for p in known["percentile"]], textposition="outside", cliponaxis=False,
+        customdata=[[format_number(v, lang, 2), int(n)] for v, n in zip(known.iloc[:, 0], known["n"])],
+        hovertemplate="%{y}<br>" + t("net_percentile", lang) + ": %{x:.0f}<br>" + t("net_level", lang)
+                      + ": %{customdata[0]}<br>n = %{customdata[1]}<extra></extra>", showlegend=False))
+    fig.add_vline(x=50, line=dict(color="#333", dash="dash"))
+    fig.update_layout(xaxis=dict(title=t("net_percentile_axis", lang), range=[0, 108], gridcolor="#eee"),
+                      yaxis=dict(autorange="reversed"), plot_bgcolor="white")
+    layout(fig, title or t("net_percentile_title", lang, school=escape(school)), height, width, lang)
+    thin = data[data["percentile"].isna()]
+    if len(thin):
+        fig.add_annotation(text=t("net_too_few", lang, areas=", ".join(short.get(a, a) for a in thin.index)),
+                           showarrow=False, xref="paper", yref="paper", x=0, y=1.02, xanchor="left",
+                           font=dict(size=11, color="#555"))
+    if not len(known):
+        show_empty(fig, t("net_too_few_all", lang))
+    return fig
+
+
+def trend_lines(trend: pd.DataFrame, short: dict[str, str], *, own: pd.DataFrame | None = None,
+                school: str = "", lang: str = "nl", title: str | None = None, height: int = 560,
+                width: int | None = None) -> go.Figure:
+    """Small multiples per area: median over rounds with the middle 50% as a band; the school as a line."""
+    areas = [a for a in short if a in trend.index.get_level_values(0)]
+    cols = 4
+    rows = max(1, math.ceil(len(areas) / cols))
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[short[a] for a in areas], shared_yaxes=True,
+                        vertical_spacing=0.16, horizontal_spacing=0.04)
+    for i, area in enumerate(areas):
+        r, c = i // cols + 1, i % cols + 1
+        part = trend.loc[area]
+        part = part[~part["te_weinig"]]
+        x = list(part.index)
+        fig.add_trace(go.Scatter(x=x + x[::-1], y=list(part["q3"]) + list(part["q1"])[::-1], fill="toself", mode="lines",
+                                 fillcolor="rgba(0,114,178,0.15)", line=dict(width=0), hoverinfo="skip",
+                                 showlegend=i == 0, name=t("net_middle_half", lang)), row=r, col=c)
+        fig.add_trace(go.Scatter(x=x, y=list(part["median"]), mode="lines+markers", line=dict(color=BLUE),
+                                 name=t("net_median", lang), showlegend=i == 0,
+                                 customdata=list(part["n"]),
+                                 hovertemplate="%{x}: %{y:.2f} (n = %{customdata})<extra></extra>"), row=r, col=c)
+        if own is not None and area in own.index.get_level_values(0):
+            mine = own.loc[area]
+            fig.add_trace(go.Scatter(x=list(mine.index), y=list(mine), mode="lines+markers",
+                                     line=dict(color=VERMILLION, dash="dot"), marker=dict(symbol="diamond"),
+                                     name=escape(school), showlegend=i == 0), row=r, col=c)
+    fig.update_yaxes(range=[1, 5], gridcolor="#eee")
+    fig.update_xaxes(tickangle=-30, tickfont=dict(size=9))
+    fig.update_layout(plot_bgcolor="white")
+    layout(fig, title or t("net_trend_title", lang), height, width, lang)
+    if not areas:
+        show_empty(fig, t("net_too_few_all", lang))
+    return fig
+
+
+def network_scatter(areas: pd.DataFrame, *, highlight: str | None = None, school: str = "", lang: str = "nl",
+                    title: str | None = None, height: int = 460, width: int | None = None,
+                    min_n: int = MIN_GROUP) -> go.Figure:
+    """Importance (x, 1-5) against investment per pupil (y) per school x area; medians per level."""
+    data = areas.dropna(subset=["ambition", "invest_per_pupil"])
+    fig = go.Figure()
+    if data["key"].nunique() < min_n:
+        layout(fig, title or t("net_scatter_title", lang), height, width, lang)
+        return show_empty(fig, t("net_too_few_all", lang))
+    rng = np.random.default_rng(0)
+    others = data[data["key"] != highlight]
+    fig.add_trace(go.Scatter(x=list(others["ambition"] + rng.uniform(-0.18, 0.18, len(others))),
+                             y=list(others["invest_per_pupil"]), mode="markers", name=t("net_others", lang),
+                             marker=dict(color=BLUE, size=5, opacity=0.35), hoverinfo="skip"))
+    med = data.groupby("ambition").agg(median=("invest_per_pupil", "median"), n=("key", "nunique"))
+    med = med[med["n"] >= min_n]
+    fig.add_trace(go.Scatter(x=list(med.index), y=list(med["median"]), mode="lines+markers", name=t("net_median", lang),
+                             line=dict(color="#333", width=2), customdata=list(med["n"]),
+                             hovertemplate="%{x}: € %{y:,.0f} (n = %{customdata})<extra></extra>"))
+    if highlight is not None:
+        own = data[data["key"] == highlight]
+        fig.add_trace(go.Scatter(x=list(own["ambition"]), y=list(own["invest_per_pupil"]), mode="markers",
+                                 name=escape(school), marker=dict(color=VERMILLION, symbol="diamond", size=11),
+                                 text=list(own["area_id"]),
+                                 hovertemplate="%{text}: € %{y:,.0f}<extra></extra>"))
+    fig.update_layout(xaxis=dict(title=t("ambition", lang), tickvals=[1, 2, 3, 4, 5], range=[0.5, 5.5]),
+                      yaxis=dict(title=t("net_axis_per_pupil", lang), tickprefix="€ ", gridcolor="#eee"),
+                      plot_bgcolor="white")
+    layout(fig, title or t("net_scatter_title", lang), height, width, lang)
+    return fig
