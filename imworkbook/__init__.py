@@ -37,6 +37,8 @@ _LAZY = {
     "gap_bars": "imworkbook.figures",
     "vragenlijst": "imworkbook.widgets.questionnaire",
     "verhouding": "imworkbook.widgets.investment",
+    "netwerk": "imworkbook.widgets.network",
+    "collect": "imworkbook.collect",
     "ProportionApp": "imworkbook.widgets.investment",
     "compute_proportion": "imworkbook.proportion",
     "MaturityApp": "imworkbook.widgets.questionnaire",

@@ -78,7 +78,7 @@ def collect(source: str | Path, model: MaturityModel | None = None,
     model = model or load_model()
     source = Path(source)
     if not source.exists():
-        raise FileNotFoundError(source)
+        raise FileNotFoundError(2, "map of zip niet gevonden", str(source))
     if source.is_file() and zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as zf:  # members are read while the zip is open
             return _collect(list(_zip_members(zf)), model, progress)

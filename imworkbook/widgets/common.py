@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as W
+import numpy as np
 import plotly.graph_objects as go
 
 from ..answers import Session, current_round, list_examples, list_schools, load_answers, open_example
@@ -71,10 +72,18 @@ def _shape(fig) -> tuple:
     return tuple(tr.type for tr in fig.data), len(fig.layout.annotations or ())
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equality that also works for numpy arrays (as in heatmap ``z``) of different shapes."""
+    try:
+        return bool(np.array_equal(a, b)) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else a == b
+    except (ValueError, TypeError):
+        return False
+
+
 def _update_changed(target, new: dict, skip: tuple[str, ...] = ()) -> None:
     """Set the top-level properties of a plotly object whose value differs from ``new``."""
     old = target.to_plotly_json()
-    changed = {k: v for k, v in new.items() if k not in skip and old.get(k) != v}
+    changed = {k: v for k, v in new.items() if k not in skip and not _same(old.get(k), v)}
     if changed:
         target.update(changed, overwrite=True)
 

@@ -1,0 +1,198 @@
+"""The facilitator's app: collect a network's files, show the validation report first, then compare the
+schools anonymously per round and peer group, with one school highlighted by name.
+
+    import imworkbook as iw
+    iw.netwerk()
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import ipywidgets as W
+import pandas as pd
+
+from .. import paths
+from ..collect import STATUS_OK, collect
+from ..content import MaturityModel, load_model
+from ..export import write_csv, write_xlsx
+from ..figures.network import area_boxes, network_scatter, percentile_bars, school_heatmap, trend_lines
+from ..i18n import t
+from ..network import (SIZE_BANDS, comparison_tables, heatmap_frame, network_frames, network_secret, percentiles,
+                       select, shared_items, trend)
+from .common import CHART_WIDTH, CSS, EMPTY, AppBase, chart_config, show_figure
+
+
+def example_network_dir() -> Path:
+    return paths.data_dir() / "examples" / "netwerk"
+
+
+class NetworkApp(AppBase):
+    def __init__(self, folder: str | Path | None = None, *, lang: str = "nl", model: MaturityModel | None = None):
+        self.lang = lang
+        self.model = model or load_model()
+        self.short = {a.id: a.short(lang) for a in self.model.areas}
+        self.collected = None
+        self.data = None
+        self._init_messages()
+        st = {"description_width": "initial"}
+        self.folder = W.Text(value=str(folder or example_network_dir()), description=t("net_folder", lang),
+                             style=st, layout=W.Layout(width="640px"))
+        self.load_button = W.Button(description=t("net_load", lang), icon="folder-open", button_style="primary")
+        self.load_button.on_click(self._guard(lambda _b: self.load()))
+        self.progress = W.IntProgress(min=0, max=1, layout=W.Layout(width="300px", visibility="hidden"))
+        self.report = W.HTML()
+        self.report_all = W.HTML()
+        self.round = W.Dropdown(description=t("net_round", lang), style=st)
+        self.group = W.Dropdown(description=t("net_group", lang), style=st,
+                                options=[(t("net_group_all", lang), EMPTY), ("po", "sector:po"), ("vo", "sector:vo")]
+                                + [(f"{t('net_band', lang)} {label}", f"band:{label}") for _, _, label in SIZE_BANDS])
+        self.school = W.Dropdown(description=t("net_school", lang), style=st, layout=W.Layout(width="460px"))
+        self.round.observe(self._guard(self._on_round), names="value")
+        for w in (self.group, self.school):
+            w.observe(self._guard(lambda _c: self.refresh()), names="value")
+        self.info = W.HTML()
+        self.boxes = {name: W.Box() for name in ("boxes", "percentiles", "trend", "heatmap", "scatter")}
+        export_xlsx = W.Button(description=t("net_export_xlsx", lang), icon="download")
+        export_csv = W.Button(description=t("net_export_csv", lang), icon="download")
+        export_xlsx.on_click(self._guard(lambda _b: self.export("xlsx")))
+        export_csv.on_click(self._guard(lambda _b: self.export("csv")))
+        self.export_msg = W.HTML()
+        self.controls = W.VBox([W.HBox([self.round, self.group, self.school], layout=W.Layout(flex_flow="row wrap")),
+                                self.info], layout=W.Layout(display="none"))
+        self.charts = W.VBox([
+            W.HBox([self.boxes["boxes"], self.boxes["percentiles"]], layout=W.Layout(flex_flow="row wrap")),
+            self.boxes["trend"], W.HBox([self.boxes["heatmap"], self.boxes["scatter"]],
+                                        layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([export_xlsx, export_csv]), self.export_msg], layout=W.Layout(display="none"))
+        self.widget = W.VBox([
+            W.HTML(CSS), W.HBox([self.folder, self.load_button]), self.progress, self.messages,
+            W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('net_report_title', lang))}</h3>"), self.report,
+            W.Accordion(children=[self.report_all], titles=(t("net_report_all", lang),), selected_index=None),
+            W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('net_compare_title', lang))}</h3>"),
+            self.controls, self.charts], layout=W.Layout(width="100%"))
+        self.widget.add_class("imw-app")
+        self._busy = False
+        self.load()
+
+    def resync(self) -> None:
+        pass
+
+    # loading --------------------------------------------------------------------------
+    def _tick(self, done: int, total: int) -> None:
+        self.progress.max = max(total, 1)
+        self.progress.value = done
+
+    def load(self) -> None:
+        self.progress.layout.visibility = "visible"
+        self.collected = collect(Path(self.folder.value.strip()).expanduser(), self.model, progress=self._tick)
+        self.progress.layout.visibility = "hidden"
+        self.report.value = self._report_html(only_problems=True)
+        self.report_all.value = self._report_html(only_problems=False)
+        if not self.collected.answers:
+            self.controls.layout.display = self.charts.layout.display = "none"
+            return
+        self.data = network_frames(self.collected.answers, self.model, secret=network_secret())
+        rounds = sorted(self.data.schools["round"].unique())
+        self._busy = True
+        try:
+            self.round.options = rounds
+            self.round.value = rounds[-1]
+            self._school_options()
+        finally:
+            self._busy = False
+        self.controls.layout.display = self.charts.layout.display = "flex"
+        self.refresh()
+
+    def _report_html(self, only_problems: bool) -> str:
+        c = self.collected.counts
+        lang = self.lang
+        head = t("net_counts", lang, seen=c["gezien"], ok=c["geladen"], warn=c["geladen met opmerkingen"],
+                 dup=c["dubbel"], refused=c["geweigerd"], skipped=c["overgeslagen"])
+        rows = self.collected.report
+        if only_problems:
+            rows = rows[rows["status"] != STATUS_OK]
+        if not len(rows):
+            return f"<p>{html.escape(head)}</p>" if only_problems else ""
+        table = rows.to_html(index=False, escape=True, border=0, classes="imw-report")
+        style = ("<style>.imw-report{border-collapse:collapse;font-size:0.88em}.imw-report th,.imw-report td"
+                 "{text-align:left;padding:3px 8px;border-bottom:1px solid #e5e5e5;vertical-align:top}</style>")
+        return f"{style}<p>{html.escape(head)}</p>{table}" if only_problems else f"{style}{table}"
+
+    def _on_round(self, _change) -> None:
+        """Another round: offer the schools of that round (keeping the chosen one when it took part)."""
+        if self._busy or self.data is None:
+            return
+        keep = self.school.value
+        self._busy = True
+        try:
+            self._school_options(keep)
+        finally:
+            self._busy = False
+        self.refresh()
+
+    def _school_options(self, keep: str | None = None) -> None:
+        schools = self.data.schools[self.data.schools["round"] == self.round.value]
+        options = sorted(zip(schools["name"], schools["key"]))
+        self.school.options = [(t("net_no_school", self.lang), EMPTY)] + options
+        keys = [k for _, k in options]
+        self.school.value = keep if keep in keys else (keys[0] if keys else EMPTY)
+
+    # comparing ----------------------------------------------------------------------------
+    def _group(self) -> tuple[str | None, str | None]:
+        value = self.group.value or ""
+        kind, _, val = value.partition(":")
+        return (val if kind == "sector" else None), (val if kind == "band" else None)
+
+    def refresh(self) -> None:
+        if self._busy or self.data is None:
+            return
+        lang, data = self.lang, self.data
+        sector, band = self._group()
+        key = self.school.value or None
+        name = dict((v, k) for k, v in self.school.options).get(key, "") if key else ""
+        current = select(data, self.round.value, sector, band)
+        n = current["key"].nunique()
+        rounds = sorted(data.schools["round"].unique())
+        shared = (t("net_shared", lang, a=rounds[-2], b=rounds[-1], n=shared_items(data, rounds[-2], rounds[-1]))
+                  if len(rounds) > 1 else "")
+        self.info.value = f"<p>{html.escape(t('net_group_size', lang, n=n))} {html.escape(shared)}</p>"
+        w = CHART_WIDTH
+        show_figure(self.boxes["boxes"], area_boxes(current, self.short, highlight=key, highlight_name=name,
+                                                    lang=lang, width=w + 160), chart_config(lang, "netwerk"))
+        if key:
+            show_figure(self.boxes["percentiles"], percentile_bars(percentiles(current, key), self.short,
+                                                                   school=name, lang=lang, width=w - 20),
+                        chart_config(lang, "percentielen"))
+        else:
+            self.boxes["percentiles"].children = ()
+        history = select(data, None, sector, band)
+        own = (history[history["key"] == key].set_index(["area_id", "round"])["current"] if key else None)
+        show_figure(self.boxes["trend"], trend_lines(trend(history), self.short, own=own, school=name, lang=lang,
+                                                     width=2 * w + 140), chart_config(lang, "trend"))
+        show_figure(self.boxes["heatmap"], school_heatmap(heatmap_frame(current, data.schools, key,
+                                                                        order=list(self.short)),
+                                                          self.short, highlight_name=name, lang=lang, width=w + 60),
+                    chart_config(lang, "heatmap"))
+        show_figure(self.boxes["scatter"], network_scatter(current, highlight=key, school=name, lang=lang, width=w),
+                    chart_config(lang, "investering"))
+
+    def export(self, kind: str) -> Path:
+        sector, band = self._group()
+        tables = comparison_tables(self.data, self.model, round=self.round.value, sector=sector, band=band)
+        folder = paths.workspace_dir() / "rapporten"
+        stem = f"netwerk_{self.round.value}" + (f"_{sector}" if sector else "") + (f"_{band}" if band else "")
+        stem = stem.replace("≤", "tot").replace(">", "boven").replace("–", "-")
+        if kind == "xlsx":
+            path = write_xlsx(tables | {"Validatie": self.collected.report}, folder / f"{stem}.xlsx")
+        else:
+            path = write_csv(tables["Overzicht"], folder / f"{stem}.csv")
+        self.export_msg.value = (f'<span class="imw-status">✓ {html.escape(t("summary_saved", self.lang))} '
+                                 f"<code>{html.escape(str(path))}</code></span>")
+        return path
+
+
+def netwerk(folder: str | Path | None = None, *, lang: str = "nl") -> NetworkApp:
+    """Open the facilitator's comparison on ``folder`` (default: the example network in data/)."""
+    return NetworkApp(folder, lang=lang)
