@@ -1,0 +1,232 @@
+"""Network comparison: generator, collecting (report counts, duplicates, zip slip, size limit), anonymity,
+statistics against plain pandas, exports safe against formula injection, CLI exit codes."""
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from imworkbook import answers as A
+from imworkbook.cli import main
+from imworkbook.collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, collect
+from imworkbook.export import DANGEROUS, safe_text, write_csv, write_xlsx
+from imworkbook.figures.network import area_boxes, percentile_bars
+from imworkbook.generate import ERROR_FILES, generate_network, write_zip_slip
+from imworkbook.network import (MIN_GROUP, comparison_tables, group_stats, heatmap_frame, network_frames,
+                                percentiles, pseudonym, select, trend)
+
+from .conftest import REPO
+
+EXAMPLE_NETWORK = REPO / "data" / "examples" / "netwerk"
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory):
+    out = tmp_path_factory.mktemp("net")
+    generate_network(out, schools=30, rounds=3, seed=3, with_errors=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def collected(network):
+    return collect(network)
+
+
+@pytest.fixture(scope="module")
+def data(collected):
+    return network_frames(collected.answers, secret=b"geheim")
+
+
+def test_generator_is_deterministic_and_realistic(tmp_path):
+    one = generate_network(tmp_path / "a", schools=60, rounds=2, seed=5)
+    two = generate_network(tmp_path / "b", schools=60, rounds=2, seed=5)
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
+    d = network_frames(collect(tmp_path / "a").answers)
+    first = d.schools[d.schools["round"] == d.schools["round"].min()]
+    assert 0.75 <= (first["sector"] == "po").mean() <= 0.97
+    assert first.loc[first["sector"] == "vo", "pupils"].min() >= 400
+    assert first.loc[first["sector"] == "po", "pupils"].median() < 400
+    by_round = d.areas.groupby("round")["current"].median()
+    assert by_round.iloc[-1] > by_round.iloc[0]  # improving over rounds
+    assert d.items.groupby(["key", "round"]).size().lt(48).any()  # some items unanswered
+
+
+def test_report_has_one_line_per_file_and_the_counts_add_up(network, collected):
+    files = [p for p in network.rglob("*") if p.is_file()]
+    assert len(collected.report) == len(files)
+    counts = collected.counts
+    assert counts["gezien"] == sum(v for k, v in counts.items() if k != "gezien") == len(files)
+    assert set(collected.report.loc[collected.report["status"] != STATUS_OK, "melding"].str.len() > 0) == {True}
+    assert len(collected.answers) == counts["geladen"] + counts["geladen met opmerkingen"]
+    refused = set(collected.report.loc[collected.report["status"] == STATUS_REFUSED, "bestand"])
+    assert {f"fouten/{n}" for n in ("kapot.json", "leeg.json", "ander-programma.json", "te-nieuw.json",
+                                    "excel-export.csv")} == refused
+    assert set(ERROR_FILES) == {Path(b).name for b in collected.report["bestand"] if b.startswith("fouten/")}
+
+
+def test_duplicate_school_is_reported_and_counted_once(collected, data):
+    dup = collected.report[collected.report["status"] == STATUS_DUPLICATE]
+    assert list(dup["bestand"]) == ["fouten/dubbel.json"] and "zelfde school en ronde" in dup["melding"].iloc[0]
+    assert not data.schools.duplicated(["key", "round"]).any()
+
+
+def test_schema_1_file_is_migrated(collected):
+    row = collected.report[collected.report["bestand"] == "fouten/oud-schema-1.json"].iloc[0]
+    assert row["status"] == STATUS_OK and row["school"].endswith("(oud)")
+
+
+def test_zip_with_a_climbing_path_is_refused_and_the_rest_loads(tmp_path):
+    good = REPO / "data" / "examples" / "de-regenboog_2026-2027.json"
+    z = write_zip_slip(tmp_path / "inzending.zip", good)
+    c = collect(z)
+    assert list(c.report["status"]) == [STATUS_OK, STATUS_REFUSED]
+    assert "zip slip" in c.report["melding"].iloc[1]
+    assert not (tmp_path.parent / "buiten.json").exists() and not (tmp_path / "buiten.json").exists()
+
+
+def test_too_large_file_is_refused_without_being_read(tmp_path, monkeypatch):
+    big = tmp_path / "groot.json"
+    with open(big, "wb") as handle:  # a sparse file: large on paper, nothing read
+        handle.seek(A.MAX_FILE_BYTES + 10)
+        handle.write(b"0")
+    (tmp_path / "goed.json").write_bytes((REPO / "data" / "examples" / "het-baken_2026-2027.json").read_bytes())
+    real = Path.read_bytes
+
+    def guarded(self):
+        assert self.name != "groot.json", "the big file must not be read"
+        return real(self)
+    monkeypatch.setattr(Path, "read_bytes", guarded)
+    c = collect(tmp_path)
+    row = c.report.set_index("bestand").loc["groot.json"]
+    assert row["status"] == STATUS_REFUSED and "te groot" in row["melding"]
+    assert len(c.answers) == 1
+
+
+def test_no_statistic_for_groups_below_five(data):
+    areas = select(data, round=data.schools["round"].max())
+    stats = group_stats(areas, ["sector", "area_id"], "current")
+    small = stats[stats["n"] < MIN_GROUP]
+    assert len(small) and small["te_weinig"].all() and small[["mean", "median", "p10", "p90"]].isna().all().all()
+    big = stats[stats["n"] >= MIN_GROUP]
+    assert big["median"].notna().all() and not big["te_weinig"].any()
+
+
+def test_statistics_match_plain_pandas(data):
+    areas = select(data, round=data.schools["round"].max())
+    ours = group_stats(areas, ["area_id"], "current")
+    plain = areas.dropna(subset=["current"]).groupby("area_id")["current"]
+    pd.testing.assert_series_equal(ours["median"], plain.median(), check_names=False)
+    pd.testing.assert_series_equal(ours["p90"], plain.quantile(0.9), check_names=False)
+    assert (ours["n"] == plain.size()).all()
+
+
+def test_percentile_places_the_school_and_respects_the_threshold(data):
+    areas = select(data, round=data.schools["round"].max())
+    key = areas["key"].iloc[0]
+    pct = percentiles(areas, key)
+    for area_id, row in pct.iterrows():
+        values = areas.loc[areas["area_id"] == area_id, "current"].dropna()
+        assert row["percentile"] == pytest.approx((values <= row["current"]).mean() * 100)
+    few = percentiles(areas[areas["key"].isin(areas["key"].unique()[:4]) | (areas["key"] == key)], key)
+    assert few["te_weinig"].all() and few["percentile"].isna().all()
+
+
+def test_trend_uses_only_schools_present_in_every_round(data):
+    areas = data.areas.copy()
+    dropped = areas["key"].iloc[0]
+    areas = areas[~((areas["key"] == dropped) & (areas["round"] == areas["round"].min()))]
+    result = trend(areas)
+    assert (result.groupby(level=0)["n"].nunique() == 1).all()  # same schools in every round
+    every = areas.groupby("key")["round"].nunique() == areas["round"].nunique()
+    assert result["n"].max() == every.sum() and dropped not in every[every].index
+
+
+def test_only_the_highlighted_school_has_a_name(data):
+    areas = select(data, round=data.schools["round"].max())
+    key = areas["key"].iloc[0]
+    name = data.schools.set_index("key").loc[key, "name"].iloc[0]
+    table = heatmap_frame(areas, data.schools, key)
+    others = [label for label in table.index if label != name]
+    assert name in table.index and all(label.startswith("S-") and len(label) == 8 for label in others)
+    assert not set(others) & set(data.schools["name"])
+
+
+def test_pseudonyms_are_stable_and_need_the_secret():
+    assert pseudonym("90AB", b"a") == pseudonym("90AB", b"a")
+    assert pseudonym("90AB", b"a") != pseudonym("90AB", b"b")
+    assert pseudonym("90AB", b"a") != pseudonym("90AC", b"a")
+
+
+def test_figures_draw_nothing_for_thin_groups(data, model):
+    short = {a.id: a.short("nl") for a in model.areas}
+    areas = select(data, round=data.schools["round"].max())
+    thin = areas[areas["key"].isin(areas["key"].unique()[:3])]
+    fig = area_boxes(thin, short)
+    assert not [tr for tr in fig.data if tr.type == "box"]
+    assert any("te weinig" in a.text.lower() for a in fig.layout.annotations)
+    key = thin["key"].iloc[0]
+    bars = percentile_bars(percentiles(thin, key), short, school="X")
+    assert len(bars.data[0].x) == 0
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+@given(st.sampled_from(DANGEROUS), st.text(max_size=20))
+def test_safe_text_neutralises_every_formula_start(first, rest):
+    value = safe_text(first + rest)
+    assert value.startswith("'") and value[1:] == first + rest
+
+
+def test_exports_are_safe_to_open_in_excel(tmp_path, data):
+    nasty = pd.DataFrame({"school": ["=HYPERLINK(\"http://x\",\"klik\")", "+31 20", "-2+3", "@SUM(A1)", "\tx",
+                                     "gewoon"], "waarde": [1.5, 2.25, np.nan, 4.0, 5.0, 6.0]})
+    x = write_xlsx({"Blad": nasty}, tmp_path / "uit.xlsx")
+    ws = load_workbook(x)["Blad"]
+    cells = [ws.cell(row=r, column=1).value for r in range(2, 8)]
+    assert all(c.startswith("'") for c in cells[:5]) and cells[5] == "gewoon"
+    assert ws.cell(row=2, column=2).number_format == "#,##0.00" and ws.cell(row=4, column=2).value is None
+    c = write_csv(nasty, tmp_path / "uit.csv")
+    text = c.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "school;waarde" and ";1,50" in text and "'=HYPERLINK" in text
+    assert not any(line.startswith(DANGEROUS) for line in text.splitlines())
+
+
+def test_comparison_tables_have_dutch_headers_and_no_names(data, collected):
+    tables = comparison_tables(data, round=data.schools["round"].max())
+    assert set(tables) == {"Overzicht", "Per gebied", "Per item"}
+    text = " ".join(t.to_csv() for t in tables.values())
+    assert not any(name in text for name in data.schools["name"])
+    assert "mediaan" in " ".join(tables["Overzicht"].columns)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+def test_cli_validate_exit_codes(tmp_path, network, capsys):
+    clean = tmp_path / "schoon"
+    generate_network(clean, schools=6, rounds=1, seed=2)
+    assert main(["validate", str(clean)]) == 0
+    assert main(["validate", str(network)]) == 1
+    out = capsys.readouterr().out
+    assert "kapot.json" in out and "geweigerd" in out
+    assert main(["validate", str(tmp_path / "bestaat-niet")]) == 2
+
+
+def test_cli_compare_writes_exports(tmp_path, network, capsys):
+    x, c = tmp_path / "netwerk.xlsx", tmp_path / "overzicht.csv"
+    main(["compare", str(network), "--xlsx", str(x), "--csv", str(c)])
+    assert set(load_workbook(x).sheetnames) == {"Overzicht", "Per gebied", "Per item", "Validatie"}
+    assert c.read_text(encoding="utf-8-sig").startswith("gebied;aantal scholen")
+    assert "Ronde " in capsys.readouterr().out
+
+
+def test_committed_example_network_loads(model):
+    c = collect(EXAMPLE_NETWORK)
+    assert len(c.answers) >= 100 and c.counts["geweigerd"] >= 1
+    d = network_frames(c.answers, model)
+    assert d.schools["round"].nunique() == 3 and d.schools["key"].nunique() >= 40
