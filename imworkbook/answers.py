@@ -384,7 +384,7 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         answers.answers[item_id] = ItemAnswer.model_validate(good)
 
     if fast is not None:
-        answers.answers = fast
+        answers.__dict__["answers"] = fast  # already validated above; skip validate_assignment's copy
     try:  # what is set aside must be writable again, or every later save would fail
         json.dumps(set_aside)
     except (ValueError, TypeError, RecursionError) as exc:

@@ -126,10 +126,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     collected = collect(args.map, progress=_progress)
     _print_report(collected)
-    if not collected.answers:
+    if not collected.documents:
         print("Geen bruikbare antwoordenbestanden: er valt niets te vergelijken.", file=sys.stderr)
         return 2
-    data = network_frames(collected.answers, secret=network_secret())
+    data = network_frames(collected.documents, secret=network_secret())
     rounds = sorted(data.schools["round"].unique())
     chosen = args.round or rounds[-1]
     if chosen not in rounds:

@@ -17,8 +17,9 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from .answers import MAX_FILE_BYTES, Answers, _decode, parse_answers, slug
-from .content import MaturityModel, load_model
+from .answers import MAX_FILE_BYTES, _decode, parse_answers, slug
+from .content import MaturityModel, load_investment_model, load_model
+from .fastlane import FastLane, as_document, loads
 from .errors import AnswersFileError
 
 STATUS_OK = "geladen"
@@ -31,8 +32,8 @@ REPORT_COLUMNS = ["bestand", "school", "ronde", "status", "melding"]
 
 @dataclass
 class Collected:
-    answers: list[Answers] = field(default_factory=list)  # valid and unique, in file order
-    files: list[str] = field(default_factory=list)  # the file each answers came from
+    documents: list[dict] = field(default_factory=list)  # valid and unique, in file order, as plain dicts
+    files: list[str] = field(default_factory=list)  # the file each document came from
     report: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPORT_COLUMNS))
 
     @property
@@ -88,6 +89,7 @@ def collect(source: str | Path, model: MaturityModel | None = None,
 def _collect(members: list[Member], model: MaturityModel, progress: Callable[[int, int], None] | None) -> Collected:
     rows: list[dict] = []
     result = Collected()
+    lane = FastLane(model, load_investment_model())
     seen: dict[tuple[str, str], str] = {}
     for i, (name, size, read, refusal) in enumerate(members):
         if progress:
@@ -116,30 +118,40 @@ def _collect(members: list[Member], model: MaturityModel, progress: Callable[[in
             row["melding"] = "bestand is leeg"
             continue
         try:
-            text, _encoding, problems = _decode(read(), base)
-            loaded = parse_answers(text, base, model)
+            data = read()
+            doc, problems, loaded = None, [], None
+            if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+                try:
+                    raw = loads(data)
+                    doc = raw if lane.canonical(raw) else None
+                except (ValueError, RecursionError, UnicodeDecodeError):
+                    doc = None
+            if doc is None:  # the slow lane: lenient parsing with messages
+                text, _encoding, problems = _decode(data, base)
+                loaded = parse_answers(text, base, model)
+                doc = as_document(loaded.answers)
         except AnswersFileError as exc:
             row["melding"] = "; ".join(p.message if not p.where else f"{p.where}: {p.message}" for p in exc.problems)
             continue
         except Exception as exc:  # noqa: BLE001 - one odd file never stops the batch
             row["melding"] = f"onverwachte fout bij het lezen ({type(exc).__name__}: {exc})"
             continue
-        a = loaded.answers
-        row.update(school=a.school.name, ronde=a.round)
-        key = ((a.school.code or "").strip().upper() or slug(a.school.name), a.round)
+        school, round_ = doc["school"], doc["round"]
+        row.update(school=school["name"], ronde=round_)
+        key = ((school.get("code") or "").strip().upper() or slug(school["name"]), round_)
         if key in seen:
             row.update(status=STATUS_DUPLICATE, melding=f"zelfde school en ronde als {seen[key]}; niet meegeteld "
                                                         "(niet samengevoegd)")
             continue
         seen[key] = name
-        issues = [p for p in [*problems, *loaded.problems] if p.severity in ("fout", "waarschuwing")]
+        issues = [p for p in [*problems, *(loaded.problems if loaded else [])] if p.severity in ("fout", "waarschuwing")]
         if issues:
             shown = "; ".join(f"{p.where}: {p.message}" if p.where else p.message for p in issues[:3])
             more = f" (+{len(issues) - 3} meer)" if len(issues) > 3 else ""
             row.update(status=STATUS_WARN, melding=shown + more)
         else:
             row.update(status=STATUS_OK)
-        result.answers.append(a)
+        result.documents.append(doc)
         result.files.append(name)
     if progress:
         progress(len(members), len(members))

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import paths
-from .answers import Answers, slug
+from .answers import slug
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model
 
 MIN_GROUP = 5
@@ -33,9 +33,10 @@ SIZE_BANDS = [(0, 100, "≤100"), (101, 200, "101–200"), (201, 500, "201–500
 STATS = ["n", "mean", "median", "q1", "q3", "p10", "p90"]
 
 
-def school_key(answers: Answers) -> str:
-    """The identity of a school across rounds: its code, else its name."""
-    return (answers.school.code or "").strip().upper() or slug(answers.school.name)
+def school_key(doc: dict) -> str:
+    """The identity of a school across rounds: its code, else its name (``doc``: a plain answers document)."""
+    school = doc["school"]
+    return (school.get("code") or "").strip().upper() or slug(school["name"])
 
 
 def network_secret(folder: str | Path | None = None) -> bytes:
@@ -70,41 +71,50 @@ class NetworkData:
     areas: pd.DataFrame  # one row per school x round x area: scores, ambition, investment
 
 
-def network_frames(answers: list[Answers], model: MaturityModel | None = None, inv: InvestmentModel | None = None,
+def network_frames(documents: list[dict], model: MaturityModel | None = None, inv: InvestmentModel | None = None,
                    secret: bytes = b"") -> NetworkData:
-    """Tidy frames of a whole network (vectorised; no per-school pandas work)."""
+    """Tidy frames of a whole network from plain answers documents (see :mod:`imworkbook.collect`).
+
+    Built column by column with plain lists (no per-school pandas work)."""
     model = model or load_model()
     inv = inv or load_investment_model()
     area_of = {i: model.area_of(i).id for i in model.item_ids}
-    school_rows, item_rows, inv_rows = [], [], []
+    school_rows, inv_rows = [], []
+    i_key, i_round, i_item, i_cur, i_tgt = [], [], [], [], []
     euro_fields = [f.id for f in inv.fields if f.in_euros]
-    for a in answers:
-        key = school_key(a)
-        s = a.school
-        school_rows.append((key, a.round, s.name, s.code, s.sector, s.pupils))
-        for item_id, ans in a.answers.items():
-            cur, tgt = ans.current, ans.target
-            if isinstance(cur, int) or isinstance(tgt, int):
-                item_rows.append((key, a.round, item_id,
-                                  cur if isinstance(cur, int) else np.nan, tgt if isinstance(tgt, int) else np.nan))
-        for area_id, values in a.investment.areas.items():
-            inv_rows.append((key, a.round, area_id, values.get("ambition"),
-                             *(values.get(f) for f in euro_fields), values.get("one_off_cost"),
-                             values.get("implementation_cost"), values.get("depreciation_years")))
+    nan = np.nan
+    for doc in documents:
+        key = school_key(doc)
+        s, round_ = doc["school"], doc["round"]
+        school_rows.append((key, round_, s["name"], s.get("code"), s["sector"], s.get("pupils")))
+        for item_id, ans in doc["answers"].items():
+            cur, tgt = ans.get("current"), ans.get("target")
+            cur = cur if type(cur) is int else nan
+            tgt = tgt if type(tgt) is int else nan
+            if cur == cur or tgt == tgt:
+                i_key.append(key)
+                i_round.append(round_)
+                i_item.append(item_id)
+                i_cur.append(cur)
+                i_tgt.append(tgt)
+        for area_id, values in doc["investment"]["areas"].items():
+            inv_rows.append((key, round_, area_id, values.get("ambition"),
+                             *(values.get(f) for f in euro_fields), values.get("depreciation_years")))
     schools = pd.DataFrame(school_rows, columns=["key", "round", "name", "code", "sector", "pupils"])
     schools["pupils"] = schools["pupils"].astype("float")
     schools["band"] = [size_band(p) for p in schools["pupils"]]
     codes = {k: pseudonym(k, secret) for k in schools["key"].unique()}
     schools["pseudonym"] = schools["key"].map(codes)
 
-    items = pd.DataFrame(item_rows, columns=["key", "round", "item_id", "current", "target"])
+    items = pd.DataFrame({"key": i_key, "round": i_round, "item_id": i_item,
+                          "current": np.asarray(i_cur, dtype=float), "target": np.asarray(i_tgt, dtype=float)})
     items["area_id"] = items["item_id"].map(area_of)
     items["gap"] = items["target"] - items["current"]
     g = items.groupby(["key", "round", "area_id"], sort=False)
     areas = pd.DataFrame({"current": g["current"].mean(), "target": g["target"].mean(), "gap": g["gap"].mean(),
                           "n_levels": g["current"].count()}).reset_index()
 
-    cols = ["key", "round", "area_id", "ambition", *euro_fields, "_one_off", "_impl", "_dep"]
+    cols = ["key", "round", "area_id", "ambition", *euro_fields, "_dep"]
     money = pd.DataFrame(inv_rows, columns=cols)
     if len(money):
         for c in cols[3:]:

@@ -40,14 +40,14 @@ def collected(network):
 
 @pytest.fixture(scope="module")
 def data(collected):
-    return network_frames(collected.answers, secret=b"geheim")
+    return network_frames(collected.documents, secret=b"geheim")
 
 
 def test_generator_is_deterministic_and_realistic(tmp_path):
     one = generate_network(tmp_path / "a", schools=60, rounds=2, seed=5)
     two = generate_network(tmp_path / "b", schools=60, rounds=2, seed=5)
     assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
-    d = network_frames(collect(tmp_path / "a").answers)
+    d = network_frames(collect(tmp_path / "a").documents)
     first = d.schools[d.schools["round"] == d.schools["round"].min()]
     assert 0.75 <= (first["sector"] == "po").mean() <= 0.97
     assert first.loc[first["sector"] == "vo", "pupils"].min() >= 400
@@ -63,7 +63,7 @@ def test_report_has_one_line_per_file_and_the_counts_add_up(network, collected):
     counts = collected.counts
     assert counts["gezien"] == sum(v for k, v in counts.items() if k != "gezien") == len(files)
     assert set(collected.report.loc[collected.report["status"] != STATUS_OK, "melding"].str.len() > 0) == {True}
-    assert len(collected.answers) == counts["geladen"] + counts["geladen met opmerkingen"]
+    assert len(collected.documents) == counts["geladen"] + counts["geladen met opmerkingen"]
     refused = set(collected.report.loc[collected.report["status"] == STATUS_REFUSED, "bestand"])
     assert {f"fouten/{n}" for n in ("kapot.json", "leeg.json", "ander-programma.json", "te-nieuw.json",
                                     "excel-export.csv")} == refused
@@ -105,7 +105,7 @@ def test_too_large_file_is_refused_without_being_read(tmp_path, monkeypatch):
     c = collect(tmp_path)
     row = c.report.set_index("bestand").loc["groot.json"]
     assert row["status"] == STATUS_REFUSED and "te groot" in row["melding"]
-    assert len(c.answers) == 1
+    assert len(c.documents) == 1
 
 
 def test_no_statistic_for_groups_below_five(data):
@@ -227,6 +227,6 @@ def test_cli_compare_writes_exports(tmp_path, network, capsys):
 
 def test_committed_example_network_loads(model):
     c = collect(EXAMPLE_NETWORK)
-    assert len(c.answers) >= 100 and c.counts["geweigerd"] >= 1
-    d = network_frames(c.answers, model)
+    assert len(c.documents) >= 100 and c.counts["geweigerd"] >= 1
+    d = network_frames(c.documents, model)
     assert d.schools["round"].nunique() == 3 and d.schools["key"].nunique() >= 40

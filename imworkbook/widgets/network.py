@@ -90,10 +90,10 @@ class NetworkApp(AppBase):
         self.progress.layout.visibility = "hidden"
         self.report.value = self._report_html(only_problems=True)
         self.report_all.value = self._report_html(only_problems=False)
-        if not self.collected.answers:
+        if not self.collected.documents:
             self.controls.layout.display = self.charts.layout.display = "none"
             return
-        self.data = network_frames(self.collected.answers, self.model, secret=network_secret())
+        self.data = network_frames(self.collected.documents, self.model, secret=network_secret())
         rounds = sorted(self.data.schools["round"].unique())
         self._busy = True
         try:
