@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
-from typing_extensions import TypedDict
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from typing_extensions import NotRequired, TypedDict
 
 from .answers import KIND, SCHEMA_VERSION, _UNIT_MAX, Answers
 from .content import InvestmentModel, MaturityModel
@@ -27,7 +27,7 @@ class _Item(TypedDict, total=False):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
     current: Level
     target: Level
-    note: str
+    note: Annotated[str, Field(max_length=4000)]
 
 
 class _School(TypedDict):
@@ -68,6 +68,23 @@ _FILE = TypeAdapter(_File)
 _ROUND = re.compile(r"^\d{4}(-\d{4})?$")
 
 
+def _area_values_schema(inv: InvestmentModel) -> TypeAdapter:
+    """One strict, native schema for the values of an area: every field with its unit's bounds."""
+    fields: dict[str, Any] = {"ambition": NotRequired[Optional[Annotated[int, Field(ge=1, le=5)]]],
+                              "note": NotRequired[Annotated[str, Field(max_length=4000)]]}
+    for f in inv.fields:
+        low = 1 if f.unit == "years" else 0
+        if f.unit == "choice":
+            kind: Any = Literal[0, 1, 2]
+        else:
+            kind = Union[Annotated[int, Field(ge=low, le=_UNIT_MAX[f.unit])],
+                         Annotated[float, Field(ge=low, le=_UNIT_MAX[f.unit], allow_inf_nan=False)]]
+        fields[f.id] = NotRequired[Optional[kind]]
+    values = TypedDict("_AreaValues", fields)  # type: ignore[misc]
+    values.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
+    return TypeAdapter(dict[str, values])
+
+
 class FastLane:
     """Checks whether a document is canonical for this model (then it needs no slow parse)."""
 
@@ -75,7 +92,7 @@ class FastLane:
         self.model_id, self.model_version = model.id, model.version
         self.items = frozenset(model.item_ids)
         self.areas = frozenset(a.id for a in model.areas)
-        self.fields = {f.id: f for f in inv.fields}
+        self.area_values = _area_values_schema(inv)
 
     def canonical(self, raw: Any) -> bool:
         if not isinstance(raw, dict) or raw.get("kind") != KIND or raw.get("schema_version") != SCHEMA_VERSION:
@@ -99,29 +116,11 @@ class FastLane:
                 return False
         if not inv["areas"].keys() <= self.areas:
             return False
-        for values in inv["areas"].values():
-            for key, value in values.items():
-                if key == "note":
-                    if not isinstance(value, str):
-                        return False
-                elif key == "ambition":
-                    if value is not None and (type(value) is not int or not 1 <= value <= 5):
-                        return False
-                else:
-                    field = self.fields.get(key)
-                    if field is None or not _number_ok(value, field.unit):
-                        return False
-        return all(len(item.get("note", "")) <= 4000 for item in raw["answers"].values())
-
-
-def _number_ok(value: Any, unit: str) -> bool:
-    if value is None:
+        try:
+            self.area_values.validate_python(inv["areas"])
+        except ValidationError:
+            return False
         return True
-    if type(value) not in (int, float) or value != value or value < 0 or value > _UNIT_MAX[unit]:
-        return False
-    if unit == "years" and value < 1:
-        return False
-    return unit != "choice" or value in (0, 1, 2)
 
 
 def as_document(answers: Answers) -> dict:

@@ -67,14 +67,12 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
     used_names: set[str] = set()
     for s in range(schools):
         sector = "vo" if rng.random() < 0.1 else "po"
-        while True:
-            name = (f"{rng.choice(_VO_WORDS)} {rng.choice(_PLACES)}" if sector == "vo"
-                    else f"{rng.choice(['Basisschool', 'Kindcentrum', 'Obs', 'Cbs'])} {rng.choice(_PO_WORDS)}")
-            if name not in used_names:
-                break
+        name = (f"{rng.choice(_VO_WORDS)} {rng.choice(_PLACES)}" if sector == "vo"
+                else f"{rng.choice(['Basisschool', 'Kindcentrum', 'Obs', 'Cbs'])} {rng.choice(_PO_WORDS)}")
+        if name in used_names:
             name = f"{name} {rng.choice(_PLACES)}"
-            if name not in used_names:
-                break
+        if name in used_names:  # a large network runs out of combinations: number them
+            name = f"{name} {s + 1}"
         used_names.add(name)
         code = f"9{s // 676 % 10}{chr(65 + s // 26 % 26)}{chr(65 + s % 26)}"
         pupils = _pupils(rng, sector)

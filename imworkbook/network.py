@@ -82,32 +82,32 @@ def network_frames(documents: list[dict], model: MaturityModel | None = None, in
     school_rows, inv_rows = [], []
     i_key, i_round, i_item, i_cur, i_tgt = [], [], [], [], []
     euro_fields = [f.id for f in inv.fields if f.in_euros]
-    nan = np.nan
     for doc in documents:
         key = school_key(doc)
         s, round_ = doc["school"], doc["round"]
         school_rows.append((key, round_, s["name"], s.get("code"), s["sector"], s.get("pupils")))
-        for item_id, ans in doc["answers"].items():
-            cur, tgt = ans.get("current"), ans.get("target")
-            cur = cur if type(cur) is int else nan
-            tgt = tgt if type(tgt) is int else nan
-            if cur == cur or tgt == tgt:
-                i_key.append(key)
-                i_round.append(round_)
-                i_item.append(item_id)
-                i_cur.append(cur)
-                i_tgt.append(tgt)
-        for area_id, values in doc["investment"]["areas"].items():
-            inv_rows.append((key, round_, area_id, values.get("ambition"),
-                             *(values.get(f) for f in euro_fields), values.get("depreciation_years")))
+        answers = doc["answers"]
+        n = len(answers)
+        i_key += [key] * n
+        i_round += [round_] * n
+        i_item += answers.keys()
+        values = answers.values()
+        i_cur += [v.get("current") for v in values]
+        i_tgt += [v.get("target") for v in values]
+        for area_id, area_values in doc["investment"]["areas"].items():
+            inv_rows.append((key, round_, area_id, area_values.get("ambition"),
+                             *(area_values.get(f) for f in euro_fields), area_values.get("depreciation_years")))
     schools = pd.DataFrame(school_rows, columns=["key", "round", "name", "code", "sector", "pupils"])
     schools["pupils"] = schools["pupils"].astype("float")
     schools["band"] = [size_band(p) for p in schools["pupils"]]
     codes = {k: pseudonym(k, secret) for k in schools["key"].unique()}
     schools["pseudonym"] = schools["key"].map(codes)
 
+    # levels are 1-5, "weet_niet", "nvt" or None: only the numbers count (the rest becomes NaN)
     items = pd.DataFrame({"key": i_key, "round": i_round, "item_id": i_item,
-                          "current": np.asarray(i_cur, dtype=float), "target": np.asarray(i_tgt, dtype=float)})
+                          "current": pd.to_numeric(pd.Series(i_cur, dtype=object), errors="coerce"),
+                          "target": pd.to_numeric(pd.Series(i_tgt, dtype=object), errors="coerce")})
+    items = items[items["current"].notna() | items["target"].notna()].reset_index(drop=True)
     items["area_id"] = items["item_id"].map(area_of)
     items["gap"] = items["target"] - items["current"]
     g = items.groupby(["key", "round", "area_id"], sort=False)

@@ -230,3 +230,8 @@ def test_committed_example_network_loads(model):
     assert len(c.documents) >= 100 and c.counts["geweigerd"] >= 1
     d = network_frames(c.documents, model)
     assert d.schools["round"].nunique() == 3 and d.schools["key"].nunique() >= 40
+
+
+def test_generator_scales_past_the_name_combinations(tmp_path):
+    files = generate_network(tmp_path, schools=2500, rounds=1, seed=9)
+    assert len(files) == len(set(files)) == 2500
