@@ -48,7 +48,8 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, Str
                       ValidationError)
 
 from . import paths
-from .content import InvestmentField, InvestmentModel, MaturityModel, load_investment_model, load_model
+from .content import (InvestmentField, InvestmentModel, MaturityModel, load_investment_model, load_mappings,
+                      load_model)
 from .numbers import parse_number
 from .errors import AnswersFileError, ImworkbookError, Problem, from_pydantic, from_pydantic_error_message
 
@@ -342,6 +343,8 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
     raw_items = raw.get("answers")
     if raw_items is None:
         raw_items = {}
+    if isinstance(raw_items, dict) and answers.model.version != model.version:
+        raw_items = _apply_mapping(raw_items, answers, model, name, set_aside, problems)
     if not isinstance(raw_items, dict):
         _keep(set_aside, "other", "answers", raw_items)
         problems.append(Problem(name, "answers", "moet een mapping van item-id naar antwoord zijn; "
@@ -398,6 +401,36 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         problems.append(Problem(name, "model › version", f"ingevuld met versie {answers.model.version} van het "
                                 f"model; nu is het versie {model.version}", "opmerking"))
     return LoadResult(answers, problems)
+
+
+def _apply_mapping(raw_items: dict, answers: "Answers", model: MaturityModel, name: str, set_aside: dict,
+                   problems: list[Problem]) -> dict:
+    """Rename item ids of an older question set (data/maturity/mappings); nothing is dropped."""
+    mapping = load_mappings(model.source).get((answers.model.id, answers.model.version)) if model.source else None
+    if mapping is None:
+        return raw_items
+    out: dict[str, Any] = {}
+    renamed = 0
+    for old_id, value in raw_items.items():
+        if old_id not in mapping.items:
+            new_id = old_id
+        elif mapping.items[old_id] is None:
+            _keep(set_aside, "items", old_id, value)
+            problems.append(Problem(name, f"answers › {old_id}", f"dit item bestaat niet meer in versie "
+                                    f"{model.version}; bewaard onder set_aside", "opmerking"))
+            continue
+        else:
+            new_id, renamed = mapping.items[old_id], renamed + 1
+        if new_id in out:
+            _keep(set_aside, "items", old_id, value)
+            problems.append(Problem(name, f"answers › {old_id}", f"komt na omzetting samen met {new_id}; "
+                                    "bewaard onder set_aside", "waarschuwing"))
+            continue
+        out[new_id] = value
+    problems.append(Problem(name, "model › version", f"ingevuld met versie {answers.model.version}; {renamed} "
+                            f"item(s) omgezet naar versie {model.version}", "opmerking"))
+    answers.model = ModelRef(id=model.id, version=model.version)
+    return out
 
 
 def _parse_investment(raw: Any, name: str, model: MaturityModel, set_aside: dict,

@@ -53,11 +53,12 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
-    from .content import load_investment_model, load_model
+    from .content import load_investment_model, load_mappings, load_model
     from .i18n import LANGS, check_strings
 
     folder = Path(args.map) if args.map else None
     model = load_model(folder)
+    load_mappings(folder)
     inv = load_investment_model(folder.parent / "investment" if folder else None)
     problems = [*model.warnings, *check_strings()]
     for problem in problems:

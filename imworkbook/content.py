@@ -328,3 +328,47 @@ def _load_investment_cached(folder: Path) -> InvestmentModel:
     if model is None:
         raise ContentError(problems, "Het investeringsmodel kan niet worden geladen:")
     return model
+
+
+# --- question-set mappings (data/maturity/mappings/*.yaml) --------------------------------------
+
+class ItemMapping(_Strict):
+    """Old item id -> new item id (``null`` = the item no longer exists) between two model versions."""
+
+    model: Ident
+    from_version: NonEmpty
+    to_version: NonEmpty
+    items: dict[str, ItemIdent | None]
+
+
+def load_mappings(folder: str | Path | None = None) -> dict[tuple[str, str], ItemMapping]:
+    """All mappings that lead to the current model, keyed by (model id, old version); validated, cached."""
+    folder = Path(folder) if folder is not None else paths.data_dir() / "maturity"
+    return _load_mappings_cached(folder.resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_mappings_cached(folder: Path) -> dict[tuple[str, str], ItemMapping]:
+    model = load_model(folder)
+    problems: list[Problem] = []
+    out: dict[tuple[str, str], ItemMapping] = {}
+    for path in sorted((folder / "mappings").glob("*.yaml")):
+        name = f"maturity/mappings/{path.name}"
+        try:
+            raw = read_yaml(path, name)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        mapping = _check(ItemMapping, raw, name, problems)
+        if mapping is None:
+            continue
+        if mapping.to_version != model.version:
+            continue  # a step to another version; only direct mappings to the current model are used
+        unknown = sorted(v for v in mapping.items.values() if v is not None and v not in model.item_ids)
+        if unknown:
+            problems.append(Problem(name, "items", f"verwijst naar items die niet in het model staan: {unknown}"))
+            continue
+        out[(mapping.model, mapping.from_version)] = mapping
+    if problems:
+        raise ContentError(problems, "Een mapping tussen vragenlijstversies kan niet worden geladen:")
+    return out

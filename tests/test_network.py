@@ -235,3 +235,49 @@ def test_committed_example_network_loads(model):
 def test_generator_scales_past_the_name_combinations(tmp_path):
     files = generate_network(tmp_path, schools=2500, rounds=1, seed=9)
     assert len(files) == len(set(files)) == 2500
+
+
+def _old_question_set(tmp_path, model):
+    data = json.loads((REPO / "data" / "examples" / "het-baken_2026-2027.json").read_text(encoding="utf-8"))
+    data["model"]["version"] = "0.9"
+    data["round"] = "2025-2026"
+    renamed = {"visie.visie_schooldoelen": "visie.visie", "visie.ambitieniveau": "visie.ambitie"}
+    data["answers"] = {renamed.get(k, k): v for k, v in data["answers"].items()}
+    data["answers"]["sturing.dashboards"] = {"current": 3, "target": 4, "note": "vervallen vraag"}
+    path = tmp_path / "oud.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path, data
+
+
+def test_older_question_set_is_mapped_and_nothing_is_lost(tmp_path, model):
+    path, data = _old_question_set(tmp_path, model)
+    result = A.load_answers(path, model)
+    a = result.answers
+    assert a.answer("visie.visie_schooldoelen").current == data["answers"]["visie.visie"]["current"]
+    assert "visie.visie" not in a.answers and a.model.version == model.version
+    assert a.set_aside["items"]["sturing.dashboards"]["note"] == "vervallen vraag"
+    assert any("omgezet naar versie" in str(p) for p in result.problems)
+
+
+def test_rounds_with_different_question_sets_share_items(tmp_path, model):
+    path, _ = _old_question_set(tmp_path, model)
+    (tmp_path / "nieuw.json").write_bytes((REPO / "data" / "examples" / "het-baken_2026-2027.json").read_bytes())
+    from imworkbook.network import shared_items
+    d = network_frames(collect(tmp_path).documents, model)
+    assert shared_items(d, "2025-2026", "2026-2027") == d.items.loc[d.items["round"] == "2025-2026", "item_id"].nunique()
+    assert d.schools["key"].nunique() == 1  # the same school in both rounds: a trend is possible
+
+
+def test_mapping_to_unknown_items_is_a_content_error(tmp_path):
+    import shutil
+
+    from imworkbook import paths
+    from imworkbook.content import load_mappings
+    from imworkbook.errors import ContentError
+    folder = tmp_path / "maturity"
+    shutil.copytree(paths.data_dir() / "maturity", folder)
+    (folder / "mappings" / "kapot.yaml").write_text(
+        "model: im_volwassenheid\nfrom_version: '0.8'\nto_version: '1.0'\nitems:\n  a.b: visie.bestaat_niet\n",
+        encoding="utf-8")
+    with pytest.raises(ContentError, match="kapot.yaml › items: verwijst naar items die niet in het model staan"):
+        load_mappings(folder)
