@@ -46,6 +46,7 @@ def area_boxes(areas: pd.DataFrame, short: dict[str, str], *, highlight: str | N
     fig.update_layout(yaxis=dict(title=t("net_axis_level", lang), range=[0.8, 5.2], gridcolor="#eee"),
                       plot_bgcolor="white", showlegend=highlight is not None)
     layout(fig, title or t("net_boxes_title", lang), height, width, lang)
+    fig.update_layout(legend=dict(y=-0.25, yanchor="top"), margin=dict(b=100))
     if thin:
         fig.add_annotation(text=t("net_too_few", lang, areas=", ".join(short.get(a, a) for a in thin)),
                            showarrow=False, xref="paper", yref="paper", x=0, y=1.02, xanchor="left",
@@ -167,4 +168,5 @@ def network_scatter(areas: pd.DataFrame, *, highlight: str | None = None, school
                       yaxis=dict(title=t("net_axis_per_pupil", lang), tickprefix="€ ", gridcolor="#eee"),
                       plot_bgcolor="white")
     layout(fig, title or t("net_scatter_title", lang), height, width, lang)
+    fig.update_layout(legend=dict(y=-0.22, yanchor="top"), margin=dict(b=110))
     return fig

@@ -53,9 +53,11 @@ class NetworkApp(AppBase):
         for w in (self.group, self.school):
             w.observe(self._guard(lambda _c: self.refresh()), names="value")
         self.info = W.HTML()
-        self.boxes = {name: W.Box() for name in ("boxes", "percentiles", "trend", "heatmap", "scatter")}
-        export_xlsx = W.Button(description=t("net_export_xlsx", lang), icon="download")
-        export_csv = W.Button(description=t("net_export_csv", lang), icon="download")
+        # fixed-width charts side by side; the rows wrap on a narrow screen
+        self.boxes = {name: W.Box(layout=W.Layout(flex="0 0 auto", margin="0 12px 0 0"))
+                      for name in ("boxes", "percentiles", "trend", "heatmap", "scatter")}
+        export_xlsx = W.Button(description=t("net_export_xlsx", lang), icon="download", layout=W.Layout(width="auto"))
+        export_csv = W.Button(description=t("net_export_csv", lang), icon="download", layout=W.Layout(width="auto"))
         export_xlsx.on_click(self._guard(lambda _b: self.export("xlsx")))
         export_csv.on_click(self._guard(lambda _b: self.export("csv")))
         self.export_msg = W.HTML()
