@@ -156,6 +156,16 @@ def _check(model_cls, raw: Any, file: str, problems: list[Problem]):
         return None
 
 
+def _read_checked(model_cls, path: Path, name: str, problems: list[Problem]):
+    """Read one YAML file and validate it; problems (of either step) are collected, ``None`` on failure."""
+    try:
+        raw = read_yaml(path, name)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
+    return _check(model_cls, raw, name, problems)
+
+
 def load_model(folder: str | Path | None = None) -> MaturityModel:
     """Load and validate the maturity model (cached per folder).
 
@@ -186,12 +196,7 @@ def _load_model_cached(folder: Path) -> MaturityModel:
             problems.append(Problem(shown(model_path), f"areas[{index}]",
                                     f"gebied '{area_id}' staat in de lijst, maar {name} bestaat niet"))
             continue
-        try:
-            raw_area = read_yaml(path, name)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            continue
-        area = _check(Area, raw_area, name, problems)
+        area = _read_checked(Area, path, name, problems)
         if area is None:
             continue
         if area.id != area_id:
@@ -322,9 +327,8 @@ def load_investment_model(folder: str | Path | None = None) -> InvestmentModel:
 def _load_investment_cached(folder: Path) -> InvestmentModel:
     path = folder / "model.yaml"
     name = f"{folder.name}/model.yaml"
-    raw = read_yaml(path, name)
     problems: list[Problem] = []
-    model = _check(InvestmentModel, raw, name, problems)
+    model = _read_checked(InvestmentModel, path, name, problems)
     if model is None:
         raise ContentError(problems, "Het investeringsmodel kan niet worden geladen:")
     return model
@@ -354,12 +358,7 @@ def _load_mappings_cached(folder: Path) -> dict[tuple[str, str], ItemMapping]:
     out: dict[tuple[str, str], ItemMapping] = {}
     for path in sorted((folder / "mappings").glob("*.yaml")):
         name = f"maturity/mappings/{path.name}"
-        try:
-            raw = read_yaml(path, name)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            continue
-        mapping = _check(ItemMapping, raw, name, problems)
+        mapping = _read_checked(ItemMapping, path, name, problems)
         if mapping is None:
             continue
         if mapping.to_version != model.version:
