@@ -136,3 +136,52 @@ def loads(text: str) -> Any:
             raise ValueError("duplicate key")
         return out
     return json.loads(text, object_pairs_hook=pairs)
+
+
+# --- compact columns for network analysis ------------------------------------------------------
+
+def column_spec(model: MaturityModel, inv: InvestmentModel) -> tuple[list[str], list[str], list[str]]:
+    """Item ids, area ids and euro fields in the order :func:`extract_columns` uses."""
+    return model.item_ids, [a.id for a in model.areas], [f.id for f in inv.fields if f.in_euros]
+
+
+def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[str],
+                    euro_fields: list[str]) -> dict[str, Any]:
+    """The numbers of many documents as compact arrays (cheap to send between processes).
+
+    ``schools``: one tuple per document (name, code, sector, pupils, round); ``items``: document index,
+    item index, current and target (NaN unless a level 1-5); ``investment``: document index, area index,
+    ambition, the euro fields and the depreciation period.
+    """
+    from array import array
+
+    import numpy as np
+
+    item_pos = {i: n for n, i in enumerate(item_ids)}
+    area_pos = {a: n for n, a in enumerate(area_ids)}
+    # typed arrays (4 bytes a number) instead of lists of Python objects: a national network stays small
+    schools, f_idx, i_idx, cur, tgt, inv_rows = [], array("i"), array("h"), array("f"), array("f"), array("d")
+    nan = float("nan")
+    for d, doc in enumerate(documents):
+        s = doc["school"]
+        schools.append((s["name"], s.get("code"), s["sector"], s.get("pupils"), doc["round"]))
+        answers = doc["answers"]
+        f_idx.extend([d] * len(answers))
+        i_idx.extend([item_pos.get(k, -1) for k in answers])
+        for v in answers.values():
+            c, t = v.get("current"), v.get("target")
+            cur.append(c if type(c) is int else nan)
+            tgt.append(t if type(t) is int else nan)
+        for area_id, values in doc["investment"]["areas"].items():
+            inv_rows.append(d)
+            inv_rows.append(area_pos.get(area_id, -1))
+            for key in ("ambition", *euro_fields, "depreciation_years"):
+                v = values.get(key)
+                inv_rows.append(nan if v is None else v)
+    width = 4 + len(euro_fields)
+    return {
+        "schools": schools,
+        "items": (np.frombuffer(f_idx, dtype=np.int32), np.frombuffer(i_idx, dtype=np.int16),
+                  np.frombuffer(cur, dtype=np.float32), np.frombuffer(tgt, dtype=np.float32)),
+        "investment": np.frombuffer(inv_rows, dtype=np.float64).reshape(-1, width),
+    }

@@ -26,6 +26,7 @@ import pandas as pd
 from . import paths
 from .answers import slug
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model
+from .fastlane import column_spec, extract_columns
 
 MIN_GROUP = 5
 SIZE_BANDS = [(0, 100, "≤100"), (101, 200, "101–200"), (201, 500, "201–500"), (501, 1000, "501–1000"),
@@ -73,52 +74,46 @@ class NetworkData:
 
 def network_frames(documents: list[dict], model: MaturityModel | None = None, inv: InvestmentModel | None = None,
                    secret: bytes = b"") -> NetworkData:
-    """Tidy frames of a whole network from plain answers documents (see :mod:`imworkbook.collect`).
-
-    Built column by column with plain lists (no per-school pandas work)."""
+    """Tidy frames of a whole network from plain answers documents (see :mod:`imworkbook.collect`)."""
     model = model or load_model()
     inv = inv or load_investment_model()
-    area_of = {i: model.area_of(i).id for i in model.item_ids}
-    school_rows, inv_rows = [], []
-    i_key, i_round, i_item, i_cur, i_tgt = [], [], [], [], []
-    euro_fields = [f.id for f in inv.fields if f.in_euros]
-    for doc in documents:
-        key = school_key(doc)
-        s, round_ = doc["school"], doc["round"]
-        school_rows.append((key, round_, s["name"], s.get("code"), s["sector"], s.get("pupils")))
-        answers = doc["answers"]
-        n = len(answers)
-        i_key += [key] * n
-        i_round += [round_] * n
-        i_item += answers.keys()
-        values = answers.values()
-        i_cur += [v.get("current") for v in values]
-        i_tgt += [v.get("target") for v in values]
-        for area_id, area_values in doc["investment"]["areas"].items():
-            inv_rows.append((key, round_, area_id, area_values.get("ambition"),
-                             *(area_values.get(f) for f in euro_fields), area_values.get("depreciation_years")))
-    schools = pd.DataFrame(school_rows, columns=["key", "round", "name", "code", "sector", "pupils"])
+    return frames_from_columns(extract_columns(documents, *column_spec(model, inv)), model, inv, secret)
+
+
+def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentModel, secret: bytes = b"") -> NetworkData:
+    """Build the frames from :func:`~imworkbook.fastlane.extract_columns` output (vectorised)."""
+    item_ids, area_ids, euro_fields = column_spec(model, inv)
+    schools = pd.DataFrame(columns["schools"], columns=["name", "code", "sector", "pupils", "round"])
     schools["pupils"] = schools["pupils"].astype("float")
+    schools.insert(0, "key", [(c or "").strip().upper() or slug(n) for n, c, *_ in columns["schools"]])
     schools["band"] = [size_band(p) for p in schools["pupils"]]
     codes = {k: pseudonym(k, secret) for k in schools["key"].unique()}
     schools["pseudonym"] = schools["key"].map(codes)
+    schools = schools[["key", "round", "name", "code", "sector", "pupils", "band", "pseudonym"]]
 
-    # levels are 1-5, "weet_niet", "nvt" or None: only the numbers count (the rest becomes NaN)
-    items = pd.DataFrame({"key": i_key, "round": i_round, "item_id": i_item,
-                          "current": pd.to_numeric(pd.Series(i_cur, dtype=object), errors="coerce"),
-                          "target": pd.to_numeric(pd.Series(i_tgt, dtype=object), errors="coerce")})
-    items = items[items["current"].notna() | items["target"].notna()].reset_index(drop=True)
-    items["area_id"] = items["item_id"].map(area_of)
+    doc, item, cur, tgt = columns["items"]
+    keep = (item >= 0) & ~(np.isnan(cur) & np.isnan(tgt))
+    doc, item = doc[keep], item[keep]
+    # object arrays that point at the same few id strings (no new string per row)
+    item_names = np.asarray(item_ids, dtype=object)
+    item_area = np.asarray([model.area_of(i).id for i in item_ids], dtype=object)
+    items = pd.DataFrame({
+        "key": schools["key"].to_numpy()[doc], "round": schools["round"].to_numpy()[doc],
+        "item_id": item_names[item], "current": cur[keep].astype(float), "target": tgt[keep].astype(float),
+        "area_id": item_area[item]})
     items["gap"] = items["target"] - items["current"]
     g = items.groupby(["key", "round", "area_id"], sort=False)
     areas = pd.DataFrame({"current": g["current"].mean(), "target": g["target"].mean(), "gap": g["gap"].mean(),
                           "n_levels": g["current"].count()}).reset_index()
 
-    cols = ["key", "round", "area_id", "ambition", *euro_fields, "_dep"]
-    money = pd.DataFrame(inv_rows, columns=cols)
-    if len(money):
-        for c in cols[3:]:
-            money[c] = pd.to_numeric(money[c], errors="coerce")
+    block = columns["investment"]
+    if len(block):
+        block = block[block[:, 1] >= 0]
+        money = pd.DataFrame(block[:, 2:], columns=["ambition", *euro_fields, "_dep"])
+        d = block[:, 0].astype(int)
+        money.insert(0, "key", schools["key"].to_numpy()[d])
+        money.insert(1, "round", schools["round"].to_numpy()[d])
+        money.insert(2, "area_id", np.asarray(area_ids, dtype=object)[block[:, 1].astype(int)])
         rate = inv.settings.hourly_rate
         hours = money[["hours_im", "hours_ict", "hours_other"]].sum(axis=1, skipna=False)
         dep = money["_dep"].fillna(inv.settings.default_depreciation_years)
