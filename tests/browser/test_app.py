@@ -82,3 +82,15 @@ def test_proportion_app_rejects_text_at_the_field_and_redraws_on_a_number(page: 
     page.wait_for_function(f"() => ({quadrant_y})() !== {before!r}", timeout=30_000)
     expect(page.get_by_text("geen getal: 'veel'")).to_be_hidden()
     _tall_screenshot(page, "04_proportion.png")
+
+
+def test_facilitator_app_shows_the_report_first_and_compares_anonymously(page: Page, voila_url):
+    page.goto(voila_url + "/voila/render/03_netwerk.ipynb", wait_until="domcontentloaded")
+    expect(page.locator(".imw-report").first).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("fouten/kapot.json").first).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=90_000)
+    heat = ("() => { const p = [...document.querySelectorAll('.js-plotly-plot')]"
+            ".find(p => p.data && p.data[0] && p.data[0].type === 'heatmap');"
+            " return p ? p.data[0].y.filter(y => !String(y).startsWith('S-')).length : -1; }")
+    page.wait_for_function(f"() => ({heat})() === 1", timeout=30_000)  # only the chosen school by name
+    _tall_screenshot(page, "05_network.png")
