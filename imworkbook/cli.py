@@ -125,12 +125,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .export import write_csv, write_xlsx
     from .network import comparison_tables, network_frames, network_secret
 
-    collected = collect(args.map, progress=_progress)
+    collected = collect(args.map, progress=_progress, keep_documents=False)
     _print_report(collected)
-    if not collected.documents:
+    if not len(collected):
         print("Geen bruikbare antwoordenbestanden: er valt niets te vergelijken.", file=sys.stderr)
         return 2
-    data = network_frames(collected.documents, secret=network_secret())
+    data = network_frames(collected, secret=network_secret())
     rounds = sorted(data.schools["round"].unique())
     chosen = args.round or rounds[-1]
     if chosen not in rounds:

@@ -9,7 +9,6 @@ objects per item. Any other file goes through the full, lenient :func:`~imworkbo
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Annotated, Any, Literal, Optional, Union
 
@@ -20,7 +19,8 @@ from .answers import KIND, SCHEMA_VERSION, _UNIT_MAX, Answers
 from .content import InvestmentModel, MaturityModel
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
-Level = Optional[Literal[1, 2, 3, 4, 5, "weet_niet", "nvt"]]
+# strict ints: a Literal[1, ...] would also take true and 1.0 (they compare equal to 1)
+Level = Optional[Union[Annotated[int, Field(strict=True, ge=1, le=5)], Literal["weet_niet", "nvt"]]]
 
 
 class _Item(TypedDict, total=False):
@@ -75,7 +75,7 @@ def _area_values_schema(inv: InvestmentModel) -> TypeAdapter:
     for f in inv.fields:
         low = 1 if f.unit == "years" else 0
         if f.unit == "choice":
-            kind: Any = Literal[0, 1, 2]
+            kind: Any = Annotated[int, Field(strict=True, ge=0, le=2)]
         else:
             kind = Union[Annotated[int, Field(ge=low, le=_UNIT_MAX[f.unit])],
                          Annotated[float, Field(ge=low, le=_UNIT_MAX[f.unit], allow_inf_nan=False)]]
@@ -95,12 +95,36 @@ class FastLane:
         self.area_values = _area_values_schema(inv)
 
     def canonical(self, raw: Any) -> bool:
+        """True when an already parsed document is exactly as imworkbook writes it."""
         if not isinstance(raw, dict) or raw.get("kind") != KIND or raw.get("schema_version") != SCHEMA_VERSION:
             return False
         try:
             _FILE.validate_python(raw)
         except ValidationError:
             return False
+        return self._rest_is_canonical(raw)
+
+    def read(self, data: bytes) -> dict | None:
+        """The document, when the bytes are a canonical file (parsed and checked natively), else None.
+
+        jiter keeps the last of two equal keys without saying so. So the bytes must also pass a count:
+        every ``:`` in the file is either the colon after a key or a ``:`` inside a string. The number of
+        colons found equals keys plus string colons of the parsed document only when no key was dropped;
+        any doubt (such as an escaped colon) sends the file to the full parser, which reports duplicate keys.
+        """
+        if b"\\u003" in data:  # an escaped character in the range of ':' - let the full parser decide
+            return None
+        try:
+            raw = _FILE.validate_json(data)
+        except ValidationError:
+            return None
+        if raw["kind"] != KIND or raw["schema_version"] != SCHEMA_VERSION or not self._rest_is_canonical(raw):
+            return None
+        if data.count(b":") != _keys_and_string_colons(raw):
+            return None
+        return raw
+
+    def _rest_is_canonical(self, raw: dict) -> bool:
         school = raw["school"]
         if not school["name"].strip() or len(school["name"]) > 120 or not _ROUND.match(raw["round"]):
             return False
@@ -123,19 +147,20 @@ class FastLane:
         return True
 
 
+def _keys_and_string_colons(doc: dict) -> int:
+    """Keys in a canonical document plus the ``:`` characters inside its strings (keys and values)."""
+    answers, areas = doc["answers"], doc["investment"]["areas"]
+    keys = 9 + 2 + 4 + 3 + len(answers) + sum(map(len, answers.values())) + len(areas) + sum(map(len, areas.values()))
+    texts = [doc["kind"], doc["round"], doc["saved_at"] or "", doc["model"]["id"], doc["model"]["version"],
+             doc["school"]["name"], doc["school"]["code"] or "", *answers, *areas,
+             *(v["note"] for v in answers.values() if "note" in v),
+             *(v["note"] for v in areas.values() if isinstance(v.get("note"), str))]
+    return keys + ":".join(texts).count(":") - (len(texts) - 1)
+
+
 def as_document(answers: Answers) -> dict:
     """A parsed :class:`Answers` in the same plain form as a canonical file."""
     return answers.model_dump(mode="python")
-
-
-def loads(text: str) -> Any:
-    """``json.loads`` that refuses duplicate keys (so the fast lane never silently keeps only the last)."""
-    def pairs(items):
-        out = dict(items)
-        if len(out) != len(items):
-            raise ValueError("duplicate key")
-        return out
-    return json.loads(text, object_pairs_hook=pairs)
 
 
 # --- compact columns for network analysis ------------------------------------------------------
@@ -157,27 +182,28 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
 
     import numpy as np
 
+    from itertools import repeat
+
     item_pos = {i: n for n, i in enumerate(item_ids)}
     area_pos = {a: n for n, a in enumerate(area_ids)}
     # typed arrays (4 bytes a number) instead of lists of Python objects: a national network stays small
     schools, f_idx, i_idx, cur, tgt, inv_rows = [], array("i"), array("h"), array("f"), array("f"), array("d")
     nan = float("nan")
+    # a level 1-5 as a number, anything else (weet niet, n.v.t., empty) as NaN; both lanes only let
+    # through strict ints as levels (never true or 1.0, which equal 1 in Python)
+    levels = {n: float(n) for n in range(1, 6)}
+    keys = ("ambition", *euro_fields, "depreciation_years")
     for d, doc in enumerate(documents):
         s = doc["school"]
         schools.append((s["name"], s.get("code"), s["sector"], s.get("pupils"), doc["round"]))
         answers = doc["answers"]
-        f_idx.extend([d] * len(answers))
+        f_idx.extend(repeat(d, len(answers)))
         i_idx.extend([item_pos.get(k, -1) for k in answers])
-        for v in answers.values():
-            c, t = v.get("current"), v.get("target")
-            cur.append(c if type(c) is int else nan)
-            tgt.append(t if type(t) is int else nan)
+        values = answers.values()
+        cur.extend([levels.get(v.get("current"), nan) for v in values])
+        tgt.extend([levels.get(v.get("target"), nan) for v in values])
         for area_id, values in doc["investment"]["areas"].items():
-            inv_rows.append(d)
-            inv_rows.append(area_pos.get(area_id, -1))
-            for key in ("ambition", *euro_fields, "depreciation_years"):
-                v = values.get(key)
-                inv_rows.append(nan if v is None else v)
+            inv_rows.extend([d, area_pos.get(area_id, -1), *[nan if (v := values.get(k)) is None else v for k in keys]])
     width = 4 + len(euro_fields)
     return {
         "schools": schools,
@@ -185,3 +211,30 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
                   np.frombuffer(cur, dtype=np.float32), np.frombuffer(tgt, dtype=np.float32)),
         "investment": np.frombuffer(inv_rows, dtype=np.float64).reshape(-1, width),
     }
+
+
+def join_columns(parts: list[dict], keep: Any) -> dict[str, Any]:
+    """Columns of several chunks as one, in order, keeping only the documents where ``keep`` is true.
+
+    ``keep`` has one flag per document over all parts; document indices are renumbered to the kept ones.
+    """
+    import numpy as np
+
+    offsets = np.cumsum([0] + [len(p["schools"]) for p in parts])
+    new_index = np.cumsum(keep) - 1  # old document index -> new one (for kept documents)
+    schools = [s for p in parts for s in p["schools"]]
+    schools = [s for s, k in zip(schools, keep) if k]
+    doc = np.concatenate([p["items"][0] + off for p, off in zip(parts, offsets)]) if parts else np.zeros(0, np.int32)
+    rest = [np.concatenate([p["items"][n] for p in parts]) for n in (1, 2, 3)]
+    mask = keep[doc] if len(doc) else np.zeros(0, dtype=bool)
+    items = (new_index[doc[mask]].astype(np.int32), *(r[mask] for r in rest))
+    widths = {p["investment"].shape[1] for p in parts}
+    block = np.concatenate([p["investment"] for p in parts]) if parts else np.zeros((0, 0))
+    if len(block):
+        block = block.copy()
+        block[:, 0] += np.repeat(offsets[:-1], [len(p["investment"]) for p in parts])
+        block = block[keep[block[:, 0].astype(int)]]
+        block[:, 0] = new_index[block[:, 0].astype(int)]
+    elif widths:
+        block = block.reshape(0, max(widths))
+    return {"schools": schools, "items": items, "investment": block}

@@ -55,6 +55,12 @@ def _level(x: float) -> int:
     return max(1, min(5, int(round(x))))
 
 
+def school_code(s: int) -> str:
+    """An invented school code for school number ``s``: unique for every ``s`` (a national network has 10,000+)."""
+    letters = f"{chr(65 + s // 26 % 26)}{chr(65 + s % 26)}"
+    return f"9{s // 676}{letters}" if s < 6760 else f"9{s // 676:03d}{letters}"
+
+
 def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: int = 1,
                      with_errors: bool = False) -> list[Path]:
     """Write ``schools`` x ``rounds`` answers files under ``out/<round>/`` and return their paths."""
@@ -74,7 +80,7 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
         if name in used_names:  # a large network runs out of combinations: number them
             name = f"{name} {s + 1}"
         used_names.add(name)
-        code = f"9{s // 676 % 10}{chr(65 + s // 26 % 26)}{chr(65 + s % 26)}"
+        code = school_code(s)
         pupils = _pupils(rng, sector)
         base = rng.gauss(2.1 if sector == "po" else 2.5, 0.55)
         offsets = {a.id: rng.gauss(0, 0.45) for a in model.areas}

@@ -26,6 +26,7 @@ import pandas as pd
 from . import paths
 from .answers import slug
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model
+from .collect import Collected
 from .fastlane import column_spec, extract_columns
 
 MIN_GROUP = 5
@@ -72,12 +73,15 @@ class NetworkData:
     areas: pd.DataFrame  # one row per school x round x area: scores, ambition, investment
 
 
-def network_frames(documents: list[dict], model: MaturityModel | None = None, inv: InvestmentModel | None = None,
-                   secret: bytes = b"") -> NetworkData:
-    """Tidy frames of a whole network from plain answers documents (see :mod:`imworkbook.collect`)."""
+def network_frames(documents: "list[dict] | Collected", model: MaturityModel | None = None,
+                   inv: InvestmentModel | None = None, secret: bytes = b"") -> NetworkData:
+    """Tidy frames of a whole network from plain answers documents or a :class:`~imworkbook.collect.Collected`."""
     model = model or load_model()
     inv = inv or load_investment_model()
-    return frames_from_columns(extract_columns(documents, *column_spec(model, inv)), model, inv, secret)
+    columns = getattr(documents, "columns", None)
+    if columns is None:
+        columns = extract_columns(list(documents), *column_spec(model, inv))
+    return frames_from_columns(columns, model, inv, secret)
 
 
 def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentModel, secret: bytes = b"") -> NetworkData:

@@ -1,6 +1,6 @@
 """Reading YAML content files safely.
 
-Only ``yaml.SafeLoader`` is used (never ``yaml.load`` with the full loader), and
+Only the safe loader (``yaml.CSafeLoader``, else ``yaml.SafeLoader``) is used (never ``yaml.load`` with the full loader), and
 a key that appears twice in one mapping is an error instead of "last one wins",
 so an editing slip in a content file is reported rather than silently dropped.
 """
@@ -19,7 +19,11 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
-class _StrictSafeLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (about 10x faster), with the same safe constructor either way
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictSafeLoader(_SafeBase):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node, deep=False):
         seen: dict[Any, Any] = {}
         for key_node, _ in node.value:

@@ -8,7 +8,7 @@ import pytest
 from imworkbook.answers import parse_answers
 from imworkbook.collect import collect
 from imworkbook.content import load_investment_model
-from imworkbook.fastlane import FastLane, as_document, loads
+from imworkbook.fastlane import FastLane, as_document
 from imworkbook.generate import generate_network
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
@@ -22,8 +22,8 @@ def lane(model):
 def test_fast_and_full_lane_give_the_same_document(tmp_path, model, lane):
     for path in [PO_EXAMPLE, VO_EXAMPLE, *generate_network(tmp_path, schools=8, rounds=2, seed=4)]:
         text = path.read_text(encoding="utf-8")
-        raw = loads(text)
-        assert lane.canonical(raw), path.name
+        raw = lane.read(path.read_bytes())
+        assert raw is not None and lane.canonical(json.loads(text)), path.name
         assert raw == as_document(parse_answers(text, path.name, model).answers)
 
 
@@ -36,17 +36,50 @@ def test_fast_and_full_lane_give_the_same_document(tmp_path, model, lane):
     lambda d: d.__setitem__("schema_version", 1),                                   # old schema: migrate
     lambda d: d.__setitem__("extra", 1),                                            # unknown field
     lambda d: d["set_aside"].__setitem__("fields", {"a": 1}),                       # has set-aside data
+    lambda d: d["answers"]["visie.ambitieniveau"].__setitem__("current", True),     # true is not level 1
+    lambda d: d["answers"]["visie.ambitieniveau"].__setitem__("target", 4.0),       # nor is 4.0 level 4
+    lambda d: d["investment"]["areas"]["visie"].__setitem__("tooling", True),       # a choice, not a bool
 ])
 def test_anything_unusual_takes_the_full_lane(lane, change):
     doc = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
     change(doc)
     assert not lane.canonical(doc)
+    assert lane.read(json.dumps(doc).encode()) is None
 
 
-def test_duplicate_keys_are_not_fast(tmp_path):
-    text = PO_EXAMPLE.read_text(encoding="utf-8").replace('"answers": {', '"answers": {"visie.ambitieniveau": {},', 1)
-    with pytest.raises(ValueError):
-        loads(text)
+def _with_notes(note: str) -> bytes:
+    doc = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
+    doc["answers"]["visie.ambitieniveau"]["note"] = note
+    doc["investment"]["areas"]["visie"]["note"] = note + note
+    doc["school"]["name"] += note.replace("\n", " ").strip() or "x"
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode()
+
+
+@pytest.mark.parametrize("note", ["tijd: 12:30", '"sleutel": 3', "a\\\":b", "::::", "geen dubbele punt"])
+def test_colons_inside_strings_stay_in_the_fast_lane(lane, note):
+    data = _with_notes(note)
+    assert lane.read(data) == json.loads(data)
+
+
+@pytest.mark.parametrize("where, dup", [
+    ('"answers": {', '"answers": {"visie.ambitieniveau": {},'),                 # an item twice
+    ('"school": {', '"school": {"name": "Andere school",'),                      # a field of the school
+    ('"kind":', '"round": "1999-2000", "kind":'),                                # a top-level key
+    ('"current":', '"current": 1, "current":'),                                  # a key inside an item
+    ('"hours_im":', '"hours_im": 999, "hours_im":'),                             # a key inside an area
+])
+def test_duplicate_keys_are_not_fast(tmp_path, lane, where, dup):
+    text = PO_EXAMPLE.read_text(encoding="utf-8")
+    assert where in text
+    text = text.replace(where, dup, 1)
+    assert lane.read(text.encode()) is None
     (tmp_path / "dubbel.json").write_text(text, encoding="utf-8")
     report = collect(tmp_path).report
     assert report["status"].iloc[0] == "geladen met opmerkingen" and "twee keer" in report["melding"].iloc[0]
+
+
+def test_a_duplicate_hidden_by_an_escaped_colon_is_not_fast(lane):
+    data = _with_notes("a:b").replace(b"a:b", b"a\\u003ab", 1)  # one ':' fewer in the bytes ...
+    data = data.replace(b'"current":', b'"current": 1, "current":', 1)  # ... and one more for a dropped key
+    assert json.loads(data)["answers"]["visie.ambitieniveau"]["note"] == "a:b"
+    assert lane.read(data) is None

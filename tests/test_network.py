@@ -281,3 +281,39 @@ def test_mapping_to_unknown_items_is_a_content_error(tmp_path):
         encoding="utf-8")
     with pytest.raises(ContentError, match="kapot.yaml › items: verwijst naar items die niet in het model staan"):
         load_mappings(folder)
+
+
+def test_parallel_reading_gives_the_same_report_and_numbers(network, collected, monkeypatch, tmp_path):
+    """A large folder is read by worker processes in chunks; the result must not depend on that, also when
+    the two copies of a duplicated school land in different chunks."""
+    import shutil
+
+    import imworkbook.collect as C
+
+    first = sorted(network.rglob("*.json"))[0]
+    shutil.copytree(network, tmp_path / "net")
+    (tmp_path / "net" / "zz-later").mkdir()
+    shutil.copy(first, tmp_path / "net" / "zz-later" / first.name)  # the same school again, in the last chunk
+    sequential = collect(tmp_path / "net")
+    monkeypatch.setattr(C, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(C, "CHUNK_MIN", 7)
+    parallel = collect(tmp_path / "net", keep_documents=False, workers=2)
+    assert parallel.documents == [] and len(parallel) == len(sequential.documents)
+    pd.testing.assert_frame_equal(parallel.report, sequential.report)
+    assert (parallel.report["status"] == STATUS_DUPLICATE).sum() == (sequential.report["status"] == STATUS_DUPLICATE).sum() >= 1
+    assert parallel.report["bestand"].iloc[-1].startswith("zz-later/")
+    assert parallel.report["status"].iloc[-1] == STATUS_DUPLICATE
+    a = network_frames(sequential, secret=b"x")
+    b = network_frames(parallel, secret=b"x")
+    for name in ("schools", "items", "areas"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    c = network_frames(sequential.documents, secret=b"x")  # from the documents themselves
+    pd.testing.assert_frame_equal(a.areas, c.areas)
+
+
+def test_invented_school_codes_are_unique_at_national_scale():
+    from imworkbook.generate import school_code
+
+    codes = [school_code(s) for s in range(30_000)]
+    assert len(set(codes)) == len(codes)
+    assert all(c.startswith("9") for c in codes)

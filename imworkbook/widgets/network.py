@@ -88,14 +88,15 @@ class NetworkApp(AppBase):
 
     def load(self) -> None:
         self.progress.layout.visibility = "visible"
-        self.collected = collect(Path(self.folder.value.strip()).expanduser(), self.model, progress=self._tick)
+        self.collected = collect(Path(self.folder.value.strip()).expanduser(), self.model, progress=self._tick,
+                                 keep_documents=False, workers=1)  # no fork() inside a kernel
         self.progress.layout.visibility = "hidden"
         self.report.value = self._report_html(only_problems=True)
         self.report_all.value = self._report_html(only_problems=False)
-        if not self.collected.documents:
+        if not len(self.collected):
             self.controls.layout.display = self.charts.layout.display = "none"
             return
-        self.data = network_frames(self.collected.documents, self.model, secret=network_secret())
+        self.data = network_frames(self.collected, self.model, secret=network_secret())
         rounds = sorted(self.data.schools["round"].unique())
         self._busy = True
         try:
