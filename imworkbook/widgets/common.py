@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import html
+import re
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -17,7 +18,8 @@ import plotly.graph_objects as go
 from ..answers import Session, current_round, list_examples, list_schools, load_answers, open_example
 from ..content import MaturityModel
 from ..errors import ImworkbookError, Problem
-from ..i18n import t
+from ..i18n import LANGS, t
+from ..preferences import remember_language
 
 EMPTY = ""  # dropdown value for "nothing chosen / not answered"
 NEW = "__new__"
@@ -40,6 +42,8 @@ CSS = """
 .imw-msg-error {background:#fdecea; border-left:4px solid #D55E00; padding:6px 10px; margin:4px 0}
 .imw-msg-warn {background:#fff8e1; border-left:4px solid #E69F00; padding:6px 10px; margin:4px 0}
 .imw-status {color:#2b6a3f; font-size:0.9em}
+.imw-intro {max-width:60em; line-height:1.45}
+.imw-intro p {margin:0 0 6px 0}
 .imw-field-error {color:#b3261e; font-size:0.88em}
 .imw-field-warn {color:#8a5a00; font-size:0.88em}
 .imw-bad input {border-color:#D55E00 !important; background:#fdecea !important}
@@ -112,6 +116,21 @@ def show_figure(box: W.Box, fig: go.Figure, config: dict) -> go.FigureWidget:
     return widget
 
 
+def paragraphs(text: str) -> str:
+    """Plain content text as HTML: escaped, blank lines make paragraphs, ``**bold**`` bold, ``*this*`` italic."""
+    out = []
+    for part in text.split("\n\n"):
+        if part.strip():
+            escaped = html.escape(part.strip()).replace("\n", "<br>")
+            escaped = _BOLD.sub(r"<b>\1</b>", escaped)
+            out.append("<p>" + _ITALIC.sub(r"<i>\1</i>", escaped) + "</p>")
+    return "".join(out)
+
+
+_BOLD = re.compile(r"[*][*](.+?)[*][*]")
+_ITALIC = re.compile(r"(?<![*\w])[*]([^*\n]+?)[*](?![*\w])")
+
+
 class AppBase:
     """Errors from callbacks shown in the app (never lost in the kernel log) and the widgets put back to
     what is saved afterwards. Subclasses implement :meth:`resync`."""
@@ -158,8 +177,39 @@ class AppBase:
             f'<pre style="white-space:pre-wrap;margin:0;font-family:inherit">{html.escape(e)}</pre></div>'
             for e in self.errors[:3])
 
+    # the language switch -------------------------------------------------------------
+    def _framed(self, intro_key: str | None = None) -> None:
+        """Put the language switch (and the app's introduction) above ``self.widget``.
+
+        The frame is what is displayed; switching language builds the app again inside it, on the same
+        school, so nothing has to be reloaded by the user.
+        """
+        if not hasattr(self, "frame"):
+            self.lang_switch = W.ToggleButtons(options=[(t("language_name", lang), lang) for lang in LANGS],
+                                               value=self.lang, style={"button_width": "auto"})
+            self.lang_switch.observe(lambda change: self.switch_language(change["new"]), names="value")
+            self.frame = W.VBox(layout=W.Layout(width="100%"))
+        self.lang_switch.tooltip = t("language", self.lang)
+        self.lang_switch.value = self.lang
+        intro = [W.HTML(f"<div class='imw-intro'>{paragraphs(t(intro_key, self.lang))}</div>")] if intro_key else []
+        self.frame.children = (W.HBox([self.lang_switch], layout=W.Layout(justify_content="flex-end")),
+                               *intro, self.widget)
+
+    def switch_language(self, lang: str) -> None:
+        """Show the app in ``lang`` (``nl``/``en``), keeping the open school; remembered for next time."""
+        if lang == self.lang:
+            return
+        try:
+            remember_language(lang)
+        except OSError:  # a read-only werkmap: switch anyway, just not remembered
+            pass
+        self._rebuild(lang)
+
+    def _rebuild(self, lang: str) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return getattr(self, "frame", self.widget)._repr_mimebundle_(**kwargs)
 
 
 class SchoolBar:

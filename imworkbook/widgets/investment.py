@@ -18,6 +18,7 @@ from .. import paths
 from ..answers import Session
 from ..content import InvestmentField, InvestmentModel, MaturityModel, load_investment_model, load_model
 from ..figures.proportion import investment_bars, quadrant, share_difference
+from ..preferences import language
 from ..i18n import format_number, t
 from ..numbers import format_euro, format_input
 from ..proportion import ProportionResult, checks, compute
@@ -168,9 +169,9 @@ class _AreaForm:
 class ProportionApp(AppBase):
     """Investment inputs per area + live quadrant, difference and bar charts + what-if."""
 
-    def __init__(self, session: Session | None = None, *, lang: str = "nl", folder: str | Path | None = None,
+    def __init__(self, session: Session | None = None, *, lang: str | None = None, folder: str | Path | None = None,
                  model: MaturityModel | None = None, inv: InvestmentModel | None = None):
-        self.lang = lang
+        self.lang = lang = language(lang)
         self.model = model or load_model()
         self.inv = inv or load_investment_model()
         self.folder = Path(folder) if folder is not None else paths.answers_dir()
@@ -225,6 +226,12 @@ class ProportionApp(AppBase):
         self.widget.add_class("imw-app")
         if session is not None:
             self.school.load(session)
+        self._framed("intro_proportion")
+
+    def _rebuild(self, lang: str) -> None:
+        tab = self.tabs.selected_index
+        ProportionApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model, inv=self.inv)
+        self.tabs.selected_index = tab
 
     def resync(self) -> None:
         if self.session is None:
@@ -428,7 +435,7 @@ class WhatIf:
         self.result = result
 
 
-def verhouding(school: str | Path | None = None, *, lang: str = "nl", folder: str | Path | None = None) -> ProportionApp:
+def verhouding(school: str | Path | None = None, *, lang: str | None = None, folder: str | Path | None = None) -> ProportionApp:
     """Open the investment-proportion app (same school choice as :func:`~imworkbook.vragenlijst`)."""
     model = load_model()
     folder = Path(folder) if folder is not None else paths.answers_dir()

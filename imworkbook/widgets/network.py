@@ -14,10 +14,11 @@ import ipywidgets as W
 import pandas as pd
 
 from .. import paths
-from ..collect import STATUS_OK, collect
+from ..collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_SKIPPED, STATUS_WARN, collect
 from ..content import MaturityModel, load_model
 from ..export import write_csv, write_xlsx
 from ..figures.network import area_boxes, network_scatter, percentile_bars, school_heatmap, trend_lines
+from ..preferences import language
 from ..i18n import t
 from ..network import (SIZE_BANDS, comparison_tables, heatmap_frame, network_frames, network_secret, percentiles,
                        select, shared_items, trend)
@@ -28,9 +29,15 @@ def example_network_dir() -> Path:
     return paths.data_dir() / "examples" / "netwerk"
 
 
+STATUS_KEYS = {STATUS_OK: "status_ok", STATUS_WARN: "status_warn", STATUS_DUPLICATE: "status_duplicate",
+               STATUS_REFUSED: "status_refused", STATUS_SKIPPED: "status_skipped"}
+REPORT_HEADER_KEYS = {"bestand": "report_file", "school": "report_school", "ronde": "report_round",
+                      "status": "report_status", "melding": "report_message"}
+
+
 class NetworkApp(AppBase):
-    def __init__(self, folder: str | Path | None = None, *, lang: str = "nl", model: MaturityModel | None = None):
-        self.lang = lang
+    def __init__(self, folder: str | Path | None = None, *, lang: str | None = None, model: MaturityModel | None = None):
+        self.lang = lang = language(lang)
         self.model = model or load_model()
         self.short = {a.id: a.short(lang) for a in self.model.areas}
         self.collected = None
@@ -77,6 +84,14 @@ class NetworkApp(AppBase):
         self.widget.add_class("imw-app")
         self._busy = False
         self.load()
+        self._framed("intro_network")
+
+    def _rebuild(self, lang: str) -> None:
+        chosen = (self.round.value, self.group.value, self.school.value)
+        NetworkApp.__init__(self, self.folder.value, lang=lang, model=self.model)
+        for widget, value in zip((self.round, self.group, self.school), chosen):
+            if value in [o[1] if isinstance(o, tuple) else o for o in widget.options]:
+                widget.value = value
 
     def resync(self) -> None:
         pass
@@ -118,6 +133,9 @@ class NetworkApp(AppBase):
             rows = rows[rows["status"] != STATUS_OK]
         if not len(rows):
             return f"<p>{html.escape(head)}</p>" if only_problems else ""
+        # headers and statuses in the app's language (the messages themselves are written in Dutch)
+        rows = rows.assign(status=rows["status"].map(lambda v: t(STATUS_KEYS[v], lang) if v in STATUS_KEYS else v))
+        rows = rows.rename(columns={c: t(REPORT_HEADER_KEYS[c], lang) for c in rows.columns if c in REPORT_HEADER_KEYS})
         table = rows.to_html(index=False, escape=True, border=0, classes="imw-report")
         style = ("<style>.imw-report{border-collapse:collapse;font-size:0.88em}.imw-report th,.imw-report td"
                  "{text-align:left;padding:3px 8px;border-bottom:1px solid #e5e5e5;vertical-align:top}</style>")
@@ -196,6 +214,6 @@ class NetworkApp(AppBase):
         return path
 
 
-def netwerk(folder: str | Path | None = None, *, lang: str = "nl") -> NetworkApp:
+def netwerk(folder: str | Path | None = None, *, lang: str | None = None) -> NetworkApp:
     """Open the facilitator's comparison on ``folder`` (default: the example network in data/)."""
     return NetworkApp(folder, lang=lang)

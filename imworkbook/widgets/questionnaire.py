@@ -24,6 +24,7 @@ from .. import paths
 from ..answers import Session, list_schools, open_example
 from ..content import MaturityModel, load_model
 from ..figures import gap_bars, radar
+from ..preferences import language
 from ..i18n import format_number, t
 from ..scoring import area_scores, item_table, overall_score, score_table
 from ..tables import score_table_html
@@ -125,9 +126,9 @@ class _ItemCard:
 class MaturityApp(AppBase):
     """Questionnaire + progress + live charts for one school's answers."""
 
-    def __init__(self, session: Session | None = None, *, lang: str = "nl", folder: str | Path | None = None,
+    def __init__(self, session: Session | None = None, *, lang: str | None = None, folder: str | Path | None = None,
                  model: MaturityModel | None = None):
-        self.lang = lang
+        self.lang = lang = language(lang)
         self.model = model or load_model()
         self.folder = Path(folder) if folder is not None else paths.answers_dir()
         self.radar_fig: go.FigureWidget | None = None
@@ -165,6 +166,12 @@ class MaturityApp(AppBase):
         self.widget.add_class("imw-app")
         if session is not None:
             self.school.load(session)
+        self._framed("intro_maturity")
+
+    def _rebuild(self, lang: str) -> None:
+        tab = self.tabs.selected_index
+        MaturityApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model)
+        self.tabs.selected_index = tab
 
     def resync(self) -> None:
         """Show exactly what the session holds (and so what is on disk)."""
@@ -254,7 +261,7 @@ def open_session(school: str | Path | None, folder: Path, model: MaturityModel) 
     return Session.open(school, model)
 
 
-def vragenlijst(school: str | Path | None = None, *, lang: str = "nl", folder: str | Path | None = None) -> MaturityApp:
+def vragenlijst(school: str | Path | None = None, *, lang: str | None = None, folder: str | Path | None = None) -> MaturityApp:
     """Open the questionnaire.
 
     ``school``: ``None`` opens the school you saved most recently (or the po
