@@ -38,6 +38,7 @@ _LAZY = {
     "vragenlijst": "imworkbook.widgets.questionnaire",
     "verhouding": "imworkbook.widgets.investment",
     "netwerk": "imworkbook.widgets.network",
+    "start": "imworkbook.widgets.start",
     "collect": "imworkbook.collect",
     "ProportionApp": "imworkbook.widgets.investment",
     "compute_proportion": "imworkbook.proportion",

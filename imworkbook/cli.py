@@ -18,6 +18,7 @@ from . import __version__, paths
 from .errors import ImworkbookError
 
 FIRST_NOTEBOOK = "01_volwassenheid.ipynb"
+START_NOTEBOOK = "00_start.ipynb"
 
 
 def _notebook_folder() -> Path:
@@ -50,6 +51,78 @@ def cmd_open(args: argparse.Namespace) -> int:
     if os.name == "posix":  # become JupyterLab, so Ctrl+C and stop signals reach it directly
         os.execv(command[0], command)
     return subprocess.call(command)
+
+
+def _free_port(preferred: int) -> int:
+    import socket
+
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise OSError("geen vrije poort gevonden")
+
+
+def app_command(folder: Path, port: int) -> tuple[list[str], dict[str, str]]:
+    """The Voila command (and environment) that serves the notebooks as an app: code hidden, offline.
+
+    The ``imworkbook`` Voila template (in the package) is Voila's lab template without the CDN links.
+    """
+    extra = str(paths.PACKAGE_DIR / "jupyter")
+    env = os.environ | {"JUPYTER_PATH": os.pathsep.join(p for p in (extra, os.environ.get("JUPYTER_PATH")) if p)}
+    command = [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}",
+               "--Voila.ip=127.0.0.1", "--template=imworkbook", "--VoilaConfiguration.show_tracebacks=True"]
+    return command, env
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    import threading
+    import time
+    import urllib.error
+    import urllib.request
+    import webbrowser
+
+    from .preferences import remember_language
+
+    folder = _notebook_folder()
+    paths.answers_dir().mkdir(parents=True, exist_ok=True)
+    if args.lang:
+        remember_language(args.lang)
+    port = args.port or _free_port(8866)
+    command, env = app_command(folder, port)
+    url = f"http://127.0.0.1:{port}/voila/render/{START_NOTEBOOK}"
+
+    def open_when_ready() -> None:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/api/shutdown", timeout=1)
+            except urllib.error.HTTPError:
+                break  # the server answers
+            except OSError:
+                time.sleep(0.25)
+                continue
+            break
+        print(f"Het werkboek staat klaar: {url}", flush=True)
+        if not args.no_browser:
+            webbrowser.open(url)
+
+    print("Het werkboek start als app (zonder code), even geduld…")
+    print(f"Je antwoorden worden bewaard in: {paths.answers_dir()}")
+    print("Stoppen: Ctrl+C in dit venster.", flush=True)
+    threading.Thread(target=open_when_ready, daemon=True).start()
+    proc = subprocess.Popen(command, env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            return proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return 0
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
@@ -180,6 +253,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="geen browser openen (alleen de server starten)")
     p.add_argument("--port", type=int, help="poort voor JupyterLab (standaard: 8888 of de eerstvolgende vrije)")
     p.set_defaults(func=cmd_open)
+
+    p = sub.add_parser("app", help="start het werkboek als app (zonder code) op een startpagina",
+                       description="Start het werkboek als app in de browser (Voila): geen code, alleen de "
+                                   "invulschermen en grafieken. De startpagina legt de drie routes uit: workshop, "
+                                   "thuis en begeleider. Werkt zonder internet.")
+    p.add_argument("--no-browser", action="store_true", help="geen browser openen (alleen de server starten)")
+    p.add_argument("--port", type=int, help="poort (standaard: 8866 of een vrije)")
+    p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (wordt onthouden; in de app te wisselen)")
+    p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("check-content", help="controleer de inhoudsbestanden (model, teksten)",
                        description="Controleer het volwassenheidsmodel en de teksten, bijvoorbeeld na het "

@@ -76,8 +76,11 @@ def test_notebook_is_thin_and_dutch_named(path):
             assert len(lines) <= 3, f"{path.name}: a cell this long belongs in the package:\n" + "\n".join(lines)
 
 
-def test_there_is_a_first_notebook():
-    assert NOTEBOOKS and NOTEBOOKS[0].name.startswith("01_")
+def test_the_open_and_app_commands_point_at_existing_notebooks():
+    from imworkbook.cli import FIRST_NOTEBOOK, START_NOTEBOOK
+
+    names = [nb.name for nb in NOTEBOOKS]
+    assert names[0] == START_NOTEBOOK and FIRST_NOTEBOOK in names
 
 
 def test_werkmap_is_ignored_by_git():

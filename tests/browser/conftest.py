@@ -59,12 +59,11 @@ def voila_home():
 
 @pytest.fixture(scope="session")
 def voila_url(voila_home):
-    """Voila serving notebooks/ with its own empty werkmap; yields the base URL."""
+    """The app as a user starts it (``imworkbook app``), with its own empty werkmap; yields the base URL."""
     port = _free_port()
     log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "voila.log", "w")
     env = os.environ | {"IMWORKBOOK_HOME": str(voila_home)}
-    proc = subprocess.Popen([sys.executable, "-m", "voila", str(REPO / "notebooks"), "--no-browser",
-                             f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=True"],
+    proc = subprocess.Popen([sys.executable, "-m", "imworkbook", "app", "--no-browser", f"--port={port}"],
                             stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60

@@ -51,7 +51,9 @@ def test_answer_redraws_radar_and_persists_after_reload(page: Page, voila_url, v
     saved = list((voila_home / "antwoorden").glob("*.json"))
     assert [p.name for p in saved] == ["de-regenboog_2026-2027.json"]
 
-    _open(page, voila_url + NOTEBOOK)  # a new page = a new kernel that reads the saved file
+    again = _open(page, voila_url + NOTEBOOK)  # a new page = a new kernel that reads the saved file
+    with open(ARTIFACTS / "timing.txt", "a") as fh:
+        fh.write(f"voila page ready again (new kernel, server warm): {again:.2f} s\n")
     reloaded = page.locator(".imw-current select").first
     assert reloaded.evaluate("s => s.selectedIndex") == new_index
     assert reloaded.evaluate("s => s.options[s.selectedIndex].text") == target_label
@@ -94,3 +96,31 @@ def test_facilitator_app_shows_the_report_first_and_compares_anonymously(page: P
             " return p ? p.data[0].y.filter(y => !String(y).startsWith('S-')).length : -1; }")
     page.wait_for_function(f"() => ({heat})() === 1", timeout=30_000)  # only the chosen school by name
     _tall_screenshot(page, "05_network.png")
+
+
+def test_start_page_routes_language_switch_and_nothing_from_the_internet(page: Page, voila_url, voila_home):
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((voila_url, "data:", "blob:")) else None)
+    page.goto(voila_url + "/voila/render/00_start.ipynb", wait_until="domcontentloaded")
+    routes = page.locator(".imw-route")
+    expect(routes).to_have_count(3, timeout=90_000)
+    expect(routes.nth(0)).to_contain_text("In een workshop")
+    expect(routes.nth(2)).to_contain_text("begeleider")
+    _tall_screenshot(page, "00_start.png")
+    try:
+        page.locator(".imw-route a", has_text="1. Volwassenheid").first.click()
+        expect(page.locator(".imw-current select").first).to_be_visible(timeout=90_000)
+        expect(page.get_by_text("Huidig niveau").first).to_be_visible()
+        page.get_by_role("button", name="English").click()
+        expect(page.get_by_text("Current level").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Huidig niveau")).to_have_count(0)
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+        expect(page.locator(".imw-progress")).to_contain_text("48 of 48 answered")
+        _tall_screenshot(page, "04_english.png")
+        assert '"lang": "en"' in (voila_home / "voorkeuren.json").read_text()
+        page.reload(wait_until="domcontentloaded")  # the choice is remembered by the next page
+        expect(page.get_by_text("Current level").first).to_be_visible(timeout=90_000)
+    finally:  # back to Dutch for the other tests
+        page.get_by_role("button", name="Nederlands").click()
+        expect(page.get_by_text("Huidig niveau").first).to_be_visible(timeout=30_000)
+    assert outside == [], f"requests outside the app (it must work offline): {outside}"
