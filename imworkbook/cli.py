@@ -226,6 +226,75 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0 if counts["geladen"] + counts["overgeslagen"] == counts["gezien"] else 1
 
 
+class ProgressBar:
+    """A text progress bar on stderr: ``[#########-----------]  45 van 100 rapporten``."""
+
+    def __init__(self, total: int, what: str, width: int = 30):
+        self.total, self.what, self.width = total, what, width
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int) -> None:
+        if not self.tty and done not in (self.total,) and done % max(1, self.total // 10):
+            return  # in a log file: about ten lines, not one per report
+        filled = int(self.width * done / max(self.total, 1))
+        line = f"[{'#' * filled}{'-' * (self.width - filled)}] {done:>{len(str(self.total))}} van {self.total} {self.what}"
+        print(("\r" if self.tty else "") + line, end="" if self.tty and done < self.total else "\n",
+              file=sys.stderr, flush=True)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import zipfile
+
+    from .answers import Answers, load_answers
+    from .collect import collect
+    from .content import load_model
+    from .network import network_frames, network_secret
+    from .report import report_file_name, save_board_report
+
+    model = load_model()
+    source = Path(args.antwoorden)
+    if not source.exists():
+        raise FileNotFoundError(2, "niet gevonden", str(source))
+    batch = source.is_dir() or zipfile.is_zipfile(source)
+    network = None
+    network_source = args.network or (source if batch else None)
+    if network_source:
+        collected = collect(network_source, model, keep_documents=batch and Path(network_source) == source)
+        network = network_frames(collected, model, secret=network_secret())
+    if not batch:
+        result = load_answers(source, model)
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        path = save_board_report(result.answers, model, args.out, network=network, lang=args.lang)
+        print(f"Rapport: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        return 0
+    if args.out and Path(args.out).suffix.lower() in (".html", ".htm"):
+        print("Bij een map of zip is --out een map (één rapport per school).", file=sys.stderr)
+        return 2
+    if not (args.network is None or Path(args.network) == source):
+        collected = collect(source, model)
+    out = Path(args.out) if args.out else paths.workspace_dir() / "rapporten"
+    documents = collected.documents
+    if not documents:
+        print("Geen bruikbare antwoordenbestanden gevonden.", file=sys.stderr)
+        return 2
+    bar = ProgressBar(len(documents), "rapporten")
+    names: dict[str, int] = {}
+    for n, doc in enumerate(documents, start=1):
+        answers = Answers.model_validate(doc)
+        name = report_file_name(answers)
+        names[name] = names.get(name, 0) + 1
+        if names[name] > 1:  # two schools with the same name: never overwrite one report with another
+            name = name.replace("_bestuursrapport", f"_{names[name]}_bestuursrapport")
+        save_board_report(answers, model, out / name, network=network, lang=args.lang)
+        bar(n)
+    print(f"{len(documents)} rapporten in {out}")
+    refused = len(collected.report) - len(documents)
+    if refused:
+        print(f"{refused} bestand(en) niet gebruikt; zie: imworkbook validate {source}", file=sys.stderr)
+    return 0 if not refused else 1
+
+
 def cmd_example_network(args: argparse.Namespace) -> int:
     from .generate import generate_network
 
@@ -262,6 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="poort (standaard: 8866 of een vrije)")
     p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (wordt onthouden; in de app te wisselen)")
     p.set_defaults(func=cmd_app)
+
+    p = sub.add_parser("report", help="maak het rapport voor het bestuur (HTML, werkt zonder internet)",
+                       description="Maak het rapport voor het bestuur: volwassenheid, verhouding, waar eerst aan "
+                                   "werken en (met een netwerk) de plek tussen anonieme andere scholen. Eén "
+                                   "HTML-bestand dat zonder internet opent. Geef een map of zip om voor elke "
+                                   "school een rapport te maken; die scholen vormen dan ook het netwerk.")
+    p.add_argument("antwoorden", help="een antwoordenbestand (.json), of een map of zip met antwoordenbestanden")
+    p.add_argument("--network", metavar="MAP", help="map of zip met de antwoordenbestanden van het netwerk")
+    p.add_argument("--out", metavar="BESTAND_OF_MAP",
+                   help="het rapport (.html) of een map (standaard: rapporten/ in je werkmap)")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl", help="taal van het rapport (standaard: nl)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("check-content", help="controleer de inhoudsbestanden (model, teksten)",
                        description="Controleer het volwassenheidsmodel en de teksten, bijvoorbeeld na het "

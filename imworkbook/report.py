@@ -1,15 +1,39 @@
-"""Save the one-page proportion summary as a self-contained HTML file (plotly.js embedded: opens offline)."""
+"""Reports as self-contained HTML files (plotly.js embedded once: they open with no internet).
+
+* :func:`save_proportion_summary`: the one-page summary of workbook 2;
+* :func:`board_report` / :func:`save_board_report`: the report for the board (maturity, proportion, where
+  to act first, and the position against anonymous peers when a network is given).
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import html as _html
+import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from . import paths
 from .answers import Answers, atomic_write_bytes, slug
 from .content import InvestmentModel, MaturityModel, load_investment_model
 from .figures.proportion import summary_figure
+from .i18n import format_number, t
+from .network import school_key
+from .numbers import format_euro
 from .proportion import compute
+
+if TYPE_CHECKING:
+    from .network import NetworkData
+
+
+def format_date(day: _dt.date, lang: str) -> str:
+    from babel.dates import format_date as _fmt
+
+    return _fmt(day, format="long", locale="nl_NL" if lang == "nl" else "en_GB")
 
 
 def proportion_summary(answers: Answers, model: MaturityModel, inv: InvestmentModel | None = None, *,
@@ -31,4 +55,163 @@ def save_proportion_summary(answers: Answers, model: MaturityModel, folder: str 
     html = html.replace("<head>", f'<head><meta charset="utf-8"><title>{title}</title>', 1)
     path = folder / f"{slug(answers.school.name)}_{answers.round}_verhouding.html"
     atomic_write_bytes(path, html.encode("utf-8"))
+    return path
+
+
+# --- the report for the board ---------------------------------------------------------------------------
+
+REPORT_CSS = """
+body {font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color:#1b1b1b;
+      max-width: 1040px; margin: 24px auto; padding: 0 18px; line-height: 1.45}
+h1 {font-size: 1.6em; margin: 0 0 4px 0} h2 {font-size: 1.25em; margin: 28px 0 8px 0;
+      border-bottom: 2px solid #0072B2; padding-bottom: 3px}
+.meta {color:#444; margin: 0 0 12px 0} .note {color:#555; font-size: 0.9em}
+.charts {display:flex; flex-wrap:wrap; gap: 8px} .charts > div {flex: 0 0 auto}
+table.r {border-collapse: collapse; font-size: 0.92em; margin: 6px 0}
+table.r th {text-align:left; padding:4px 8px; border-bottom:2px solid #333}
+table.r td {padding:3px 8px; border-bottom:1px solid #e5e5e5; vertical-align: top}
+table.r td.n {text-align:right; white-space: nowrap}
+ol.prio li {margin-bottom: 6px} .missing {background:#fff6e0; border-left: 4px solid #E69F00; padding: 6px 10px}
+@media print {.charts > div {page-break-inside: avoid} h2 {page-break-after: avoid}}
+"""
+
+
+HALF = 500  # px: two charts side by side in the 1040 px page; they wrap on a narrow screen or on paper
+
+
+@dataclass
+class BoardReport:
+    html: str
+    missing: list[str]  # what is not filled in yet (shown in the report too)
+    priorities: pd.DataFrame
+
+
+def _fig_html(fig, first: bool = False) -> str:
+    import plotly.io as pio
+
+    return pio.to_html(fig, include_plotlyjs=False, full_html=False, config={"displaylogo": False})
+
+
+def _eur(value: float | None, lang: str) -> str:
+    return format_euro(value, lang, unknown=t("unknown", lang))
+
+
+def _esc(text: Any) -> str:
+    return _html.escape("" if text is None else str(text))
+
+
+def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | None = None, *,
+                 network: "NetworkData | None" = None, lang: str = "nl", today: _dt.date | None = None) -> BoardReport:
+    """The whole report as one self-contained HTML page (plotly.js embedded once, opens offline).
+
+    School and round, maturity (radar, gaps, table), investment proportion (quadrant, difference, table),
+    the areas to act on first, and - with ``network`` - the school's position against anonymous peers of the
+    same sector and round (no statistic below 5 schools). A half-filled school works: what is missing is listed.
+    """
+    import plotly.offline
+
+    from .figures.maturity import gap_bars, radar
+    from .figures.network import percentile_bars
+    from .figures.proportion import quadrant, share_difference
+    from .network import MIN_GROUP, percentiles, select
+    from .priorities import priorities
+    from .scoring import area_scores, item_table, overall_score, score_table
+    from .tables import score_table_html
+
+    inv = inv or load_investment_model()
+    today = today or _dt.date.today()
+    school = answers.school
+    items = item_table(answers, model)
+    scores = area_scores(answers, model, lang, items=items)
+    total = overall_score(scores)
+    prop = compute(answers, model, inv, lang=lang)
+    prio = priorities(scores, prop.table, lang=lang)
+    th = (inv.thresholds.under, inv.thresholds.over)
+
+    missing = []
+    if total["n_answered"] < total["n_items"]:
+        open_areas = [f"{row.short} ({int(row.n_items - row.n_answered)})" for row in scores.itertuples()
+                      if row.n_answered < row.n_items]
+        missing.append(t("report_missing_items", lang, done=int(total["n_answered"]), total=int(total["n_items"]),
+                         areas=", ".join(open_areas)))
+    incomplete = prop.table[~prop.table["complete"]]
+    if len(incomplete):
+        missing.append(t("report_missing_investment", lang, n=len(incomplete), total=len(prop.table),
+                         areas=", ".join(incomplete["short"])))
+    no_importance = prop.table[prop.table["ambition"].isna()]
+    if len(no_importance):
+        missing.append(t("report_missing_importance", lang, areas=", ".join(no_importance["short"])))
+
+    parts: list[str] = []
+    add = parts.append
+    sector = t("sector_po" if school.sector == "po" else "sector_vo", lang)
+    pupils = t("report_pupils", lang, n=school.pupils) if school.pupils else ""
+    add(f"<h1>{_esc(t('report_title', lang, school=school.name))}</h1>")
+    add(f"<p class='meta'>{_esc(t('report_meta', lang, round=answers.round, sector=sector, pupils=pupils, date=format_date(today, lang), model=model.version))}</p>")
+    add(f"<p>{_esc(t('report_intro', lang))}</p>")
+    if missing:
+        add("<div class='missing'><b>" + _esc(t("report_missing_title", lang)) + "</b><ul>"
+            + "".join(f"<li>{_esc(m)}</li>" for m in missing) + "</ul></div>")
+
+    add(f"<h2>{_esc(t('report_prio_title', lang))}</h2>")
+    if len(prio):
+        add(f"<p class='note'>{_esc(t('report_prio_how', lang))}</p><ol class='prio'>"
+            + "".join(f"<li>{_esc(r)}</li>" for r in prio["reason"]) + "</ol>")
+    else:
+        add(f"<p>{_esc(t('report_prio_none', lang))}</p>")
+
+    add(f"<h2>{_esc(t('report_maturity_title', lang))}</h2>")
+    # 'summary' is content with <b> markup (like in the app); only numbers are filled in
+    add(f"<p>{t('summary', lang, current=format_number(total['current'], lang), target=format_number(total['target'], lang), gap=format_number(total['gap'], lang))}</p>")
+    add("<div class='charts'><div>" + _fig_html(radar(scores, lang=lang, width=HALF), True) + "</div><div>"
+        + _fig_html(gap_bars(scores, lang=lang, width=HALF), False) + "</div></div>")
+    add(score_table_html(score_table(answers, model, lang, areas=scores), lang=lang))
+
+    add(f"<h2>{_esc(t('report_proportion_title', lang))}</h2>")
+    ov = prop.overall
+    add(f"<p>{_esc(t('report_proportion_headline', lang, eur=_eur(ov.get('known_eur'), lang), pp=_eur(ov.get('invest_per_pupil'), lang), index=format_number(ov.get('index', math.nan), lang, 2), complete=ov.get('n_complete', 0), total=ov.get('n_areas', 0)))}</p>")
+    add("<div class='charts'><div>" + _fig_html(quadrant(prop.table, lang=lang, thresholds=th, width=HALF), False)
+        + "</div><div>" + _fig_html(share_difference(prop.table, lang=lang, width=HALF), False) + "</div></div>")
+    rows = "".join(
+        f"<tr><td>{_esc(r.short)}</td><td class='n'>{_esc(format_number(r.ambition, lang, 0))}</td>"
+        f"<td class='n'>{_esc(_eur(r.invest_eur, lang))}</td><td class='n'>{_esc(format_number(r.index, lang, 2))}</td>"
+        f"<td>{_esc(r.explanation)}</td></tr>" for r in prop.table.itertuples())
+    add(f"<table class='r'><tr><th>{_esc(t('col_area', lang))}</th><th>{_esc(t('ambition', lang))}</th>"
+        f"<th>{_esc(t('per_year', lang))}</th><th>{_esc(t('index', lang))}</th><th>{_esc(t('explanation', lang))}</th></tr>{rows}</table>")
+
+    if network is not None:
+        add(f"<h2>{_esc(t('report_network_title', lang))}</h2>")
+        peers = select(network, round=answers.round, sector=school.sector)
+        key = school_key({"school": school.model_dump()})
+        own = scores[["current"]].reset_index().assign(key=key, round=answers.round)
+        peers = pd.concat([peers[peers["key"] != key][["key", "round", "area_id", "current"]], own], ignore_index=True)
+        n_schools = peers["key"].nunique()
+        add(f"<p>{_esc(t('report_network_intro', lang, n=n_schools, sector=sector, round=answers.round, min=MIN_GROUP))}</p>")
+        if n_schools >= MIN_GROUP:
+            short = {a.id: a.short(lang) for a in model.areas}
+            add("<div class='charts'><div>" + _fig_html(percentile_bars(percentiles(peers, key), short, school=school.name,
+                                                                        lang=lang, width=2 * HALF), False) + "</div></div>")
+        else:
+            add(f"<p><b>{_esc(t('net_too_few_all', lang))}</b></p>")
+    add(f"<p class='note'>{_esc(t('report_footer', lang))}</p>")
+
+    title = _esc(t("report_title", lang, school=school.name))
+    page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{REPORT_CSS}</style>"
+            f"<script type='text/javascript'>{plotly.offline.get_plotlyjs()}</script></head><body>"
+            + "".join(parts) + "</body></html>")
+    return BoardReport(page, missing, prio)
+
+
+def report_file_name(answers: Answers) -> str:
+    return f"{slug(answers.school.name)}_{answers.round}_bestuursrapport.html"
+
+
+def save_board_report(answers: Answers, model: MaturityModel, out: str | Path | None = None, *,
+                      network: "NetworkData | None" = None, lang: str = "nl") -> Path:
+    """Write the board report (atomically); ``out`` is a file, a folder, or None for ``<werkmap>/rapporten``."""
+    out = Path(out) if out is not None else paths.workspace_dir() / "rapporten"
+    path = out if out.suffix.lower() in (".html", ".htm") else out / report_file_name(answers)
+    report = board_report(answers, model, network=network, lang=lang)
+    atomic_write_bytes(path, report.html.encode("utf-8"))
     return path

@@ -43,6 +43,8 @@ CSS = """
 .imw-msg-warn {background:#fff8e1; border-left:4px solid #E69F00; padding:6px 10px; margin:4px 0}
 .imw-status {color:#2b6a3f; font-size:0.9em}
 .imw-intro {max-width:60em; line-height:1.45}
+.imw-download {display:inline-block; margin-top:6px; padding:5px 12px; border-radius:4px; background:#0072B2;
+               color:white !important; text-decoration:none; font-weight:600}
 .imw-intro p {margin:0 0 6px 0}
 .imw-field-error {color:#b3261e; font-size:0.88em}
 .imw-field-warn {color:#8a5a00; font-size:0.88em}
@@ -344,3 +346,42 @@ class SchoolBar:
                                    sector=self.f_sector.value, pupils=self.f_pupils.value or None)
         self.refresh()
         self.app.after_school_change()
+
+
+class ReportPanel:
+    """"Make the report for the board": writes it to the werkmap and offers it as a download (a data link,
+    so it works in Voila too, where the werkmap is not served)."""
+
+    def __init__(self, app: AppBase, model: MaturityModel):
+        self.app, self.model = app, model
+        lang = app.lang
+        self.button = W.Button(description=t("report_make", lang), button_style="primary", icon="file-text",
+                               layout=W.Layout(width="auto"))
+        self.button.on_click(app._guard(lambda _b: self.make()))
+        self.result = W.HTML()
+        self.path: Path | None = None
+        self.widget = W.Accordion(children=[W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('report_intro', lang))}</div>"),
+                                                    self.button, self.result])],
+                                  titles=(t("report_section", lang),),
+                                  selected_index=None)
+
+    def make(self) -> Path:
+        import base64
+
+        from ..report import save_board_report
+
+        session = self.app.session
+        if session is None:
+            raise ValueError(t("report_no_school", self.app.lang))
+        self.button.disabled = True
+        try:
+            self.path = save_board_report(session.answers, self.model, lang=self.app.lang)
+        finally:
+            self.button.disabled = False
+        data = base64.b64encode(self.path.read_bytes()).decode("ascii")
+        name = html.escape(self.path.name)
+        self.result.value = (f'<span class="imw-status">✓ {html.escape(t("report_made", self.app.lang))} '
+                             f'<code>{html.escape(str(self.path))}</code></span><br>'
+                             f'<a class="imw-download" download="{name}" href="data:text/html;base64,{data}">'
+                             f'{html.escape(t("report_download", self.app.lang))}</a>')
+        return self.path

@@ -24,7 +24,7 @@ from ..numbers import format_euro, format_input
 from ..proportion import ProportionResult, checks, compute
 from ..report import proportion_summary, save_proportion_summary
 from ..scoring import area_scores
-from .common import CHART_WIDTH, CSS, EMPTY, AppBase, SchoolBar, chart_config, show_figure
+from .common import CHART_WIDTH, CSS, EMPTY, AppBase, ReportPanel, SchoolBar, chart_config, show_figure
 from .questionnaire import open_session
 
 GROUP_KEY = {"time": "group_time", "money": "group_money", "resources": "group_resources"}
@@ -215,13 +215,14 @@ class ProportionApp(AppBase):
             W.HBox([make, save]), self.summary_link, self.summary_box])], titles=(t("summary_title", lang),),
             selected_index=None)
         self.status = W.HTML()
+        self.report = ReportPanel(self, self.model)
         self.widget = W.VBox([
             W.HTML(CSS), self.school.widget,
             W.HBox([self.rate, self.staff, self.settings_msg], layout=W.Layout(flex_flow="row wrap")),
             W.HBox([self.progress_bar, self.progress_text], layout=W.Layout(align_items="center")),
             self.summary, self.school_messages, charts,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('inputs_title', lang))}</h3>"),
-            self.tabs, self.status, self.what_if.widget, self.board,
+            self.tabs, self.status, self.what_if.widget, self.board, self.report.widget,
         ], layout=W.Layout(width="100%"))
         self.widget.add_class("imw-app")
         if session is not None:

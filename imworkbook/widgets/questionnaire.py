@@ -28,7 +28,7 @@ from ..preferences import language
 from ..i18n import format_number, t
 from ..scoring import area_scores, item_table, overall_score, score_table
 from ..tables import score_table_html
-from .common import CHART_WIDTH, CSS, EMPTY, AppBase, SchoolBar, chart_config, show_figure
+from .common import CHART_WIDTH, CSS, EMPTY, AppBase, ReportPanel, SchoolBar, chart_config, show_figure
 
 
 def _level_options(model: MaturityModel, lang: str) -> list[tuple[str, Any]]:
@@ -155,13 +155,14 @@ class MaturityApp(AppBase):
         self.area_boxes = [W.VBox() for _ in self.model.areas]
         self.tabs = W.Tab(children=self.area_boxes)
         self.tabs.observe(self._guard(lambda ch: self._build_area(ch["new"])), names="selected_index")
+        self.report = ReportPanel(self, self.model)
 
         self.widget = W.VBox([
             W.HTML(CSS), self.school.widget,
             W.HBox([self.progress_bar, self.progress_text], layout=W.Layout(align_items="center")),
             self.summary, charts, table_box,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('questions', lang))}</h3>"),
-            self.tabs, self.status,
+            self.tabs, self.status, self.report.widget,
         ], layout=W.Layout(width="100%"))
         self.widget.add_class("imw-app")
         if session is not None:

@@ -1,0 +1,64 @@
+"""Where to act first: the areas with a large gap, high importance and (relatively) low investment.
+
+Pure pandas, from the maturity scores (:func:`~imworkbook.scoring.area_scores`) and, when filled in, the
+investment proportion (:func:`~imworkbook.proportion.compute`). The rule, also in the README:
+
+* an area is a candidate when its gap (desired minus current level) is known and at least ``MIN_GAP``;
+* importance is the area's importance (1-5) from workbook 2, or 3 (neutral) when not filled in;
+* the investment factor is 1 / index, kept between 0.5 and 2, when the index is known (under-investment
+  raises the priority, over-investment lowers it), else 1;
+* priority = gap x importance / 5 x investment factor; the highest first.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .i18n import format_number, t
+
+MIN_GAP = 0.5
+NEUTRAL_IMPORTANCE = 3.0
+FACTOR_RANGE = (0.5, 2.0)
+
+
+def priorities(scores: pd.DataFrame, proportion: pd.DataFrame | None = None, *, top: int = 3,
+               lang: str = "nl") -> pd.DataFrame:
+    """The ``top`` areas to act on first, each with a plain-language reason (``reason``)."""
+    df = scores[["area", "short", "current", "target", "gap"]].copy()
+    cols = ["ambition", "index", "flag"]
+    if proportion is not None and len(proportion):
+        df = df.join(proportion[cols])
+    else:
+        for c in cols:
+            df[c] = math.nan if c != "flag" else "onbekend"
+    df = df[df["gap"].notna() & (df["gap"] >= MIN_GAP)].copy()
+    importance = df["ambition"].fillna(NEUTRAL_IMPORTANCE)
+    with np.errstate(divide="ignore"):  # index 0 (nothing invested) -> factor 2, unknown -> 1
+        factor = (1 / df["index"].astype(float)).clip(*FACTOR_RANGE).fillna(1.0)
+    df["importance"] = importance
+    df["factor"] = factor
+    df["priority"] = df["gap"] * importance / 5 * factor
+    df = df.sort_values(["priority", "gap"], ascending=False).head(top)
+    df["reason"] = [_reason(row, lang) for row in df.itertuples()]
+    return df
+
+
+def _reason(row, lang: str) -> str:
+    text = t("prio_gap", lang, area=row.area, gap=format_number(row.gap, lang),
+             current=format_number(row.current, lang), target=format_number(row.target, lang))
+    if math.isnan(row.ambition):
+        text += " " + t("prio_no_importance", lang)
+    else:
+        text += " " + t("prio_importance", lang, ambition=int(row.ambition))
+    if row.flag == "onder" or (not math.isnan(row.index) and row.index == 0):
+        text += " " + t("prio_under", lang, index=format_number(row.index, lang, 2))
+    elif row.flag == "over":
+        text += " " + t("prio_over", lang, index=format_number(row.index, lang, 2))
+    elif row.flag == "balans":
+        text += " " + t("prio_balanced", lang)
+    else:
+        text += " " + t("prio_investment_unknown", lang)
+    return text

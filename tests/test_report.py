@@ -1,0 +1,150 @@
+"""The report for the board: self-contained, offline, <= 5 MB, honest about what is missing, the priority
+rule as documented, the 5-school threshold for the network part, and the CLI (one report and a batch)."""
+
+import json
+import re
+import shutil
+
+import pandas as pd
+import plotly.offline
+import pytest
+
+from imworkbook.answers import Answers, load_answers, new_answers
+from imworkbook.cli import main
+from imworkbook.collect import collect
+from imworkbook.generate import generate_network
+from imworkbook.network import network_frames
+from imworkbook.priorities import FACTOR_RANGE, MIN_GAP, NEUTRAL_IMPORTANCE, priorities
+from imworkbook.proportion import compute
+from imworkbook.report import board_report, save_board_report
+from imworkbook.scoring import area_scores
+
+from .conftest import PO_EXAMPLE, VO_EXAMPLE
+
+MAX_BYTES = 5_000_000
+PLOTLY_JS = plotly.offline.get_plotlyjs()
+
+
+def _plots(html: str) -> int:
+    return html.count("Plotly.newPlot(")
+
+
+@pytest.fixture(scope="module")
+def po(model):
+    return load_answers(PO_EXAMPLE, model).answers
+
+
+@pytest.fixture(scope="module")
+def vo(model):
+    return load_answers(VO_EXAMPLE, model).answers
+
+
+def test_full_school_report_is_self_contained_and_small_enough(po, model):
+    report = board_report(po, model)
+    html = report.html
+    assert len(html.encode("utf-8")) <= MAX_BYTES
+    assert html.count(PLOTLY_JS[:2000]) == 1  # plotly.js embedded exactly once
+    rest = html.replace(PLOTLY_JS, "")
+    assert not re.search(r"(src|href)=['\"]?https?:", rest) and "cdn." not in rest  # nothing from the internet
+    assert _plots(html) == 4  # radar, gaps, quadrant, difference (no network given)
+    assert po.school.name in html and po.round in html
+    assert report.missing == []
+    assert "Nog niet alles is ingevuld" not in html
+
+
+def test_half_filled_school_says_what_is_missing(vo, model):
+    report = board_report(vo, model)
+    # answered = both levels given (or "n.v.t."), as the README defines it
+    answered = sum(1 for a in vo.answers.values() if a.current is not None and (a.target is not None or a.current == "nvt"))
+    assert 0 < answered < 48
+    assert any(f"{answered} van 48" in m for m in report.missing)
+    assert "Nog niet alles is ingevuld" in report.html
+    assert len(report.priorities) >= 1
+
+
+def test_an_empty_school_still_gets_a_report(model):
+    empty = new_answers("Lege School", "po", "2026-2027", pupils=100, model=model)
+    report = board_report(empty, model)
+    assert "0 van 48" in " ".join(report.missing)
+    assert report.priorities.empty and "geen duidelijke voorrang" in report.html
+    assert _plots(report.html) == 4
+
+
+def test_text_from_the_answers_file_is_escaped(model):
+    odd = new_answers("<script>alert(1)</script> School", "po", "2026-2027", model=model)
+    html = board_report(odd, model).html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_english_report(po, model):
+    html = board_report(po, model, lang="en").html
+    assert "report for the board" in html and "Where to act first" in html and "rapport voor het bestuur" not in html
+
+
+def test_priority_rule_is_the_documented_formula(po, vo, model):
+    for answers in (po, vo):
+        scores, table = area_scores(answers, model), compute(answers, model).table
+        got = priorities(scores, table, top=99)
+        for area_id, row in got.iterrows():
+            gap = scores.loc[area_id, "gap"]
+            amb = table.loc[area_id, "ambition"]
+            idx = table.loc[area_id, "index"]
+            importance = NEUTRAL_IMPORTANCE if pd.isna(amb) else amb
+            factor = 1.0 if pd.isna(idx) else min(max(1 / idx if idx else float("inf"), FACTOR_RANGE[0]), FACTOR_RANGE[1])
+            assert row["priority"] == pytest.approx(gap * importance / 5 * factor)
+        expected = {a for a in scores.index if pd.notna(scores.loc[a, "gap"]) and scores.loc[a, "gap"] >= MIN_GAP}
+        assert set(got.index) == expected
+        assert list(got["priority"]) == sorted(got["priority"], reverse=True)
+
+
+def test_under_investment_comes_before_over_investment_with_the_same_gap():
+    scores = pd.DataFrame({"area": ["A", "B"], "short": ["A", "B"], "current": [2.0, 2.0], "target": [4.0, 4.0],
+                           "gap": [2.0, 2.0]}, index=["a", "b"])
+    table = pd.DataFrame({"ambition": [4.0, 4.0], "index": [2.0, 0.5], "flag": ["over", "onder"]}, index=["a", "b"])
+    got = priorities(scores, table)
+    assert list(got.index) == ["b", "a"]
+    assert "blijft achter" in got.loc["b", "reason"] and "relatief veel" in got.loc["a", "reason"]
+
+
+def test_network_part_respects_the_five_school_threshold(tmp_path, po, model):
+    generate_network(tmp_path / "net", schools=40, rounds=3, seed=11)
+    data = network_frames(collect(tmp_path / "net"))
+    n_po = data.schools[(data.schools["sector"] == "po") & (data.schools["round"] == po.round)]["key"].nunique()
+    assert n_po >= 5
+    report = board_report(po, model, network=data)
+    assert _plots(report.html) == 5 and "De school in het netwerk" in report.html
+    # only this school and two others of its sector: no statistic, no chart
+    few = data.schools[(data.schools["sector"] == "po")]["key"].unique()[:2]
+    small = network_frames([d for d in collect(tmp_path / "net").documents
+                            if (d["school"]["code"] or "") in set(few)])
+    report = board_report(po, model, network=small)
+    assert _plots(report.html) == 4 and "te weinig scholen" in report.html.lower()
+
+
+def test_cli_one_report(tmp_path):
+    out = tmp_path / "rapport.html"
+    assert main(["report", str(PO_EXAMPLE), "--out", str(out)]) == 0
+    assert out.stat().st_size <= MAX_BYTES and "De Regenboog" in out.read_text(encoding="utf-8")
+
+
+def test_cli_batch_makes_one_report_per_school_and_never_overwrites(tmp_path, capsys):
+    generate_network(tmp_path / "net", schools=6, rounds=1, seed=2)
+    first = sorted((tmp_path / "net").rglob("*.json"))[0]
+    twin = json.loads(first.read_text(encoding="utf-8"))
+    twin["school"]["code"] = "99ZZ"  # another school with the same name
+    (tmp_path / "net" / "tweeling.json").write_text(json.dumps(twin), encoding="utf-8")
+    (tmp_path / "net" / "kapot.json").write_text("{", encoding="utf-8")
+    code = main(["report", str(tmp_path / "net"), "--out", str(tmp_path / "uit")])
+    reports = sorted((tmp_path / "uit").glob("*.html"))
+    assert len(reports) == 7 and code == 1  # one file could not be used: said, not hidden
+    err = capsys.readouterr().err
+    assert "7 van 7 rapporten" in err and "1 bestand(en) niet gebruikt" in err
+
+
+def test_report_from_the_app_is_saved_and_offered_as_a_download(tmp_path):
+    from imworkbook.widgets.questionnaire import vragenlijst
+
+    app = vragenlijst("po", folder=tmp_path)
+    path = app.report.make()
+    assert path.exists() and path.parent.name == "rapporten"
+    assert 'download="de-regenboog_' in app.report.result.value and "data:text/html;base64," in app.report.result.value
