@@ -39,6 +39,7 @@ _LAZY = {
     "verhouding": "imworkbook.widgets.investment",
     "netwerk": "imworkbook.widgets.network",
     "start": "imworkbook.widgets.start",
+    "samenvoegen": "imworkbook.widgets.merge",
     "collect": "imworkbook.collect",
     "ProportionApp": "imworkbook.widgets.investment",
     "compute_proportion": "imworkbook.proportion",

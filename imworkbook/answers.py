@@ -167,6 +167,8 @@ class Answers(_Strict):
     model: ModelRef
     school: School
     round: RoundText
+    # who filled this file in: a role id from data/raters/roles.yaml (never a name); None = the school's answer
+    rater: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")] | None = None
     answers: dict[str, ItemAnswer] = Field(default_factory=dict)
     investment: Investment = Field(default_factory=Investment)
     set_aside: dict[str, Any] = Field(default_factory=dict)
@@ -184,12 +186,12 @@ def current_round(today: _dt.date | None = None) -> str:
 
 
 def new_answers(name: str, sector: str, round: str | None = None, *, code: str | None = None,
-                pupils: int | None = None, model: MaturityModel | None = None) -> Answers:
+                pupils: int | None = None, model: MaturityModel | None = None, rater: str | None = None) -> Answers:
     """An empty answers state for a school; raises ``ValueError`` with Dutch text if a field is wrong."""
     model = model or load_model()
     raw = {"model": {"id": model.id, "version": model.version},
            "school": {"name": name, "code": code or None, "sector": sector, "pupils": pupils},
-           "round": round or current_round()}
+           "round": round or current_round(), "rater": rater or None}
     try:
         return Answers.model_validate(raw)
     except ValidationError as exc:
@@ -204,8 +206,9 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "school"
 
 
-def file_name(school_name: str, round: str) -> str:
-    return f"{slug(school_name)}_{round}.json"
+def file_name(school_name: str, round: str, rater: str | None = None) -> str:
+    """``de-regenboog_2026-2027.json``; a rater's own file: ``de-regenboog_2026-2027_ict_coordinator.json``."""
+    return f"{slug(school_name)}_{round}{'_' + rater if rater else ''}.json"
 
 
 # --- reading ------------------------------------------------------------------
@@ -289,7 +292,7 @@ def _upgrade(raw: dict, name: str) -> dict:
     return raw
 
 
-_SOFT_HEADER = {("saved_at",), ("school", "code"), ("school", "pupils"), ("model", "version")}
+_SOFT_HEADER = {("saved_at",), ("rater",), ("school", "code"), ("school", "pupils"), ("model", "version")}
 
 
 def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> LoadResult:
@@ -590,7 +593,7 @@ def dumps_answers(answers: Answers) -> str:
     data["answers"] = {k: v for k, v in data["answers"].items()
                        if v["current"] is not None or v["target"] is not None or v["note"]}
     data["set_aside"] = answers.set_aside
-    keys = list(Answers.model_fields)
+    keys = [k for k in Answers.model_fields if k != "rater" or answers.rater is not None]  # no "rater": null
     data = {k: data[k] for k in keys}
     try:
         text = json.dumps(data, ensure_ascii=False, indent=1)
@@ -652,11 +655,11 @@ class Session:
     @classmethod
     def create(cls, name: str, sector: str, round: str | None = None, *, code: str | None = None,
                pupils: int | None = None, folder: str | Path | None = None,
-               model: MaturityModel | None = None) -> "Session":
+               model: MaturityModel | None = None, rater: str | None = None) -> "Session":
         model = model or load_model()
-        answers = new_answers(name, sector, round, code=code, pupils=pupils, model=model)
+        answers = new_answers(name, sector, round, code=code, pupils=pupils, model=model, rater=rater)
         folder = Path(folder) if folder is not None else paths.answers_dir()
-        path = folder / file_name(answers.school.name, answers.round)
+        path = folder / file_name(answers.school.name, answers.round, answers.rater)
         if path.exists():
             raise FileExistsError(f"Er is al een antwoordenbestand voor {answers.school.name} in ronde "
                                   f"{answers.round}: {path.name}. Open dat bestand in plaats van een nieuw te maken.")
@@ -755,17 +758,7 @@ class Session:
         return self.path
 
     def _backup(self) -> Path:
-        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        for n in range(1, 1000):
-            suffix = "" if n == 1 else f"-{n}"
-            backup = self.path.with_name(f"{self.path.stem}.origineel-{stamp}{suffix}{self.path.suffix}")
-            try:
-                with open(backup, "xb") as handle:  # never overwrite an earlier backup
-                    handle.write(self.path.read_bytes())
-                return backup
-            except FileExistsError:
-                continue
-        raise OSError("kan geen reservekopie maken")  # pragma: no cover
+        return backup_copy(self.path)
 
     def __repr__(self) -> str:
         s = self.answers.school
@@ -773,6 +766,21 @@ class Session:
 
 
 # --- examples and the user's schools ------------------------------------------
+
+def backup_copy(path: Path) -> Path:
+    """Copy ``path`` to ``<name>.origineel-<time>.json`` next to it (never overwriting an earlier copy)."""
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        suffix = "" if n == 1 else f"-{n}"
+        backup = path.with_name(f"{path.stem}.origineel-{stamp}{suffix}{path.suffix}")
+        try:
+            with open(backup, "xb") as handle:  # never overwrite an earlier backup
+                handle.write(path.read_bytes())
+            return backup
+        except FileExistsError:
+            continue
+    raise OSError("kan geen reservekopie maken")  # pragma: no cover
+
 
 def examples_dir() -> Path:
     return paths.data_dir() / "examples"
@@ -821,6 +829,8 @@ class SchoolFile:
     sector: str
     round: str
     saved_at: str | None
+    rater: str | None = None
+    code: str | None = None
 
 
 def list_schools(folder: str | Path | None = None,
@@ -840,6 +850,6 @@ def list_schools(folder: str | Path | None = None,
         except Exception as exc:  # one odd file must never stop the user from opening the others
             problems.append(Problem(path.name, "", f"kan het bestand niet lezen ({type(exc).__name__}: {exc})"))
             continue
-        found.append(SchoolFile(path, a.school.name, a.school.sector, a.round, a.saved_at))
+        found.append(SchoolFile(path, a.school.name, a.school.sector, a.round, a.saved_at, a.rater, a.school.code))
     found.sort(key=lambda s: (s.saved_at or "", s.path.stat().st_mtime), reverse=True)
     return found, problems

@@ -126,13 +126,14 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
-    from .content import load_investment_model, load_mappings, load_model
+    from .content import load_investment_model, load_mappings, load_model, load_rater_roles
     from .i18n import LANGS, check_strings
 
     folder = Path(args.map) if args.map else None
     model = load_model(folder)
     load_mappings(folder)
     inv = load_investment_model(folder.parent / "investment" if folder else None)
+    roles = load_rater_roles(folder.parent / "raters" if folder else None)
     problems = [*model.warnings, *check_strings()]
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -141,6 +142,7 @@ def cmd_check_content(args: argparse.Namespace) -> int:
         return 1
     print(f"In orde: model '{model.id}' versie {model.version}: {len(model.areas)} gebieden, "
           f"{model.n_items} items; investeringsmodel versie {inv.version} met {len(inv.fields)} velden; "
+          f"{len(roles.roles)} rollen van invullers; "
           f"teksten in {', '.join(LANGS)}.")
     return 0
 
@@ -295,6 +297,40 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0 if not refused else 1
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from .answers import file_name, load_answers, save_answers
+    from .content import load_model
+    from .merge import Rater, compare, merge, rater_label
+
+    model = load_model()
+    raters = []
+    for name in args.bestanden:
+        result = load_answers(name, model)
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        raters.append(Rater(rater_label(result.answers, Path(name).name), result.answers))
+    table = compare(raters, model)
+    merged = merge(raters, model)
+    out = Path(args.out) if args.out else Path(args.bestanden[0]).parent / file_name(
+        merged.school.name, merged.round)
+    if out.exists() and not args.overwrite:
+        print(f"{out} bestaat al; kies met --out een andere naam of vervang het met --overwrite.", file=sys.stderr)
+        return 2
+    if any(out.resolve() == Path(n).resolve() for n in args.bestanden):
+        print("--out mag niet een van de invullers zijn.", file=sys.stderr)
+        return 2
+    save_answers(merged, out)
+    disagree = table[table["disagree"]]
+    print(f"Samengevoegd: {len(raters)} invullers van {merged.school.name}, ronde {merged.round} -> {out}")
+    if len(disagree):
+        print(f"{len(disagree)} item(s) waarop de invullers 2 of meer niveaus verschillen (voorstel gebruikt; "
+              "bespreek ze, of kies in werkboek 4):")
+        for item_id in disagree.index:
+            print(f"  {item_id}: " + merged.answers[item_id].note.splitlines()[0] if item_id in merged.answers
+                  else f"  {item_id}")
+    return 0
+
+
 def cmd_example_network(args: argparse.Namespace) -> int:
     from .generate import generate_network
 
@@ -343,6 +379,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="het rapport (.html) of een map (standaard: rapporten/ in je werkmap)")
     p.add_argument("--lang", choices=["nl", "en"], default="nl", help="taal van het rapport (standaard: nl)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("merge", help="voeg de antwoorden van meerdere invullers van één school samen",
+                       description="Voeg de antwoordenbestanden van meerdere invullers (rollen) van dezelfde school "
+                                   "en ronde samen tot het antwoord van de school. Per item wordt de middelste "
+                                   "waarde voorgesteld; waar invullers 2 of meer niveaus verschillen staat dat in "
+                                   "de toelichting. Kiezen per item kan in werkboek 4.")
+    p.add_argument("bestanden", nargs="+", help="de antwoordenbestanden van de invullers (.json)")
+    p.add_argument("--out", help="het samengevoegde bestand (standaard: <school>_<ronde>.json ernaast)")
+    p.add_argument("--overwrite", action="store_true", help="een bestaand bestand met die naam vervangen")
+    p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser("check-content", help="controleer de inhoudsbestanden (model, teksten)",
                        description="Controleer het volwassenheidsmodel en de teksten, bijvoorbeeld na het "

@@ -154,6 +154,7 @@ def _parallel_chunks(members: list[Member], model: MaturityModel, workers: int,
 class _Chunk:
     rows: list[dict]
     keys: list[tuple[str, str] | None]  # per row: the school key of a loaded document, else None
+    raters: list[str | None]  # per row: the rater role of a loaded document (None: the school's answer)
     documents: list[dict]  # the loaded documents (empty unless kept)
     columns: dict  # their numbers (fastlane.extract_columns)
 
@@ -163,6 +164,7 @@ def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: boo
     """Read and check a list of files: one report line each (duplicates are found later, in _merge)."""
     rows: list[dict] = []
     keys: list[tuple[str, str] | None] = []
+    raters: list[str | None] = []
     docs: list[dict] = []
     inv = load_investment_model()
     lane = FastLane(model, inv)
@@ -171,6 +173,7 @@ def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: boo
             progress(i, len(members))
         row, doc = _load_one(name, size, read, refusal, lane, model)
         rows.append(row)
+        raters.append(doc.get("rater") if doc is not None else None)
         if doc is None:
             keys.append(None)
             continue
@@ -178,7 +181,7 @@ def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: boo
         keys.append(((school.get("code") or "").strip().upper() or slug(school["name"]), doc["round"]))
         docs.append(doc)
     columns = extract_columns(docs, *column_spec(model, inv))
-    return _Chunk(rows, keys, docs if keep_documents else [], columns)
+    return _Chunk(rows, keys, raters, docs if keep_documents else [], columns)
 
 
 def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: str | None, lane: FastLane,
@@ -237,20 +240,28 @@ def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, to
 
     result = Collected()
     rows: list[dict] = []
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[str, str | None]] = {}
     keep: list[bool] = []  # per loaded document over all chunks
     for chunk in chunks:
         d = 0
-        for row, key in zip(chunk.rows, chunk.keys):
+        for row, key, rater in zip(chunk.rows, chunk.keys, chunk.raters):
             rows.append(row)
             if key is None:
                 continue
             if key in seen:
-                row.update(status=STATUS_DUPLICATE, melding=f"zelfde school en ronde als {seen[key]}; niet meegeteld "
-                                                            "(niet samengevoegd)")
+                first, first_rater = seen[key]
+                message = f"zelfde school en ronde als {first}; niet meegeteld (niet samengevoegd)"
+                if rater or first_rater:
+                    message = (f"nog een invuller van dezelfde school en ronde als {first}; niet meegeteld. Voeg de "
+                               "invullers eerst samen (werkboek 4 of imworkbook merge) en lever het samengevoegde "
+                               "bestand in")
+                row.update(status=STATUS_DUPLICATE, melding=message)
                 keep.append(False)
             else:
-                seen[key] = row["bestand"]
+                seen[key] = (row["bestand"], rater)
+                if rater:
+                    note = f"ingevuld door één invuller (rol: {rater}), niet samengevoegd met andere invullers"
+                    row.update(status=STATUS_WARN, melding="; ".join(m for m in (row["melding"], note) if m))
                 keep.append(True)
                 result.files.append(row["bestand"])
                 if chunk.documents:

@@ -371,3 +371,49 @@ def _load_mappings_cached(folder: Path) -> dict[tuple[str, str], ItemMapping]:
     if problems:
         raise ContentError(problems, "Een mapping tussen vragenlijstversies kan niet worden geladen:")
     return out
+
+
+# --- rater roles (data/raters/roles.yaml) ---------------------------------------------------------
+
+class RaterRole(_Strict):
+    id: Ident
+    label: Text
+
+
+class RaterRoles(_Strict):
+    """Who filled in an answers file (a role, never a name), and how far apart counts as disagreeing."""
+
+    version: NonEmpty
+    disagreement: int = Field(default=2, ge=1, le=4)
+    roles: list[RaterRole] = Field(min_length=1)
+
+    @field_validator("roles")
+    @classmethod
+    def _unique(cls, roles: list[RaterRole]) -> list[RaterRole]:
+        seen: set[str] = set()
+        for role in roles:
+            if role.id in seen:
+                raise ValueError(f"rol '{role.id}' komt twee keer voor")
+            seen.add(role.id)
+        return roles
+
+    def label(self, role_id: str | None, lang: str = "nl") -> str:
+        for role in self.roles:
+            if role.id == role_id:
+                return role.label(lang)
+        return role_id or ""
+
+
+def load_rater_roles(folder: str | Path | None = None) -> RaterRoles:
+    """Load and validate ``<data_dir>/raters/roles.yaml`` (cached per folder)."""
+    folder = Path(folder) if folder is not None else paths.data_dir() / "raters"
+    return _load_roles_cached(folder.resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_roles_cached(folder: Path) -> RaterRoles:
+    problems: list[Problem] = []
+    roles = _read_checked(RaterRoles, folder / "roles.yaml", f"{folder.name}/roles.yaml", problems)
+    if roles is None:
+        raise ContentError(problems, "De rollen van invullers kunnen niet worden geladen:")
+    return roles

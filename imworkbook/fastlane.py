@@ -58,6 +58,7 @@ class _File(TypedDict):
     model: _Model
     school: _School
     round: str
+    rater: NotRequired[str]
     answers: dict[str, _Item]
     investment: _Investment
     set_aside: dict[str, Any]
@@ -66,6 +67,7 @@ class _File(TypedDict):
 
 _FILE = TypeAdapter(_File)
 _ROUND = re.compile(r"^\d{4}(-\d{4})?$")
+_RATER = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 def _area_values_schema(inv: InvestmentModel) -> TypeAdapter:
@@ -126,7 +128,9 @@ class FastLane:
 
     def _rest_is_canonical(self, raw: dict) -> bool:
         school = raw["school"]
-        if not school["name"].strip() or len(school["name"]) > 120 or not _ROUND.match(raw["round"]):
+        if not school["name"].strip() or len(school["name"]) > 120 or not _ROUND.fullmatch(raw["round"]):
+            return False
+        if "rater" in raw and not _RATER.fullmatch(raw["rater"]):
             return False
         if school["pupils"] is not None and not 1 <= school["pupils"] <= 50_000:
             return False
@@ -150,8 +154,8 @@ class FastLane:
 def _keys_and_string_colons(doc: dict) -> int:
     """Keys in a canonical document plus the ``:`` characters inside its strings (keys and values)."""
     answers, areas = doc["answers"], doc["investment"]["areas"]
-    keys = 9 + 2 + 4 + 3 + len(answers) + sum(map(len, answers.values())) + len(areas) + sum(map(len, areas.values()))
-    texts = [doc["kind"], doc["round"], doc["saved_at"] or "", doc["model"]["id"], doc["model"]["version"],
+    keys = len(doc) + 2 + 4 + 3 + len(answers) + sum(map(len, answers.values())) + len(areas) + sum(map(len, areas.values()))
+    texts = [doc["kind"], doc["round"], doc.get("rater", ""), doc["saved_at"] or "", doc["model"]["id"], doc["model"]["version"],
              doc["school"]["name"], doc["school"]["code"] or "", *answers, *areas,
              *(v["note"] for v in answers.values() if "note" in v),
              *(v["note"] for v in areas.values() if isinstance(v.get("note"), str))]
@@ -160,7 +164,7 @@ def _keys_and_string_colons(doc: dict) -> int:
 
 def as_document(answers: Answers) -> dict:
     """A parsed :class:`Answers` in the same plain form as a canonical file."""
-    return answers.model_dump(mode="python")
+    return answers.model_dump(mode="python", exclude={"rater"} if answers.rater is None else None)
 
 
 # --- compact columns for network analysis ------------------------------------------------------

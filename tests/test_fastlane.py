@@ -39,6 +39,9 @@ def test_fast_and_full_lane_give_the_same_document(tmp_path, model, lane):
     lambda d: d["answers"]["visie.ambitieniveau"].__setitem__("current", True),     # true is not level 1
     lambda d: d["answers"]["visie.ambitieniveau"].__setitem__("target", 4.0),       # nor is 4.0 level 4
     lambda d: d["investment"]["areas"]["visie"].__setitem__("tooling", True),       # a choice, not a bool
+    lambda d: d.__setitem__("round", "2026-2027\n"),                               # a newline is not a round
+    lambda d: d.__setitem__("rater", "ict\n"),                                     # nor a role
+    lambda d: d.__setitem__("rater", "Jan Jansen"),                                 # a name is not a role
 ])
 def test_anything_unusual_takes_the_full_lane(lane, change):
     doc = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
@@ -83,3 +86,12 @@ def test_a_duplicate_hidden_by_an_escaped_colon_is_not_fast(lane):
     data = data.replace(b'"current":', b'"current": 1, "current":', 1)  # ... and one more for a dropped key
     assert json.loads(data)["answers"]["visie.ambitieniveau"]["note"] == "a:b"
     assert lane.read(data) is None
+
+
+def test_a_rater_file_takes_the_fast_lane_and_keeps_its_role(lane, model):
+    doc = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
+    doc["rater"] = "ict_coordinator"
+    data = json.dumps(doc, indent=1).encode()
+    fast = lane.read(data)
+    assert fast is not None and fast["rater"] == "ict_coordinator"
+    assert fast == as_document(parse_answers(data.decode(), "x.json", model).answers)

@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..answers import Session, current_round, list_examples, list_schools, load_answers, open_example
-from ..content import MaturityModel
+from ..content import MaturityModel, load_rater_roles
 from ..errors import ImworkbookError, Problem
 from ..i18n import LANGS, t
 from ..preferences import remember_language
@@ -242,11 +242,15 @@ class SchoolBar:
                               layout=W.Layout(width="220px"))
         self.n_pupils = W.BoundedIntText(description=t("label_pupils", lang), min=0, max=50_000, style=st,
                                          layout=W.Layout(width="220px"))
+        roles = load_rater_roles()
+        self.n_rater = W.Dropdown(description=t("label_rater", lang), style=st, layout=W.Layout(width="360px"),
+                                  options=[(t("rater_school", lang), EMPTY)] + [(r.label(lang), r.id) for r in roles.roles])
         create = W.Button(description=t("create", lang), button_style="primary", icon="plus")
         create.on_click(app._guard(self.create))
         self.new_box = W.VBox([W.HTML(f"<b>{html.escape(t('new_school_title', lang))}</b>"),
-                               W.HBox([self.n_name, self.n_sector, self.n_round, self.n_pupils, create],
-                                      layout=W.Layout(flex_flow="row wrap"))],
+                               W.HBox([self.n_name, self.n_sector, self.n_round, self.n_pupils, self.n_rater, create],
+                                      layout=W.Layout(flex_flow="row wrap")),
+                               W.HTML(f"<div class='imw-help'>{html.escape(t('rater_help', lang))}</div>")],
                               layout=W.Layout(border="1px solid #0072B2", padding="6px 10px", display="none"))
         # details of the open school
         self.f_name = W.Text(description=t("label_name", lang), style=st, continuous_update=False)
@@ -273,7 +277,9 @@ class SchoolBar:
         own = {s.path.name for s in schools}
         lang = self.app.lang
         options: list[tuple[str, Any]] = [(t("pick_placeholder", lang), EMPTY)]
-        options += [(f"{s.name} ({s.sector}) · {s.round}", str(s.path)) for s in schools]
+        roles = load_rater_roles()
+        options += [(f"{s.name} ({s.sector}) · {s.round}" + (f" · {roles.label(s.rater, lang)}" if s.rater else ""),
+                     str(s.path)) for s in schools]
         for p in list_examples():
             if p.name not in own:
                 a = load_answers(p, self.model).answers
@@ -318,14 +324,19 @@ class SchoolBar:
         if not self.n_name.value.strip():
             raise ValueError(t("name_required", self.app.lang))
         session = Session.create(self.n_name.value, self.n_sector.value, self.n_round.value.strip(),
-                                 pupils=self.n_pupils.value or None, folder=self.folder, model=self.model)
+                                 pupils=self.n_pupils.value or None, folder=self.folder, model=self.model,
+                                 rater=self.n_rater.value or None)
         self.new_box.layout.display = "none"
         self.load(session)
 
     def load(self, session: Session) -> None:
         self.session = session
         self.show_school()
-        self.f_round.value = f"<b>{t('label_round', self.app.lang)}</b> {html.escape(session.answers.round)}"
+        lang = self.app.lang
+        rater = session.answers.rater
+        self.f_round.value = (f"<b>{t('label_round', lang)}</b> {html.escape(session.answers.round)}"
+                              + (f" · <b>{t('label_rater', lang)}</b> {html.escape(load_rater_roles().label(rater, lang))}"
+                                 if rater else ""))
         self.refresh()
         self.on_load(session)
 

@@ -1,0 +1,140 @@
+"""Several raters of one school: rater roles in the file, disagreements of 2+ levels, the merged school
+answer with the disagreement kept as a note, the merge app and the CLI."""
+
+import json
+import shutil
+
+import pytest
+
+from imworkbook.answers import Session, load_answers, save_answers
+from imworkbook.cli import main
+from imworkbook.collect import STATUS_DUPLICATE, STATUS_WARN, collect
+from imworkbook.content import load_rater_roles
+from imworkbook.errors import ContentError
+from imworkbook.merge import MergeError, Rater, compare, merge, proposal, spread
+from imworkbook.paths import data_dir
+from imworkbook.widgets.merge import MergeApp
+
+from .conftest import PO_EXAMPLE
+
+RATERS = data_dir() / "examples" / "invullers"
+
+
+def _raters(model):
+    out = []
+    for path in sorted(RATERS.glob("*.json")):
+        a = load_answers(path, model).answers
+        out.append(Rater(a.rater, a))
+    return out
+
+
+def test_proposal_and_spread():
+    assert proposal([2, 5, 2]) == 2 and proposal([3, 4]) == 3  # lower median
+    assert proposal(["weet_niet", 4, None]) == 4  # 'weet niet' does not count
+    assert proposal(["nvt", "nvt"]) == "nvt" and proposal([None, None]) is None and proposal(["nvt", "weet_niet"]) is None
+    assert spread([1, 3]) == 2 and spread([4]) == 0 and spread(["nvt", 2, None]) == 0
+
+
+def test_a_rater_role_is_saved_in_the_file_and_the_file_name(tmp_path, model):
+    s = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model, rater="ict_coordinator")
+    assert s.path.name == "de-linde_2026-2027_ict_coordinator.json"
+    assert json.loads(s.path.read_text())["rater"] == "ict_coordinator"
+    school = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    assert "rater" not in json.loads(school.path.read_text())  # the school's own answer: no role
+
+
+def test_a_name_instead_of_a_role_is_set_aside_not_lost(tmp_path, model):
+    doc = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
+    doc["rater"] = "Jan Jansen"
+    (tmp_path / "x.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = load_answers(tmp_path / "x.json", model)
+    assert result.answers.rater is None
+    assert result.answers.set_aside["fields"]["rater"] == "Jan Jansen"
+    assert any(p.where == "rater" for p in result.problems)
+
+
+def test_disagreements_are_items_two_or_more_levels_apart(model):
+    raters = _raters(model)
+    table = compare(raters, model)
+    roles = load_rater_roles()
+    for item_id, row in table.iterrows():
+        cur = [r.answers.answer(item_id).current for r in raters]
+        tgt = [r.answers.answer(item_id).target for r in raters]
+        levels = lambda v: [x for x in v if isinstance(x, int)]  # noqa: E731
+        far = any(len(levels(v)) > 1 and max(levels(v)) - min(levels(v)) >= roles.disagreement for v in (cur, tgt))
+        assert row["disagree"] == far, item_id
+    assert table.loc["visie.ambitieniveau", "disagree"]  # the example's 2 vs 5
+
+
+def test_merge_takes_the_choice_keeps_who_said_what_and_loses_nothing(model):
+    raters = _raters(model)
+    merged = merge(raters, model, {("visie.ambitieniveau", "current"): 4})
+    item = merged.answers["visie.ambitieniveau"]
+    assert item.current == 4 and merged.rater is None
+    assert "directeur 2" in item.note and "ict_coordinator 5" in item.note and "gekozen: 4" in item.note
+    notes = [r.answers.answers[i].note for r in raters for i in r.answers.answers if r.answers.answers[i].note]
+    for note in notes:  # every rater's own note is in the merged file, marked with the role
+        assert any(note in a.note for a in merged.answers.values())
+    # an item without disagreement takes the lower median of the levels
+    table = compare(raters, model)
+    calm = table[~table["disagree"]].index[0]
+    assert merged.answers[calm].current == table.loc[calm, "proposal_current"]
+    # the differing licence costs became their median, with a note in that area
+    area = merged.investment.areas["applicatielandschap"]
+    values = sorted(r.answers.investment.areas["applicatielandschap"]["licence_per_year"] for r in raters)
+    assert area["licence_per_year"] == values[1] and "ict_coordinator" in area["note"]
+
+
+def test_files_of_another_school_or_the_same_role_twice_are_refused(model):
+    raters = _raters(model)
+    other = load_answers(PO_EXAMPLE, model).answers.model_copy(deep=True)
+    other.school.name, other.school.code, other.rater = "Andere School", "11AA", "leraar"
+    with pytest.raises(MergeError, match="andere school"):
+        compare([*raters, Rater("leraar", other)], model)
+    with pytest.raises(MergeError, match="twee keer"):
+        compare([raters[0], Rater(raters[0].label, raters[1].answers)], model)
+    with pytest.raises(MergeError, match="minstens twee"):
+        compare(raters[:1], model)
+
+
+def test_merge_app_from_the_example_to_the_school_file(tmp_path, model):
+    app = MergeApp(tmp_path, model=model)
+    assert "nog geen scholen" in app.summary.value
+    app.add_example()
+    assert len(app.raters) == 3 and ("visie.ambitieniveau", "current") in app.pickers
+    app.pickers[("visie.ambitieniveau", "current")].value = 3
+    path = app.save()
+    saved = load_answers(path, model).answers
+    assert path.name == "de-regenboog_2026-2027.json" and saved.rater is None
+    assert saved.answers["visie.ambitieniveau"].current == 3
+    with pytest.raises(FileExistsError):  # never overwritten without asking
+        app.save()
+    app.save_button.click()
+    assert "al een antwoordenbestand" in app.messages.value
+    app.overwrite.value = True
+    app.save()
+    assert list(tmp_path.glob("de-regenboog_2026-2027.origineel-*.json"))  # the previous file kept
+
+
+def test_network_counts_a_rater_file_once_and_explains_the_others(tmp_path):
+    for path in RATERS.glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    report = collect(tmp_path).report.set_index("bestand")
+    assert (report["status"] == STATUS_DUPLICATE).sum() == 2
+    assert report["status"].iloc[0] == STATUS_WARN and "één invuller" in report["melding"].iloc[0]
+    assert all("samen" in m for m in report.loc[report["status"] == STATUS_DUPLICATE, "melding"])
+
+
+def test_cli_merge(tmp_path, capsys):
+    files = [str(shutil.copy(p, tmp_path / p.name)) for p in sorted(RATERS.glob("*.json"))]
+    assert main(["merge", *files]) == 0
+    out = tmp_path / "de-regenboog_2026-2027.json"
+    assert out.exists() and "visie.ambitieniveau" in capsys.readouterr().out
+    assert main(["merge", *files]) == 2  # exists: not replaced without --overwrite
+
+
+def test_rater_roles_are_content_and_validated(tmp_path):
+    (tmp_path / "roles.yaml").write_text("version: '1'\nroles:\n  - id: a\n    label: {nl: A, en: A}\n"
+                                         "  - id: a\n    label: {nl: B, en: B}\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="twee keer"):
+        load_rater_roles(tmp_path)
