@@ -331,6 +331,36 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from .answers import load_answers
+    from .excel import write_template
+
+    answers = load_answers(args.school).answers if args.school else None
+    path = write_template(args.xlsx, answers=answers, lang=args.lang)
+    print(f"Vragenlijst in Excel: {path}")
+    print("Vul de gele cellen in, sla op als .xlsx en lees het in met: imworkbook import " + str(path))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .answers import file_name, load_answers, save_answers
+
+    result = load_answers(args.bestand)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    answers = result.answers
+    out = Path(args.out) if args.out else paths.answers_dir() / file_name(answers.school.name, answers.round,
+                                                                           answers.rater)
+    if out.exists() and not args.overwrite:
+        print(f"{out} bestaat al; kies met --out een andere naam of vervang het met --overwrite.", file=sys.stderr)
+        return 2
+    save_answers(answers, out)
+    errors = [p for p in result.problems if p.severity == "fout"]
+    print(f"Ingelezen: {answers.school.name}, ronde {answers.round}, {len(answers.answers)} items -> {out}"
+          + (f" ({len(errors)} cel(len) niet gebruikt, zie hierboven)" if errors else ""))
+    return 1 if errors else 0
+
+
 def cmd_example_network(args: argparse.Namespace) -> int:
     from .generate import generate_network
 
@@ -389,6 +419,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="het samengevoegde bestand (standaard: <school>_<ronde>.json ernaast)")
     p.add_argument("--overwrite", action="store_true", help="een bestaand bestand met die naam vervangen")
     p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("template", help="maak de vragenlijst als Excel-bestand (voor wie geen Jupyter gebruikt)",
+                       description="Maak een Excel-werkmap met alle vragen, de beschrijving van elk niveau, "
+                                   "keuzelijsten en uitleg. Alleen de antwoordcellen zijn te wijzigen. Een "
+                                   "ingevulde werkmap leest het werkboek in als gewoon antwoordenbestand.")
+    p.add_argument("--xlsx", required=True, metavar="BESTAND", help="het Excel-bestand dat gemaakt wordt (.xlsx)")
+    p.add_argument("--school", metavar="ANTWOORDEN", help="vul het sjabloon alvast met dit antwoordenbestand")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl", help="taal van de vragen (standaard: nl)")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("import", help="lees een ingevulde Excel-vragenlijst in als antwoordenbestand",
+                       description="Lees een ingevulde Excel-vragenlijst (uit Excel of LibreOffice) en bewaar het "
+                                   "als antwoordenbestand in je werkmap. Wat niet klopt wordt per cel gemeld; de "
+                                   "rest wordt gewoon ingelezen.")
+    p.add_argument("bestand", help="de ingevulde vragenlijst (.xlsx)")
+    p.add_argument("--out", help="het antwoordenbestand (standaard: in je werkmap)")
+    p.add_argument("--overwrite", action="store_true", help="een bestaand bestand vervangen")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check-content", help="controleer de inhoudsbestanden (model, teksten)",
                        description="Controleer het volwassenheidsmodel en de teksten, bijvoorbeeld na het "

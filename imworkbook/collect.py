@@ -199,9 +199,8 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
         row["melding"] = (f"bestand is te groot voor een antwoordenbestand ({size / 1e6:,.0f} MB; hoogstens "
                           f"{MAX_FILE_BYTES / 1e6:.0f} MB); niet gelezen").replace(",", ".")
         return row, None
-    if suffix != ".json":
-        kind = {".csv": "een CSV-bestand", ".xlsx": "een Excel-bestand", ".xls": "een oud Excel-bestand"}.get(
-            suffix, f"een {suffix or 'onbekend'}-bestand")
+    if suffix not in (".json", ".xlsx", ".xls"):
+        kind = {".csv": "een CSV-bestand"}.get(suffix, f"een {suffix or 'onbekend'}-bestand")
         row["melding"] = (f"dit is {kind}, geen antwoordenbestand van imworkbook (.json); lever het "
                           "antwoordenbestand uit het werkboek in")
         return row, None
@@ -211,7 +210,12 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
     try:
         data = read()
         doc, problems, loaded = None, [], None
-        if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        if suffix in (".xlsx", ".xls"):  # a filled-in questionnaire workbook (the Excel route)
+            from .excel import read_workbook
+
+            loaded = read_workbook(data, base, model)
+            doc = as_document(loaded.answers)
+        elif not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
             doc = lane.read(data)
         if doc is None:  # the slow lane: lenient parsing with messages
             text, _encoding, problems = _decode(data, base)

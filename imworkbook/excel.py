@@ -1,0 +1,403 @@
+"""The Excel route: a questionnaire workbook for schools that will not open Jupyter, and reading it back.
+
+``write_template`` makes an .xlsx (openpyxl) with the items, the five level descriptors, drop-down lists
+(data validation), locked structure (only the answer cells can be edited) and Dutch instructions.
+``read_workbook`` turns a filled-in workbook (saved by Excel or LibreOffice) into a normal answers file:
+every cell that cannot be used gets a message naming sheet and cell, and its value is kept under
+``set_aside › cells``; everything valid loads. Formulas are never evaluated (a formula in an answer cell
+is reported, not used); old ``.xls`` and password-protected files are refused with a message.
+
+Layout (template version 1): sheet ``Uitleg`` (instructions and the template version in B3), ``School``
+(B2:B7), ``Vragen`` (one row per item; the item id in column A identifies the row, so inserted, moved or
+extra rows do no harm) and ``Investering`` (one row per area).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .answers import KIND, SCHEMA_VERSION, LoadResult, atomic_write_bytes, current_round, parse_answers
+from .content import InvestmentModel, MaturityModel, load_investment_model, load_model, load_rater_roles
+from .errors import AnswersFileError, Problem
+from .i18n import t
+from .numbers import parse_number
+
+TEMPLATE_VERSION = 1
+SHEETS = {"intro": "Uitleg", "school": "School", "items": "Vragen", "investment": "Investering"}
+VERSION_CELL = "B3"
+SCHOOL_ROWS = ["name", "code", "sector", "pupils", "round", "rater", "hourly_rate", "staff_fte"]  # School!B2:B9
+COL = {"id": 1, "area": 2, "nr": 3, "question": 4, "level1": 5, "current": 10, "target": 11, "note": 12}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx are OLE files
+HEAD_FILL = PatternFill("solid", fgColor="E8EEF3")
+INPUT_FILL = PatternFill("solid", fgColor="FFF6E0")
+
+
+def _level_choices(model: MaturityModel, lang: str) -> list[str]:
+    return [f"{lv.level} {lv.label(lang)}" for lv in model.levels] + [t("weet_niet", lang), t("nvt", lang)]
+
+
+def _writable(cell) -> None:
+    cell.protection = Protection(locked=False)
+    cell.fill = INPUT_FILL
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+def write_template(path: str | Path, model: MaturityModel | None = None, inv: InvestmentModel | None = None, *,
+                   answers=None, lang: str = "nl") -> Path:
+    """Write the questionnaire workbook (optionally filled in with ``answers``); atomically."""
+    model = model or load_model()
+    inv = inv or load_investment_model()
+    roles = load_rater_roles()
+    wb = Workbook()
+    intro = wb.active
+    intro.title = SHEETS["intro"]
+    intro["A1"] = t("xl_title", lang)
+    intro["A1"].font = Font(bold=True, size=14)
+    intro["A3"], intro[VERSION_CELL] = t("xl_template_version", lang), TEMPLATE_VERSION
+    intro["A4"], intro["B4"] = t("xl_model", lang), f"{model.id} {model.version}"
+    for n, line in enumerate(t("xl_instructions", lang).split("\n"), start=6):
+        intro.cell(row=n, column=1, value=line).alignment = Alignment(wrap_text=False)
+    intro.column_dimensions["A"].width = 28
+    intro.protection.sheet = True
+
+    # the school
+    ws = wb.create_sheet(SHEETS["school"])
+    ws["A1"], ws["B1"] = t("xl_field", lang), t("xl_value", lang)
+    labels = [t("label_name", lang), t("label_code", lang), t("label_sector", lang), t("label_pupils", lang),
+              t("label_round", lang), t("label_rater", lang), t("label_hourly_rate", lang), t("label_staff_fte", lang)]
+    school = answers.school if answers is not None else None
+    values = [school.name if school else "", (school.code or "") if school else "", school.sector if school else "po",
+              school.pupils if school and school.pupils else None, answers.round if answers is not None else current_round(),
+              (answers.rater or "") if answers is not None else "",
+              answers.investment.hourly_rate if answers is not None else None,
+              answers.investment.staff_fte if answers is not None else None]
+    for row, (label, value) in enumerate(zip(labels, values), start=2):
+        ws.cell(row=row, column=1, value=label).font = Font(bold=True)
+        cell = ws.cell(row=row, column=2, value=value)
+        _writable(cell)
+    for c in ws[1]:
+        c.font, c.fill = Font(bold=True), HEAD_FILL
+    sector = DataValidation(type="list", formula1='"po,vo"', allow_blank=False)
+    sector.error, sector.errorTitle = t("xl_error_sector", lang), t("xl_error_title", lang)
+    ws.add_data_validation(sector)
+    sector.add("B4")
+    pupils = DataValidation(type="whole", operator="between", formula1="1", formula2="50000", allow_blank=True)
+    pupils.error, pupils.errorTitle = t("xl_error_pupils", lang), t("xl_error_title", lang)
+    ws.add_data_validation(pupils)
+    pupils.add("B5")
+    rater = DataValidation(type="list", formula1='"' + ",".join(r.id for r in roles.roles) + '"', allow_blank=True)
+    ws.add_data_validation(rater)
+    rater.add("B7")
+    ws["C7"] = t("xl_rater_help", lang)
+    money = DataValidation(type="decimal", operator="greaterThan", formula1="0", allow_blank=True)
+    money.error, money.errorTitle = t("xl_error_number", lang), t("xl_error_title", lang)
+    ws.add_data_validation(money)
+    money.add("B8")
+    money.add("B9")
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 26, 40
+    ws.protection.sheet = True
+
+    # the questions
+    ws = wb.create_sheet(SHEETS["items"])
+    heads = ["id", t("col_area", lang), t("xl_nr", lang), t("xl_question", lang),
+             *[f"{lv.level} {lv.label(lang)}" for lv in model.levels],
+             t("label_current", lang), t("label_target", lang), t("label_note", lang)]
+    ws.append(heads)
+    for c in ws[1]:
+        c.font, c.fill = Font(bold=True), HEAD_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    choices = _level_choices(model, lang)
+    level_list = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+    level_list.error, level_list.errorTitle = t("xl_error_level", lang), t("xl_error_title", lang)
+    level_list.prompt, level_list.promptTitle = t("xl_prompt_level", lang), t("label_current", lang)
+    ws.add_data_validation(level_list)
+    row = 2
+    for a_n, area in enumerate(model.areas, start=1):
+        for i_n, item in enumerate(area.items, start=1):
+            given = answers.answer(item.id) if answers is not None else None
+            ws.cell(row=row, column=COL["id"], value=item.id)
+            ws.cell(row=row, column=COL["area"], value=area.short(lang))
+            ws.cell(row=row, column=COL["nr"], value=f"{a_n}.{i_n}")
+            ws.cell(row=row, column=COL["question"], value=f"{item.question(lang)}\n\n{item.help(lang)}")
+            for level in range(1, 6):
+                ws.cell(row=row, column=COL["level1"] + level - 1, value=item.levels[level](lang))
+            for key in ("current", "target"):
+                cell = ws.cell(row=row, column=COL[key], value=_level_cell(getattr(given, key) if given else None,
+                                                                            choices))
+                _writable(cell)
+                level_list.add(cell.coordinate)
+            note = ws.cell(row=row, column=COL["note"], value=(given.note if given else "") or None)
+            _writable(note)
+            for col in range(1, COL["note"] + 1):
+                ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+            row += 1
+    widths = {"A": 14, "B": 16, "C": 5, "D": 48, "E": 26, "F": 26, "G": 26, "H": 26, "I": 26, "J": 16, "K": 16, "L": 40}
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+    ws.column_dimensions["A"].hidden = False
+    ws.freeze_panes = "E2"
+    ws.protection.sheet = True
+    ws.protection.formatRows = False  # row heights may change (long notes)
+
+    # the investment
+    ws = wb.create_sheet(SHEETS["investment"])
+    ws.append(["id", t("col_area", lang), t("ambition", lang), *[f.label(lang) for f in inv.fields], t("label_note", lang)])
+    for c in ws[1]:
+        c.font, c.fill = Font(bold=True), HEAD_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    amb = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True)
+    amb.error, amb.errorTitle = t("xl_error_ambition", lang), t("xl_error_title", lang)
+    number = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    number.error, number.errorTitle = t("xl_error_number", lang), t("xl_error_title", lang)
+    ws.add_data_validation(amb)
+    ws.add_data_validation(number)
+    for r, area in enumerate(model.areas, start=2):
+        values = answers.investment.areas.get(area.id, {}) if answers is not None else {}
+        ws.cell(row=r, column=1, value=area.id)
+        ws.cell(row=r, column=2, value=area.name(lang))
+        cell = ws.cell(row=r, column=3, value=values.get("ambition"))
+        _writable(cell)
+        amb.add(cell.coordinate)
+        for c, f in enumerate(inv.fields, start=4):
+            cell = ws.cell(row=r, column=c, value=values.get(f.id))
+            _writable(cell)
+            number.add(cell.coordinate)
+        _writable(ws.cell(row=r, column=4 + len(inv.fields), value=values.get("note") or None))
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 16, 34
+    for c in range(3, 5 + len(inv.fields)):
+        ws.column_dimensions[get_column_letter(c)].width = 14
+    ws.freeze_panes = "C2"
+    ws.protection.sheet = True
+
+    wb.security.lockStructure = True  # no sheets added, removed or renamed by accident
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path = Path(path)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
+
+
+def _level_cell(value: Any, choices: list[str]) -> str | None:
+    if value is None:
+        return None
+    if value == "weet_niet":
+        return choices[5]
+    if value == "nvt":
+        return choices[6]
+    return choices[int(value) - 1]
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) -> LoadResult:
+    """A filled-in template as answers (see the module docstring); raises :class:`AnswersFileError` when the
+    file is not a usable workbook at all."""
+    model = model or load_model()
+    inv = load_investment_model()
+    roles = load_rater_roles()
+    if data.startswith(OLE_MAGIC):
+        raise AnswersFileError(Problem(name, "", "dit is een oud Excel-bestand (.xls) of een bestand met een "
+                                       "wachtwoord; sla het op als Excel-werkmap (.xlsx) zonder wachtwoord"))
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=False)  # formulas as text: reported, never evaluated
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx) ({type(exc).__name__})")) from None
+    problems: list[Problem] = []
+    cells_aside: dict[str, Any] = {}
+    missing = [s for s in SHEETS.values() if s not in wb.sheetnames]
+    if SHEETS["intro"] in missing or SHEETS["items"] in missing or SHEETS["school"] in missing:
+        raise AnswersFileError(Problem(name, "", "dit is geen vragenlijst van imworkbook (bladen "
+                                       f"{', '.join(repr(s) for s in missing)} ontbreken); maak een nieuwe met "
+                                       "'imworkbook template --xlsx'"))
+    version = wb[SHEETS["intro"]][VERSION_CELL].value
+    if version != TEMPLATE_VERSION and str(version).strip() != str(TEMPLATE_VERSION):
+        raise AnswersFileError(Problem(name, f"{SHEETS['intro']}!{VERSION_CELL}",
+                                       f"sjabloonversie {version!r} wordt niet ondersteund (verwacht "
+                                       f"{TEMPLATE_VERSION}); vul een nieuw sjabloon in"))
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            problems.append(Problem(name, ws.title, "dit blad is verborgen; het is wel gelezen", "waarschuwing"))
+
+    def value(ws, row: int, col: int) -> Any:
+        cell = ws.cell(row=row, column=col)
+        where = f"{ws.title}!{cell.coordinate}"
+        v = cell.value
+        if isinstance(v, str) and v.startswith("="):
+            problems.append(Problem(name, where, "bevat een formule; vul een waarde in (formules worden niet "
+                                    "uitgerekend); niet gebruikt", "fout"))
+            cells_aside[where] = v
+            return None
+        if isinstance(v, str):
+            v = v.strip()
+            return v or None
+        return v
+
+    for ws in (wb[SHEETS["items"]], *( [wb[SHEETS["investment"]]] if SHEETS["investment"] in wb.sheetnames else [])):
+        for rng in ws.merged_cells.ranges:
+            problems.append(Problem(name, f"{ws.title}!{rng.coord}", "cellen zijn samengevoegd; alleen de eerste "
+                                    "cel is gelezen", "waarschuwing"))
+
+    # the school
+    ws = wb[SHEETS["school"]]
+    school: dict[str, Any] = {}
+    for row, key in enumerate(SCHOOL_ROWS, start=2):
+        school[key] = value(ws, row, 2)
+    for row, key, what in ((2, "name", "de naam van de school"), (6, "round", "de ronde (schooljaar, bijvoorbeeld 2026-2027)")):
+        if school[key] is None:
+            raise AnswersFileError(Problem(name, f"{ws.title}!B{row}", f"{what} ontbreekt; vul die in en lever het "
+                                           "bestand opnieuw in"))
+    if str(school["sector"] or "").strip().lower() not in ("po", "vo"):
+        raise AnswersFileError(Problem(name, f"{ws.title}!B4", f"sector moet po of vo zijn; gekregen: "
+                                       f"{school['sector']!r}"))
+    pupils = school["pupils"]
+    if pupils is not None:
+        number = _number(pupils)
+        if number is None or number != int(number):
+            problems.append(Problem(name, f"{ws.title}!B5", f"aantal leerlingen moet een heel getal zijn; gekregen: "
+                                    f"{pupils!r}; niet gebruikt", "fout"))
+            cells_aside[f"{ws.title}!B5"] = pupils
+            pupils = None
+        else:
+            pupils = int(number)
+    rater = school["rater"]
+    if rater is not None:
+        by_label = {r.label(lang).lower(): r.id for r in roles.roles for lang in ("nl", "en")}
+        rater = str(rater).strip()
+        rater = rater if rater in {r.id for r in roles.roles} else by_label.get(rater.lower(), rater)
+    raw: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION, "kind": KIND, "model": {"id": model.id, "version": model.version},
+        "school": {"name": str(school["name"] or ""), "code": None if school["code"] is None else str(school["code"]),
+                   "sector": str(school["sector"] or "").lower(), "pupils": pupils},
+        "round": str(school["round"] or ""), "answers": {}, "investment": {"areas": {}}, "set_aside": {},
+    }
+    if rater:
+        raw["rater"] = rater
+    for row, key in ((8, "hourly_rate"), (9, "staff_fte")):
+        if school[key] is None:
+            continue
+        number = _number(school[key])
+        if number is None or number <= 0:
+            where = f"{SHEETS['school']}!B{row}"
+            problems.append(Problem(name, where, f"{school[key]!r} is geen positief getal; niet gebruikt", "fout"))
+            cells_aside[where] = school[key]
+        else:
+            raw["investment"][key] = number
+
+    # the questions: rows are found by the item id in column A
+    ws = wb[SHEETS["items"]]
+    known = set(model.item_ids)
+    seen: dict[str, int] = {}
+    for row in range(2, ws.max_row + 1):
+        item_id = value(ws, row, COL["id"])
+        cur, tgt, note = (value(ws, row, COL[k]) for k in ("current", "target", "note"))
+        if item_id is None:
+            if any(v is not None for v in (cur, tgt, note)):
+                where = f"{ws.title}!A{row}"
+                problems.append(Problem(name, where, "rij zonder item-id in kolom A; de antwoorden in deze rij zijn "
+                                        "niet gebruikt (bewaard onder set_aside)", "fout"))
+                cells_aside[f"{ws.title}!rij {row}"] = [cur, tgt, note]
+            continue
+        item_id = str(item_id)
+        if item_id in seen:
+            problems.append(Problem(name, f"{ws.title}!A{row}", f"item {item_id} staat ook in rij {seen[item_id]}; "
+                                    "deze rij is niet gebruikt (bewaard onder set_aside)", "fout"))
+            cells_aside[f"{ws.title}!rij {row}"] = [item_id, cur, tgt, note]
+            continue
+        seen[item_id] = row
+        entry: dict[str, Any] = {}
+        for key, v in (("current", cur), ("target", tgt)):
+            if v is None:
+                continue
+            level = _level(v)
+            where = f"{ws.title}!{get_column_letter(COL[key])}{row}"
+            if level is None:
+                problems.append(Problem(name, where, f"{v!r} is geen niveau (1 t/m 5, 'Weet niet' of 'N.v.t.'); niet "
+                                        "gebruikt, bewaard onder set_aside", "fout"))
+                cells_aside[where] = v
+            else:
+                entry[key] = level
+        if note is not None:
+            entry["note"] = str(note)
+        if entry:
+            raw["answers"][item_id] = entry
+        if item_id not in known and entry:
+            problems.append(Problem(name, f"{ws.title}!A{row}", f"onbekend item {item_id!r}", "waarschuwing"))
+
+    # the investment (optional sheet)
+    if SHEETS["investment"] in wb.sheetnames:
+        ws = wb[SHEETS["investment"]]
+        fields = ["ambition", *[f.id for f in inv.fields], "note"]
+        for row in range(2, ws.max_row + 1):
+            area_id = value(ws, row, 1)
+            values = {f: value(ws, row, c) for c, f in enumerate(fields, start=3)}
+            if area_id is None:
+                if any(v is not None for v in values.values()):
+                    problems.append(Problem(name, f"{ws.title}!A{row}", "rij zonder gebied-id in kolom A; niet "
+                                            "gebruikt (bewaard onder set_aside)", "fout"))
+                    cells_aside[f"{ws.title}!rij {row}"] = values
+                continue
+            out: dict[str, Any] = {}
+            for c, (f, v) in enumerate(values.items(), start=3):
+                if v is None:
+                    continue
+                if f == "note":
+                    out[f] = str(v)
+                    continue
+                number = _number(v)
+                where = f"{ws.title}!{get_column_letter(c)}{row}"
+                if number is None:
+                    problems.append(Problem(name, where, f"{v!r} is geen getal; niet gebruikt, bewaard onder "
+                                            "set_aside", "fout"))
+                    cells_aside[where] = v
+                    continue
+                out[f] = int(number) if f in ("ambition", "tooling") and number == int(number) else number
+            if out:
+                raw["investment"]["areas"][str(area_id)] = out
+    if cells_aside:
+        raw["set_aside"]["cells"] = {k: _jsonable(v) for k, v in cells_aside.items()}
+    result = parse_answers(json.dumps(raw, ensure_ascii=False, default=str), name, model)
+    result.problems[:0] = problems
+    return result
+
+
+def _level(value: Any) -> int | str | None:
+    from .answers import normalize_level
+
+    if isinstance(value, str):
+        m = re.match(r"^\s*([1-5])(\s|$|[.·:-])", value)
+        if m:
+            return int(m.group(1))
+    try:
+        return normalize_level(value)
+    except ValueError:
+        return None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return parse_number(str(value))
+    except ValueError:
+        return None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value if isinstance(value, (str, int, float, type(None))) else str(value)
