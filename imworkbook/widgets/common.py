@@ -46,6 +46,7 @@ CSS = """
 .imw-download {display:inline-block; margin-top:6px; padding:5px 12px; border-radius:4px; background:#0072B2;
                color:white !important; text-decoration:none; font-weight:600}
 .imw-intro p {margin:0 0 6px 0}
+.imw-merge {border-collapse:collapse; margin:4px 0} .imw-merge th, .imw-merge td {padding:2px 14px 2px 0; text-align:left}
 .imw-field-error {color:#b3261e; font-size:0.88em}
 .imw-field-warn {color:#8a5a00; font-size:0.88em}
 .imw-bad input {border-color:#D55E00 !important; background:#fdecea !important}

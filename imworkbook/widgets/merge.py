@@ -55,7 +55,7 @@ class MergeApp(AppBase):
         self.files = W.VBox()
         self.summary = W.HTML()
         self.items = W.VBox()
-        self.overwrite = W.Checkbox(description=t("merge_overwrite", lang), indent=False)
+        self.overwrite = W.Checkbox(description=t("merge_overwrite", lang), indent=False, layout=W.Layout(width="auto"))
         self.save_button = W.Button(description=t("merge_save", lang), button_style="primary", disabled=True,
                                     layout=W.Layout(width="auto"))
         self.save_button.on_click(self._guard(lambda _b: self.save()))
@@ -113,7 +113,8 @@ class MergeApp(AppBase):
         for path in paths_:
             answers = load_answers(path, self.model).answers
             self.raters.append(Rater(rater_label(answers, path.name, self.roles, self.lang), answers))
-        self.checks = [W.Checkbox(value=True, description=f"{r.label} ({p.name})", indent=False)
+        self.checks = [W.Checkbox(value=True, description=f"{r.label} ({p.name})", indent=False,
+                                  layout=W.Layout(width="auto"))
                        for r, p in zip(self.raters, paths_)]
         for box in self.checks:
             box.observe(self._guard(lambda _c: self.show_comparison()), names="value")

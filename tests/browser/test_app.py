@@ -1,5 +1,6 @@
 """The maturity notebook served as an app: answer, see the radar redraw, reload, answer still there."""
 
+import json
 import time
 
 from playwright.sync_api import Page, expect
@@ -124,3 +125,40 @@ def test_start_page_routes_language_switch_and_nothing_from_the_internet(page: P
         page.get_by_role("button", name="Nederlands").click()
         expect(page.get_by_text("Huidig niveau").first).to_be_visible(timeout=30_000)
     assert outside == [], f"requests outside the app (it must work offline): {outside}"
+
+
+def test_board_report_downloads_and_opens_offline(page: Page, voila_url, browser, tmp_path):
+    _open(page, voila_url + NOTEBOOK)
+    page.get_by_text("Rapport voor het bestuur", exact=True).click()  # the accordion
+    page.get_by_role("button", name="Rapport voor het bestuur maken").click()
+    link = page.locator("a.imw-download")
+    expect(link).to_be_visible(timeout=60_000)
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name.endswith("_bestuursrapport.html") and saved.stat().st_size <= 5_000_000
+    offline = browser.new_context(offline=True)  # no network at all: everything must be in the file
+    report = offline.new_page()
+    report.goto(saved.as_uri())
+    expect(report.locator(".js-plotly-plot")).to_have_count(4, timeout=30_000)
+    expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    expect(report.get_by_text("Waar eerst aan werken")).to_be_visible()
+    report.screenshot(path=str(ARTIFACTS / "06_report_offline.png"), full_page=True)
+    offline.close()
+
+
+def test_two_raters_are_merged_into_the_school_answer(page: Page, voila_url, voila_home):
+    page.goto(voila_url + "/voila/render/04_samenvoegen.ipynb", wait_until="domcontentloaded")
+    page.get_by_role("button", name="Voorbeeld: drie invullers van De Regenboog").click(timeout=90_000)
+    expect(page.get_by_text("Invullers die meedoen:")).to_be_visible(timeout=30_000)
+    page.get_by_role("checkbox", name="IM-coördinator").uncheck()  # two raters: head and ICT coordinator
+    expect(page.get_by_text("2 invullers, 48 items")).to_be_visible(timeout=30_000)
+    first = page.locator(".widget-dropdown select").nth(1)  # the first 'School: huidig' choice
+    first.select_option(index=3)  # 0 = "— kies —", so index 3 = level 3
+    _tall_screenshot(page, "07_merge.png")
+    page.get_by_role("button", name="Samenvoegen en opslaan als antwoord van de school").click()
+    expect(page.get_by_text("Opgeslagen als het antwoord van de school")).to_be_visible(timeout=30_000)
+    merged = json.loads((voila_home / "antwoorden" / "de-regenboog_2026-2027.json").read_text(encoding="utf-8"))
+    assert "rater" not in merged and merged["answers"]["visie.ambitieniveau"]["current"] == 3
+    assert "Verschil tussen invullers" in merged["answers"]["visie.ambitieniveau"]["note"]
