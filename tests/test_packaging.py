@@ -51,7 +51,7 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_readme_open_command_installs_and_opens():
     command = _readme_command("open-command")
-    assert "pip install -e ." in command and command.endswith("imworkbook open")
+    assert "pip install -e ." in command and command.endswith("imworkbook app")
 
 
 def test_readme_documents_the_conda_route():
