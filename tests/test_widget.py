@@ -82,15 +82,23 @@ def test_picking_needs_open_so_arrow_keys_do_not_switch_school(app):
     assert app.school.open_button.disabled
 
 
-def test_chart_widget_is_replaced_when_traces_change_and_updated_in_place_otherwise(app, model):
-    radar_widget, gap_widget = app.radar_fig, app.gap_fig
+def test_charts_are_plotly_mime_outputs_that_follow_every_change(app, model):
+    """One Output widget per chart holds plotly's mime bundle (no FigureWidget: that ships plotly.js with every
+    chart); a change replaces the output with the new figure, also when its traces change."""
+    from imworkbook.widgets.common import PLOTLY_MIME
+
+    out = app.radar_box.children[0]
+    spec = out.outputs[0]["data"][PLOTLY_MIME]
+    assert [tr["type"] for tr in spec["data"]] == [tr.type for tr in app.radar_fig.data]
+    assert spec["config"]["displaylogo"] is False and spec["layout"]["width"] == app.radar_fig.layout.width
     card = app.cards[model.areas[0].items[0].id]
     card.current.value = 3 if card.current.value != 3 else 2
-    assert app.radar_fig is radar_widget  # same traces: updated in place
+    assert app.radar_box.children[0] is out and len(out.outputs) == 1  # the same widget, a new figure
+    assert out.outputs[0]["data"][PLOTLY_MIME]["data"][0]["r"][0] == pytest.approx(app.scores().iloc[0]["current"], abs=0.01)
     app.school.picker.value = next(v for _, v in app.school.picker.options if str(v).startswith("example:"))
     app.school.open_button.click()  # half-filled school: the gap chart gains an "onbekend" trace
-    assert app.gap_fig is not gap_widget and len(app.gap_fig.data) == 2
-    assert app.gap_box.children == (app.gap_fig,)
+    gap = app.gap_box.children[0].outputs[0]["data"][PLOTLY_MIME]
+    assert len(gap["data"]) == len(app.gap_fig.data) == 2
 
 
 def test_score_table_in_the_app_uses_decimal_commas(app):

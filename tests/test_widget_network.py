@@ -18,16 +18,16 @@ def test_report_comes_first_with_counts_and_the_broken_files(app):
 
 def test_comparison_shows_the_highlighted_school_by_name_only(app):
     name = dict((v, k) for k, v in app.school.options)[app.school.value]
-    boxes = app.boxes["boxes"].children[0]
+    boxes = app.figs["boxes"]
     assert any(tr.name == name for tr in boxes.data if tr.type == "scatter")
-    heat = app.boxes["heatmap"].children[0]
+    heat = app.figs["heatmap"]
     labels = list(heat.data[0].y)
     assert name in labels and sum(not str(label).startswith("S-") for label in labels) == 1
 
 
 def test_small_group_gets_no_statistics(app):
     app.group.value = "band:>1000"
-    fig = app.boxes["boxes"].children[0]
+    fig = app.figs["boxes"]
     assert not [tr for tr in fig.data if tr.type == "box"]
     assert any("te weinig" in a.text.lower() for a in fig.layout.annotations)
     app.group.value = ""

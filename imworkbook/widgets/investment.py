@@ -196,7 +196,7 @@ class ProportionApp(AppBase):
         self.quadrant_box = W.Box(layout=W.Layout(flex="0 0 auto", margin="0 12px 0 0"))
         self.diff_box = W.Box(layout=W.Layout(flex="0 0 auto"))
         self.bars_box = W.Box()
-        self.figs: dict[str, go.FigureWidget] = {}
+        self.figs: dict[str, go.Figure] = {}
         charts = W.VBox([W.HBox([self.quadrant_box, self.diff_box], layout=W.Layout(flex_flow="row wrap")),
                          self.bars_box])
         self.forms: dict[str, _AreaForm] = {}

@@ -11,6 +11,7 @@ import html
 from pathlib import Path
 
 import ipywidgets as W
+import plotly.graph_objects as go
 import pandas as pd
 
 from .. import paths
@@ -42,6 +43,7 @@ class NetworkApp(AppBase):
         self.short = {a.id: a.short(lang) for a in self.model.areas}
         self.collected = None
         self.data = None
+        self.figs: dict[str, go.Figure] = {}  # the charts on screen, by box
         self._init_messages()
         st = {"description_width": "initial"}
         self.folder = W.Text(value=str(folder or example_network_dir()), description=t("net_folder", lang),
@@ -180,23 +182,25 @@ class NetworkApp(AppBase):
                   if len(rounds) > 1 else "")
         self.info.value = f"<p>{html.escape(t('net_group_size', lang, n=n))} {html.escape(shared)}</p>"
         w = CHART_WIDTH
-        show_figure(self.boxes["boxes"], area_boxes(current, self.short, highlight=key, highlight_name=name,
+        figs = self.figs
+        figs["boxes"] = show_figure(self.boxes["boxes"], area_boxes(current, self.short, highlight=key, highlight_name=name,
                                                     lang=lang, width=w + 160), chart_config(lang, "netwerk"))
         if key:
-            show_figure(self.boxes["percentiles"], percentile_bars(percentiles(current, key), self.short,
+            figs["percentiles"] = show_figure(self.boxes["percentiles"], percentile_bars(percentiles(current, key), self.short,
                                                                    school=name, lang=lang, width=w - 20),
                         chart_config(lang, "percentielen"))
         else:
             self.boxes["percentiles"].children = ()
+            figs.pop("percentiles", None)
         history = select(data, None, sector, band)
         own = (history[history["key"] == key].set_index(["area_id", "round"])["current"] if key else None)
-        show_figure(self.boxes["trend"], trend_lines(trend(history), self.short, own=own, school=name, lang=lang,
+        figs["trend"] = show_figure(self.boxes["trend"], trend_lines(trend(history), self.short, own=own, school=name, lang=lang,
                                                      width=2 * w + 140), chart_config(lang, "trend"))
-        show_figure(self.boxes["heatmap"], school_heatmap(heatmap_frame(current, data.schools, key,
+        figs["heatmap"] = show_figure(self.boxes["heatmap"], school_heatmap(heatmap_frame(current, data.schools, key,
                                                                         order=list(self.short)),
                                                           self.short, highlight_name=name, lang=lang, width=w + 60),
                     chart_config(lang, "heatmap"))
-        show_figure(self.boxes["scatter"], network_scatter(current, highlight=key, school=name, lang=lang, width=w),
+        figs["scatter"] = show_figure(self.boxes["scatter"], network_scatter(current, highlight=key, school=name, lang=lang, width=w),
                     chart_config(lang, "investering"))
 
     def export(self, kind: str) -> Path:

@@ -131,8 +131,8 @@ class MaturityApp(AppBase):
         self.lang = lang = language(lang)
         self.model = model or load_model()
         self.folder = Path(folder) if folder is not None else paths.answers_dir()
-        self.radar_fig: go.FigureWidget | None = None
-        self.gap_fig: go.FigureWidget | None = None
+        self.radar_fig: go.Figure | None = None
+        self.gap_fig: go.Figure | None = None
         self._init_messages()
         self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
         self.status = W.HTML()
@@ -142,9 +142,8 @@ class MaturityApp(AppBase):
         self.progress_text = W.HTML()
         self.progress_text.add_class("imw-progress")
         self.summary = W.HTML()
-        # charts (the FigureWidgets inside are made by show_figure) and the score table;
-        # fixed chart widths: a FigureWidget does not follow its container in every front end
-        # (JupyterLab draws it 700 px wide); the row wraps when both do not fit
+        # charts (drawn by show_figure) and the score table; fixed chart widths, so that two fit side by
+        # side; the row wraps when they do not
         self.radar_box = W.Box(layout=W.Layout(flex="0 0 auto", margin="0 12px 0 0"))
         self.gap_box = W.Box(layout=W.Layout(flex="0 0 auto"))
         charts = W.HBox([self.radar_box, self.gap_box], layout=W.Layout(flex_flow="row wrap", width="100%"))

@@ -157,8 +157,16 @@ def test_two_raters_are_merged_into_the_school_answer(page: Page, voila_url, voi
     first = page.locator(".widget-dropdown select").nth(1)  # the first 'School: huidig' choice
     first.select_option(index=3)  # 0 = "— kies —", so index 3 = level 3
     _tall_screenshot(page, "07_merge.png")
+    school_file = voila_home / "antwoorden" / "de-regenboog_2026-2027.json"
+    existed = school_file.exists()  # the other tests opened the example school, so usually it does
     page.get_by_role("button", name="Samenvoegen en opslaan als antwoord van de school").click()
+    if existed:  # never replaced without asking
+        expect(page.get_by_text("Er is al een antwoordenbestand van de school")).to_be_visible(timeout=30_000)
+        page.get_by_role("checkbox", name="een bestaand schoolbestand vervangen").check()
+        page.get_by_role("button", name="Samenvoegen en opslaan als antwoord van de school").click()
     expect(page.get_by_text("Opgeslagen als het antwoord van de school")).to_be_visible(timeout=30_000)
+    if existed:
+        assert list(school_file.parent.glob("de-regenboog_2026-2027.origineel-*.json"))
     merged = json.loads((voila_home / "antwoorden" / "de-regenboog_2026-2027.json").read_text(encoding="utf-8"))
     assert "rater" not in merged and merged["answers"]["visie.ambitieniveau"]["current"] == 3
     assert "Verschil tussen invullers" in merged["answers"]["visie.ambitieniveau"]["note"]
