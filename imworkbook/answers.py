@@ -159,6 +159,58 @@ class Investment(_Strict):
     areas: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
+Money = Annotated[float, Field(ge=0, le=1_000_000_000, allow_inf_nan=False)]
+Fit = Annotated[int, Strict(), Field(ge=1, le=5)]
+Choice = Literal["ja", "nee", "weet_niet"]
+
+
+class Application(_Strict):
+    """One application in the school's inventory (werkboek 4). Ids refer to data/landscape/reference.yaml."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    type: str = "anders"
+    supplier: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    activities: list[str] = Field(default_factory=list)
+    masters: list[str] = Field(default_factory=list)  # data objects registered (kept as the source) here
+    uses: list[str] = Field(default_factory=list)  # data objects only used here
+    cost_year: Money | None = None
+    cost_once: Money | None = None
+    users: Annotated[int, Strict(), Field(ge=0, le=1_000_000)] | None = None
+    business_fit: Fit | None = None
+    technical_fit: Fit | None = None
+    note: str = Field(default="", max_length=4000)
+
+
+class Proposal(_Strict):
+    """A proposed new application checked against the five critical questions (werkboek 5)."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    type: str = "anders"
+    goal: str = Field(default="", max_length=4000)  # 1. which goal does it serve
+    activities: list[str] = Field(default_factory=list)  # 2. for which activities (checked against the inventory)
+    technical_fit: Choice | None = None  # 3. fits the ICT landscape technically
+    maintenance: Choice | None = None  # 3. ... and for maintenance and management
+    data_objects: list[str] = Field(default_factory=list)  # 4. which information it uses
+    processing_agreement: Literal["ja", "nee", "weet_niet", "nvt"] | None = None  # 4. allowed?
+    cost_once: Money | None = None  # 5. costs
+    cost_implementation: Money | None = None
+    licence_year: Money | None = None
+    hours_year: Annotated[float, Field(ge=0, le=100_000)] | None = None
+    advice: Literal["ga_door", "eerst_uitzoeken", "niet_doen"] | None = None  # saved with the reasons
+    reasons: list[str] = Field(default_factory=list)
+    decided_at: str | None = None
+
+
+class Roles(_Strict):
+    """RACI per task and role (werkboek 6): ``assignments[task_id][role_id]`` is R, A, C or I; hours per year."""
+
+    assignments: dict[str, dict[str, Literal["R", "A", "C", "I"]]] = Field(default_factory=dict)
+    hours: dict[str, Annotated[float, Field(ge=0, le=100_000)]] = Field(default_factory=dict)
+
+
+OPTIONAL_SECTIONS = ("rater", "landscape", "proposals", "roles")  # written only when filled in
+
+
 class Answers(_Strict):
     """The whole answers file, as in memory and on disk."""
 
@@ -171,6 +223,9 @@ class Answers(_Strict):
     rater: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")] | None = None
     answers: dict[str, ItemAnswer] = Field(default_factory=dict)
     investment: Investment = Field(default_factory=Investment)
+    landscape: list[Application] = Field(default_factory=list)
+    proposals: list[Proposal] = Field(default_factory=list)
+    roles: Roles = Field(default_factory=Roles)
     set_aside: dict[str, Any] = Field(default_factory=dict)
     saved_at: str | None = None
 
@@ -339,9 +394,12 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         _keep(set_aside, "fields", key, raw.pop(key))
         problems.append(Problem(name, key, "onbekend veld; bewaard onder set_aside, niet gebruikt", "waarschuwing"))
 
-    header = {k: v for k, v in raw.items() if k not in ("answers", "investment")}
+    header = {k: v for k, v in raw.items() if k not in ("answers", "investment", *_LENIENT)}
     answers = _validate_header(header, name, set_aside, problems)
     answers.investment = _parse_investment(raw.get("investment"), name, model, set_aside, problems)
+    for key, (model_cls, label) in _LENIENT.items():
+        if key in raw:
+            _parse_section(answers, key, raw[key], model_cls, label, name, set_aside, problems)
 
     raw_items = raw.get("answers")
     if raw_items is None:
@@ -434,6 +492,37 @@ def _apply_mapping(raw_items: dict, answers: "Answers", model: MaturityModel, na
                             f"item(s) omgezet naar versie {model.version}", "opmerking"))
     answers.model = ModelRef(id=model.id, version=model.version)
     return out
+
+
+_LENIENT = {"landscape": (Application, "applicatie"), "proposals": (Proposal, "voorstel"), "roles": (Roles, "rollen")}
+
+
+def _parse_section(answers: "Answers", key: str, raw: Any, model_cls, label: str, name: str, set_aside: dict,
+                   problems: list[Problem]) -> None:
+    """Landscape, proposals and roles: every valid entry loads; a wrong one is set aside with a message."""
+    if key == "roles":
+        try:
+            answers.roles = Roles.model_validate(raw)
+        except ValidationError as exc:
+            _keep(set_aside, key, "roles", raw)
+            problems.extend(Problem(p.file, p.where, f"{p.message}; bewaard onder set_aside", "fout")
+                            for p in from_pydantic(exc, name, raw, prefix=["roles"]))
+        return
+    if not isinstance(raw, list):
+        _keep(set_aside, key, key, raw)
+        problems.append(Problem(name, key, "moet een lijst zijn; bewaard onder set_aside"))
+        return
+    kept = []
+    for n, entry in enumerate(raw):
+        try:
+            kept.append(model_cls.model_validate(entry))
+        except ValidationError as exc:
+            who = entry.get("name") if isinstance(entry, dict) else None
+            _keep(set_aside, key, f"{n}", entry)
+            for p in from_pydantic(exc, name, entry, prefix=[f"{key}[{n}]" + (f" ({who})" if who else "")]):
+                problems.append(Problem(p.file, p.where, f"{p.message}; deze {label} is niet gebruikt, bewaard onder "
+                                        "set_aside", "fout"))
+    setattr(answers, key, kept)
 
 
 def _parse_investment(raw: Any, name: str, model: MaturityModel, set_aside: dict,
@@ -597,7 +686,9 @@ def dumps_answers(answers: Answers) -> str:
     data["answers"] = {k: v for k, v in data["answers"].items()
                        if v["current"] is not None or v["target"] is not None or v["note"]}
     data["set_aside"] = answers.set_aside
-    keys = [k for k in Answers.model_fields if k != "rater" or answers.rater is not None]  # no "rater": null
+    empty = {"rater": answers.rater is None, "landscape": not answers.landscape, "proposals": not answers.proposals,
+             "roles": not (answers.roles.assignments or answers.roles.hours)}
+    keys = [k for k in Answers.model_fields if not empty.get(k, False)]  # optional sections only when filled in
     data = {k: data[k] for k in keys}
     try:
         text = json.dumps(data, ensure_ascii=False, indent=1)

@@ -324,7 +324,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     print(f"Samengevoegd: {len(raters)} invullers van {merged.school.name}, ronde {merged.round} -> {out}")
     if len(disagree):
         print(f"{len(disagree)} item(s) waarop de invullers 2 of meer niveaus verschillen (voorstel gebruikt; "
-              "bespreek ze, of kies in werkboek 4):")
+              "bespreek ze, of kies in werkboek 7):")
         for item_id in disagree.index:
             print(f"  {item_id}: " + merged.answers[item_id].note.splitlines()[0] if item_id in merged.answers
                   else f"  {item_id}")
@@ -414,7 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Voeg de antwoordenbestanden van meerdere invullers (rollen) van dezelfde school "
                                    "en ronde samen tot het antwoord van de school. Per item wordt de middelste "
                                    "waarde voorgesteld; waar invullers 2 of meer niveaus verschillen staat dat in "
-                                   "de toelichting. Kiezen per item kan in werkboek 4.")
+                                   "de toelichting. Kiezen per item kan in werkboek 7.")
     p.add_argument("bestanden", nargs="+", help="de antwoordenbestanden van de invullers (.json)")
     p.add_argument("--out", help="het samengevoegde bestand (standaard: <school>_<ronde>.json ernaast)")
     p.add_argument("--overwrite", action="store_true", help="een bestaand bestand met die naam vervangen")

@@ -257,7 +257,7 @@ def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, to
                 message = f"zelfde school en ronde als {first}; niet meegeteld (niet samengevoegd)"
                 if rater or first_rater:
                     message = (f"nog een invuller van dezelfde school en ronde als {first}; niet meegeteld. Voeg de "
-                               "invullers eerst samen (werkboek 4 of imworkbook merge) en lever het samengevoegde "
+                               "invullers eerst samen (werkboek 7 of imworkbook merge) en lever het samengevoegde "
                                "bestand in")
                 row.update(status=STATUS_DUPLICATE, melding=message)
                 keep.append(False)

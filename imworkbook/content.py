@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from . import paths
 from .errors import ContentError, Problem, from_pydantic
@@ -417,3 +417,113 @@ def _load_roles_cached(folder: Path) -> RaterRoles:
     if roles is None:
         raise ContentError(problems, "De rollen van invullers kunnen niet worden geladen:")
     return roles
+
+
+# --- the application landscape (data/landscape/reference.yaml) --------------------------------------
+
+DottedIdent = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)?$")]
+
+
+class Labelled(_Strict):
+    id: DottedIdent
+    label: Text
+
+
+class DataObject(Labelled):
+    personal: bool
+
+
+class LandscapeArea(Labelled):
+    activities: list[Labelled] = Field(min_length=1)
+
+
+class TimeSettings(_Strict):
+    high_from: int = Field(default=3, ge=2, le=5)
+
+
+class LandscapeReference(_Strict):
+    """Activity areas and activities (after FORA), system types and data objects; all editable content."""
+
+    version: NonEmpty
+    time: TimeSettings = Field(default_factory=TimeSettings)
+    areas: list[LandscapeArea] = Field(min_length=1)
+    system_types: list[Labelled] = Field(min_length=1)
+    data_objects: list[DataObject] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "LandscapeReference":
+        for what, ids in (("activiteit", [a.id for ar in self.areas for a in ar.activities] + [ar.id for ar in self.areas]),
+                          ("systeemtype", [s.id for s in self.system_types]),
+                          ("gegevensobject", [d.id for d in self.data_objects])):
+            doubles = sorted({i for i in ids if ids.count(i) > 1})
+            if doubles:
+                raise ValueError(f"{what} {', '.join(doubles)} komt twee keer voor")
+        for area in self.areas:
+            wrong = [a.id for a in area.activities if not a.id.startswith(area.id + ".")]
+            if wrong:
+                raise ValueError(f"activiteit {', '.join(wrong)} hoort met '{area.id}.' te beginnen")
+        return self
+
+    @property
+    def activities(self) -> dict[str, Labelled]:
+        return {a.id: a for ar in self.areas for a in ar.activities}
+
+    def area_of(self, activity_id: str) -> str:
+        return activity_id.split(".", 1)[0]
+
+    def label(self, kind: str, ident: str, lang: str = "nl") -> str:
+        """The label of an activity, area, system type or data object (the id itself when unknown)."""
+        pool = {"activity": self.activities, "area": {a.id: a for a in self.areas},
+                "type": {s.id: s for s in self.system_types}, "object": {d.id: d for d in self.data_objects}}[kind]
+        return pool[ident].label(lang) if ident in pool else ident
+
+
+def load_landscape_reference(folder: str | Path | None = None) -> LandscapeReference:
+    folder = Path(folder) if folder is not None else paths.data_dir() / "landscape"
+    return _load_landscape_cached(folder.resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_landscape_cached(folder: Path) -> LandscapeReference:
+    problems: list[Problem] = []
+    ref = _read_checked(LandscapeReference, folder / "reference.yaml", f"{folder.name}/reference.yaml", problems)
+    if ref is None:
+        raise ContentError(problems, "De referentielijst voor het applicatielandschap kan niet worden geladen:")
+    return ref
+
+
+# --- roles and tasks (data/roles/tasks.yaml) -------------------------------------------------------------
+
+class Task(Labelled):
+    side: Literal["vraag", "aanbod"]
+
+
+class RolesModel(_Strict):
+    """IM (demand) and ICT (supply) tasks and the roles that can hold them; editable content."""
+
+    version: NonEmpty
+    mixed_strong_from_pupils: int = Field(default=400, ge=1)
+    roles: list[Labelled] = Field(min_length=2)
+    tasks: list[Task] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "RolesModel":
+        for what, ids in (("rol", [r.id for r in self.roles]), ("taak", [t.id for t in self.tasks])):
+            doubles = sorted({i for i in ids if ids.count(i) > 1})
+            if doubles:
+                raise ValueError(f"{what} {', '.join(doubles)} komt twee keer voor")
+        return self
+
+
+def load_roles_model(folder: str | Path | None = None) -> RolesModel:
+    folder = Path(folder) if folder is not None else paths.data_dir() / "roles"
+    return _load_roles_model_cached(folder.resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_roles_model_cached(folder: Path) -> RolesModel:
+    problems: list[Problem] = []
+    model = _read_checked(RolesModel, folder / "tasks.yaml", f"{folder.name}/tasks.yaml", problems)
+    if model is None:
+        raise ContentError(problems, "De rollen en taken kunnen niet worden geladen:")
+    return model

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .answers import KIND, SCHEMA_VERSION, _UNIT_MAX, Answers
+from .answers import KIND, SCHEMA_VERSION, _UNIT_MAX, Answers, Application, Proposal, Roles
 from .content import InvestmentModel, MaturityModel
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
@@ -59,6 +59,9 @@ class _File(TypedDict):
     school: _School
     round: str
     rater: NotRequired[str]
+    landscape: NotRequired[list[Any]]  # checked by the full model below (only files that have them)
+    proposals: NotRequired[list[Any]]
+    roles: NotRequired[dict[str, Any]]
     answers: dict[str, _Item]
     investment: _Investment
     set_aside: dict[str, Any]
@@ -122,7 +125,15 @@ class FastLane:
             return None
         if raw["kind"] != KIND or raw["schema_version"] != SCHEMA_VERSION or not self._rest_is_canonical(raw):
             return None
-        if data.count(b":") != _keys_and_string_colons(raw):
+        extra = [k for k in _EXTRA if k in raw]
+        if extra:
+            try:  # the same models the full parser uses; these sections are small
+                checked = _EXTRA_ADAPTER.validate_python({k: raw[k] for k in extra})
+            except ValidationError:
+                return None
+            if as_plain(checked) != {k: raw[k] for k in extra}:
+                return None  # the full model would change something: let the full parser decide and report
+        if data.count(b":") != _keys_and_string_colons(raw) + sum(_count_nested(raw[k]) for k in extra):
             return None
         return raw
 
@@ -151,9 +162,43 @@ class FastLane:
         return True
 
 
+_EXTRA = ("landscape", "proposals", "roles")
+
+
+class _Extra(TypedDict, total=False):
+    landscape: list[Application]
+    proposals: list[Proposal]
+    roles: Roles
+
+
+_EXTRA_ADAPTER = TypeAdapter(_Extra)
+
+
+def as_plain(value: Any) -> Any:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="python")
+    if isinstance(value, dict):
+        return {k: as_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_plain(v) for v in value]
+    return value
+
+
+def _count_nested(value: Any) -> int:
+    """Keys plus ``:`` inside strings, in any nested JSON value."""
+    if isinstance(value, dict):
+        return sum(1 + k.count(":") + _count_nested(v) for k, v in value.items())
+    if isinstance(value, list):
+        return sum(_count_nested(v) for v in value)
+    return value.count(":") if isinstance(value, str) else 0
+
+
 def _keys_and_string_colons(doc: dict) -> int:
     """Keys in a canonical document plus the ``:`` characters inside its strings (keys and values)."""
     answers, areas = doc["answers"], doc["investment"]["areas"]
+    # the top-level keys count here; the keys inside the optional sections are counted by _count_nested
     keys = len(doc) + 2 + 4 + 3 + len(answers) + sum(map(len, answers.values())) + len(areas) + sum(map(len, areas.values()))
     texts = [doc["kind"], doc["round"], doc.get("rater", ""), doc["saved_at"] or "", doc["model"]["id"], doc["model"]["version"],
              doc["school"]["name"], doc["school"]["code"] or "", *answers, *areas,
@@ -164,7 +209,9 @@ def _keys_and_string_colons(doc: dict) -> int:
 
 def as_document(answers: Answers) -> dict:
     """A parsed :class:`Answers` in the same plain form as a canonical file."""
-    return answers.model_dump(mode="python", exclude={"rater"} if answers.rater is None else None)
+    empty = {"rater": answers.rater is None, "landscape": not answers.landscape, "proposals": not answers.proposals,
+             "roles": not (answers.roles.assignments or answers.roles.hours)}
+    return answers.model_dump(mode="python", exclude={k for k, e in empty.items() if e} or None)
 
 
 # --- compact columns for network analysis ------------------------------------------------------

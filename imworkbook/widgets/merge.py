@@ -1,4 +1,4 @@
-"""Werkboek 4: merge the answers of several raters of one school into the school's answer."""
+"""Werkboek 7: merge the answers of several raters of one school into the school's answer."""
 
 from __future__ import annotations
 
@@ -189,5 +189,5 @@ def _text(value: Any, lang: str) -> str:
 
 
 def samenvoegen(folder: str | Path | None = None, *, lang: str | None = None) -> MergeApp:
-    """Open werkboek 4: merge several raters of one school (from the werkmap)."""
+    """Open werkboek 7: merge several raters of one school (from the werkmap)."""
     return MergeApp(folder, lang=lang)

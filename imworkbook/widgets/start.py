@@ -14,7 +14,7 @@ from .common import CSS, AppBase, paragraphs
 ROUTES = {
     "workshop": ("route_workshop_title", "route_workshop_text",
                  [("01_volwassenheid.ipynb", "link_maturity"), ("02_verhouding.ipynb", "link_proportion"),
-                  ("04_samenvoegen.ipynb", "link_merge")]),
+                  ("07_samenvoegen.ipynb", "link_merge")]),
     "home": ("route_home_title", "route_home_text",
              [("01_volwassenheid.ipynb", "link_maturity"), ("02_verhouding.ipynb", "link_proportion")]),
     "facilitator": ("route_facilitator_title", "route_facilitator_text", [("03_netwerk.ipynb", "link_network")]),

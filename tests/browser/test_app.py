@@ -149,7 +149,7 @@ def test_board_report_downloads_and_opens_offline(page: Page, voila_url, browser
 
 
 def test_two_raters_are_merged_into_the_school_answer(page: Page, voila_url, voila_home):
-    page.goto(voila_url + "/voila/render/04_samenvoegen.ipynb", wait_until="domcontentloaded")
+    page.goto(voila_url + "/voila/render/07_samenvoegen.ipynb", wait_until="domcontentloaded")
     page.get_by_role("button", name="Voorbeeld: drie invullers van De Regenboog").click(timeout=90_000)
     expect(page.get_by_text("Invullers die meedoen:")).to_be_visible(timeout=30_000)
     page.get_by_role("checkbox", name="IM-coördinator").uncheck()  # two raters: head and ICT coordinator
