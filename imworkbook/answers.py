@@ -828,6 +828,62 @@ class Session:
             raise ValueError(_message(exc)) from None
         self._change(lambda a: setattr(a.investment, key, number))
 
+    def set_application(self, app: "Application | dict", replace: str | None = None) -> None:
+        """Add an application to the inventory, or replace the one named ``replace``; names are unique."""
+        try:
+            app = app if isinstance(app, Application) else Application.model_validate(app)
+        except ValidationError as exc:
+            raise ValueError("\n".join(f"{p.where}: {p.message}" for p in from_pydantic(exc, "", app))) from None
+        others = [a for a in self.answers.landscape if a.name != (replace or app.name)]
+        if any(a.name.lower() == app.name.lower() for a in others):
+            raise ValueError(f"er is al een applicatie met de naam {app.name!r}")
+        position = next((i for i, a in enumerate(self.answers.landscape) if a.name == (replace or app.name)), None)
+
+        def apply(a: Answers) -> None:
+            if position is None:
+                a.landscape.append(app)
+            else:
+                a.landscape[position] = app
+        self._change(apply)
+
+    def delete_application(self, name: str) -> None:
+        self._change(lambda a: setattr(a, "landscape", [x for x in a.landscape if x.name != name]))
+
+    def save_proposal(self, proposal: "Proposal") -> None:
+        """Keep a proposal (with its advice) in the file; one with the same name is replaced."""
+        proposal = Proposal.model_validate(proposal.model_dump())
+
+        def apply(a: Answers) -> None:
+            a.proposals = [p for p in a.proposals if p.name != proposal.name] + [proposal]
+        self._change(apply)
+
+    def set_role(self, task_id: str, role_id: str, letter: str | None) -> None:
+        """R, A, C or I for a role on a task (``None`` or '' clears it)."""
+        if letter not in (None, "", "R", "A", "C", "I"):
+            raise ValueError(f"kies R, A, C of I; gekregen: {letter!r}")
+
+        def apply(a: Answers) -> None:
+            row = a.roles.assignments.setdefault(task_id, {})
+            if letter:
+                row[role_id] = letter
+            else:
+                row.pop(role_id, None)
+                if not row:
+                    a.roles.assignments.pop(task_id)
+        self._change(apply)
+
+    def set_role_hours(self, role_id: str, value: Any) -> None:
+        number = parse_number(value)
+        if number is not None and not 0 <= number <= 100_000:
+            raise ValueError(f"uren per jaar moeten tussen 0 en 100.000 liggen; gekregen: {value!r}")
+
+        def apply(a: Answers) -> None:
+            if number is None:
+                a.roles.hours.pop(role_id, None)
+            else:
+                a.roles.hours[role_id] = number
+        self._change(apply)
+
     def update_school(self, **fields: Any) -> None:
         """Change school details (name, code, sector, pupils); the file name stays the same."""
         data = self.answers.school.model_dump() | fields

@@ -401,3 +401,179 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     return value if isinstance(value, (str, int, float, type(None))) else str(value)
+
+
+# --- the application inventory (werkboek 4) ---------------------------------------------------------------
+
+INVENTORY_SHEET = "Applicaties"
+LISTS_SHEET = "Lijsten"
+INVENTORY_COLUMNS = {  # column header -> Application field
+    "naam": "name", "type": "type", "leverancier": "supplier", "activiteiten": "activities",
+    "legt vast": "masters", "gebruikt": "uses", "kosten per jaar": "cost_year", "kosten eenmalig": "cost_once",
+    "gebruikers": "users", "bedrijfsfit (1-5)": "business_fit", "technische fit (1-5)": "technical_fit",
+    "toelichting": "note",
+}
+_LIST_FIELDS = {"activities": "activity", "masters": "object", "uses": "object"}
+
+
+def write_inventory(path: str | Path, apps: list, ref=None, lang: str = "nl") -> Path:
+    """The inventory as a workbook: one row per application (ids separated by commas) and a sheet with the
+    ids and labels to choose from."""
+    from .content import load_landscape_reference
+
+    ref = ref or load_landscape_reference()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = INVENTORY_SHEET
+    ws.append(list(INVENTORY_COLUMNS))
+    for c in ws[1]:
+        c.font, c.fill = Font(bold=True), HEAD_FILL
+    for app in apps:
+        row = []
+        for field in INVENTORY_COLUMNS.values():
+            v = getattr(app, field)
+            row.append(", ".join(v) if isinstance(v, list) else v)
+        ws.append([_safe_cell(v) for v in row])
+    types = DataValidation(type="list", formula1=f"={LISTS_SHEET}!$D$2:$D${len(ref.system_types) + 1}", allow_blank=True)
+    ws.add_data_validation(types)
+    types.add("B2:B500")
+    for fit in ("J2:J500", "K2:K500"):
+        dv = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True)
+        ws.add_data_validation(dv)
+        dv.add(fit)
+    for col, width in zip("ABCDEFGHIJKL", (24, 16, 20, 40, 30, 30, 14, 14, 11, 11, 11, 40)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "B2"
+    lists = wb.create_sheet(LISTS_SHEET)
+    lists.append(["activiteit", "omschrijving", "", "type", "omschrijving", "", "gegevensobject", "omschrijving"])
+    acts = list(ref.activities.values())
+    for n in range(max(len(acts), len(ref.system_types), len(ref.data_objects))):
+        row = ["", "", "", "", "", "", "", ""]
+        if n < len(acts):
+            row[0:2] = [acts[n].id, acts[n].label(lang)]
+        if n < len(ref.system_types):
+            row[3:5] = [ref.system_types[n].id, ref.system_types[n].label(lang)]
+        if n < len(ref.data_objects):
+            row[6:8] = [ref.data_objects[n].id, ref.data_objects[n].label(lang)]
+        lists.append(row)
+    for col, width in zip("ABCDEFGH", (30, 44, 2, 18, 40, 2, 20, 40)):
+        lists.column_dimensions[col].width = width
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path = Path(path)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
+
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """Neutralise a spreadsheet formula in a text value (OWASP CSV injection); other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def _safe_cell(value: Any) -> Any:
+    return safe_text(value)
+
+
+def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem]]:
+    """Applications from a workbook (or a CSV export of it); every problem names row and column, every valid row
+    is kept. Labels are accepted where ids are expected."""
+    from pydantic import ValidationError
+
+    from .answers import Application
+    from .content import load_landscape_reference
+    from .errors import from_pydantic_error_message
+
+    ref = ref or load_landscape_reference()
+    if data.startswith(OLE_MAGIC):
+        raise AnswersFileError(Problem(name, "", "dit is een oud Excel-bestand (.xls) of een bestand met een "
+                                       "wachtwoord; sla het op als .xlsx zonder wachtwoord"))
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx) ({type(exc).__name__})")) from None
+    ws = wb[INVENTORY_SHEET] if INVENTORY_SHEET in wb.sheetnames else wb.worksheets[0]
+    headers = [str(c.value).strip().lower() if c.value is not None else "" for c in ws[1]]
+    problems: list[Problem] = []
+    if "naam" not in headers:
+        raise AnswersFileError(Problem(name, f"{ws.title}!1", "de kolom 'naam' ontbreekt in de eerste rij; gebruik "
+                                       "de kolommen van de export uit werkboek 4"))
+    for n, h in enumerate(headers, start=1):
+        if h and h not in INVENTORY_COLUMNS:
+            problems.append(Problem(name, f"{ws.title}!{get_column_letter(n)}1", f"kolom '{h}' is onbekend en wordt niet "
+                                    "gelezen", "waarschuwing"))
+    for h in INVENTORY_COLUMNS:
+        if h not in headers:
+            problems.append(Problem(name, f"{ws.title}!1", f"kolom '{h}' ontbreekt; blijft leeg", "waarschuwing"))
+    by_label = {"activity": {**{a.label(lg).lower(): a.id for a in ref.activities.values() for lg in ("nl", "en")},
+                             **{a: a for a in ref.activities}},
+                "object": {**{d.label(lg).lower(): d.id for d in ref.data_objects for lg in ("nl", "en")},
+                           **{d.id: d.id for d in ref.data_objects}},
+                "type": {**{s.label(lg).lower(): s.id for s in ref.system_types for lg in ("nl", "en")},
+                         **{s.id: s.id for s in ref.system_types}}}
+    apps, seen = [], {}
+    for row in range(2, ws.max_row + 1):
+        cells = {h: ws.cell(row=row, column=n).value for n, h in enumerate(headers, start=1) if h in INVENTORY_COLUMNS}
+        if all(v is None or str(v).strip() == "" for v in cells.values()):
+            continue
+        errors = []
+        values: dict[str, Any] = {}
+        for header, field in INVENTORY_COLUMNS.items():
+            v = cells.get(header)
+            col = get_column_letter(headers.index(header) + 1) if header in headers else "?"
+            where = f"{ws.title}!{col}{row}"
+            if isinstance(v, str) and v.startswith("="):
+                errors.append(Problem(name, where, "bevat een formule; vul een waarde in"))
+                continue
+            if v is None or (isinstance(v, str) and not v.strip()):
+                continue
+            if field in _LIST_FIELDS:
+                ids = []
+                for part in [p.strip() for p in str(v).replace(";", ",").split(",") if p.strip()]:
+                    ident = by_label[_LIST_FIELDS[field]].get(part.lower()) or by_label[_LIST_FIELDS[field]].get(part)
+                    if ident is None:
+                        errors.append(Problem(name, where, f"'{part}' staat niet in de referentielijst (blad {LISTS_SHEET})"))
+                    else:
+                        ids.append(ident)
+                values[field] = ids
+            elif field == "type":
+                ident = by_label["type"].get(str(v).strip().lower()) or by_label["type"].get(str(v).strip())
+                if ident is None:
+                    errors.append(Problem(name, where, f"type '{v}' staat niet in de referentielijst (blad {LISTS_SHEET})"))
+                else:
+                    values[field] = ident
+            elif field in ("cost_year", "cost_once", "users", "business_fit", "technical_fit"):
+                number = _number(v)
+                if number is None:
+                    errors.append(Problem(name, where, f"{v!r} is geen getal"))
+                elif field in ("users", "business_fit", "technical_fit"):
+                    if number != int(number):
+                        errors.append(Problem(name, where, f"{v!r} is geen heel getal"))
+                    else:
+                        values[field] = int(number)
+                else:
+                    values[field] = number
+            else:
+                values[field] = str(v).strip()
+        app_name = values.get("name")
+        if app_name and app_name.lower() in seen:
+            errors.append(Problem(name, f"{ws.title}!A{row}", f"applicatie '{app_name}' staat ook in rij {seen[app_name.lower()]}"))
+        if not errors:
+            try:
+                app = Application.model_validate(values)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    field = str(err["loc"][0]) if err.get("loc") else ""
+                    header = next((h for h, f in INVENTORY_COLUMNS.items() if f == field), field)
+                    col = get_column_letter(headers.index(header) + 1) if header in headers else "?"
+                    errors.append(Problem(name, f"{ws.title}!{col}{row}", from_pydantic_error_message(err)))
+            else:
+                apps.append(app)
+                seen[app.name.lower()] = row
+        for p in errors:
+            problems.append(Problem(p.file, p.where, f"{p.message}; rij {row} is niet ingelezen", "fout"))
+    return apps, problems

@@ -16,14 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from .answers import atomic_write_bytes
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    """Neutralise a spreadsheet formula in a text value; other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
+from .excel import DANGEROUS, safe_text  # noqa: F401 - defined with the Excel route, used here
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,249 @@
+"""Werkboek 4: the school's application landscape (inventory, coverage, register once, TIME, cost)."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+from .. import paths
+from ..answers import Session, slug
+from ..content import MaturityModel, load_landscape_reference, load_model
+from ..excel import read_inventory, write_inventory
+from ..figures.landscape import cost_per_area, coverage_heatmap, network_types, time_quadrant
+from ..i18n import t
+from ..landscape import TIME_KEYS, analyse, findings, network_landscape
+from ..numbers import parse_number
+from ..preferences import language
+from .common import CHART_WIDTH, CSS, EMPTY, AppBase, SchoolBar, chart_config, messages_html, show_figure
+from .questionnaire import open_session
+
+NEW = "__new__"
+
+
+class LandscapeApp(AppBase):
+    def __init__(self, session: Session | None = None, *, lang: str | None = None, folder: str | Path | None = None,
+                 model: MaturityModel | None = None):
+        self.lang = lang = language(lang)
+        self.model = model or load_model()
+        self.ref = load_landscape_reference()
+        self.folder = Path(folder) if folder is not None else paths.answers_dir()
+        self._init_messages()
+        self.figs: dict[str, go.Figure] = {}
+        self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
+        st = {"description_width": "initial"}
+        wide = W.Layout(width="460px")
+        self.apps = W.Select(description=t("land_apps", lang), style=st, rows=9, layout=W.Layout(width="360px"))
+        self.apps.observe(self._guard(lambda _c: self.show_app()), names="value")
+        self.f_name = W.Text(description=t("land_name", lang), style=st, layout=wide)
+        self.f_type = W.Dropdown(description=t("land_type", lang), style=st, layout=wide,
+                                 options=[(s.label(lang), s.id) for s in self.ref.system_types])
+        self.f_supplier = W.Text(description=t("land_supplier", lang), style=st, layout=wide)
+        acts = [(f"{self.ref.label('area', self.ref.area_of(a.id), lang)} · {a.label(lang)}", a.id)
+                for a in self.ref.activities.values()]
+        objects = [(d.label(lang), d.id) for d in self.ref.data_objects]
+        self.f_activities = W.SelectMultiple(description=t("land_activities", lang), options=acts, rows=8, style=st,
+                                             layout=W.Layout(width="560px"))
+        self.f_masters = W.SelectMultiple(description=t("land_masters", lang), options=objects, rows=6, style=st,
+                                          layout=W.Layout(width="380px"))
+        self.f_uses = W.SelectMultiple(description=t("land_uses", lang), options=objects, rows=6, style=st,
+                                       layout=W.Layout(width="380px"))
+        self.f_cost_year = W.Text(description=t("land_cost_year", lang), style=st, layout=W.Layout(width="260px"))
+        self.f_cost_once = W.Text(description=t("land_cost_once", lang), style=st, layout=W.Layout(width="260px"))
+        self.f_users = W.Text(description=t("land_users", lang), style=st, layout=W.Layout(width="200px"))
+        fits = [("—", EMPTY)] + [(str(n), n) for n in range(1, 6)]
+        self.f_business = W.Dropdown(description=t("land_business_fit", lang), options=fits, style=st)
+        self.f_technical = W.Dropdown(description=t("land_technical_fit", lang), options=fits, style=st)
+        self.f_note = W.Textarea(description=t("label_note", lang), style=st, rows=2, layout=W.Layout(width="560px"))
+        self.save_button = W.Button(description=t("land_save", lang), button_style="primary")
+        self.save_button.on_click(self._guard(lambda _b: self.save_app()))
+        self.delete_button = W.Button(description=t("land_delete", lang), button_style="danger")
+        self.delete_button.on_click(self._guard(lambda _b: self.delete_app()))
+        self.form_msg = W.HTML()
+        form = W.VBox([
+            self.f_name, self.f_type, self.f_supplier, self.f_activities,
+            W.HBox([self.f_masters, self.f_uses], layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([self.f_cost_year, self.f_cost_once, self.f_users], layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([self.f_business, self.f_technical]), self.f_note,
+            W.HBox([self.save_button, self.delete_button]), self.form_msg],
+            layout=W.Layout(border="1px solid #d0d7de", padding="6px 10px"))
+        # Excel
+        self.upload = W.FileUpload(accept=".xlsx", multiple=False, description=t("land_import", lang),
+                                   layout=W.Layout(width="auto"))
+        self.upload.observe(self._guard(lambda _c: self.import_upload()), names="value")
+        export = W.Button(description=t("land_export", lang), layout=W.Layout(width="auto"))
+        export.on_click(self._guard(lambda _b: self.export()))
+        self.excel_msg = W.HTML()
+        # analysis
+        self.findings = W.HTML()
+        self.boxes = {name: W.Box(layout=W.Layout(flex="0 0 auto", margin="0 12px 0 0"))
+                      for name in ("coverage", "time", "cost", "network")}
+        self.net_folder = W.Text(value=str(paths.data_dir() / "examples" / "netwerk"),
+                                 description=t("net_folder", lang), style=st, layout=W.Layout(width="560px"))
+        net_button = W.Button(description=t("net_load", lang), button_style="info")
+        net_button.on_click(self._guard(lambda _b: self.show_network()))
+        network = W.Accordion(children=[W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('land_net_help', lang))}</div>"),
+                                                W.HBox([self.net_folder, net_button]), self.boxes["network"]])],
+                              titles=(t("land_net_section", lang),), selected_index=None)
+        self.status = W.HTML()
+        self.widget = W.VBox([
+            W.HTML(CSS), self.school.widget,
+            W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('land_inventory_title', lang))}</h3>"),
+            W.HBox([self.apps, form], layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
+            W.HBox([self.upload, export], layout=W.Layout(flex_flow="row wrap")), self.excel_msg, self.status,
+            W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('land_findings_title', lang))}</h3>"), self.findings,
+            self.boxes["coverage"],
+            W.HBox([self.boxes["time"], self.boxes["cost"]], layout=W.Layout(flex_flow="row wrap")),
+            network,
+        ], layout=W.Layout(width="100%"))
+        self.widget.add_class("imw-app")
+        if session is not None:
+            self.school.load(session)
+        self._framed("intro_landscape")
+
+    def _rebuild(self, lang: str) -> None:
+        LandscapeApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model)
+
+    def resync(self) -> None:
+        if self.session is not None:
+            self.refresh_list(self.apps.value)
+
+    def after_school_change(self) -> None:
+        pass
+
+    # the inventory -----------------------------------------------------------------------------
+    def load(self, session: Session) -> None:
+        self.refresh_list()
+        self.changed(saved=False)
+
+    def refresh_list(self, keep: str | None = None) -> None:
+        names = [a.name for a in self.session.answers.landscape]
+        options = [(n, n) for n in names] + [(t("land_new", self.lang), NEW)]
+        self.apps.options = options
+        self.apps.value = keep if keep in names else (names[0] if names else NEW)
+        self.show_app()
+
+    def current(self):
+        return next((a for a in self.session.answers.landscape if a.name == self.apps.value), None)
+
+    def show_app(self) -> None:
+        app = self.current()
+        self.form_msg.value = ""
+        self.delete_button.disabled = app is None
+        self.f_name.value = app.name if app else ""
+        self.f_type.value = app.type if app and app.type in [v for _, v in self.f_type.options] else "anders"
+        self.f_supplier.value = app.supplier if app else ""
+        known = {v for _, v in self.f_activities.options}
+        self.f_activities.value = tuple(a for a in (app.activities if app else []) if a in known)
+        objects = {v for _, v in self.f_masters.options}
+        self.f_masters.value = tuple(o for o in (app.masters if app else []) if o in objects)
+        self.f_uses.value = tuple(o for o in (app.uses if app else []) if o in objects)
+        self.f_cost_year.value = _text(app.cost_year if app else None, self.lang)
+        self.f_cost_once.value = _text(app.cost_once if app else None, self.lang)
+        self.f_users.value = "" if not app or app.users is None else str(app.users)
+        self.f_business.value = app.business_fit if app and app.business_fit else EMPTY
+        self.f_technical.value = app.technical_fit if app and app.technical_fit else EMPTY
+        self.f_note.value = app.note if app else ""
+
+    def form_values(self) -> dict[str, Any]:
+        users = parse_number(self.f_users.value)
+        if users is not None and users != int(users):
+            raise ValueError(t("land_users_whole", self.lang))
+        return {"name": self.f_name.value, "type": self.f_type.value, "supplier": self.f_supplier.value,
+                "activities": list(self.f_activities.value), "masters": list(self.f_masters.value),
+                "uses": list(self.f_uses.value), "cost_year": parse_number(self.f_cost_year.value),
+                "cost_once": parse_number(self.f_cost_once.value), "users": None if users is None else int(users),
+                "business_fit": None if self.f_business.value == EMPTY else self.f_business.value,
+                "technical_fit": None if self.f_technical.value == EMPTY else self.f_technical.value,
+                "note": self.f_note.value}
+
+    def save_app(self) -> None:
+        if not self.f_name.value.strip():
+            raise ValueError(t("land_name_required", self.lang))
+        replace = None if self.apps.value == NEW else self.apps.value
+        self.session.set_application(self.form_values(), replace=replace)
+        self.refresh_list(self.f_name.value.strip())
+        self.form_msg.value = f"<span class='imw-status'>✓ {html.escape(t('land_saved', self.lang))}</span>"
+        self.changed()
+
+    def delete_app(self) -> None:
+        if self.apps.value != NEW:
+            self.session.delete_application(self.apps.value)
+            self.refresh_list()
+            self.changed()
+
+    def import_upload(self) -> None:
+        files = self.upload.value
+        if not files:
+            return
+        item = files[0] if isinstance(files, (list, tuple)) else next(iter(files.values()))
+        data = bytes(item["content"])
+        apps, problems = read_inventory(data, item.get("name", "upload.xlsx"), self.ref)
+        for app in apps:
+            exists = any(a.name == app.name for a in self.session.answers.landscape)
+            self.session.set_application(app, replace=app.name if exists else None)
+        self.excel_msg.value = (f"<span class='imw-status'>✓ {html.escape(t('land_imported', self.lang, n=len(apps)))}</span>"
+                                + messages_html(problems, "warn"))
+        self.refresh_list()
+        self.changed()
+
+    def export(self) -> Path:
+        answers = self.session.answers
+        path = paths.workspace_dir() / "rapporten" / f"{slug(answers.school.name)}_{answers.round}_applicaties.xlsx"
+        write_inventory(path, answers.landscape, self.ref, self.lang)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        self.excel_msg.value = (f"<span class='imw-status'>✓ {html.escape(t('land_exported', self.lang))} "
+                                f"<code>{html.escape(str(path))}</code></span> <a class='imw-download' "
+                                f"download='{html.escape(path.name)}' href='data:{mime};base64,{data}'>"
+                                f"{html.escape(t('download', self.lang))}</a>")
+        return path
+
+    # analysis ----------------------------------------------------------------------------------
+    def changed(self, saved: bool = True) -> None:
+        if saved:
+            self.show_status(saved=True)
+        lang = self.lang
+        self.analysis = an = analyse(self.session.answers.landscape, self.ref, lang)
+        items = findings(an, self.ref, lang) + an.unknown_ids
+        counts = an.inventory["time"].value_counts()
+        time_line = ", ".join(f"{t(TIME_KEYS[k], lang)}: {int(counts[k])}" for k in TIME_KEYS if k in counts)
+        self.findings.value = ("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in items) + "</ul>"
+                               if items else f"<p>{html.escape(t('land_no_findings', lang))}</p>") + (
+            f"<p>{html.escape(t('land_time_summary', lang, counts=time_line))}</p>" if time_line else "")
+        self.figs["coverage"] = show_figure(self.boxes["coverage"], coverage_heatmap(
+            an.coverage, self.ref, lang=lang, width=max(2 * CHART_WIDTH + 20, 460 + 90 * an.coverage.shape[1])),
+            chart_config(lang, "dekking"))
+        self.figs["time"] = show_figure(self.boxes["time"], time_quadrant(an.inventory, high_from=self.ref.time.high_from,
+                                                                          lang=lang, width=CHART_WIDTH + 60),
+                                        chart_config(lang, "time"))
+        self.figs["cost"] = show_figure(self.boxes["cost"], cost_per_area(an.cost, self.ref, lang=lang,
+                                                                          width=CHART_WIDTH), chart_config(lang, "kosten"))
+
+    def show_network(self) -> None:
+        from ..collect import collect
+
+        collected = collect(Path(self.net_folder.value.strip()).expanduser(), self.model)
+        frames = network_landscape(collected.documents, self.ref)
+        self.figs["network"] = show_figure(self.boxes["network"], network_types(frames, self.ref, lang=self.lang,
+                                                                                width=2 * CHART_WIDTH),
+                                           chart_config(self.lang, "netwerk-applicaties"))
+
+
+def _text(value: float | None, lang: str) -> str:
+    if value is None:
+        return ""
+    return (f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") if lang == "nl"
+            else f"{value:,.2f}").removesuffix(",00").removesuffix(".00")
+
+
+def applicaties(school: str | Path | None = None, *, lang: str | None = None,
+                folder: str | Path | None = None) -> LandscapeApp:
+    """Open werkboek 4: the application landscape of a school (same school choice as werkboek 1)."""
+    model = load_model()
+    folder = Path(folder) if folder is not None else paths.answers_dir()
+    return LandscapeApp(open_session(school, folder, model), lang=lang, folder=folder, model=model)

@@ -1,0 +1,209 @@
+"""Werkboek 5: critical questions for a proposed application, ending in an advice that is saved and printable."""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+from pathlib import Path
+
+import ipywidgets as W
+
+from .. import paths
+from ..answers import Proposal, Session, atomic_write_bytes, slug
+from ..content import MaturityModel, load_investment_model, load_landscape_reference, load_model
+from ..i18n import t
+from ..numbers import parse_number
+from ..preferences import language
+from ..proposals import ADVICE_KEYS, Advice, advise
+from .common import CSS, AppBase, SchoolBar
+from .questionnaire import open_session
+
+NEW = "__new__"
+VERDICT_COLOUR = {"ga_door": "#009E73", "eerst_uitzoeken": "#E69F00", "niet_doen": "#D55E00"}
+
+
+class ProposalApp(AppBase):
+    def __init__(self, session: Session | None = None, *, lang: str | None = None, folder: str | Path | None = None,
+                 model: MaturityModel | None = None):
+        self.lang = lang = language(lang)
+        self.model = model or load_model()
+        self.ref = load_landscape_reference()
+        self.folder = Path(folder) if folder is not None else paths.answers_dir()
+        self._init_messages()
+        self._setting = False
+        self.advice: Advice | None = None
+        self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
+        st = {"description_width": "initial"}
+        self.pick = W.Dropdown(description=t("prop_pick", lang), style=st, layout=W.Layout(width="460px"))
+        self.pick.observe(self._guard(lambda _c: self.show_proposal()), names="value")
+        self.f_name = W.Text(description=t("prop_name", lang), style=st, layout=W.Layout(width="460px"))
+        self.f_type = W.Dropdown(description=t("land_type", lang), style=st, layout=W.Layout(width="460px"),
+                                 options=[(s.label(lang), s.id) for s in self.ref.system_types])
+        self.f_goal = W.Textarea(placeholder=t("prop_goal_placeholder", lang), rows=3, layout=W.Layout(width="640px"))
+        acts = [(f"{self.ref.label('area', self.ref.area_of(a.id), lang)} · {a.label(lang)}", a.id)
+                for a in self.ref.activities.values()]
+        self.f_activities = W.SelectMultiple(options=acts, rows=7, layout=W.Layout(width="640px"))
+        yes_no = [(t("answer_yes", lang), "ja"), (t("answer_no", lang), "nee"), (t("weet_niet", lang), "weet_niet")]
+        self.f_technical = W.ToggleButtons(options=yes_no, value=None, description=t("prop_technical", lang), style=st)
+        self.f_maintenance = W.ToggleButtons(options=yes_no, value=None, description=t("prop_maintenance", lang), style=st)
+        self.f_objects = W.SelectMultiple(options=[(d.label(lang) + (" *" if d.personal else ""), d.id)
+                                                   for d in self.ref.data_objects], rows=7, layout=W.Layout(width="420px"))
+        self.f_agreement = W.ToggleButtons(options=[*yes_no, (t("nvt", lang), "nvt")], value=None,
+                                           description=t("prop_agreement", lang), style=st)
+        self.f_costs = {key: W.Text(description=t(label, lang), style=st, layout=W.Layout(width="300px"))
+                        for key, label in (("cost_once", "prop_cost_once"), ("cost_implementation", "prop_cost_impl"),
+                                           ("licence_year", "prop_licence"), ("hours_year", "prop_hours"))}
+        for w in (self.f_name, self.f_type, self.f_goal, self.f_activities, self.f_technical, self.f_maintenance,
+                  self.f_objects, self.f_agreement, *self.f_costs.values()):
+            w.observe(self._guard(lambda _c: self.update_advice()), names="value")
+
+        def question(n: int, key: str, *body):
+            return W.VBox([W.HTML(f"<div class='imw-q'>{n}. {html.escape(t(key, lang))}</div>"), *body],
+                          layout=W.Layout(border="1px solid #d0d7de", padding="6px 10px", margin="6px 0"))
+
+        self.existing = W.HTML()
+        self.advice_box = W.HTML()
+        self.save_button = W.Button(description=t("prop_save", lang), button_style="primary", layout=W.Layout(width="auto"))
+        self.save_button.on_click(self._guard(lambda _b: self.save()))
+        self.print_button = W.Button(description=t("prop_print", lang), layout=W.Layout(width="auto"))
+        self.print_button.on_click(self._guard(lambda _b: self.printable()))
+        self.result = W.HTML()
+        self.status = W.HTML()
+        self.widget = W.VBox([
+            W.HTML(CSS), self.school.widget, self.pick, W.HBox([self.f_name, self.f_type], layout=W.Layout(flex_flow="row wrap")),
+            question(1, "prop_q1", self.f_goal),
+            question(2, "prop_q2", self.f_activities, self.existing),
+            question(3, "prop_q3", self.f_technical, self.f_maintenance),
+            question(4, "prop_q4", self.f_objects, W.HTML(f"<div class='imw-help'>{html.escape(t('prop_personal_note', lang))}</div>"),
+                     self.f_agreement),
+            question(5, "prop_q5", W.HBox(list(self.f_costs.values()), layout=W.Layout(flex_flow="row wrap"))),
+            self.advice_box, W.HBox([self.save_button, self.print_button]), self.result, self.status,
+        ], layout=W.Layout(width="100%"))
+        self.widget.add_class("imw-app")
+        if session is not None:
+            self.school.load(session)
+        self._framed("intro_proposals")
+
+    def _rebuild(self, lang: str) -> None:
+        keep = self.pick.value
+        ProposalApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model)
+        if keep in [v for _, v in self.pick.options]:
+            self.pick.value = keep
+
+    def resync(self) -> None:
+        pass
+
+    def after_school_change(self) -> None:
+        self.update_advice()
+
+    def load(self, session: Session) -> None:
+        self.refresh_pick()
+
+    def refresh_pick(self, keep: str | None = None) -> None:
+        names = [p.name for p in self.session.answers.proposals]
+        self.pick.options = [(n, n) for n in names] + [(t("prop_new", self.lang), NEW)]
+        self.pick.value = keep if keep in names else (names[-1] if names else NEW)
+        self.show_proposal()
+
+    def show_proposal(self) -> None:
+        p = next((x for x in self.session.answers.proposals if x.name == self.pick.value), None) if self.session else None
+        self._setting = True
+        try:
+            self.f_name.value = p.name if p else ""
+            self.f_type.value = p.type if p and p.type in [v for _, v in self.f_type.options] else "anders"
+            self.f_goal.value = p.goal if p else ""
+            known = {v for _, v in self.f_activities.options}
+            self.f_activities.value = tuple(a for a in (p.activities if p else []) if a in known)
+            self.f_technical.value = p.technical_fit if p else None
+            self.f_maintenance.value = p.maintenance if p else None
+            objects = {v for _, v in self.f_objects.options}
+            self.f_objects.value = tuple(o for o in (p.data_objects if p else []) if o in objects)
+            self.f_agreement.value = p.processing_agreement if p else None
+            for key, w in self.f_costs.items():
+                value = getattr(p, key) if p else None
+                w.value = "" if value is None else f"{value:g}".replace(".", "," if self.lang == "nl" else ".")
+        finally:
+            self._setting = False
+        self.result.value = ""
+        self.update_advice()
+
+    def proposal(self) -> Proposal:
+        costs = {key: parse_number(w.value) for key, w in self.f_costs.items()}
+        return Proposal(name=self.f_name.value.strip() or t("prop_unnamed", self.lang), type=self.f_type.value,
+                        goal=self.f_goal.value, activities=list(self.f_activities.value),
+                        technical_fit=self.f_technical.value, maintenance=self.f_maintenance.value,
+                        data_objects=list(self.f_objects.value), processing_agreement=self.f_agreement.value, **costs)
+
+    def update_advice(self) -> None:
+        if self._setting or self.session is None:
+            return
+        lang = self.lang
+        proposal = self.proposal()
+        rate = self.session.answers.investment.hourly_rate or load_investment_model().settings.hourly_rate
+        self.advice = advice = advise(proposal, self.session.answers.landscape, self.ref, hourly_rate=rate, lang=lang)
+        if advice.equivalents:
+            self.existing.value = (f"<div class='imw-msg-warn'>{html.escape(t('prop_existing_found', lang))} "
+                                   + ", ".join(f"<b>{html.escape(n)}</b>" for n, _ in advice.equivalents) + "</div>")
+        else:
+            self.existing.value = f"<div class='imw-help'>{html.escape(t('prop_existing_none', lang))}</div>"
+        self.advice_box.value = advice_html(advice, lang)
+
+    def save(self) -> None:
+        proposal = self.proposal()
+        advice = self.advice or advise(proposal, self.session.answers.landscape, self.ref, lang=self.lang)
+        proposal.advice, proposal.reasons = advice.verdict, advice.reasons
+        proposal.decided_at = _dt.date.today().isoformat()
+        self.session.save_proposal(proposal)
+        self.refresh_pick(proposal.name)
+        self.show_status(saved=True)
+        self.result.value = f"<span class='imw-status'>✓ {html.escape(t('prop_saved', self.lang))}</span>"
+
+    def printable(self) -> Path:
+        """A one-page HTML of the proposal and its advice (print it from the browser), with a download link."""
+        lang = self.lang
+        p, answers = self.proposal(), self.session.answers
+        rows = [(t("prop_q1", lang), p.goal or "–"),
+                (t("prop_q2", lang), ", ".join(self.ref.label("activity", a, lang) for a in p.activities) or "–"),
+                (t("prop_technical", lang), _choice(p.technical_fit, lang)),
+                (t("prop_maintenance", lang), _choice(p.maintenance, lang)),
+                (t("prop_q4", lang), ", ".join(self.ref.label("object", o, lang) for o in p.data_objects) or "–"),
+                (t("prop_agreement", lang), _choice(p.processing_agreement, lang))]
+        body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+        page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{html.escape(p.name)}</title>"
+                "<style>body{font-family:system-ui,Arial,sans-serif;max-width:760px;margin:24px auto;line-height:1.45}"
+                "th{text-align:left;vertical-align:top;padding:4px 12px 4px 0;width:40%}td{padding:4px 0}"
+                ".imw-advice{border-left:6px solid;padding:6px 12px;margin:12px 0}</style></head><body>"
+                f"<h1>{html.escape(t('prop_print_title', lang, name=p.name))}</h1>"
+                f"<p>{html.escape(answers.school.name)} · {html.escape(answers.round)} · "
+                f"{_dt.date.today().isoformat()}</p><table>{body}</table>{advice_html(self.advice, lang)}</body></html>")
+        path = paths.workspace_dir() / "rapporten" / f"{slug(answers.school.name)}_{slug(p.name)}_advies.html"
+        atomic_write_bytes(path, page.encode("utf-8"))
+        data = base64.b64encode(page.encode("utf-8")).decode("ascii")
+        self.result.value = (f"<span class='imw-status'>✓ <code>{html.escape(str(path))}</code></span> "
+                             f"<a class='imw-download' download='{html.escape(path.name)}' "
+                             f"href='data:text/html;base64,{data}'>{html.escape(t('download', lang))}</a>")
+        return path
+
+
+def _choice(value: str | None, lang: str) -> str:
+    return {"ja": t("answer_yes", lang), "nee": t("answer_no", lang), "weet_niet": t("weet_niet", lang), "nvt": t("nvt", lang)}.get(
+        value or "", t("unknown", lang))
+
+
+def advice_html(advice: Advice | None, lang: str) -> str:
+    if advice is None:
+        return ""
+    colour = VERDICT_COLOUR[advice.verdict]
+    return (f"<div class='imw-advice' style='border-left:6px solid {colour};padding:6px 12px;margin:8px 0'>"
+            f"<div style='font-size:1.25em;font-weight:700;color:{colour}'>{html.escape(t('prop_advice', lang))}: "
+            f"{html.escape(t(ADVICE_KEYS[advice.verdict], lang))}</div><ul>"
+            + "".join(f"<li>{html.escape(r)}</li>" for r in advice.reasons) + "</ul></div>")
+
+
+def nieuwe_app(school: str | Path | None = None, *, lang: str | None = None,
+               folder: str | Path | None = None) -> ProposalApp:
+    """Open werkboek 5: critical questions for a proposed application."""
+    model = load_model()
+    folder = Path(folder) if folder is not None else paths.answers_dir()
+    return ProposalApp(open_session(school, folder, model), lang=lang, folder=folder, model=model)

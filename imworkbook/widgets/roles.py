@@ -1,0 +1,126 @@
+"""Werkboek 6: roles, tasks, responsibilities and authorities (RACI per role, not per person), with flags."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import ipywidgets as W
+
+from .. import paths
+from ..answers import Session
+from ..content import MaturityModel, load_model, load_roles_model
+from ..i18n import format_number, t
+from ..preferences import language
+from ..roles import flags, hours_check
+from .common import CSS, EMPTY, AppBase, SchoolBar
+from .questionnaire import open_session
+
+LETTER_KEYS = {"R": "raci_r", "A": "raci_a", "C": "raci_c", "I": "raci_i"}
+
+
+class RolesApp(AppBase):
+    def __init__(self, session: Session | None = None, *, lang: str | None = None, folder: str | Path | None = None,
+                 model: MaturityModel | None = None):
+        self.lang = lang = language(lang)
+        self.model = model or load_model()
+        self.roles = load_roles_model()
+        self.folder = Path(folder) if folder is not None else paths.answers_dir()
+        self._init_messages()
+        self._setting = False
+        self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
+        options = [("–", EMPTY)] + [(letter, letter) for letter in LETTER_KEYS]
+        cell = W.Layout(width="64px")
+        self.cells: dict[tuple[str, str], W.Dropdown] = {}
+        header = [W.HTML("", layout=W.Layout(width="380px"))] + [
+            W.HTML(f"<div class='imw-raci-head'>{html.escape(r.label(lang))}</div>", layout=W.Layout(width="64px"))
+            for r in self.roles.roles]
+        rows = [W.HBox(header)]
+        for side, title in (("vraag", "roles_side_demand"), ("aanbod", "roles_side_supply")):
+            rows.append(W.HTML(f"<div class='imw-q' style='margin-top:8px'>{html.escape(t(title, lang))}</div>"))
+            for task in [tk for tk in self.roles.tasks if tk.side == side]:
+                widgets = [W.HTML(html.escape(task.label(lang)), layout=W.Layout(width="380px"))]
+                for role in self.roles.roles:
+                    d = W.Dropdown(options=options, value=EMPTY, layout=cell)
+                    d.observe(self._guard(lambda ch, tk=task.id, r=role.id: self._on_cell(tk, r, ch)), names="value")
+                    self.cells[(task.id, role.id)] = d
+                    widgets.append(d)
+                rows.append(W.HBox(widgets, layout=W.Layout(align_items="center")))
+        self.hours = {r.id: W.Text(description=r.label(lang), style={"description_width": "initial"},
+                                   layout=W.Layout(width="300px"), continuous_update=False) for r in self.roles.roles}
+        for role_id, w in self.hours.items():
+            w.observe(self._guard(lambda ch, r=role_id: self._on_hours(r, ch)), names="value")
+        self.flags = W.HTML()
+        self.hours_msg = W.HTML()
+        self.status = W.HTML()
+        legend = " · ".join(f"<b>{k}</b> = {html.escape(t(v, lang))}" for k, v in LETTER_KEYS.items())
+        self.widget = W.VBox([
+            W.HTML(CSS + "<style>.imw-raci-head{font-size:0.78em;line-height:1.1;text-align:center;"
+                   "height:3.4em;overflow:hidden}</style>"), self.school.widget,
+            W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('roles_flags_title', lang))}</h3>"), self.flags,
+            W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('roles_raci_title', lang))}</h3>"
+                   f"<div class='imw-help'>{legend}</div>"), W.VBox(rows),
+            W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('roles_hours_title', lang))}</h3>"),
+            W.HBox(list(self.hours.values()), layout=W.Layout(flex_flow="row wrap")), self.hours_msg, self.status,
+        ], layout=W.Layout(width="100%"))
+        self.widget.add_class("imw-app")
+        if session is not None:
+            self.school.load(session)
+        self._framed("intro_roles")
+
+    def _rebuild(self, lang: str) -> None:
+        RolesApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model)
+
+    def resync(self) -> None:
+        if self.session is not None:
+            self.show()
+
+    def after_school_change(self) -> None:
+        self.show_flags()
+
+    def load(self, session: Session) -> None:
+        self.show()
+
+    def show(self) -> None:
+        self._setting = True
+        try:
+            given = self.session.answers.roles
+            for (task, role), d in self.cells.items():
+                d.value = given.assignments.get(task, {}).get(role, EMPTY)
+            for role, w in self.hours.items():
+                value = given.hours.get(role)
+                w.value = "" if value is None else format_number(value, self.lang, 0)
+        finally:
+            self._setting = False
+        self.show_flags()
+
+    def _on_cell(self, task: str, role: str, change) -> None:
+        if self._setting or self.session is None:
+            return
+        self.session.set_role(task, role, None if change["new"] == EMPTY else change["new"])
+        self.show_status(saved=True)
+        self.show_flags()
+
+    def _on_hours(self, role: str, change) -> None:
+        if self._setting or self.session is None:
+            return
+        self.session.set_role_hours(role, change["new"])
+        self.show_status(saved=True)
+        self.show_flags()
+
+    def show_flags(self) -> None:
+        lang = self.lang
+        found = flags(self.session.answers, self.roles, lang)
+        done = sum(1 for tk in self.roles.tasks if self.session.answers.roles.assignments.get(tk.id))
+        progress = t("roles_progress", lang, done=done, total=len(self.roles.tasks))
+        items = "".join(f"<div class='imw-msg-{'error' if f.kind == 'mixed_strong' else 'warn'}'>{html.escape(f.message)}</div>"
+                        for f in found)
+        self.flags.value = f"<p>{html.escape(progress)}</p>" + (items or f"<p>{html.escape(t('roles_no_flags', lang))}</p>")
+        self.hours_msg.value = f"<p>{html.escape(hours_check(self.session.answers, lang).message)}</p>"
+
+
+def rollen(school: str | Path | None = None, *, lang: str | None = None, folder: str | Path | None = None) -> RolesApp:
+    """Open werkboek 6: roles, tasks, responsibilities and authorities of a school."""
+    model = load_model()
+    folder = Path(folder) if folder is not None else paths.answers_dir()
+    return RolesApp(open_session(school, folder, model), lang=lang, folder=folder, model=model)
