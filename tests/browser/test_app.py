@@ -3,6 +3,8 @@
 import json
 import time
 
+import pytest
+
 from playwright.sync_api import Page, expect
 
 from .conftest import ARTIFACTS
@@ -170,3 +172,16 @@ def test_two_raters_are_merged_into_the_school_answer(page: Page, voila_url, voi
     merged = json.loads((voila_home / "antwoorden" / "de-regenboog_2026-2027.json").read_text(encoding="utf-8"))
     assert "rater" not in merged and merged["answers"]["visie.ambitieniveau"]["current"] == 3
     assert "Verschil tussen invullers" in merged["answers"]["visie.ambitieniveau"]["note"]
+
+
+@pytest.mark.parametrize("notebook, marker, shot", [
+    ("04_applicaties.ipynb", "wordt vastgelegd in LeerlingAdmin en Boekhoudpakket", "08_applicaties.png"),
+    ("05_nieuwe_app.ipynb", "Eerst uitzoeken", "09_nieuwe_app.png"),
+    ("06_rollen.ipynb", "IM-coördinator heeft zowel vraagtaken", "10_rollen.png"),
+])
+def test_landscape_proposal_and_roles_apps_show_their_findings(page: Page, voila_url, notebook, marker, shot):
+    page.goto(voila_url + "/voila/render/" + notebook, wait_until="domcontentloaded")
+    expect(page.get_by_text(marker).first).to_be_visible(timeout=90_000)
+    if notebook.startswith("04"):
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    _tall_screenshot(page, shot)

@@ -1,0 +1,266 @@
+"""Werkboek 4-6: application landscape, critical questions for a new app, roles (RACI). The 'done when' of the
+issue on the example school, the rules re-derived, bad input named by row and column, and the apps."""
+
+import json
+import math
+
+import pytest
+from openpyxl import load_workbook
+
+from imworkbook.answers import Application, Proposal, load_answers, new_answers
+from imworkbook.content import load_landscape_reference, load_roles_model
+from imworkbook.excel import INVENTORY_SHEET, read_inventory, write_inventory
+from imworkbook.fastlane import FastLane, as_document
+from imworkbook.figures.landscape import coverage_heatmap, network_types, time_quadrant
+from imworkbook.landscape import analyse, cost_per_area, network_landscape, time_label
+from imworkbook.proposals import advise, tco
+from imworkbook.roles import flags, hours_check
+from imworkbook.content import load_investment_model
+
+from .conftest import PO_EXAMPLE, VO_EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return load_landscape_reference()
+
+
+@pytest.fixture(scope="module")
+def po(model):
+    return load_answers(PO_EXAMPLE, model).answers
+
+
+# --- the issue's "done when", on the example school ---------------------------------------------------
+
+def test_example_shows_the_las_finance_register_once_violation(po, ref):
+    an = analyse(po.landscape, ref)
+    types = {a.name: a.type for a in po.landscape}
+    assert "facturen" in an.register_once
+    assert sorted(types[n] for n in an.register_once["facturen"]) == ["financien", "las"]
+
+
+def test_example_time_quadrant_follows_the_rule(po, ref):
+    an = analyse(po.landscape, ref)
+    high = ref.time.high_from
+    for app, label in zip(po.landscape, an.inventory["time"]):
+        b, tech = app.business_fit, app.technical_fit
+        expected = ("onbekend" if b is None or tech is None else
+                    {(True, True): "invest", (True, False): "migrate", (False, True): "tolerate",
+                     (False, False): "eliminate"}[(b >= high, tech >= high)])
+        assert label == expected, app.name
+    assert {"invest", "migrate", "eliminate"} <= set(an.inventory["time"])
+    fig = time_quadrant(an.inventory, high_from=high)
+    drawn = {name for tr in fig.data for name in tr.text}
+    assert drawn == {a.name for a in po.landscape if a.business_fit and a.technical_fit}
+
+
+def test_example_proposal_has_an_equivalent_in_the_inventory(po, ref):
+    proposal = po.proposals[0]
+    advice = advise(proposal, po.landscape, ref)
+    assert advice.verdict == "eerst_uitzoeken"
+    assert "KlasOuderApp" in [name for name, _ in advice.equivalents]
+    assert any("KlasOuderApp" in r for r in advice.reasons)
+    assert proposal.advice == advice.verdict  # saved with the school's answers
+
+
+def test_example_flags_one_role_doing_demand_and_supply(po):
+    roles = load_roles_model()
+    found = flags(po, roles)
+    mixed = [f for f in found if f.kind in ("mixed", "mixed_strong")]
+    assert [f.subject for f in mixed] == ["im_coordinator"]
+    assert po.school.pupils < roles.mixed_strong_from_pupils and mixed[0].kind == "mixed"
+    vo = load_answers(VO_EXAMPLE).answers
+    assert any(f.kind == "mixed_strong" for f in flags(vo, roles))  # 1,450 pupils: a strong warning
+
+
+# --- the rules --------------------------------------------------------------------------------------------
+
+def test_time_label_edges():
+    assert time_label(3, 3) == "invest" and time_label(3, 2) == "migrate"
+    assert time_label(2, 3) == "tolerate" and time_label(2, 2) == "eliminate"
+    assert time_label(None, 5) == "onbekend" and time_label(4, 4, high_from=5) == "eliminate"
+
+
+def test_gaps_overlaps_and_cost_are_consistent(po, ref):
+    an = analyse(po.landscape, ref)
+    support = an.coverage.sum(axis=1)
+    assert set(an.gaps) == set(support[support == 0].index)
+    assert set(an.overlaps) == set(support[support > 1].index)
+    for act, names in an.overlaps.items():
+        assert all(act in next(a for a in po.landscape if a.name == n).activities for n in names)
+    known = sum((a.cost_year or 0) + (a.cost_once or 0) / 5 for a in po.landscape
+                if (a.cost_year is not None or a.cost_once is not None) and a.activities)
+    assert an.cost["cost_per_year"].sum() == pytest.approx(known)
+    unknown = [a.name for a in po.landscape if a.cost_year is None and a.cost_once is None]
+    assert unknown and all(any(n in u for u in an.cost["unknown_cost"]) for n in unknown)
+
+
+def test_cost_is_split_equally_over_the_areas_of_an_application(ref):
+    app = Application(name="X", activities=["onderwijs.lesgeven", "bedrijfsvoering.financien"], cost_year=1000, cost_once=500)
+    cost = cost_per_area([app], ref)
+    assert cost.loc["onderwijs", "cost_per_year"] == cost.loc["bedrijfsvoering", "cost_per_year"] == pytest.approx(550)
+
+
+def _proposal(**kw):
+    base = dict(name="Nieuw", type="toetsing", goal="Beter toetsen", activities=["onderwijs.toetsen"],
+                technical_fit="ja", maintenance="ja", data_objects=["rooster"], processing_agreement="nvt",
+                cost_once=1000, cost_implementation=500, licence_year=2000, hours_year=10)
+    return Proposal(**(base | kw))
+
+
+def test_advice_rules(ref):
+    assert advise(_proposal(), [], ref).verdict == "ga_door"
+    assert advise(_proposal(goal=" "), [], ref).verdict == "niet_doen"
+    assert advise(_proposal(data_objects=["cijfers"], processing_agreement="nee"), [], ref).verdict == "niet_doen"
+    assert advise(_proposal(data_objects=["cijfers"], processing_agreement="weet_niet"), [], ref).verdict == "eerst_uitzoeken"
+    assert advise(_proposal(technical_fit="weet_niet"), [], ref).verdict == "eerst_uitzoeken"
+    assert advise(_proposal(licence_year=None), [], ref).verdict == "eerst_uitzoeken"
+    existing = Application(name="OudToets", type="lvs", activities=["onderwijs.toetsen"])
+    advice = advise(_proposal(), [existing], ref)
+    assert advice.verdict == "eerst_uitzoeken" and advice.equivalents == [("OudToets", ["onderwijs.toetsen"])]
+
+
+def test_tco_over_five_years():
+    p = _proposal()
+    assert tco(p, 55) == pytest.approx(1000 + 500 + 5 * (2000 + 10 * 55))
+    assert math.isnan(tco(_proposal(hours_year=None), 55))
+    assert tco(_proposal(cost_once=0, cost_implementation=0, licence_year=0, hours_year=0), 55) == 0
+
+
+def test_raci_flags_for_missing_r_and_accountable(model):
+    roles = load_roles_model()
+    a = new_answers("Test", "po", "2026-2027", pupils=100, model=model)
+    a.roles.assignments = {"vraag.doelen": {"directeur": "A", "im_coordinator": "A"},  # two A, no R
+                           "aanbod.beheer": {"ict_coordinator": "R"}}  # no A
+    kinds = {(f.kind, f.subject) for f in flags(a, roles)}
+    assert ("no_responsible", "vraag.doelen") in kinds and ("accountable", "vraag.doelen") in kinds
+    assert ("accountable", "aanbod.beheer") in kinds and ("no_responsible", "aanbod.beheer") not in kinds
+    assert not any(k in ("mixed", "mixed_strong") for k, _ in kinds)
+
+
+def test_hours_per_role_against_the_investment(po):
+    check = hours_check(po)
+    invested = sum(v.get(k) or 0 for v in po.investment.areas.values() for k in ("hours_im", "hours_ict"))
+    assert check.roles_hours == sum(po.roles.hours.values())
+    assert check.investment_hours == pytest.approx(invested)
+    assert check.difference == pytest.approx(check.roles_hours - invested)
+
+
+# --- files and bad input ----------------------------------------------------------------------------------
+
+def test_inventory_round_trips_through_excel(tmp_path, po, ref):
+    path = write_inventory(tmp_path / "apps.xlsx", po.landscape, ref)
+    apps, problems = read_inventory(path.read_bytes(), path.name, ref)
+    assert apps == po.landscape and problems == []
+
+
+def test_bad_inventory_rows_are_named_and_valid_rows_kept(tmp_path, po, ref):
+    path = write_inventory(tmp_path / "apps.xlsx", po.landscape[:3], ref)
+    wb = load_workbook(path)
+    ws = wb[INVENTORY_SHEET]
+    ws["A3"] = ws["A2"].value                    # a duplicate name
+    ws["B4"] = "spreadsheet"                     # an unknown type
+    ws.append(["Nieuw", "las", "", "bestaat.niet", "", "", "heel duur"])   # unknown activity, cost as text
+    ws.append(["Goed", "Toetssysteem", "", "Toetsen en beoordelen", "", "", "1.250,50"])  # labels and Dutch numbers
+    ws["M1"] = "opmerking"                       # an extra column
+    ws.delete_cols(9)                            # a missing column (gebruikers)
+    wb.save(path)
+    apps, problems = read_inventory(path.read_bytes(), path.name, ref)
+    where = {p.where: p.message for p in problems}
+    assert "staat ook in rij 2" in where["Applicaties!A3"]
+    assert "spreadsheet" in where["Applicaties!B4"]
+    assert "bestaat.niet" in where["Applicaties!D5"] and "geen getal" in where["Applicaties!G5"]
+    assert any(m.startswith("kolom 'opmerking' is onbekend") for m in where.values())
+    assert any("gebruikers" in m and "ontbreekt" in m for m in where.values())
+    assert [a.name for a in apps] == [po.landscape[0].name, "Goed"]
+    assert apps[1].type == "toetsing" and apps[1].activities == ["onderwijs.toetsen"] and apps[1].cost_year == 1250.5
+
+
+def test_a_wrong_application_in_a_file_is_set_aside_the_rest_loads(tmp_path, model):
+    doc = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
+    doc["landscape"][1]["cost_year"] = "veel"
+    (tmp_path / "x.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = load_answers(tmp_path / "x.json", model)
+    assert len(result.answers.landscape) == len(doc["landscape"]) - 1
+    assert result.answers.set_aside["landscape"]["1"]["cost_year"] == "veel"
+    assert any("landscape[1]" in p.where and "niet gebruikt" in p.message for p in result.problems)
+
+
+def test_fast_lane_reads_files_with_a_landscape_like_the_full_parser(model):
+    lane = FastLane(model, load_investment_model())
+    fast = lane.read(PO_EXAMPLE.read_bytes())
+    assert fast is not None and fast == as_document(load_answers(PO_EXAMPLE, model).answers)
+    doc = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
+    doc["landscape"][0]["business_fit"] = 9  # out of range: the full parser must decide
+    assert lane.read(json.dumps(doc).encode()) is None
+
+
+def test_network_view_needs_five_schools(po, ref):
+    doc = as_document(po)
+    few = network_landscape([doc] * 4, ref)
+    assert few["types"].empty and "Te weinig" in network_types(few, ref).layout.annotations[0].text
+    many = network_landscape([doc] * 6, ref)
+    las = many["types"].set_index("type").loc["las"]
+    assert las["schools"] == 6 and las["share"] == 1.0
+    assert many["register_once"].set_index("object").loc["facturen", "schools"] == 6
+
+
+def test_coverage_heatmap_marks_gaps_and_overlaps(po, ref):
+    an = analyse(po.landscape, ref)
+    labels = list(coverage_heatmap(an.coverage, ref).data[0].y)
+    assert sum(label.endswith("✕") for label in labels) == len(an.gaps)
+    assert sum("(2×)" in label for label in labels) == len(an.overlaps)
+
+
+# --- the apps ---------------------------------------------------------------------------------------------
+
+def test_landscape_app_adds_an_application_and_updates_the_findings(tmp_path):
+    from imworkbook.widgets.landscape import NEW, applicaties
+
+    app = applicaties("po", folder=tmp_path)
+    assert "LeerlingAdmin" in app.findings.value
+    app.apps.value = NEW
+    app.f_name.value = "Tweede LAS"
+    app.f_type.value = "las"
+    app.f_masters.value = ("leerlinggegevens",)
+    app.f_cost_year.value = "1.000"
+    app.save_button.click()
+    saved = json.loads(app.session.path.read_text(encoding="utf-8"))
+    assert saved["landscape"][-1]["name"] == "Tweede LAS" and saved["landscape"][-1]["cost_year"] == 1000
+    assert "Leerlinggegevens wordt vastgelegd in" in app.findings.value
+    app.f_cost_year.value = "veel"
+    app.save_button.click()
+    assert "geen getal" in app.messages.value
+    path = app.export()
+    assert read_inventory(path.read_bytes(), path.name)[0][-1].name == "Tweede LAS"
+
+
+def test_proposal_app_saves_the_advice_with_the_school(tmp_path):
+    from imworkbook.widgets.proposals import NEW, nieuwe_app
+
+    app = nieuwe_app("po", folder=tmp_path)
+    assert app.advice.verdict == "eerst_uitzoeken" and "KlasOuderApp" in app.existing.value
+    app.pick.value = NEW
+    app.f_name.value = "Rekentuin-achtige app"
+    app.f_goal.value = "Rekenen oefenen op niveau"
+    app.f_activities.value = ("onderwijs.leermiddelen",)
+    assert "Leerplein" in app.existing.value
+    app.save_button.click()
+    saved = json.loads(app.session.path.read_text(encoding="utf-8"))["proposals"]
+    assert saved[-1]["name"] == "Rekentuin-achtige app" and saved[-1]["advice"] == "eerst_uitzoeken"
+    assert app.printable().read_text(encoding="utf-8").count("Eerst uitzoeken") == 1
+
+
+def test_roles_app_saves_a_letter_and_updates_the_flags(tmp_path):
+    from imworkbook.widgets.roles import rollen
+
+    app = rollen("po", folder=tmp_path)
+    assert "IM-coördinator heeft zowel vraagtaken" in app.flags.value
+    for (task, role), cell in app.cells.items():  # take the supply tasks away from the IM coordinator
+        if role == "im_coordinator" and task.startswith("aanbod.") and cell.value == "R":
+            cell.value = ""
+    assert "IM-coördinator heeft zowel" not in app.flags.value
+    saved = json.loads(app.session.path.read_text(encoding="utf-8"))["roles"]["assignments"]
+    assert "im_coordinator" not in saved["aanbod.beheer"]
+    app.hours["directeur"].value = "veel"
+    assert "geen getal" in app.messages.value
