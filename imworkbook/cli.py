@@ -365,7 +365,7 @@ def cmd_example_network(args: argparse.Namespace) -> int:
     from .generate import generate_network
 
     paths_written = generate_network(args.out, schools=args.schools, rounds=args.rounds, seed=args.seed,
-                                     with_errors=args.with_errors)
+                                     with_errors=args.with_errors, with_landscape=args.with_landscape)
     print(f"{len(paths_written)} bestanden geschreven in {args.out}")
     return 0
 
@@ -474,6 +474,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="startwaarde van het toeval (zelfde seed = zelfde bestanden)")
     p.add_argument("--out", required=True, help="map om in te schrijven")
     p.add_argument("--with-errors", action="store_true", help="voeg een bekende set kapotte bestanden toe")
+    p.add_argument("--with-landscape", action="store_true",
+                   help="geef de scholen in de laatste ronde een applicatieoverzicht (werkboek 4)")
     p.set_defaults(func=cmd_example_network)
     return parser
 

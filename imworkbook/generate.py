@@ -62,7 +62,7 @@ def school_code(s: int) -> str:
 
 
 def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: int = 1,
-                     with_errors: bool = False) -> list[Path]:
+                     with_errors: bool = False, with_landscape: bool = False) -> list[Path]:
     """Write ``schools`` x ``rounds`` answers files under ``out/<round>/`` and return their paths."""
     if not 1 <= rounds <= len(ROUNDS):
         raise ValueError(f"rounds moet 1 t/m {len(ROUNDS)} zijn; gekregen: {rounds}")
@@ -122,6 +122,8 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
                 if not complete_investment and rng.random() < 0.3:
                     values.pop(rng.choice(["hours_ict", "licence_per_year", "external_per_year"]))
                 answers.investment.areas[area.id] = values
+            if with_landscape and r == rounds - 1:  # its own random stream: the other answers stay the same
+                answers.landscape = example_landscape(random.Random(seed * 7919 + s), sector, pupils)
             answers.saved_at = f"{round_[:4]}-11-{1 + s % 28:02d}T10:00:00+00:00"
             path = out / round_ / file_name(name, round_)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,6 +132,44 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
     if with_errors:
         written += write_error_files(out / "fouten", written[0] if written else None)
     return written
+
+
+# (type, activities, registers, uses, yearly cost per pupil) of the usual systems of a school
+_SYSTEMS = [
+    ("las", ["leerlingzaken.inschrijven", "begeleiding.absentie"], ["leerlinggegevens", "oudergegevens", "absentie"], [], 9),
+    ("financien", ["bedrijfsvoering.financien"], ["facturen", "begroting"], [], 3),
+    ("lvs", ["begeleiding.volgen", "onderwijs.toetsen"], ["toetsresultaten", "cijfers"], ["leerlinggegevens"], 6),
+    ("leerplatform", ["onderwijs.lesgeven", "onderwijs.leermiddelen"], [], ["leerlinggegevens", "licenties"], 12),
+    ("oudercommunicatie", ["leerlingzaken.oudercommunicatie"], [], ["oudergegevens"], 3),
+    ("rooster", ["ondersteuning.roosteren"], ["rooster"], [], 2),
+    ("iam", ["bedrijfsvoering.accounts"], ["accounts"], ["personeelsgegevens"], 4),
+    ("hr", ["bedrijfsvoering.personeel"], ["personeelsgegevens"], [], 3),
+]
+
+
+def example_landscape(rng: random.Random, sector: str, pupils: int) -> list:
+    """An invented application inventory: the usual systems, with the usual slips (the LAS also invoices the
+    parental contribution; a roster in the LAS and in a roster program)."""
+    from .answers import Application
+
+    apps = []
+    for kind, activities, masters, uses, per_pupil in _SYSTEMS:
+        share = {"rooster": 0.9 if sector == "vo" else 0.3, "iam": 0.5, "oudercommunicatie": 0.75}.get(kind, 0.95)
+        if rng.random() > share:
+            continue
+        masters = list(masters)
+        activities = list(activities)
+        if kind == "las" and rng.random() < 0.35:  # invoices the parental contribution too
+            masters.append("facturen")
+            activities.append("leerlingzaken.ouderbijdrage")
+        if kind == "las" and sector == "vo" and rng.random() < 0.5:
+            masters.append("rooster")
+        apps.append(Application(
+            name=f"{kind.upper() if len(kind) <= 3 else kind.capitalize()}-{rng.choice('ABCDEFGH')}", type=kind,
+            activities=activities, masters=masters, uses=list(uses),
+            cost_year=round(per_pupil * pupils * rng.uniform(0.6, 1.4), -1), users=int(pupils * rng.uniform(0.05, 1.1)),
+            business_fit=rng.choice([2, 3, 3, 4, 4, 5]), technical_fit=rng.choice([1, 2, 3, 3, 4, 4, 5])))
+    return apps
 
 
 def write_error_files(folder: Path, good: Path | None) -> list[Path]:

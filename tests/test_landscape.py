@@ -264,3 +264,16 @@ def test_roles_app_saves_a_letter_and_updates_the_flags(tmp_path):
     assert "im_coordinator" not in saved["aanbod.beheer"]
     app.hours["directeur"].value = "veel"
     assert "geen getal" in app.messages.value
+
+
+def test_facilitator_sees_the_network_view_of_the_example_network(tmp_path):
+    from imworkbook.widgets.landscape import applicaties
+
+    app = applicaties("po", folder=tmp_path)
+    app.show_network()  # the committed example network: 40 schools with an inventory in the last round
+    fig = app.figs["network"]
+    assert "40 scholen" in fig.layout.title.text
+    shares = dict(zip(fig.data[0].y, fig.data[0].x))
+    assert shares["LAS (leerlingadministratie)"] == 100
+    assert any("Facturen" in y for y in fig.data[1].y)  # some schools register invoices twice
+    assert "<table" in app.table.value and "LeerlingAdmin" in app.table.value

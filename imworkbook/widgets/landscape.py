@@ -80,6 +80,7 @@ class LandscapeApp(AppBase):
         self.excel_msg = W.HTML()
         # analysis
         self.findings = W.HTML()
+        self.table = W.HTML()  # the whole inventory at a glance
         self.boxes = {name: W.Box(layout=W.Layout(flex="0 0 auto", margin="0 12px 0 0"))
                       for name in ("coverage", "time", "cost", "network")}
         self.net_folder = W.Text(value=str(paths.data_dir() / "examples" / "netwerk"),
@@ -95,6 +96,7 @@ class LandscapeApp(AppBase):
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('land_inventory_title', lang))}</h3>"),
             W.HBox([self.apps, form], layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
             W.HBox([self.upload, export], layout=W.Layout(flex_flow="row wrap")), self.excel_msg, self.status,
+            self.table,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('land_findings_title', lang))}</h3>"), self.findings,
             self.boxes["coverage"],
             W.HBox([self.boxes["time"], self.boxes["cost"]], layout=W.Layout(flex_flow="row wrap")),
@@ -215,6 +217,7 @@ class LandscapeApp(AppBase):
         self.findings.value = ("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in items) + "</ul>"
                                if items else f"<p>{html.escape(t('land_no_findings', lang))}</p>") + (
             f"<p>{html.escape(t('land_time_summary', lang, counts=time_line))}</p>" if time_line else "")
+        self.table.value = inventory_html(an.inventory, self.ref, lang)
         self.figs["coverage"] = show_figure(self.boxes["coverage"], coverage_heatmap(
             an.coverage, self.ref, lang=lang, width=max(2 * CHART_WIDTH + 20, 460 + 90 * an.coverage.shape[1])),
             chart_config(lang, "dekking"))
@@ -232,6 +235,25 @@ class LandscapeApp(AppBase):
         self.figs["network"] = show_figure(self.boxes["network"], network_types(frames, self.ref, lang=self.lang,
                                                                                 width=2 * CHART_WIDTH),
                                            chart_config(self.lang, "netwerk-applicaties"))
+
+
+def inventory_html(inventory, ref, lang: str) -> str:
+    """The inventory as a compact table: name, kind, supplier, cost per year, fits and TIME."""
+    from ..numbers import format_euro
+
+    if inventory.empty:
+        return ""
+    head = [t("land_name", lang), t("land_type", lang), t("land_supplier", lang), t("land_cost_year", lang),
+            t("land_business_fit", lang), t("land_technical_fit", lang), "TIME"]
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
+            r.name, ref.label("type", r.type, lang), r.supplier or "–",
+            format_euro(r.cost_per_year, lang, unknown=t("unknown", lang)),
+            "–" if r.business_fit != r.business_fit or r.business_fit is None else int(r.business_fit),
+            "–" if r.technical_fit != r.technical_fit or r.technical_fit is None else int(r.technical_fit),
+            t(TIME_KEYS[r.time], lang))) + "</tr>" for r in inventory.itertuples())
+    return ("<table class='imw-merge' style='margin:6px 0'><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+            + f"</tr>{rows}</table>")
 
 
 def _text(value: float | None, lang: str) -> str:
