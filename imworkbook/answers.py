@@ -48,7 +48,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, Str
                       ValidationError)
 
 from . import paths
-from .content import (InvestmentField, InvestmentModel, MaturityModel, load_investment_model, load_mappings,
+from .content import (InvestmentField, MaturityModel, load_investment_model, load_mappings,
                       load_model)
 from .numbers import parse_number
 from .errors import AnswersFileError, ImworkbookError, Problem, from_pydantic, from_pydantic_error_message

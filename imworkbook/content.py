@@ -319,19 +319,23 @@ class InvestmentModel(_Strict):
 
 def load_investment_model(folder: str | Path | None = None) -> InvestmentModel:
     """Load and validate ``<data_dir>/investment/model.yaml`` (cached per folder)."""
-    folder = Path(folder) if folder is not None else paths.data_dir() / "investment"
-    return _load_investment_cached(folder.resolve())
+    return _load_content(InvestmentModel, folder, "investment", "model.yaml",
+                         "Het investeringsmodel kan niet worden geladen:")
 
 
-@lru_cache(maxsize=8)
-def _load_investment_cached(folder: Path) -> InvestmentModel:
-    path = folder / "model.yaml"
-    name = f"{folder.name}/model.yaml"
+@lru_cache(maxsize=32)
+def _load_content_cached(model_cls, path: Path, title: str):
     problems: list[Problem] = []
-    model = _read_checked(InvestmentModel, path, name, problems)
-    if model is None:
-        raise ContentError(problems, "Het investeringsmodel kan niet worden geladen:")
-    return model
+    loaded = _read_checked(model_cls, path, f"{path.parent.name}/{path.name}", problems)
+    if loaded is None:
+        raise ContentError(problems, title)
+    return loaded
+
+
+def _load_content(model_cls, folder: str | Path | None, default: str, file_name: str, title: str):
+    """One content file, validated by ``model_cls`` at load (cached per file): ``folder`` or ``data/<default>``."""
+    folder = Path(folder) if folder is not None else paths.data_dir() / default
+    return _load_content_cached(model_cls, (folder / file_name).resolve(), title)
 
 
 # --- question-set mappings (data/maturity/mappings/*.yaml) --------------------------------------
@@ -406,17 +410,7 @@ class RaterRoles(_Strict):
 
 def load_rater_roles(folder: str | Path | None = None) -> RaterRoles:
     """Load and validate ``<data_dir>/raters/roles.yaml`` (cached per folder)."""
-    folder = Path(folder) if folder is not None else paths.data_dir() / "raters"
-    return _load_roles_cached(folder.resolve())
-
-
-@lru_cache(maxsize=8)
-def _load_roles_cached(folder: Path) -> RaterRoles:
-    problems: list[Problem] = []
-    roles = _read_checked(RaterRoles, folder / "roles.yaml", f"{folder.name}/roles.yaml", problems)
-    if roles is None:
-        raise ContentError(problems, "De rollen van invullers kunnen niet worden geladen:")
-    return roles
+    return _load_content(RaterRoles, folder, "raters", "roles.yaml", "De rollen van invullers kunnen niet worden geladen:")
 
 
 # --- the application landscape (data/landscape/reference.yaml) --------------------------------------
@@ -479,17 +473,9 @@ class LandscapeReference(_Strict):
 
 
 def load_landscape_reference(folder: str | Path | None = None) -> LandscapeReference:
-    folder = Path(folder) if folder is not None else paths.data_dir() / "landscape"
-    return _load_landscape_cached(folder.resolve())
-
-
-@lru_cache(maxsize=8)
-def _load_landscape_cached(folder: Path) -> LandscapeReference:
-    problems: list[Problem] = []
-    ref = _read_checked(LandscapeReference, folder / "reference.yaml", f"{folder.name}/reference.yaml", problems)
-    if ref is None:
-        raise ContentError(problems, "De referentielijst voor het applicatielandschap kan niet worden geladen:")
-    return ref
+    """Load and validate ``<data_dir>/landscape/reference.yaml`` (cached per folder)."""
+    return _load_content(LandscapeReference, folder, "landscape", "reference.yaml",
+                         "De referentielijst voor het applicatielandschap kan niet worden geladen:")
 
 
 # --- roles and tasks (data/roles/tasks.yaml) -------------------------------------------------------------
@@ -516,14 +502,5 @@ class RolesModel(_Strict):
 
 
 def load_roles_model(folder: str | Path | None = None) -> RolesModel:
-    folder = Path(folder) if folder is not None else paths.data_dir() / "roles"
-    return _load_roles_model_cached(folder.resolve())
-
-
-@lru_cache(maxsize=8)
-def _load_roles_model_cached(folder: Path) -> RolesModel:
-    problems: list[Problem] = []
-    model = _read_checked(RolesModel, folder / "tasks.yaml", f"{folder.name}/tasks.yaml", problems)
-    if model is None:
-        raise ContentError(problems, "De rollen en taken kunnen niet worden geladen:")
-    return model
+    """Load and validate ``<data_dir>/roles/tasks.yaml`` (cached per folder)."""
+    return _load_content(RolesModel, folder, "roles", "tasks.yaml", "De rollen en taken kunnen niet worden geladen:")

@@ -531,21 +531,19 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
                 continue
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
-            if field in _LIST_FIELDS:
+            if field in _LIST_FIELDS or field == "type":
+                kind = _LIST_FIELDS.get(field, "type")
+                parts = [p.strip() for p in str(v).replace(";", ",").split(",") if p.strip()] if kind != "type" else [str(v).strip()]
                 ids = []
-                for part in [p.strip() for p in str(v).replace(";", ",").split(",") if p.strip()]:
-                    ident = by_label[_LIST_FIELDS[field]].get(part.lower()) or by_label[_LIST_FIELDS[field]].get(part)
+                for part in parts:  # an id or a label (Dutch or English) from the reference list
+                    ident = by_label[kind].get(part.lower()) or by_label[kind].get(part)
                     if ident is None:
-                        errors.append(Problem(name, where, f"'{part}' staat niet in de referentielijst (blad {LISTS_SHEET})"))
+                        errors.append(Problem(name, where, f"{'type ' if kind == 'type' else ''}'{part}' staat niet in "
+                                              f"de referentielijst (blad {LISTS_SHEET})"))
                     else:
                         ids.append(ident)
-                values[field] = ids
-            elif field == "type":
-                ident = by_label["type"].get(str(v).strip().lower()) or by_label["type"].get(str(v).strip())
-                if ident is None:
-                    errors.append(Problem(name, where, f"type '{v}' staat niet in de referentielijst (blad {LISTS_SHEET})"))
-                else:
-                    values[field] = ident
+                if len(ids) == len(parts):
+                    values[field] = ids[0] if kind == "type" else ids
             elif field in ("cost_year", "cost_once", "users", "business_fit", "technical_fit"):
                 number = _number(v)
                 if number is None:

@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from ..i18n import format_number, t
 from ..network import MIN_GROUP
-from .common import BLUE, GREY, ORANGE, VERMILLION, layout, show_empty, wrap_label
+from .common import BLUE, GREY, VERMILLION, layout, show_empty, wrap_label
 
 
 def _labels(area_ids, short: dict[str, str]) -> list[str]:

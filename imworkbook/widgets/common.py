@@ -16,10 +16,11 @@ import ipywidgets as W
 import plotly.graph_objects as go
 
 from ..answers import Session, current_round, list_examples, list_schools, load_answers, open_example
-from ..content import MaturityModel, load_rater_roles
+from .. import paths
+from ..content import MaturityModel, load_model, load_rater_roles
 from ..errors import ImworkbookError, Problem
 from ..i18n import LANGS, t
-from ..preferences import remember_language
+from ..preferences import language, remember_language
 
 EMPTY = ""  # dropdown value for "nothing chosen / not answered"
 NEW = "__new__"
@@ -202,6 +203,47 @@ class AppBase:
 
     def _repr_mimebundle_(self, **kwargs):
         return getattr(self, "frame", self.widget)._repr_mimebundle_(**kwargs)
+
+
+def open_session(school: str | Path | None, folder: Path, model: MaturityModel) -> Session:
+    """``None``: the school saved most recently (or the po example the first time); ``"po"``/``"vo"``: that
+    example as your own working copy; a path: that answers file."""
+    if school is None:
+        schools, _ = list_schools(folder, model)
+        return Session.open(schools[0].path, model) if schools else open_example("po", folder, model)
+    if str(school) in ("po", "vo") or not str(school).endswith(".json"):
+        return open_example(str(school), folder, model)
+    return Session.open(school, model)
+
+
+class SchoolApp(AppBase):
+    """An app on one school's answers file (werkboek 1, 2, 4, 5, 6): language, model, werkmap, school bar.
+
+    Subclasses call :meth:`_setup` first and :meth:`_finish` last in ``__init__``, and implement ``load``."""
+
+    def _setup(self, lang: str | None, folder: str | Path | None, model: MaturityModel | None) -> str:
+        self.lang = language(lang)
+        self.model = model or load_model()
+        self.folder = Path(folder) if folder is not None else paths.answers_dir()
+        self._init_messages()
+        self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
+        return self.lang
+
+    def _finish(self, session: Session | None, intro_key: str) -> None:
+        self.widget.add_class("imw-app")
+        if session is not None:
+            self.school.load(session)
+        self._framed(intro_key)
+
+    def load(self, session: Session) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @classmethod
+    def open(cls, school: str | Path | None = None, *, lang: str | None = None, folder: str | Path | None = None):
+        """The app on ``school`` (see :func:`open_session`), files in ``folder`` (default: the werkmap)."""
+        model = load_model()
+        folder = Path(folder) if folder is not None else paths.answers_dir()
+        return cls(open_session(school, folder, model), lang=lang, folder=folder, model=model)
 
 
 class SchoolBar:

@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as W
 import plotly.graph_objects as go
 
-from .. import paths
 from ..answers import Session
-from ..content import InvestmentField, InvestmentModel, MaturityModel, load_investment_model, load_model
+from ..content import InvestmentField, InvestmentModel, MaturityModel, load_investment_model
 from ..figures.proportion import investment_bars, quadrant, share_difference
-from ..preferences import language
 from ..i18n import format_number, t
 from ..numbers import format_euro, format_input
 from ..proportion import ProportionResult, checks, compute
 from ..report import proportion_summary, save_proportion_summary
 from ..scoring import area_scores
-from .common import CHART_WIDTH, CSS, EMPTY, AppBase, ReportPanel, SchoolBar, chart_config, show_figure
-from .questionnaire import open_session
+from .common import CHART_WIDTH, CSS, EMPTY, ReportPanel, SchoolApp, chart_config, show_figure
 
 GROUP_KEY = {"time": "group_time", "money": "group_money", "resources": "group_resources"}
 FLAG_KEY = {"onder": "flag_onder", "balans": "flag_balans", "over": "flag_over", "onbekend": "flag_onbekend"}
@@ -166,18 +162,14 @@ class _AreaForm:
         self.app.changed(rescore=False)
 
 
-class ProportionApp(AppBase):
+class ProportionApp(SchoolApp):
     """Investment inputs per area + live quadrant, difference and bar charts + what-if."""
 
     def __init__(self, session: Session | None = None, *, lang: str | None = None, folder: str | Path | None = None,
                  model: MaturityModel | None = None, inv: InvestmentModel | None = None):
-        self.lang = lang = language(lang)
-        self.model = model or load_model()
+        lang = self._setup(lang, folder, model)
         self.inv = inv or load_investment_model()
-        self.folder = Path(folder) if folder is not None else paths.answers_dir()
         self.result: ProportionResult | None = None
-        self._init_messages()
-        self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
         st = {"description_width": "initial"}
         self.rate = W.Text(description=t("label_hourly_rate", lang), style=st, continuous_update=False,
                            layout=W.Layout(width="320px"))
@@ -224,10 +216,7 @@ class ProportionApp(AppBase):
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('inputs_title', lang))}</h3>"),
             self.tabs, self.status, self.what_if.widget, self.board, self.report.widget,
         ], layout=W.Layout(width="100%"))
-        self.widget.add_class("imw-app")
-        if session is not None:
-            self.school.load(session)
-        self._framed("intro_proportion")
+        self._finish(session, "intro_proportion")
 
     def _rebuild(self, lang: str) -> None:
         tab = self.tabs.selected_index
@@ -438,6 +427,4 @@ class WhatIf:
 
 def verhouding(school: str | Path | None = None, *, lang: str | None = None, folder: str | Path | None = None) -> ProportionApp:
     """Open the investment-proportion app (same school choice as :func:`~imworkbook.vragenlijst`)."""
-    model = load_model()
-    folder = Path(folder) if folder is not None else paths.answers_dir()
-    return ProportionApp(open_session(school, folder, model), lang=lang, folder=folder, model=model)
+    return ProportionApp.open(school, lang=lang, folder=folder)

@@ -12,29 +12,23 @@ import plotly.graph_objects as go
 
 from .. import paths
 from ..answers import Session, slug
-from ..content import MaturityModel, load_landscape_reference, load_model
+from ..content import MaturityModel, load_landscape_reference
 from ..excel import read_inventory, write_inventory
 from ..figures.landscape import cost_per_area, coverage_heatmap, network_types, time_quadrant
 from ..i18n import t
 from ..landscape import TIME_KEYS, analyse, findings, network_landscape
 from ..numbers import parse_number
-from ..preferences import language
-from .common import CHART_WIDTH, CSS, EMPTY, AppBase, SchoolBar, chart_config, messages_html, show_figure
-from .questionnaire import open_session
+from .common import CHART_WIDTH, CSS, EMPTY, SchoolApp, chart_config, messages_html, show_figure
 
 NEW = "__new__"
 
 
-class LandscapeApp(AppBase):
+class LandscapeApp(SchoolApp):
     def __init__(self, session: Session | None = None, *, lang: str | None = None, folder: str | Path | None = None,
                  model: MaturityModel | None = None):
-        self.lang = lang = language(lang)
-        self.model = model or load_model()
+        lang = self._setup(lang, folder, model)
         self.ref = load_landscape_reference()
-        self.folder = Path(folder) if folder is not None else paths.answers_dir()
-        self._init_messages()
         self.figs: dict[str, go.Figure] = {}
-        self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
         st = {"description_width": "initial"}
         wide = W.Layout(width="460px")
         self.apps = W.Select(description=t("land_apps", lang), style=st, rows=9, layout=W.Layout(width="360px"))
@@ -102,10 +96,7 @@ class LandscapeApp(AppBase):
             W.HBox([self.boxes["time"], self.boxes["cost"]], layout=W.Layout(flex_flow="row wrap")),
             network,
         ], layout=W.Layout(width="100%"))
-        self.widget.add_class("imw-app")
-        if session is not None:
-            self.school.load(session)
-        self._framed("intro_landscape")
+        self._finish(session, "intro_landscape")
 
     def _rebuild(self, lang: str) -> None:
         LandscapeApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model)
@@ -266,6 +257,4 @@ def _text(value: float | None, lang: str) -> str:
 def applicaties(school: str | Path | None = None, *, lang: str | None = None,
                 folder: str | Path | None = None) -> LandscapeApp:
     """Open werkboek 4: the application landscape of a school (same school choice as werkboek 1)."""
-    model = load_model()
-    folder = Path(folder) if folder is not None else paths.answers_dir()
-    return LandscapeApp(open_session(school, folder, model), lang=lang, folder=folder, model=model)
+    return LandscapeApp.open(school, lang=lang, folder=folder)

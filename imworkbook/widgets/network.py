@@ -12,7 +12,6 @@ from pathlib import Path
 
 import ipywidgets as W
 import plotly.graph_objects as go
-import pandas as pd
 
 from .. import paths
 from ..collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_SKIPPED, STATUS_WARN, collect

@@ -11,29 +11,23 @@ import ipywidgets as W
 
 from .. import paths
 from ..answers import Proposal, Session, atomic_write_bytes, slug
-from ..content import MaturityModel, load_investment_model, load_landscape_reference, load_model
+from ..content import MaturityModel, load_investment_model, load_landscape_reference
 from ..i18n import t
 from ..numbers import parse_number
-from ..preferences import language
 from ..proposals import ADVICE_KEYS, Advice, advise
-from .common import CSS, AppBase, SchoolBar
-from .questionnaire import open_session
+from .common import CSS, SchoolApp
 
 NEW = "__new__"
 VERDICT_COLOUR = {"ga_door": "#009E73", "eerst_uitzoeken": "#E69F00", "niet_doen": "#D55E00"}
 
 
-class ProposalApp(AppBase):
+class ProposalApp(SchoolApp):
     def __init__(self, session: Session | None = None, *, lang: str | None = None, folder: str | Path | None = None,
                  model: MaturityModel | None = None):
-        self.lang = lang = language(lang)
-        self.model = model or load_model()
+        lang = self._setup(lang, folder, model)
         self.ref = load_landscape_reference()
-        self.folder = Path(folder) if folder is not None else paths.answers_dir()
-        self._init_messages()
         self._setting = False
         self.advice: Advice | None = None
-        self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
         st = {"description_width": "initial"}
         self.pick = W.Dropdown(description=t("prop_pick", lang), style=st, layout=W.Layout(width="460px"))
         self.pick.observe(self._guard(lambda _c: self.show_proposal()), names="value")
@@ -80,10 +74,7 @@ class ProposalApp(AppBase):
             question(5, "prop_q5", W.HBox(list(self.f_costs.values()), layout=W.Layout(flex_flow="row wrap"))),
             self.advice_box, W.HBox([self.save_button, self.print_button]), self.result, self.status,
         ], layout=W.Layout(width="100%"))
-        self.widget.add_class("imw-app")
-        if session is not None:
-            self.school.load(session)
-        self._framed("intro_proposals")
+        self._finish(session, "intro_proposals")
 
     def _rebuild(self, lang: str) -> None:
         keep = self.pick.value
@@ -204,6 +195,4 @@ def advice_html(advice: Advice | None, lang: str) -> str:
 def nieuwe_app(school: str | Path | None = None, *, lang: str | None = None,
                folder: str | Path | None = None) -> ProposalApp:
     """Open werkboek 5: critical questions for a proposed application."""
-    model = load_model()
-    folder = Path(folder) if folder is not None else paths.answers_dir()
-    return ProposalApp(open_session(school, folder, model), lang=lang, folder=folder, model=model)
+    return ProposalApp.open(school, lang=lang, folder=folder)

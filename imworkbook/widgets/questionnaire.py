@@ -20,15 +20,14 @@ from typing import Any
 import ipywidgets as W
 import plotly.graph_objects as go
 
-from .. import paths
-from ..answers import Session, list_schools, open_example
-from ..content import MaturityModel, load_model
+from ..answers import Session
+from ..content import MaturityModel
 from ..figures import gap_bars, radar
-from ..preferences import language
 from ..i18n import format_number, t
 from ..scoring import area_scores, item_table, overall_score, score_table
 from ..tables import score_table_html
-from .common import CHART_WIDTH, CSS, EMPTY, AppBase, ReportPanel, SchoolBar, chart_config, show_figure
+from .common import CHART_WIDTH, CSS, EMPTY, ReportPanel, SchoolApp, chart_config, show_figure
+from .common import open_session  # noqa: F401 - kept importable from here
 
 
 def _level_options(model: MaturityModel, lang: str) -> list[tuple[str, Any]]:
@@ -123,18 +122,14 @@ class _ItemCard:
         self.app.changed(rescore=False)
 
 
-class MaturityApp(AppBase):
+class MaturityApp(SchoolApp):
     """Questionnaire + progress + live charts for one school's answers."""
 
     def __init__(self, session: Session | None = None, *, lang: str | None = None, folder: str | Path | None = None,
                  model: MaturityModel | None = None):
-        self.lang = lang = language(lang)
-        self.model = model or load_model()
-        self.folder = Path(folder) if folder is not None else paths.answers_dir()
+        lang = self._setup(lang, folder, model)
         self.radar_fig: go.Figure | None = None
         self.gap_fig: go.Figure | None = None
-        self._init_messages()
-        self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
         self.status = W.HTML()
         # progress
         self.progress_bar = W.IntProgress(min=0, max=self.model.n_items, bar_style="info",
@@ -163,10 +158,7 @@ class MaturityApp(AppBase):
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('questions', lang))}</h3>"),
             self.tabs, self.status, self.report.widget,
         ], layout=W.Layout(width="100%"))
-        self.widget.add_class("imw-app")
-        if session is not None:
-            self.school.load(session)
-        self._framed("intro_maturity")
+        self._finish(session, "intro_maturity")
 
     def _rebuild(self, lang: str) -> None:
         tab = self.tabs.selected_index
@@ -250,17 +242,6 @@ class MaturityApp(AppBase):
                                    chart_config(self.lang, "kloof"))
 
 
-def open_session(school: str | Path | None, folder: Path, model: MaturityModel) -> Session:
-    """``None``: the school saved most recently (or the po example the first time); ``"po"``/``"vo"``: that
-    example as your own working copy; a path: that answers file."""
-    if school is None:
-        schools, _ = list_schools(folder, model)
-        return Session.open(schools[0].path, model) if schools else open_example("po", folder, model)
-    if str(school) in ("po", "vo") or not str(school).endswith(".json"):
-        return open_example(str(school), folder, model)
-    return Session.open(school, model)
-
-
 def vragenlijst(school: str | Path | None = None, *, lang: str | None = None, folder: str | Path | None = None) -> MaturityApp:
     """Open the questionnaire.
 
@@ -268,6 +249,4 @@ def vragenlijst(school: str | Path | None = None, *, lang: str | None = None, fo
     example the first time); ``"po"`` / ``"vo"`` opens that example school as
     your own working copy; a path opens that answers file.
     """
-    model = load_model()
-    folder = Path(folder) if folder is not None else paths.answers_dir()
-    return MaturityApp(open_session(school, folder, model), lang=lang, folder=folder, model=model)
+    return MaturityApp.open(school, lang=lang, folder=folder)

@@ -7,28 +7,21 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from .. import paths
 from ..answers import Session
-from ..content import MaturityModel, load_model, load_roles_model
+from ..content import MaturityModel, load_roles_model
 from ..i18n import format_number, t
-from ..preferences import language
 from ..roles import flags, hours_check
-from .common import CSS, EMPTY, AppBase, SchoolBar
-from .questionnaire import open_session
+from .common import CSS, EMPTY, SchoolApp
 
 LETTER_KEYS = {"R": "raci_r", "A": "raci_a", "C": "raci_c", "I": "raci_i"}
 
 
-class RolesApp(AppBase):
+class RolesApp(SchoolApp):
     def __init__(self, session: Session | None = None, *, lang: str | None = None, folder: str | Path | None = None,
                  model: MaturityModel | None = None):
-        self.lang = lang = language(lang)
-        self.model = model or load_model()
+        lang = self._setup(lang, folder, model)
         self.roles = load_roles_model()
-        self.folder = Path(folder) if folder is not None else paths.answers_dir()
-        self._init_messages()
         self._setting = False
-        self.school = SchoolBar(self, self.folder, self.model, on_load=self.load)
         options = [("–", EMPTY)] + [(letter, letter) for letter in LETTER_KEYS]
         cell = W.Layout(width="64px")
         self.cells: dict[tuple[str, str], W.Dropdown] = {}
@@ -63,10 +56,7 @@ class RolesApp(AppBase):
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('roles_hours_title', lang))}</h3>"),
             W.HBox(list(self.hours.values()), layout=W.Layout(flex_flow="row wrap")), self.hours_msg, self.status,
         ], layout=W.Layout(width="100%"))
-        self.widget.add_class("imw-app")
-        if session is not None:
-            self.school.load(session)
-        self._framed("intro_roles")
+        self._finish(session, "intro_roles")
 
     def _rebuild(self, lang: str) -> None:
         RolesApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model)
@@ -119,8 +109,7 @@ class RolesApp(AppBase):
         self.hours_msg.value = f"<p>{html.escape(hours_check(self.session.answers, lang).message)}</p>"
 
 
-def rollen(school: str | Path | None = None, *, lang: str | None = None, folder: str | Path | None = None) -> RolesApp:
+def rollen(school: str | Path | None = None, *, lang: str | None = None,
+           folder: str | Path | None = None) -> RolesApp:
     """Open werkboek 6: roles, tasks, responsibilities and authorities of a school."""
-    model = load_model()
-    folder = Path(folder) if folder is not None else paths.answers_dir()
-    return RolesApp(open_session(school, folder, model), lang=lang, folder=folder, model=model)
+    return RolesApp.open(school, lang=lang, folder=folder)
