@@ -310,9 +310,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         raters.append(Rater(rater_label(result.answers, Path(name).name), result.answers))
     table = compare(raters, model)
-    merged = merge(raters, model)
-    out = Path(args.out) if args.out else Path(args.bestanden[0]).parent / file_name(
-        merged.school.name, merged.round)
+    first = raters[0].answers
+    out = Path(args.out) if args.out else Path(args.bestanden[0]).parent / file_name(first.school.name, first.round)
+    existing = load_answers(out, model).answers if out.exists() and args.overwrite else None
+    merged = merge(raters, model, into=existing)
     if out.exists() and not args.overwrite:
         print(f"{out} bestaat al; kies met --out een andere naam of vervang het met --overwrite.", file=sys.stderr)
         return 2

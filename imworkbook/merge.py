@@ -10,7 +10,9 @@ Pure functions (no widgets). Rules, also in the README:
   disagreement is written into the item's note (who said what), so it is never lost;
 * notes of the raters are kept, each marked with the rater's role;
 * investment: a value all raters agree on is kept; different values become their median, with a note in
-  that area; anything a rater's file had set aside is kept under ``set_aside › raters › <role>``.
+  that area; anything a rater's file had set aside is kept under ``set_aside › raters › <role>``;
+* replacing the school's existing file keeps what none of the raters filled in (investment, landscape,
+  proposals, roles) from that file.
 """
 
 from __future__ import annotations
@@ -109,8 +111,12 @@ def _level_text(value: Any, lang: str) -> str:
 
 
 def merge(raters: list[Rater], model: MaturityModel, choices: dict[tuple[str, Which], Any] | None = None, *,
-          roles: RaterRoles | None = None, lang: str = "nl") -> Answers:
-    """The school's answer from several raters' files (see the module docstring for the rules)."""
+          roles: RaterRoles | None = None, lang: str = "nl", into: Answers | None = None) -> Answers:
+    """The school's answer from several raters' files (see the module docstring for the rules).
+
+    ``into``: the school's existing answers file, when the merge replaces it. What none of the raters filled in
+    (the investment, the application landscape, proposals, roles) is then taken from it, so nothing is lost.
+    """
     roles = roles or load_rater_roles()
     choices = choices or {}
     table = compare(raters, model, roles)
@@ -147,6 +153,16 @@ def merge(raters: list[Rater], model: MaturityModel, choices: dict[tuple[str, Wh
     kept = {r.label: r.answers.set_aside for r in raters if r.answers.set_aside}
     if kept:
         merged.set_aside = {"raters": kept}
+    if into is not None:
+        if not merged.investment.areas:
+            merged.investment = into.investment.model_copy(deep=True)
+        for key in ("landscape", "proposals"):
+            if not getattr(merged, key):
+                setattr(merged, key, [x.model_copy(deep=True) for x in getattr(into, key)])
+        if not (merged.roles.assignments or merged.roles.hours):
+            merged.roles = into.roles.model_copy(deep=True)
+        if into.set_aside:
+            merged.set_aside = merged.set_aside | {"school_file": into.set_aside}
     return Answers.model_validate(merged.model_dump())
 
 

@@ -138,3 +138,15 @@ def test_rater_roles_are_content_and_validated(tmp_path):
                                          "  - id: a\n    label: {nl: B, en: B}\n", encoding="utf-8")
     with pytest.raises(ContentError, match="twee keer"):
         load_rater_roles(tmp_path)
+
+
+def test_replacing_the_school_file_keeps_what_the_raters_did_not_fill_in(model):
+    raters = _raters(model)
+    school = load_answers(PO_EXAMPLE, model).answers  # has a landscape, a proposal and roles
+    for r in raters:
+        r.answers.investment.areas = {}
+    merged = merge(raters, model, into=school)
+    assert merged.landscape == school.landscape and merged.proposals == school.proposals
+    assert merged.roles == school.roles and merged.investment == school.investment
+    plain = merge(raters, model)
+    assert plain.landscape == [] and plain.investment.areas == {}

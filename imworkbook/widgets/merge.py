@@ -166,13 +166,15 @@ class MergeApp(AppBase):
     # saving -------------------------------------------------------------------------------------
     def save(self) -> Path:
         raters = self.chosen_raters()
-        merged = merge(raters, self.model, self.choices(), roles=self.roles, lang=self.lang)
-        path = self.folder / file_name(merged.school.name, merged.round)
-        backup = None
+        first = raters[0].answers
+        path = self.folder / file_name(first.school.name, first.round)
+        backup, existing = None, None
         if path.exists():
             if not self.overwrite.value:
                 raise FileExistsError(t("merge_exists", self.lang, name=path.name))
+            existing = load_answers(path, self.model).answers
             backup = backup_copy(path)
+        merged = merge(raters, self.model, self.choices(), roles=self.roles, lang=self.lang, into=existing)
         save_answers(merged, path)
         self.saved = path
         text = t("merge_saved", self.lang, name=path.name)
