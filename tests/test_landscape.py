@@ -277,3 +277,11 @@ def test_facilitator_sees_the_network_view_of_the_example_network(tmp_path):
     assert shares["LAS (leerlingadministratie)"] == 100
     assert any("Facturen" in y for y in fig.data[1].y)  # some schools register invoices twice
     assert "<table" in app.table.value and "LeerlingAdmin" in app.table.value
+
+
+def test_second_example_proposal_is_refused_without_a_processing_agreement(ref):
+    vo = load_answers(VO_EXAMPLE).answers
+    proposal = vo.proposals[0]
+    advice = advise(proposal, vo.landscape, ref)
+    assert advice.verdict == proposal.advice == "niet_doen"
+    assert any("verwerkersovereenkomst" in r for r in advice.reasons)
