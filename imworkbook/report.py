@@ -179,6 +179,9 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
     add(f"<table class='r'><tr><th>{_esc(t('col_area', lang))}</th><th>{_esc(t('ambition', lang))}</th>"
         f"<th>{_esc(t('per_year', lang))}</th><th>{_esc(t('index', lang))}</th><th>{_esc(t('explanation', lang))}</th></tr>{rows}</table>")
 
+    if answers.landscape or answers.proposals or answers.roles.assignments:
+        add(_landscape_section(answers, lang))
+
     if network is not None:
         add(f"<h2>{_esc(t('report_network_title', lang))}</h2>")
         peers = select(network, round=answers.round, sector=school.sector)
@@ -201,6 +204,37 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
             f"<script type='text/javascript'>{plotly.offline.get_plotlyjs()}</script></head><body>"
             + "".join(parts) + "</body></html>")
     return BoardReport(page, missing, prio)
+
+
+def _landscape_section(answers: Answers, lang: str) -> str:
+    """Werkboek 4-6 in the report: what stands out in the application landscape, the advice on proposed
+    applications and the flags on roles; only the parts the school filled in."""
+    from .content import load_landscape_reference, load_roles_model
+    from .figures.landscape import time_quadrant
+    from .landscape import analyse, findings
+    from .proposals import ADVICE_KEYS
+    from .roles import flags
+
+    parts = [f"<h2>{_esc(t('report_landscape_title', lang))}</h2>"]
+    if answers.landscape:
+        ref = load_landscape_reference()
+        an = analyse(answers.landscape, ref, lang)
+        found = findings(an, ref, lang)
+        parts.append(f"<p>{_esc(t('report_landscape_intro', lang, n=len(answers.landscape)))}</p>")
+        if found:
+            parts.append("<ul>" + "".join(f"<li>{_esc(x)}</li>" for x in found) + "</ul>")
+        parts.append("<div class='charts'><div>" + _fig_html(time_quadrant(an.inventory, high_from=ref.time.high_from,
+                                                                             lang=lang, width=HALF)) + "</div></div>")
+    if answers.proposals:
+        parts.append(f"<p><b>{_esc(t('report_proposals', lang))}</b></p><ul>" + "".join(
+            f"<li>{_esc(p.name)}: <b>{_esc(t(ADVICE_KEYS[p.advice], lang) if p.advice else t('unknown', lang))}</b>"
+            + (f" — {_esc(p.reasons[0])}" if p.reasons else "") + "</li>" for p in answers.proposals) + "</ul>")
+    if answers.roles.assignments:
+        found_flags = flags(answers, load_roles_model(), lang)
+        parts.append(f"<p><b>{_esc(t('report_roles', lang))}</b></p>" + (
+            "<ul>" + "".join(f"<li>{_esc(f.message)}</li>" for f in found_flags) + "</ul>" if found_flags
+            else f"<p>{_esc(t('roles_no_flags', lang))}</p>"))
+    return "".join(parts)
 
 
 def report_file_name(answers: Answers) -> str:

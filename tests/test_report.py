@@ -46,7 +46,7 @@ def test_full_school_report_is_self_contained_and_small_enough(po, model):
     assert html.count(PLOTLY_JS[:2000]) == 1  # plotly.js embedded exactly once
     rest = html.replace(PLOTLY_JS, "")
     assert not re.search(r"(src|href)=['\"]?https?:", rest) and "cdn." not in rest  # nothing from the internet
-    assert _plots(html) == 4  # radar, gaps, quadrant, difference (no network given)
+    assert _plots(html) == 5  # radar, gaps, quadrant, difference, TIME of the applications (no network given)
     assert po.school.name in html and po.round in html
     assert report.missing == []
     assert "Nog niet alles is ingevuld" not in html
@@ -67,7 +67,7 @@ def test_an_empty_school_still_gets_a_report(model):
     report = board_report(empty, model)
     assert "0 van 48" in " ".join(report.missing)
     assert report.priorities.empty and "geen duidelijke voorrang" in report.html
-    assert _plots(report.html) == 4
+    assert _plots(report.html) == 4 and "Applicaties, nieuwe applicaties en rollen" not in report.html
 
 
 def test_text_from_the_answers_file_is_escaped(model):
@@ -112,13 +112,13 @@ def test_network_part_respects_the_five_school_threshold(tmp_path, po, model):
     n_po = data.schools[(data.schools["sector"] == "po") & (data.schools["round"] == po.round)]["key"].nunique()
     assert n_po >= 5
     report = board_report(po, model, network=data)
-    assert _plots(report.html) == 5 and "De school in het netwerk" in report.html
+    assert _plots(report.html) == 6 and "De school in het netwerk" in report.html
     # only this school and two others of its sector: no statistic, no chart
     few = data.schools[(data.schools["sector"] == "po")]["key"].unique()[:2]
     small = network_frames([d for d in collect(tmp_path / "net").documents
                             if (d["school"]["code"] or "") in set(few)])
     report = board_report(po, model, network=small)
-    assert _plots(report.html) == 4 and "te weinig scholen" in report.html.lower()
+    assert _plots(report.html) == 5 and "te weinig scholen" in report.html.lower()
 
 
 def test_cli_one_report(tmp_path):
@@ -148,3 +148,11 @@ def test_report_from_the_app_is_saved_and_offered_as_a_download(tmp_path):
     path = app.report.make()
     assert path.exists() and path.parent.name == "rapporten"
     assert 'download="de-regenboog_' in app.report.result.value and "data:text/html;base64," in app.report.result.value
+
+
+def test_report_includes_landscape_proposals_and_roles_when_filled_in(po, model):
+    html = board_report(po, model).html
+    assert "Applicaties, nieuwe applicaties en rollen" in html
+    assert "LeerlingAdmin en Boekhoudpakket" in html  # the register-once finding
+    assert "OuderConnect" in html and "Eerst uitzoeken" in html
+    assert "IM-coördinator heeft zowel vraagtaken" in html

@@ -143,7 +143,7 @@ def test_board_report_downloads_and_opens_offline(page: Page, voila_url, browser
     offline = browser.new_context(offline=True)  # no network at all: everything must be in the file
     report = offline.new_page()
     report.goto(saved.as_uri())
-    expect(report.locator(".js-plotly-plot")).to_have_count(4, timeout=30_000)
+    expect(report.locator(".js-plotly-plot")).to_have_count(5, timeout=30_000)  # incl. the TIME quadrant
     expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     expect(report.get_by_text("Waar eerst aan werken")).to_be_visible()
     report.screenshot(path=str(ARTIFACTS / "06_report_offline.png"), full_page=True)
