@@ -19,7 +19,8 @@ ROUTES = {
              [("01_volwassenheid.ipynb", "link_maturity"), ("02_verhouding.ipynb", "link_proportion"),
               ("04_applicaties.ipynb", "link_landscape"), ("05_nieuwe_app.ipynb", "link_proposals"),
               ("06_rollen.ipynb", "link_roles")]),
-    "facilitator": ("route_facilitator_title", "route_facilitator_text", [("03_netwerk.ipynb", "link_network")]),
+    "facilitator": ("route_facilitator_title", "route_facilitator_text",
+                    [("03_netwerk.ipynb", "link_network"), ("04_applicaties.ipynb", "link_landscape")]),
 }
 
 START_CSS = """<style>
