@@ -739,6 +739,7 @@ class Session:
         self._backup_first = backup_first
         self.backup_path: Path | None = None
         self._disk = _stamp(self.path)
+        self.reloaded = False  # set when a save had to merge a change made elsewhere (see _change)
 
     # constructors ---------------------------------------------------------------
     @classmethod
@@ -764,15 +765,43 @@ class Session:
 
     # changes --------------------------------------------------------------------
     def _change(self, apply: Callable[[Answers], None]) -> None:
-        """Apply a change to a copy, save it, and only then make it the session's state."""
+        """Apply a change to a copy, save it, and only then make it the session's state.
+
+        When the file changed elsewhere since it was read (another window on the same school, say werkboek 1
+        and 2 side by side), it is read again and this one change is applied on top of it: both windows'
+        changes are kept, field by field, and ``reloaded`` tells the app to show what the other one changed.
+        A file that cannot be read again cleanly is never overwritten (:class:`ConflictError`).
+        """
         candidate = self.answers.model_copy(deep=True)
         apply(candidate)
         previous, self.answers = self.answers, candidate
         try:
             self.save()
+        except ConflictError as conflict:
+            self.answers = previous
+            self._apply_on_fresh_copy(apply, conflict)
         except BaseException:
             self.answers = previous
             raise
+
+    def _apply_on_fresh_copy(self, apply: Callable[[Answers], None], conflict: ConflictError) -> None:
+        stamp = _stamp(self.path)
+        try:
+            fresh = load_answers(self.path, self.model)
+        except AnswersFileError:
+            raise conflict from None
+        if _stamp(self.path) != stamp or fresh.has_problems:
+            raise conflict  # still changing, or no longer a clean file: do not touch it
+        candidate = fresh.answers.model_copy(deep=True)
+        apply(candidate)
+        previous, previous_disk = self.answers, self._disk
+        self.answers, self._disk = candidate, stamp
+        try:
+            self.save()
+        except BaseException:
+            self.answers, self._disk = previous, previous_disk
+            raise
+        self.reloaded = True
 
     def _check_item(self, item_id: str) -> None:
         if item_id not in self.model.item_ids:

@@ -358,15 +358,27 @@ def test_answers_that_are_not_a_mapping_are_reported_and_kept(tmp_path, model, v
     assert result.answers.set_aside["other"]["answers"] == value
 
 
-def test_two_sessions_on_one_file_do_not_overwrite_each_other(tmp_path, model):
+def test_two_sessions_on_one_file_keep_both_changes(tmp_path, model):
+    """Two windows on one school (werkboek 1 and 2 side by side): each change is applied to what is on disk."""
     first = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
     second = Session.open(first.path, model)
     first.set_level("visie.ambitieniveau", "current", 2)
-    with pytest.raises(A.ConflictError, match="intussen ergens anders gewijzigd"):
-        second.set_level("rollen.mandaat", "current", 4)
+    second.set_level("rollen.mandaat", "current", 4)  # second had not seen first's change
     on_disk = load_answers(first.path, model).answers
-    assert on_disk.answer("visie.ambitieniveau").current == 2 and on_disk.answer("rollen.mandaat").current is None
-    assert second.answers.answer("rollen.mandaat").current is None  # the refused change was rolled back
+    assert on_disk.answer("visie.ambitieniveau").current == 2 and on_disk.answer("rollen.mandaat").current == 4
+    assert second.reloaded and second.answers.answer("visie.ambitieniveau").current == 2
+    first.set_level("visie.ambitieniveau", "target", 3)  # and the other way round
+    on_disk = load_answers(first.path, model).answers
+    assert on_disk.answer("rollen.mandaat").current == 4 and on_disk.answer("visie.ambitieniveau").target == 3
+
+
+def test_a_file_spoiled_elsewhere_is_never_overwritten(tmp_path, model):
+    session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    session.path.write_text("{ kapot", encoding="utf-8")
+    with pytest.raises(A.ConflictError, match="intussen ergens anders gewijzigd"):
+        session.set_level("visie.ambitieniveau", "current", 2)
+    assert session.path.read_text(encoding="utf-8") == "{ kapot"
+    assert session.answers.answer("visie.ambitieniveau").current is None  # rolled back
 
 
 def test_failed_save_rolls_the_session_back(tmp_path, model, monkeypatch):

@@ -156,9 +156,15 @@ class AppBase:
     def show_status(self, saved: bool) -> None:
         """"Opened: file" after loading, "✓ Saved at 11:32: file" after every saved change."""
         name = html.escape(self.session.path.name)
+        merged = saved and getattr(self.session, "reloaded", False)
+        if merged:  # another window changed the file: both changes are kept; show the other one's too
+            self.session.reloaded = False
+            self.resync()
         if saved:
             when = _dt.datetime.now().strftime("%H:%M:%S")
             text = f'✓ {html.escape(t("saved", self.lang, time=when))} <code>{name}</code>'
+            if merged:
+                text += f'<br>{html.escape(t("saved_merged", self.lang))}'
         else:
             text = html.escape(t("opened", self.lang, path=self.session.path.name))
         self.status.value = f'<span class="imw-status">{text}</span>'
