@@ -68,7 +68,8 @@ def advise(proposal: Proposal, apps: list[Application], ref: LandscapeReference,
         stop.append(t("prop_q_no_goal", lang))
     found = equivalents(proposal, apps)
     for name, shared in found:
-        what = ", ".join(ref.label("activity", a, lang) for a in shared) or ref.label("type", proposal.type, lang)
+        activities = [ref.label("activity", a, lang) for a in shared]  # labels are sentences: lower case inside one
+        what = ", ".join(x[:1].lower() + x[1:] for x in activities) or ref.label("type", proposal.type, lang)
         check.append(t("prop_q_existing", lang, app=name, what=what))
     registered = {obj: app.name for app in apps for obj in app.masters}
     for obj in proposal.data_objects:
