@@ -135,8 +135,6 @@ class MergeApp(AppBase):
             return
         self.table = table = compare(raters, self.model, self.roles)
         disagree = table[table["disagree"]]
-        self.summary.value = "<p>" + t("merge_summary", self.lang, n=len(raters), items=len(table),
-                                        disagree=len(disagree), gap=self.roles.disagreement) + "</p>"
         options = _level_options(self.model, self.lang)
         rows = []
         for item_id, row in disagree.iterrows():
@@ -159,6 +157,9 @@ class MergeApp(AppBase):
             rows.append(W.VBox([head, W.HBox([pick["current"], pick["target"]])],
                                layout=W.Layout(border="1px solid #E69F00", padding="6px 10px", margin="6px 0")))
         self.items.children = rows
+        # the summary last: when it shows the new numbers, the choices below belong to them too
+        self.summary.value = "<p>" + t("merge_summary", self.lang, n=len(raters), items=len(table),
+                                        disagree=len(disagree), gap=self.roles.disagreement) + "</p>"
 
     def choices(self) -> dict[tuple[str, str], Any]:
         return {key: (None if d.value == EMPTY else d.value) for key, d in self.pickers.items()}
