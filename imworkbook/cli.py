@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -113,16 +114,36 @@ def cmd_app(args: argparse.Namespace) -> int:
     print(f"Je antwoorden worden bewaard in: {paths.answers_dir()}")
     print("Stoppen: Ctrl+C in dit venster.", flush=True)
     threading.Thread(target=open_when_ready, daemon=True).start()
-    proc = subprocess.Popen(command, env=env)
+    proc = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+
+    def stop(*_args) -> None:
+        """Stop Voila (it shuts down its kernels) when we are stopped: Ctrl+C, a closed terminal or a kill."""
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        raise SystemExit(0)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            return proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            return 0
+        stop()
+        return 0
+
+
+def _die_with_parent() -> None:
+    """Linux: the Voila server gets SIGTERM when ``imworkbook app`` dies, however it dies (no orphan servers)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:

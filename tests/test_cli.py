@@ -97,3 +97,44 @@ def test_check_content_reports_a_broken_investment_model(content_copy, capsys):
     assert main(["check-content", str(content_copy)]) == 2
     err = capsys.readouterr().err
     assert "investment/model.yaml › thresholds › under: moet kleiner dan 1.0 zijn; gekregen: 1.2" in err
+
+
+def test_stopping_the_app_stops_voila_and_its_kernels(tmp_path):
+    """`imworkbook app` runs Voila as a child; a SIGTERM to the app (a closed terminal, a service manager, this
+    test) must stop Voila too, or every run leaves a server with its kernels behind (seen: 200 kernels)."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**__import__("os").environ, "IMWORKBOOK_HOME": str(tmp_path)}
+    app = subprocess.Popen([sys.executable, "-m", "imworkbook", "app", "--no-browser", f"--port={port}"], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/voila/render/00_start.ipynb"
+    try:
+        for _ in range(120):
+            try:
+                assert urllib.request.urlopen(url, timeout=30).status == 200  # this starts a kernel too
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+        else:
+            pytest.fail("the app did not start")
+        app.send_signal(signal.SIGTERM)
+        app.wait(30)
+        for _ in range(60):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) != 0:
+                    break  # nobody listens any more: Voila is gone
+            time.sleep(0.5)
+        else:
+            pytest.fail("Voila still runs after the app was stopped")
+    finally:
+        if app.poll() is None:
+            app.kill()
