@@ -17,7 +17,7 @@ from ..excel import read_inventory, write_inventory
 from ..figures.landscape import cost_per_area, coverage_heatmap, network_types, time_quadrant
 from ..i18n import t
 from ..landscape import TIME_KEYS, analyse, findings, network_landscape
-from ..numbers import parse_number
+from ..numbers import format_input, parse_number
 from .common import CHART_WIDTH, CSS, EMPTY, SchoolApp, chart_config, messages_html, show_figure
 
 NEW = "__new__"
@@ -135,8 +135,8 @@ class LandscapeApp(SchoolApp):
         objects = {v for _, v in self.f_masters.options}
         self.f_masters.value = tuple(o for o in (app.masters if app else []) if o in objects)
         self.f_uses.value = tuple(o for o in (app.uses if app else []) if o in objects)
-        self.f_cost_year.value = _text(app.cost_year if app else None, self.lang)
-        self.f_cost_once.value = _text(app.cost_once if app else None, self.lang)
+        self.f_cost_year.value = format_input(app.cost_year if app else None, self.lang)
+        self.f_cost_once.value = format_input(app.cost_once if app else None, self.lang)
         self.f_users.value = "" if not app or app.users is None else str(app.users)
         self.f_business.value = app.business_fit if app and app.business_fit else EMPTY
         self.f_technical.value = app.technical_fit if app and app.technical_fit else EMPTY
@@ -245,13 +245,6 @@ def inventory_html(inventory, ref, lang: str) -> str:
             t(TIME_KEYS[r.time], lang))) + "</tr>" for r in inventory.itertuples())
     return ("<table class='imw-merge' style='margin:6px 0'><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head)
             + f"</tr>{rows}</table>")
-
-
-def _text(value: float | None, lang: str) -> str:
-    if value is None:
-        return ""
-    return (f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") if lang == "nl"
-            else f"{value:,.2f}").removesuffix(",00").removesuffix(".00")
 
 
 def applicaties(school: str | Path | None = None, *, lang: str | None = None,

@@ -13,7 +13,7 @@ from .. import paths
 from ..answers import Proposal, Session, atomic_write_bytes, slug
 from ..content import MaturityModel, load_investment_model, load_landscape_reference
 from ..i18n import t
-from ..numbers import parse_number
+from ..numbers import format_input, parse_number
 from ..proposals import ADVICE_KEYS, Advice, advise
 from .common import CSS, SchoolApp
 
@@ -113,7 +113,7 @@ class ProposalApp(SchoolApp):
             self.f_agreement.value = p.processing_agreement if p else None
             for key, w in self.f_costs.items():
                 value = getattr(p, key) if p else None
-                w.value = "" if value is None else f"{value:g}".replace(".", "," if self.lang == "nl" else ".")
+                w.value = format_input(value, self.lang)
         finally:
             self._setting = False
         self.result.value = ""

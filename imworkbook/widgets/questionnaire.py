@@ -27,7 +27,6 @@ from ..i18n import format_number, t
 from ..scoring import area_scores, item_table, overall_score, score_table
 from ..tables import score_table_html
 from .common import CHART_WIDTH, CSS, EMPTY, ReportPanel, SchoolApp, chart_config, show_figure
-from .common import open_session  # noqa: F401 - kept importable from here
 
 
 def _level_options(model: MaturityModel, lang: str) -> list[tuple[str, Any]]:

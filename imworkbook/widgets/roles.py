@@ -9,7 +9,8 @@ import ipywidgets as W
 
 from ..answers import Session
 from ..content import MaturityModel, load_roles_model
-from ..i18n import format_number, t
+from ..i18n import t
+from ..numbers import format_input
 from ..roles import flags, hours_check
 from .common import CSS, EMPTY, SchoolApp
 
@@ -79,7 +80,7 @@ class RolesApp(SchoolApp):
                 d.value = given.assignments.get(task, {}).get(role, EMPTY)
             for role, w in self.hours.items():
                 value = given.hours.get(role)
-                w.value = "" if value is None else format_number(value, self.lang, 0)
+                w.value = format_input(value, self.lang)
         finally:
             self._setting = False
         self.show_flags()
