@@ -83,3 +83,14 @@ def test_network_report_headers_and_statuses_follow_the_language():
     app = netwerk(lang="en")
     assert "refused" in app.report.value and "geweigerd" not in app.report.value
     assert "<th>file</th>" in app.report.value
+
+
+@pytest.mark.parametrize("opener", ["verhouding", "applicaties", "nieuwe_app", "rollen"])
+def test_every_school_app_switches_language_on_the_same_school(tmp_path, opener):
+    import imworkbook as iw
+
+    app = getattr(iw, opener)("po", folder=tmp_path)
+    path = app.session.path
+    app.lang_switch.value = "en"
+    assert app.lang == "en" and app.session.path == path and not app.errors
+    assert "Language" == app.lang_switch.tooltip

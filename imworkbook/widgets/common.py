@@ -244,6 +244,18 @@ class SchoolApp(AppBase):
     def load(self, session: Session) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def _rebuild(self, lang: str) -> None:
+        """Build the app again in ``lang`` on the same school, on the same tab (see :meth:`switch_language`)."""
+        tabs = getattr(self, "tabs", None)
+        tab = tabs.selected_index if tabs is not None else None
+        type(self).__init__(self, self.session, lang=lang, folder=self.folder, model=self.model, **self._init_extra())
+        if tab is not None:
+            self.tabs.selected_index = tab
+
+    def _init_extra(self) -> dict:
+        """Further ``__init__`` arguments an app keeps when it is built again."""
+        return {}
+
     @classmethod
     def open(cls, school: str | Path | None = None, *, lang: str | None = None, folder: str | Path | None = None):
         """The app on ``school`` (see :func:`open_session`), files in ``folder`` (default: the werkmap)."""

@@ -218,10 +218,8 @@ class ProportionApp(SchoolApp):
         ], layout=W.Layout(width="100%"))
         self._finish(session, "intro_proportion")
 
-    def _rebuild(self, lang: str) -> None:
-        tab = self.tabs.selected_index
-        ProportionApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model, inv=self.inv)
-        self.tabs.selected_index = tab
+    def _init_extra(self) -> dict:
+        return {"inv": self.inv}
 
     def resync(self) -> None:
         if self.session is None:

@@ -98,9 +98,6 @@ class LandscapeApp(SchoolApp):
         ], layout=W.Layout(width="100%"))
         self._finish(session, "intro_landscape")
 
-    def _rebuild(self, lang: str) -> None:
-        LandscapeApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model)
-
     def resync(self) -> None:
         if self.session is not None:
             self.refresh_list(self.apps.value)

@@ -78,7 +78,7 @@ class ProposalApp(SchoolApp):
 
     def _rebuild(self, lang: str) -> None:
         keep = self.pick.value
-        ProposalApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model)
+        super()._rebuild(lang)
         if keep in [v for _, v in self.pick.options]:
             self.pick.value = keep
 

@@ -159,11 +159,6 @@ class MaturityApp(SchoolApp):
         ], layout=W.Layout(width="100%"))
         self._finish(session, "intro_maturity")
 
-    def _rebuild(self, lang: str) -> None:
-        tab = self.tabs.selected_index
-        MaturityApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model)
-        self.tabs.selected_index = tab
-
     def resync(self) -> None:
         """Show exactly what the session holds (and so what is on disk)."""
         if self.session is None:

@@ -59,9 +59,6 @@ class RolesApp(SchoolApp):
         ], layout=W.Layout(width="100%"))
         self._finish(session, "intro_roles")
 
-    def _rebuild(self, lang: str) -> None:
-        RolesApp.__init__(self, self.session, lang=lang, folder=self.folder, model=self.model)
-
     def resync(self) -> None:
         if self.session is not None:
             self.show()
