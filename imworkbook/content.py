@@ -36,6 +36,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _doubles(ids: list[str]) -> list[str]:
+    """The ids that occur more than once, sorted."""
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
 class Text(_Strict):
     """A text in every supported language."""
 
@@ -299,7 +304,7 @@ class InvestmentModel(_Strict):
     @classmethod
     def _unique(cls, fields: list[InvestmentField]) -> list[InvestmentField]:
         ids = [f.id for f in fields]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
+        dup = _doubles(ids)
         if dup:
             raise ValueError(f"dubbel veld-id: {', '.join(dup)}")
         needed = {"depreciation_years", "one_off_cost", "implementation_cost"}
@@ -394,11 +399,9 @@ class RaterRoles(_Strict):
     @field_validator("roles")
     @classmethod
     def _unique(cls, roles: list[RaterRole]) -> list[RaterRole]:
-        seen: set[str] = set()
-        for role in roles:
-            if role.id in seen:
-                raise ValueError(f"rol '{role.id}' komt twee keer voor")
-            seen.add(role.id)
+        doubles = _doubles([r.id for r in roles])
+        if doubles:
+            raise ValueError(f"rol '{doubles[0]}' komt twee keer voor")
         return roles
 
     def label(self, role_id: str | None, lang: str = "nl") -> str:
@@ -449,7 +452,7 @@ class LandscapeReference(_Strict):
         for what, ids in (("activiteit", [a.id for ar in self.areas for a in ar.activities] + [ar.id for ar in self.areas]),
                           ("systeemtype", [s.id for s in self.system_types]),
                           ("gegevensobject", [d.id for d in self.data_objects])):
-            doubles = sorted({i for i in ids if ids.count(i) > 1})
+            doubles = _doubles(ids)
             if doubles:
                 raise ValueError(f"{what} {', '.join(doubles)} komt twee keer voor")
         for area in self.areas:
@@ -495,7 +498,7 @@ class RolesModel(_Strict):
     @model_validator(mode="after")
     def _unique_ids(self) -> "RolesModel":
         for what, ids in (("rol", [r.id for r in self.roles]), ("taak", [t.id for t in self.tasks])):
-            doubles = sorted({i for i in ids if ids.count(i) > 1})
+            doubles = _doubles(ids)
             if doubles:
                 raise ValueError(f"{what} {', '.join(doubles)} komt twee keer voor")
         return self

@@ -75,12 +75,14 @@ def register_once_violations(apps: list[Application], ref: LandscapeReference | 
     return {obj: names for obj, names in where.items() if len(names) > 1}
 
 
-def cost_per_area(apps: list[Application], ref: LandscapeReference) -> pd.DataFrame:
-    """Per activity area: known yearly cost, number of applications, and applications with unknown cost."""
+def cost_per_area(apps: list[Application], ref: LandscapeReference,
+                  inventory: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per activity area: known yearly cost, number of applications, and applications with unknown cost.
+    ``inventory``: the :func:`inventory_frame` of ``apps``, when already made."""
     known: Counter = Counter()
     count: Counter = Counter()
     unknown: dict[str, list[str]] = {a.id: [] for a in ref.areas}
-    frame = inventory_frame(apps, ref)
+    frame = inventory_frame(apps, ref) if inventory is None else inventory
     for app, cost in zip(apps, frame["cost_per_year"]):
         areas = list(dict.fromkeys(ref.area_of(a) for a in app.activities if a in ref.activities))
         for area in areas:
@@ -122,8 +124,9 @@ def analyse(apps: list[Application], ref: LandscapeReference, lang: str = "nl") 
         for o in [*app.masters, *app.uses]:
             if o not in objects:
                 unknown.append(t("land_unknown_object", lang, app=app.name, id=o))
-    return LandscapeAnalysis(inventory_frame(apps, ref), matrix, list(matrix.index[support == 0]), overlaps,
-                             register_once_violations(apps), cost_per_area(apps, ref), unknown)
+    inventory = inventory_frame(apps, ref)
+    return LandscapeAnalysis(inventory, matrix, list(matrix.index[support == 0]), overlaps,
+                             register_once_violations(apps), cost_per_area(apps, ref, inventory), unknown)
 
 
 def findings(analysis: LandscapeAnalysis, ref: LandscapeReference, lang: str = "nl") -> list[str]:

@@ -12,6 +12,7 @@ import html as _html
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,8 +109,6 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
     the areas to act on first, and - with ``network`` - the school's position against anonymous peers of the
     same sector and round (no statistic below 5 schools). A half-filled school works: what is missing is listed.
     """
-    import plotly.offline
-
     from .figures.maturity import gap_bars, radar
     from .figures.network import percentile_bars
     from .figures.proportion import quadrant, share_difference
@@ -201,7 +200,7 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
     title = _esc(t("report_title", lang, school=school.name))
     page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{REPORT_CSS}</style>"
-            f"<script type='text/javascript'>{plotly.offline.get_plotlyjs()}</script></head><body>"
+            f"<script type='text/javascript'>{_plotly_js()}</script></head><body>"
             + "".join(parts) + "</body></html>")
     return BoardReport(page, missing, prio)
 
@@ -235,6 +234,14 @@ def _landscape_section(answers: Answers, lang: str) -> str:
             "<ul>" + "".join(f"<li>{_esc(f.message)}</li>" for f in found_flags) + "</ul>" if found_flags
             else f"<p>{_esc(t('roles_no_flags', lang))}</p>"))
     return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> str:
+    """plotly.js (4.8 MB), read from the installed package once, not for every report of a batch."""
+    import plotly.offline
+
+    return plotly.offline.get_plotlyjs()
 
 
 def report_file_name(answers: Answers) -> str:
