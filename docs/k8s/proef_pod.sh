@@ -13,8 +13,9 @@
 #   /tmp/k8svenv/bin/pip install --no-deps .
 #
 # In een eigen mount- en pid-namespace (root nodig; de rest van de machine merkt er niets van, op een lege map
-# /etc/jupyter na die het script zo nodig even aanmaakt en weer weghaalt) komen dezelfde paden als in de pod: /srv/imworkbook alleen-lezen (zoals de Dockerfile het maakt), /etc/jupyter/jupyter_server_config.json
-# uit singleuser.extraFiles van values.yaml, een lege /home/jovyan, en de omgeving uit singleuser.extraEnv.
+# /etc/jupyter na die het script zo nodig even aanmaakt en weer weghaalt) komen dezelfde paden als in de pod:
+# /srv/imworkbook alleen-lezen (zoals de Dockerfile het maakt), /etc/jupyter/jupyter_server_config.json uit
+# singleuser.extraFiles van values.yaml, een lege /home/jovyan, en de omgeving uit singleuser.extraEnv.
 # Dan: de startpagina (singleuser.defaultUrl) en werkboek 1 als Voila, met het sjabloon imworkbook (geen CDN);
 # daarna het opruimen van kernels, met kortere tijden (20 s) dan in values.yaml maar verder dezelfde instellingen:
 # een kernel zonder verbinding wordt gestopt, een kernel met een open verbinding (zoals een open pagina) blijft.
