@@ -51,6 +51,10 @@ _LAZY = {
 
 _ALIAS = {"compute_proportion": "compute"}
 
+# The one call of each notebook. Under Voila's kernel pool such a call first waits for its page to be
+# requested (imworkbook.widgets.page), after its module -- pandas, plotly, ipywidgets -- has been imported.
+_PAGES = {"start", "vragenlijst", "verhouding", "netwerk", "applicaties", "nieuwe_app", "rollen", "samenvoegen"}
+
 __all__ = sorted(_LAZY) + ["__version__"]
 
 
@@ -59,8 +63,23 @@ def __getattr__(name: str):
     if module is None:
         raise AttributeError(f"module 'imworkbook' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), _ALIAS.get(name, name))
+    if name in _PAGES:
+        value = _page(value)
     globals()[name] = value
     return value
+
+
+def _page(build):
+    import functools
+
+    @functools.wraps(build)
+    def page(*args, **kwargs):
+        from .widgets.page import wait_for_page
+
+        wait_for_page()
+        return build(*args, **kwargs)
+
+    return page
 
 
 def __dir__():

@@ -67,16 +67,42 @@ def _free_port(preferred: int) -> int:
     raise OSError("geen vrije poort gevonden")
 
 
-def app_command(folder: Path, port: int) -> tuple[list[str], dict[str, str]]:
-    """The Voila command (and environment) that serves the notebooks as an app: code hidden, offline.
+def app_command(folder: Path, port: int, *, pool: int | None = None, cull_idle: float | None = None,
+                cull_disconnected: float | None = None) -> tuple[list[str], dict[str, str]]:
+    """The command (and environment) that serves the notebooks as an app: code hidden, offline.
 
-    The ``imworkbook`` Voila template (in the package) is Voila's lab template without the CDN links.
+    It runs Voila through :mod:`imworkbook.server` (kernels that end with their page, a kernel pool, culling)
+    with the ``imworkbook`` template (in the package): Voila's lab template without the CDN links, plus the
+    message on a page whose kernel was ended.
     """
     extra = str(paths.PACKAGE_DIR / "jupyter")
     env = os.environ | {"JUPYTER_PATH": os.pathsep.join(p for p in (extra, os.environ.get("JUPYTER_PATH")) if p)}
-    command = [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}",
+    command = [sys.executable, "-m", "imworkbook.server", str(folder), "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1", "--template=imworkbook", "--VoilaConfiguration.show_tracebacks=True"]
+    for flag, value in (("--pool", pool), ("--cull-idle", cull_idle), ("--cull-disconnected", cull_disconnected)):
+        if value is not None:
+            command.append(f"{flag}={value}")
     return command, env
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"geen geheel getal: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"mag niet negatief zijn: {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"geen getal: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"moet 0 of meer zijn: {text}")
+    return value
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -93,7 +119,8 @@ def cmd_app(args: argparse.Namespace) -> int:
     if args.lang:
         remember_language(args.lang)
     port = args.port or _free_port(8866)
-    command, env = app_command(folder, port)
+    command, env = app_command(folder, port, pool=args.pool, cull_idle=args.cull_idle,
+                               cull_disconnected=args.cull_disconnected)
     url = f"http://127.0.0.1:{port}/voila/render/{START_NOTEBOOK}"
 
     def open_when_ready() -> None:
@@ -418,6 +445,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="geen browser openen (alleen de server starten)")
     p.add_argument("--port", type=int, help="poort (standaard: 8866 of een vrije)")
     p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (wordt onthouden; in de app te wisselen)")
+    p.add_argument("--pool", type=_non_negative_int, metavar="N",
+                   help="zoveel kernels staan klaar voor de startpagina en werkboek 1, zodat ze snel openen "
+                        "(standaard 1; in een workshop: ongeveer het aantal deelnemers dat tegelijk begint; "
+                        "elke klaarstaande kernel kost ± 110 MB geheugen; 0 = uit)")
+    p.add_argument("--cull-idle", type=_non_negative_float, metavar="MIN",
+                   help="een open pagina die zo veel minuten niet gebruikt is, wordt gesloten (antwoorden zijn "
+                        "al bewaard; de pagina zegt het en herladen gaat verder). Standaard 60; 0 = nooit")
+    p.add_argument("--cull-disconnected", type=_non_negative_float, metavar="MIN",
+                   help="de kernel van een pagina die weg is zonder af te sluiten (laptop dicht, netwerk weg) "
+                        "stopt na zo veel minuten. Standaard 2; 0 = nooit")
     p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("report", help="maak het rapport voor het bestuur (HTML, werkt zonder internet)",

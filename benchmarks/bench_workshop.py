@@ -1,0 +1,266 @@
+"""A workshop room on one server: page-ready times under a burst, kernels left behind, memory per participant.
+
+Starts ``imworkbook app`` exactly as a user does (own empty werkmap, own port), drives Debian's Chromium with
+Playwright, and prints one table with a column per server configuration, so the effect of a setting is read
+side by side from one run:
+
+    .venv/bin/python benchmarks/bench_workshop.py                       # default app vs. no kernel pool
+    .venv/bin/python benchmarks/bench_workshop.py --participants 20 --config "pool 4=--pool 4"
+
+What is measured, per configuration:
+
+- **one page**: werkboek 1 opened alone, three times (median); ready = a chart and the first level field visible;
+- **burst**: N participants open werkboek 1 at the same moment (each its own browser context = its own
+  cookies, as separate computers have): p50, p95 and max page-ready time, and pages that failed (not ready
+  within 120 s);
+- **memory per participant**: proportional set size (PSS, shared pages split fairly) of the server and all its
+  kernels with the N pages open, minus the idle server, divided by N;
+- **kernels after visits**: 20 page visits (open, then reload, navigate away or close the tab, in turn), all
+  pages closed, then ``--settle`` seconds later the number of kernels alive, next to the idle baseline (the
+  preheated pool), and the number of ``403`` answers in the server log.
+
+The browser runs on the same two cores as the server, so these are pessimistic figures for a room where
+every participant has a computer of their own. Not a test: nothing here asserts; see the README for targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+NOTEBOOK = "/voila/render/01_volwassenheid.ipynb"
+READY_TIMEOUT_MS = 120_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """``imworkbook app`` in a subprocess with its own werkmap and log."""
+
+    def __init__(self, extra_args: list[str], log_path: Path):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.home = Path(tempfile.mkdtemp(prefix="imw-bench-home-"))
+        self.log_path = log_path
+        self.log = open(log_path, "w")
+        env = os.environ | {"IMWORKBOOK_HOME": str(self.home)}
+        self.proc = subprocess.Popen([sys.executable, "-m", "imworkbook", "app", "--no-browser",
+                                      f"--port={self.port}", *extra_args],
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=env)
+
+    def wait_until_answering(self, timeout: float = 90) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/voila/api/shutdown", timeout=1)
+            except urllib.error.HTTPError:
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"server did not answer within {timeout} s; see {self.log_path}")
+
+    def tree(self) -> list[psutil.Process]:
+        try:
+            root = psutil.Process(self.proc.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def kernels(self) -> int:
+        count = 0
+        for proc in self.tree():
+            try:
+                if any("ipykernel" in part for part in proc.cmdline()):
+                    count += 1
+            except psutil.Error:
+                pass
+        return count
+
+    def pss_mb(self) -> float:
+        total = 0
+        for proc in self.tree():
+            try:
+                total += proc.memory_full_info().pss
+            except psutil.Error:
+                pass
+        return total / 2**20
+
+    def settle(self, quiet_for: float = 8, timeout: float = 180) -> int:
+        """Wait until the number of kernels has not changed for ``quiet_for`` seconds and CPU is quiet."""
+        deadline = time.time() + timeout
+        last, since = self.kernels(), time.time()
+        while time.time() < deadline:
+            time.sleep(1)
+            now = self.kernels()
+            busy = sum(_cpu(p) for p in self.tree()) > 20
+            if now != last or busy:
+                last, since = now, time.time()
+            elif time.time() - since >= quiet_for:
+                break
+        return last
+
+    def count_in_log(self, pattern: str) -> int:
+        self.log.flush()
+        return len(re.findall(pattern, self.log_path.read_text(errors="replace"), flags=re.MULTILINE))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+
+def _cpu(proc: psutil.Process) -> float:
+    try:
+        return proc.cpu_percent(interval=None)
+    except psutil.Error:
+        return 0.0
+
+
+async def _open(browser, url: str) -> tuple[float | None, object]:
+    context = await browser.new_context(viewport={"width": 1366, "height": 900}, locale="nl-NL")
+    page = await context.new_page()
+    start = time.perf_counter()
+    try:
+        await page.goto(url, wait_until="domcontentloaded", timeout=READY_TIMEOUT_MS)
+        await page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=READY_TIMEOUT_MS)
+        await page.locator(".imw-current select").first.wait_for(state="visible", timeout=READY_TIMEOUT_MS)
+        return time.perf_counter() - start, context
+    except Exception as exc:  # noqa: BLE001 - a page that does not become ready is a failure to count
+        print(f"   page failed: {type(exc).__name__}: {str(exc).splitlines()[0]}", flush=True)
+        return None, context
+
+
+async def _close(context) -> None:
+    """Close the tab as a person does: the page's unload handlers run (Playwright skips them by default)."""
+    for page in context.pages:
+        await page.close(run_before_unload=True)
+    await asyncio.sleep(0.5)
+    await context.close()
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+async def measure(extra_args: list[str], participants: int, visits: int, settle: float, log_path: Path) -> dict:
+    from playwright.async_api import async_playwright
+
+    server = Server(extra_args, log_path)
+    result: dict = {}
+    try:
+        server.wait_until_answering()
+        result["kernels idle (pool)"] = server.settle()
+        idle_pss = server.pss_mb()
+        result["server idle, MB"] = idle_pss
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM,
+                                               args=["--no-sandbox", "--headless", "--disable-gpu"])
+            url = server.base + NOTEBOOK
+
+            singles = []
+            for _ in range(3):
+                seconds, context = await _open(browser, url)
+                singles.append(seconds if seconds is not None else float("nan"))
+                await _close(context)
+                server.settle(quiet_for=3)
+            result["one page, s (median of 3)"] = statistics.median(singles)
+
+            server.settle(quiet_for=3)
+            opened = await asyncio.gather(*(_open(browser, url) for _ in range(participants)))
+            ready = [s for s, _ in opened if s is not None]
+            result[f"burst of {participants}: pages ready"] = f"{len(ready)} of {participants}"
+            result["burst p50, s"] = _pct(ready, 0.5)
+            result["burst p95, s"] = _pct(ready, 0.95)
+            result["burst max, s"] = max(ready) if ready else float("nan")
+            await asyncio.sleep(10)  # widgets settle, pool refills
+            result["memory per participant, MB"] = (server.pss_mb() - idle_pss) / participants
+            for _, context in opened:
+                await _close(context)
+
+            # Page visits as people make them: open, then reload / navigate away / close, in turn.
+            for i in range(visits):
+                seconds, context = await _open(browser, url)
+                page = context.pages[0]
+                if i % 3 == 0:
+                    await page.reload(wait_until="domcontentloaded")
+                    await page.locator(".imw-current select").first.wait_for(state="visible",
+                                                                             timeout=READY_TIMEOUT_MS)
+                elif i % 3 == 1:
+                    await page.goto(server.base + "/voila/render/00_start.ipynb", wait_until="load")
+                    await page.wait_for_timeout(1500)
+                await _close(context)
+            await browser.close()
+        await asyncio.sleep(settle)
+        result[f"kernels {settle:.0f} s after {visits} visits"] = server.kernels()
+        result["403 answers in the log"] = server.count_in_log(r"^403 [A-Z]+ .*ms$")
+    finally:
+        server.stop()
+    return result
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return "–" if value != value else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+    return str(value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=10)
+    parser.add_argument("--visits", type=int, default=20)
+    parser.add_argument("--settle", type=float, default=60)
+    parser.add_argument("--config", action="append", metavar="NAME=ARGS",
+                        help="a server configuration: a column name and the extra arguments of `imworkbook app` "
+                             "(repeatable; default: 'app as installed' and 'no kernel pool=--pool 0')")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: the servers are stopped too (finally)
+    configs = args.config or ["app as installed=", "no kernel pool=--pool 0"]
+    columns: dict[str, dict] = {}
+    logs = Path(tempfile.mkdtemp(prefix="imw-bench-logs-"))
+    for spec in configs:
+        name, _, extra = spec.partition("=")
+        print(f"== {name}: imworkbook app {extra}".rstrip(), flush=True)
+        columns[name] = asyncio.run(measure(shlex.split(extra), args.participants, args.visits, args.settle,
+                                            logs / f"{len(columns)}.log"))
+    rows = list(dict.fromkeys(key for col in columns.values() for key in col))
+    width = max(len(r) for r in rows)
+    print(f"\nWorkshop benchmark ({os.cpu_count()} cores; browser on the same machine; logs in {logs})\n")
+    print("| " + "measure".ljust(width) + " | " + " | ".join(columns) + " |")
+    print("|-" + "-" * width + "-|" + "|".join("-" * (len(c) + 2) for c in columns) + "|")
+    for row in rows:
+        print("| " + row.ljust(width) + " | "
+              + " | ".join(_fmt(col.get(row, "")).rjust(len(name)) for name, col in columns.items()) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
