@@ -45,7 +45,11 @@ CSS = """
 .imw-status {color:#2b6a3f; font-size:0.9em}
 .imw-intro {max-width:60em; line-height:1.45}
 .imw-download {display:inline-block; margin-top:6px; padding:5px 12px; border-radius:4px; background:#0072B2;
-               color:white !important; text-decoration:none; font-weight:600}
+               color:white !important; text-decoration:none; font-weight:600; overflow-wrap:anywhere}
+.imw-download:hover {background:#005a8c}
+.imw-download:focus-visible {outline:3px solid #1b1b1b !important; outline-offset:2px}
+.imw-download-size {color:#444; font-size:0.9em; margin-left:6px}
+.imw-server-path {color:#555; font-size:0.85em; margin-top:2px} .imw-server-path code {overflow-wrap:anywhere}
 .imw-intro p {margin:0 0 6px 0}
 .imw-merge {border-collapse:collapse; margin:4px 0} .imw-merge th, .imw-merge td {padding:2px 14px 2px 0; text-align:left}
 .imw-field-error {color:#b3261e; font-size:0.88em}
@@ -66,6 +70,46 @@ def messages_html(problems: list[Problem] | list[str], kind: str = "warn") -> st
         return ""
     items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
     return f'<div class="imw-msg-{kind}"><ul style="margin:0;padding-left:18px">{items}</ul></div>'
+
+
+DOWNLOAD_MIME = {".html": "text/html", ".htm": "text/html",
+                 ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 ".csv": "text/csv;charset=utf-8", ".json": "application/json", ".pdf": "application/pdf"}
+
+
+def _file_size(n: int, lang: str) -> str:
+    from ..i18n import format_number
+
+    if n < 1_000_000:
+        return f"{max(1, round(n / 1000))} kB"
+    return f"{format_number(n / 1_000_000, lang, 1)} MB"
+
+
+def download_link(path: str | Path, lang: str, mime: str | None = None, *, done: str = "") -> str:
+    """HTML that offers a file the app wrote as a download from the browser, the one way every app does it.
+
+    On a workshop server the participant's computer is not the server, so a path alone is no use: the file
+    itself goes into the page as a ``data:`` link (Voila does not serve the werkmap), labelled "Download
+    <name>" in ``lang``. The path on the server stays as secondary information. ``mime`` is guessed from the
+    suffix (:data:`DOWNLOAD_MIME`); ``done`` is an optional status line shown first ("✓ Report made.").
+    """
+    import base64
+    import mimetypes
+
+    path = Path(path)
+    data = path.read_bytes()
+    mime = mime or DOWNLOAD_MIME.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] \
+        or "application/octet-stream"
+    name = html.escape(path.name, quote=True)
+    encoded = base64.b64encode(data).decode("ascii")
+    status = f'<div class="imw-status">✓ {html.escape(done)}</div>' if done else ""
+    return (f'<div class="imw-download-box">{status}'
+            f'<a class="imw-download" download="{name}" type="{html.escape(mime, quote=True)}" '
+            f'href="data:{html.escape(mime, quote=True)};base64,{encoded}">'
+            f'<span aria-hidden="true">⬇ </span>{html.escape(t("download_file", lang, name=path.name))}</a>'
+            f'<span class="imw-download-size">{_file_size(len(data), lang)}</span>'
+            f'<div class="imw-server-path">{html.escape(t("download_saved_at", lang))} '
+            f'<code>{html.escape(str(path))}</code></div></div>')
 
 
 def chart_config(lang: str, name: str) -> dict:
@@ -427,8 +471,6 @@ class ReportPanel:
                                   selected_index=None)
 
     def make(self) -> Path:
-        import base64
-
         from ..report import save_board_report
 
         session = self.app.session
@@ -439,10 +481,5 @@ class ReportPanel:
             self.path = save_board_report(session.answers, self.model, lang=self.app.lang)
         finally:
             self.button.disabled = False
-        data = base64.b64encode(self.path.read_bytes()).decode("ascii")
-        name = html.escape(self.path.name)
-        self.result.value = (f'<span class="imw-status">✓ {html.escape(t("report_made", self.app.lang))} '
-                             f'<code>{html.escape(str(self.path))}</code></span><br>'
-                             f'<a class="imw-download" download="{name}" href="data:text/html;base64,{data}">'
-                             f'{html.escape(t("report_download", self.app.lang))}</a>')
+        self.result.value = download_link(self.path, self.app.lang, done=t("report_made", self.app.lang))
         return self.path

@@ -21,7 +21,7 @@ from ..numbers import format_euro, format_input
 from ..proportion import ProportionResult, checks, compute
 from ..report import proportion_summary, save_proportion_summary
 from ..scoring import area_scores
-from .common import CHART_WIDTH, CSS, EMPTY, ReportPanel, SchoolApp, chart_config, show_figure
+from .common import CHART_WIDTH, CSS, EMPTY, ReportPanel, SchoolApp, chart_config, download_link, show_figure
 
 GROUP_KEY = {"time": "group_time", "money": "group_money", "resources": "group_resources"}
 FLAG_KEY = {"onder": "flag_onder", "balans": "flag_balans", "over": "flag_over", "onbekend": "flag_onbekend"}
@@ -319,8 +319,7 @@ class ProportionApp(SchoolApp):
 
     def save_summary(self) -> Path:
         path = save_proportion_summary(self.session.answers, self.model, lang=self.lang)
-        self.summary_link.value = (f'<span class="imw-status">✓ {html.escape(t("summary_saved", self.lang))} '
-                                   f'<code>{html.escape(str(path))}</code></span>')
+        self.summary_link.value = download_link(path, self.lang, done=t("summary_saved", self.lang))
         return path
 
     def _show_forms(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from ..figures.landscape import cost_per_area, coverage_heatmap, network_types, 
 from ..i18n import t
 from ..landscape import TIME_KEYS, analyse, findings, network_landscape
 from ..numbers import format_input, parse_number
-from .common import CHART_WIDTH, CSS, EMPTY, SchoolApp, chart_config, messages_html, show_figure
+from .common import CHART_WIDTH, CSS, EMPTY, SchoolApp, chart_config, download_link, messages_html, show_figure
 
 NEW = "__new__"
 
@@ -185,12 +184,7 @@ class LandscapeApp(SchoolApp):
         answers = self.session.answers
         path = paths.workspace_dir() / "rapporten" / f"{slug(answers.school.name)}_{answers.round}_applicaties.xlsx"
         write_inventory(path, answers.landscape, self.ref, self.lang)
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        self.excel_msg.value = (f"<span class='imw-status'>✓ {html.escape(t('land_exported', self.lang))} "
-                                f"<code>{html.escape(str(path))}</code></span> <a class='imw-download' "
-                                f"download='{html.escape(path.name)}' href='data:{mime};base64,{data}'>"
-                                f"{html.escape(t('download', self.lang))}</a>")
+        self.excel_msg.value = download_link(path, self.lang, done=t("land_exported", self.lang))
         return path
 
     # analysis ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ..preferences import language
 from ..i18n import t
 from ..network import (SIZE_BANDS, comparison_tables, heatmap_frame, network_frames, network_secret, percentiles,
                        select, shared_items, trend)
-from .common import CHART_WIDTH, CSS, EMPTY, AppBase, chart_config, show_figure
+from .common import CHART_WIDTH, CSS, EMPTY, AppBase, chart_config, download_link, show_figure
 
 
 def example_network_dir() -> Path:
@@ -212,8 +212,7 @@ class NetworkApp(AppBase):
             path = write_xlsx(tables | {"Validatie": self.collected.report}, folder / f"{stem}.xlsx")
         else:
             path = write_csv(tables["Overzicht"], folder / f"{stem}.csv")
-        self.export_msg.value = (f'<span class="imw-status">✓ {html.escape(t("summary_saved", self.lang))} '
-                                 f"<code>{html.escape(str(path))}</code></span>")
+        self.export_msg.value = download_link(path, self.lang, done=t("net_exported", self.lang))
         return path
 
 

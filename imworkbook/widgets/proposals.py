@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import html
 from pathlib import Path
@@ -15,7 +14,7 @@ from ..content import MaturityModel, load_investment_model, load_landscape_refer
 from ..i18n import t
 from ..numbers import format_input, parse_number
 from ..proposals import ADVICE_KEYS, Advice, advise
-from .common import CSS, SchoolApp
+from .common import CSS, SchoolApp, download_link
 
 NEW = "__new__"
 VERDICT_COLOUR = {"ga_door": "#009E73", "eerst_uitzoeken": "#E69F00", "niet_doen": "#D55E00"}
@@ -170,10 +169,7 @@ class ProposalApp(SchoolApp):
                 f"{_dt.date.today().isoformat()}</p><table>{body}</table>{advice_html(self.advice, lang)}</body></html>")
         path = paths.workspace_dir() / "rapporten" / f"{slug(answers.school.name)}_{slug(p.name)}_advies.html"
         atomic_write_bytes(path, page.encode("utf-8"))
-        data = base64.b64encode(page.encode("utf-8")).decode("ascii")
-        self.result.value = (f"<span class='imw-status'>✓ <code>{html.escape(str(path))}</code></span> "
-                             f"<a class='imw-download' download='{html.escape(path.name)}' "
-                             f"href='data:text/html;base64,{data}'>{html.escape(t('download', lang))}</a>")
+        self.result.value = download_link(path, lang, done=t("prop_printed", lang))
         return path
 
 
