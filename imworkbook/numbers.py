@@ -55,7 +55,17 @@ def format_euro(value: float | None, lang: str = "nl", unknown: str = "onbekend"
 
 
 def format_input(value: float | None, lang: str = "nl") -> str:
-    """How a stored number is shown in an input field: ``1250.5`` -> ``"1.250,5"`` (nl); ``None`` -> ``""``."""
+    """How a stored number is shown in an input field: ``1250.5`` -> ``"1.250,5"`` (nl), ``"1250.5"`` (en);
+    ``None`` -> ``""``. Whatever is shown reads back as the same number (:func:`parse_number`).
+
+    English without a thousands separator: :func:`parse_number` reads Dutch first, so ``"1,800"`` would come
+    back as 1.8 the next time the form is saved. ``1.125`` would read as Dutch 1125: it is shown as ``"1.1250"``.
+    """
     if value is None or value != value:
         return ""
-    return format_decimal(value, locale="nl_NL" if lang == "nl" else "en_US", decimal_quantization=False)
+    if lang == "nl":
+        return format_decimal(value, locale="nl_NL", decimal_quantization=False)
+    text = format_decimal(value, locale="en_US", decimal_quantization=False, group_separator=False)
+    if "." in text and parse_number(text) != float(value):
+        text += "0"  # four decimals are never a Dutch thousands group
+    return text

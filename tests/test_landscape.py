@@ -285,3 +285,25 @@ def test_second_example_proposal_is_refused_without_a_processing_agreement(ref):
     advice = advise(proposal, vo.landscape, ref)
     assert advice.verdict == proposal.advice == "niet_doen"
     assert any("verwerkersovereenkomst" in r for r in advice.reasons)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("value", [0, 0.5, 1.125, 12.5, 1800, 2300, 1250.5, 1000.125, 1234567.25])
+def test_a_number_shown_in_a_field_reads_back_as_the_same_number(lang, value):
+    from imworkbook.numbers import format_input, parse_number
+
+    assert parse_number(format_input(value, lang)) == value
+    assert format_input(2300, "en") == "2300" and format_input(2300, "nl") == "2.300"
+
+
+def test_saving_an_application_in_english_keeps_its_cost(tmp_path):
+    """'2,300' on an English page used to be saved back as 2.3 (Dutch decimal comma)."""
+    from imworkbook.widgets.landscape import applicaties
+
+    app = applicaties("po", folder=tmp_path, lang="en")
+    before = app.current()
+    app.f_note.value = "checked"
+    app.save_button.click()
+    after = app.current()
+    assert after.note == "checked" and (after.cost_year, after.users) == (before.cost_year, before.users)
+    assert not app.errors
