@@ -162,6 +162,36 @@ async def _close(context) -> None:
     await context.close()
 
 
+def _fetch(url: str) -> float | None:
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=READY_TIMEOUT_MS / 1000) as response:
+            body = response.read()
+    except OSError:
+        return None
+    # complete (our template's footer) and with the app's widget in it (not a page without its output)
+    complete = b"imw-closed" in body and b"application/vnd.jupyter.widget-view+json" in body
+    return time.perf_counter() - start if complete else None
+
+
+def _cpu_seconds(server: Server) -> dict[str, float]:
+    """CPU seconds used so far by the app server, its kernels and the browser (its processes are elsewhere)."""
+    used = {"server": 0.0, "kernels": 0.0, "browser": 0.0}
+    own = {p.pid for p in server.tree()}
+    for proc in psutil.process_iter():
+        try:
+            times = proc.cpu_times()
+            cmd = " ".join(proc.cmdline())
+            name = proc.name()
+        except psutil.Error:
+            continue
+        part = ("kernels" if "ipykernel" in cmd else "server") if proc.pid in own else \
+            "browser" if "chrom" in name or "headless_shell" in cmd else None
+        if part:
+            used[part] += times.user + times.system
+    return used
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -195,12 +225,16 @@ async def measure(extra_args: list[str], participants: int, visits: int, settle:
             result["one page, s (median of 3)"] = statistics.median(singles)
 
             server.settle(quiet_for=3)
+            cpu_before = _cpu_seconds(server)
             opened = await asyncio.gather(*(_open(browser, url) for _ in range(participants)))
             ready = [s for s, _ in opened if s is not None]
             result[f"burst of {participants}: pages ready"] = f"{len(ready)} of {participants}"
             result["burst p50, s"] = _pct(ready, 0.5)
             result["burst p95, s"] = _pct(ready, 0.95)
             result["burst max, s"] = max(ready) if ready else float("nan")
+            cpu_after = _cpu_seconds(server)
+            for part in ("server", "kernels", "browser"):
+                result[f"burst CPU s per page: {part}"] = (cpu_after[part] - cpu_before[part]) / participants
             await asyncio.sleep(10)  # widgets settle, pool refills
             result["memory per participant, MB"] = (server.pss_mb() - idle_pss) / participants
             for _, context in opened:
@@ -222,6 +256,15 @@ async def measure(extra_args: list[str], participants: int, visits: int, settle:
         await asyncio.sleep(settle)
         result[f"kernels {settle:.0f} s after {visits} visits"] = server.kernels()
         result["403 answers in the log"] = server.count_in_log(r"^403 [A-Z]+ .*ms$")
+
+        # The server alone: the same burst without browsers (participants on computers of their own). A
+        # page's HTML is complete when its kernel has run the notebook; widgets are then fetched by the page.
+        server.settle(quiet_for=3)
+        times = await asyncio.gather(*(asyncio.to_thread(_fetch, url) for _ in range(participants)))
+        done = [t for t in times if t is not None]
+        result[f"server only, burst of {participants}: HTML complete"] = f"{len(done)} of {participants}"
+        result["server only: p50, s"] = _pct(done, 0.5)
+        result["server only: p95, s"] = _pct(done, 0.95)
     finally:
         server.stop()
     return result

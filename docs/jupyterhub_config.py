@@ -31,7 +31,16 @@ c.Spawner.environment = {
     # the 'imworkbook' Voila template (Voila's lab template without CDN links: works offline)
     "JUPYTER_PATH": str(imworkbook.paths.PACKAGE_DIR / "jupyter"),
 }
-c.Spawner.args = ["--VoilaConfiguration.template=imworkbook"]
+c.Spawner.args = [
+    "--VoilaConfiguration.template=imworkbook",
+    # Kernels end as in `imworkbook app` (imworkbook/server.py): a page without a connection after 2 minutes,
+    # an open page nobody uses after 60 minutes (the page then says so; answers are saved on every change).
+    "--ServerApp.kernel_manager_class=imworkbook.server.WorkshopKernelManager",
+    "--WorkshopKernelManager.cull_disconnected_timeout=120",
+    "--MappingKernelManager.cull_idle_timeout=3600",
+    "--MappingKernelManager.cull_connected=True",
+    "--MappingKernelManager.cull_interval=30",
+]
 
 
 def copy_notebooks(spawner):
