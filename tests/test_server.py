@@ -36,6 +36,23 @@ def test_no_pool_and_never_culling_open_pages():
     assert config.WorkshopKernelManager.cull_disconnected_timeout == 120
 
 
+def _run(coroutine) -> None:
+    """Run a coroutine on a loop of its own (Playwright's sync API keeps a loop running in the main thread)."""
+    errors = []
+
+    def target():
+        try:
+            asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
 class _Manager(server.WorkshopKernelManager):
     """The culling rule on fake kernels; shutting down is recorded."""
 
@@ -65,7 +82,7 @@ def test_two_culling_rules(idle, connections, state, ended):
     manager = _Manager(cull_idle_timeout=3600, cull_connected=True, cull_disconnected_timeout=120)
     manager._kernels["k"] = _kernel(idle, state)
     manager._kernel_connections["k"] = connections
-    asyncio.run(manager.cull_kernel_if_idle("k"))
+    _run(manager.cull_kernel_if_idle("k"))
     assert manager.ended == (["k"] if ended else [])
 
 
@@ -73,7 +90,7 @@ def test_disconnected_rule_off():
     manager = _Manager(cull_idle_timeout=10 ** 9, cull_connected=True, cull_disconnected_timeout=0)
     manager._kernels["k"] = _kernel(10_000)
     manager._kernel_connections["k"] = 0
-    asyncio.run(manager.cull_kernel_if_idle("k"))
+    _run(manager.cull_kernel_if_idle("k"))
     assert manager.ended == []
 
 
