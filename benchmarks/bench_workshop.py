@@ -109,10 +109,11 @@ class Server:
         """Wait until the number of kernels has not changed for ``quiet_for`` seconds and CPU is quiet."""
         deadline = time.time() + timeout
         last, since = self.kernels(), time.time()
+        used = _server_cpu(self)
         while time.time() < deadline:
             time.sleep(1)
-            now = self.kernels()
-            busy = sum(_cpu(p) for p in self.tree()) > 20
+            now, before, used = self.kernels(), used, _server_cpu(self)
+            busy = used - before > 0.2  # more than 20 % of a core in the last second
             if now != last or busy:
                 last, since = now, time.time()
             elif time.time() - since >= quiet_for:
@@ -133,11 +134,9 @@ class Server:
         self.log.close()
 
 
-def _cpu(proc: psutil.Process) -> float:
-    try:
-        return proc.cpu_percent(interval=None)
-    except psutil.Error:
-        return 0.0
+def _server_cpu(server: Server) -> float:
+    used = _cpu_seconds(server)
+    return used["server"] + used["kernels"]
 
 
 async def _open(browser, url: str) -> tuple[float | None, object]:

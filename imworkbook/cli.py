@@ -96,12 +96,15 @@ def _non_negative_int(text: str) -> int:
 
 
 def _non_negative_float(text: str) -> float:
+    """Minutes as people type them (``0,5`` or ``0.5``), read by the one number reader of the package."""
+    from .numbers import parse_number
+
     try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"geen getal: {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"moet 0 of meer zijn: {text}")
+        value = parse_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if value is None or not value < float("inf"):
+        raise argparse.ArgumentTypeError(f"geen getal: {text!r}")
     return value
 
 

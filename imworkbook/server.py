@@ -25,11 +25,13 @@ This module is the top of the package (like ``cli``): nothing imports it but the
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from datetime import timedelta
 
 import jinja2
 from jupyter_core.utils import ensure_async
+from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from traitlets import Float
@@ -75,8 +77,6 @@ class WorkshopKernelManager(AsyncMappingKernelManager):
         last = getattr(kernel, "last_activity", None)
         if (not connected and last is not None and self.cull_disconnected_timeout > 0
                 and getattr(kernel, "execution_state", None) != "busy"):
-            from jupyter_server._tz import utcnow
-
             idle = utcnow() - last
             if idle > timedelta(seconds=self.cull_disconnected_timeout):
                 self.log.info("Kernel %s: page disconnected for %d s, shutting down", kernel_id,
@@ -125,13 +125,9 @@ def _share_compiled_templates() -> None:
     TemplateExporter._create_environment = create_environment
 
 
-def page_config_hook(page_config: dict, **_kwargs) -> dict:
-    """Tell the page after how many minutes an unused page is closed (for its message)."""
-    return page_config | {"imworkbookCullIdleMinutes": _CULL_MINUTES["idle"],
-                          "imworkbookCullDisconnectedMinutes": _CULL_MINUTES["disconnected"]}
-
-
-_CULL_MINUTES = {"idle": DEFAULT_CULL_IDLE_MIN, "disconnected": DEFAULT_CULL_DISCONNECTED_MIN}
+def page_config_hook(page_config: dict, *, idle_min: float, disconnected_min: float, **_kwargs) -> dict:
+    """Tell the page after how many minutes it is closed (for its message)."""
+    return page_config | {"imworkbookCullIdleMinutes": idle_min, "imworkbookCullDisconnectedMinutes": disconnected_min}
 
 
 class AppServer(Voila):
@@ -148,10 +144,10 @@ class AppServer(Voila):
 
 def server_config(pool: int, cull_idle_min: float, cull_disconnected_min: float) -> Config:
     """The Voila/jupyter_server settings of the app server (also used by the tests)."""
-    _CULL_MINUTES.update(idle=cull_idle_min, disconnected=cull_disconnected_min)
     config = Config()
     config.VoilaConfiguration.multi_kernel_manager_class = f"{__name__}.WorkshopKernelManager"
-    config.VoilaConfiguration.page_config_hook = page_config_hook
+    config.VoilaConfiguration.page_config_hook = functools.partial(
+        page_config_hook, idle_min=cull_idle_min, disconnected_min=cull_disconnected_min)
     if pool > 0:
         config.VoilaConfiguration.preheat_kernel = True
         config.VoilaConfiguration.default_pool_size = 0
@@ -164,8 +160,9 @@ def server_config(pool: int, cull_idle_min: float, cull_disconnected_min: float)
     # jupyter_server culls only when cull_idle_timeout > 0; "never" for open pages is a very long time.
     config.MappingKernelManager.cull_idle_timeout = int(cull_idle_min * 60) if cull_idle_min > 0 else 10 ** 9
     config.MappingKernelManager.cull_connected = True
-    config.MappingKernelManager.cull_interval = max(5, min(60, int(min(
-        x for x in (cull_idle_min * 60, cull_disconnected_min * 60, 3600) if x > 0) / 4)))
+    # look a few times within the shortest timeout, but not more than every 5 s nor less than every minute
+    shortest = min((m * 60 for m in (cull_idle_min, cull_disconnected_min) if m > 0), default=3600)
+    config.MappingKernelManager.cull_interval = int(min(60, max(5, shortest / 4)))
     config.WorkshopKernelManager.cull_disconnected_timeout = max(0.0, cull_disconnected_min * 60)
     return config
 

@@ -25,8 +25,8 @@ def test_config_pools_the_first_pages_and_culls_both_ways():
     assert config.MappingKernelManager.cull_connected is True
     assert config.WorkshopKernelManager.cull_disconnected_timeout == 90
     assert 5 <= config.MappingKernelManager.cull_interval <= 60
-    assert server.page_config_hook({"a": 1}) == {"a": 1, "imworkbookCullIdleMinutes": 30,
-                                                  "imworkbookCullDisconnectedMinutes": 1.5}
+    assert config.VoilaConfiguration.page_config_hook({"a": 1}, base_url="/") == {
+        "a": 1, "imworkbookCullIdleMinutes": 30, "imworkbookCullDisconnectedMinutes": 1.5}
 
 
 def test_no_pool_and_never_culling_open_pages():
