@@ -42,7 +42,7 @@ class App:
         self.base = f"http://127.0.0.1:{self.port}"
         self.home = Path(tempfile.mkdtemp(prefix="imw-lifecycle-"))
         ARTIFACTS.mkdir(exist_ok=True)
-        self.log_path = ARTIFACTS / "voila-lifecycle.log"
+        self.log_path = ARTIFACTS / f"voila-lifecycle-{self.port}.log"
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen([sys.executable, "-m", "imworkbook", "app", "--no-browser",
                                       f"--port={self.port}", *args],
@@ -153,3 +153,23 @@ def test_an_unused_open_page_is_closed_with_a_message_and_a_reload_continues(app
     _ready(page)
     expect(page.locator("#imw-closed")).to_have_count(0)
     assert app.wait_for_kernels(1, 15) == 1
+
+
+def test_a_ready_kernel_builds_its_page_when_asked_in_the_language_of_that_moment(browser):
+    """A pooled kernel started while the app was Dutch; the participant then chose English: the page is English,
+    because the app is built only when the page is requested (imworkbook.widgets.page)."""
+    pooled = App("--pool=1")
+    try:
+        assert pooled.wait_for_kernels(2, 90) == 2  # ready for the start page and werkboek 1
+        page = browser.new_page()
+        page.goto(pooled.base + "/voila/render/00_start.ipynb")
+        page.get_by_role("button", name="English").first.click(timeout=90_000)
+        expect(page.get_by_role("button", name="English").first).to_have_class(re.compile("mod-active"),
+                                                                                timeout=30_000)
+        page.goto(pooled.base + NOTEBOOK)
+        _ready(page)
+        expect(page.locator(".imw-progress").first).to_contain_text("48 of 48 answered")
+        assert pooled.log_path.read_text().count("Using pre-heated kernel") >= 2
+        page.close(run_before_unload=True)
+    finally:
+        pooled.stop()
