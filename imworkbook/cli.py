@@ -146,24 +146,31 @@ def cmd_app(args: argparse.Namespace) -> int:
     threading.Thread(target=open_when_ready, daemon=True).start()
     proc = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 
+    stopping: list[float] = []
+
     def stop(*_args) -> None:
-        """Stop Voila (it shuts down its kernels) when we are stopped: Ctrl+C, a closed terminal or a kill."""
-        if proc.poll() is None:
-            proc.terminate()
+        """Ctrl+C, a closed terminal or a kill: ask the server to stop (it shuts its kernels down). Only a signal
+        is sent here; the wait below notices the end (a wait inside the handler would wait for the lock of the
+        wait it interrupted, and so take its whole time-out)."""
+        if not stopping:
+            stopping.append(time.monotonic())
             try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        raise SystemExit(0)
+                proc.terminate()
+            except OSError:
+                pass
 
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), stop)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        stop()
-        return 0
+    while True:
+        try:
+            code = proc.wait(timeout=0.5)
+            return 0 if stopping else code
+        except KeyboardInterrupt:
+            stop()
+        except subprocess.TimeoutExpired:
+            if stopping and time.monotonic() - stopping[0] > 20:
+                proc.kill()
 
 
 def _die_with_parent() -> None:

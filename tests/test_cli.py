@@ -127,7 +127,9 @@ def test_stopping_the_app_stops_voila_and_its_kernels(tmp_path):
         else:
             pytest.fail("the app did not start")
         app.send_signal(signal.SIGTERM)
+        started = time.monotonic()
         app.wait(30)
+        assert time.monotonic() - started < 12, "the app took its time-out to end after the server had stopped"
         for _ in range(60):
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", port)) != 0:
