@@ -34,12 +34,9 @@ from __future__ import annotations
 import codecs
 import datetime as _dt
 import json
-import os
+import math
 import re
-import stat
-import tempfile
 import unicodedata
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Callable, Iterable, Literal
@@ -51,6 +48,7 @@ from . import paths
 from .content import (InvestmentField, MaturityModel, load_investment_model, load_mappings,
                       load_model)
 from .numbers import parse_number
+from .storage import atomic_write_bytes, content_digest, locked, read_if_exists
 from .errors import AnswersFileError, ImworkbookError, Problem, from_pydantic, from_pydantic_error_message
 
 SCHEMA_VERSION = 2
@@ -273,6 +271,7 @@ class LoadResult:
     answers: Answers
     problems: list[Problem] = field(default_factory=list)
     encoding: str = "utf-8"
+    digest: str | None = None  # SHA-256 of the bytes read (storage.content_digest): what a Session compares
 
     @property
     def has_problems(self) -> bool:
@@ -644,78 +643,85 @@ def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadRe
         from .excel import read_workbook
 
         return read_workbook(data, name, model)
+    return _parse_bytes(data, name, model)
+
+
+def _parse_bytes(data: bytes, name: str, model: MaturityModel | None = None) -> LoadResult:
     text, encoding, problems = _decode(data, name)
     result = parse_answers(text, name, model)
     result.problems[:0] = problems
     result.encoding = encoding
+    result.digest = content_digest(data)
     return result
 
 
 # --- writing ------------------------------------------------------------------
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never half of one.
-
-    A temporary file in the same folder is written and flushed to disk, given the
-    old file's permissions, then renamed over the old file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def dumps_answers(answers: Answers) -> str:
-    """The file text. ``set_aside`` is written with plain ``json`` so it comes back exactly as it was read."""
+    """The file text. ``set_aside`` is written with plain ``json`` so it comes back exactly as it was read.
+
+    Indented for people who open the file; when that would exceed the budget a file may have
+    (:data:`MAX_FILE_BYTES`), compact. Text that even compact would not fit raises :class:`AnswersFileError`:
+    the tool never writes a file it would refuse to read.
+    """
     data = answers.model_dump(mode="json", exclude={"set_aside"})
     data["answers"] = {k: v for k, v in data["answers"].items()
                        if v["current"] is not None or v["target"] is not None or v["note"]}
-    data["set_aside"] = answers.set_aside
+    data["set_aside"] = _finite(answers.set_aside)
     empty = {"rater": answers.rater is None, "landscape": not answers.landscape, "proposals": not answers.proposals,
              "roles": not (answers.roles.assignments or answers.roles.hours)}
     keys = [k for k in Answers.model_fields if not empty.get(k, False)]  # optional sections only when filled in
     data = {k: data[k] for k in keys}
-    try:
-        text = json.dumps(data, ensure_ascii=False, indent=1)
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from an odd file: escape everything instead
-        text = json.dumps(data, ensure_ascii=True, indent=1)
-    return text + "\n"
+    for layout in ({"indent": 1}, {"separators": (",", ":")}):
+        try:
+            text = json.dumps(data, ensure_ascii=False, allow_nan=False, **layout)
+            size = len(text.encode("utf-8"))
+        except UnicodeEncodeError:  # a lone surrogate from an odd file: escape everything instead
+            text = json.dumps(data, ensure_ascii=True, allow_nan=False, **layout)
+            size = len(text)
+        if size + 1 <= MAX_FILE_BYTES:
+            return text + "\n"
+    raise AnswersFileError(Problem(
+        file_name(answers.school.name, answers.round, answers.rater), "",
+        f"dit antwoordenbestand zou te groot worden ({_mb(size)} MB; hoogstens {_mb(MAX_FILE_BYTES)} MB) en is niet "
+        "opgeslagen. Meestal komt dat door veel apart gezette gegevens (set_aside) of applicaties: haal die weg en "
+        "probeer het opnieuw"))
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinity are not JSON: set-aside values keep them as text (``"NaN"``), so every file written is
+    standard JSON that other tools can read."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value).replace("nan", "NaN").replace("inf", "Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.1f}".replace(".", ",")
+
+
+def _stamped(answers: Answers) -> bytes:
+    """Set ``saved_at`` and serialise (may raise :class:`AnswersFileError` when too large)."""
+    answers.saved_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return dumps_answers(answers).encode("utf-8")
 
 
 def save_answers(answers: Answers, path: str | Path) -> Path:
-    """Save atomically (temp file + rename); sets ``saved_at``."""
+    """Save atomically (temp file + rename) under the file's lock; sets ``saved_at``. Overwrites what is there:
+    for edits of an open file use :class:`Session`, which never overwrites a change made elsewhere."""
     path = Path(path)
-    answers.saved_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    atomic_write_bytes(path, dumps_answers(answers).encode("utf-8"))
+    data = _stamped(answers)
+    with locked(path):
+        atomic_write_bytes(path, data)
     return path
 
 
 class ConflictError(ImworkbookError):
-    """The file changed on disk since this session read or wrote it (another window, a sync tool)."""
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
+    """The file changed on disk since this session read or wrote it and cannot be merged with this change."""
 
 
 # --- a session that saves on every change -------------------------------------
@@ -724,29 +730,34 @@ class Session:
     """An open answers file that saves itself after every change.
 
     Use :func:`open_school`, :func:`open_example` or :meth:`Session.create`.
-    A change is kept only if it could be saved: when saving fails, the session
-    goes back to the state that is on disk and the error is raised. When the
-    file was changed by someone else since this session last read or wrote it,
-    the save is refused with :class:`ConflictError` instead of overwriting.
+
+    Every change is a compare-and-swap on the file's content, under the file's lock (:mod:`imworkbook.storage`):
+    the session remembers the SHA-256 of what it last read or wrote. If the file on disk is still exactly that,
+    the change is written. If another window, process or sync tool changed it in the meantime, the file is read
+    again and only this session's own change is applied on top of it, so both changes are kept (``reloaded``
+    tells the app to show what the other one changed). A file that cannot be read again cleanly is never
+    overwritten (:class:`ConflictError`). A change is kept in the session only once it is on disk: when saving
+    fails, the session stays as it was and the error is raised.
     """
 
     def __init__(self, answers: Answers, path: Path, model: MaturityModel,
-                 problems: Iterable[Problem] = (), backup_first: bool = False):
+                 problems: Iterable[Problem] = (), backup_first: bool = False, digest: str | None = None):
         self.answers = answers
         self.path = Path(path)
         self.model = model
         self.problems = list(problems)
         self._backup_first = backup_first
         self.backup_path: Path | None = None
-        self._disk = _stamp(self.path)
-        self.reloaded = False  # set when a save had to merge a change made elsewhere (see _change)
+        self._digest = digest  # of the bytes this session last read or wrote; None: the file does not exist yet
+        self.reloaded = False  # set when a save had to merge a change made elsewhere (see _write)
 
     # constructors ---------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path, model: MaturityModel | None = None) -> "Session":
         model = model or load_model()
         result = load_answers(path, model)
-        return cls(result.answers, Path(path), model, result.problems, backup_first=result.has_problems)
+        return cls(result.answers, Path(path), model, result.problems, backup_first=result.has_problems,
+                   digest=result.digest)
 
     @classmethod
     def create(cls, name: str, sector: str, round: str | None = None, *, code: str | None = None,
@@ -765,43 +776,49 @@ class Session:
 
     # changes --------------------------------------------------------------------
     def _change(self, apply: Callable[[Answers], None]) -> None:
-        """Apply a change to a copy, save it, and only then make it the session's state.
+        """Apply a change and save it as a compare-and-swap (see the class); only then is it the session's state."""
+        self._write(apply)
 
-        When the file changed elsewhere since it was read (another window on the same school, say werkboek 1
-        and 2 side by side), it is read again and this one change is applied on top of it: both windows'
-        changes are kept, field by field, and ``reloaded`` tells the app to show what the other one changed.
-        A file that cannot be read again cleanly is never overwritten (:class:`ConflictError`).
-        """
+    def save(self) -> Path:
+        """Write the session's state as it is (used when a file is created). Refused with :class:`ConflictError`
+        when the file was changed elsewhere: there is no single change to re-apply then."""
+        self._write(None)
+        return self.path
+
+    def _write(self, apply: Callable[[Answers], None] | None) -> None:
         candidate = self.answers.model_copy(deep=True)
-        apply(candidate)
-        previous, self.answers = self.answers, candidate
-        try:
-            self.save()
-        except ConflictError as conflict:
-            self.answers = previous
-            self._apply_on_fresh_copy(apply, conflict)
-        except BaseException:
-            self.answers = previous
-            raise
+        if apply is not None:
+            apply(candidate)
+        with locked(self.path):
+            disk = read_if_exists(self.path)
+            reloaded = False
+            if content_digest(disk) != self._digest:
+                if apply is None or disk is None:
+                    raise self._conflict()
+                try:
+                    fresh = _parse_bytes(disk, self.path.name, self.model)
+                except AnswersFileError:
+                    raise self._conflict() from None
+                if fresh.has_problems:
+                    raise self._conflict()  # no longer a clean file: do not touch it
+                candidate = fresh.answers
+                apply(candidate)
+                reloaded = True
+            data = _stamped(candidate)
+            if self._backup_first and disk is not None:
+                self.backup_path = backup_copy(self.path)
+                self.problems.append(Problem(self.path.name, "", f"het oorspronkelijke bestand is bewaard als "
+                                             f"{self.backup_path.name}", "opmerking"))
+            self._backup_first = False
+            atomic_write_bytes(self.path, data)
+        self.answers, self._digest = candidate, content_digest(data)
+        self.reloaded = self.reloaded or reloaded
 
-    def _apply_on_fresh_copy(self, apply: Callable[[Answers], None], conflict: ConflictError) -> None:
-        stamp = _stamp(self.path)
-        try:
-            fresh = load_answers(self.path, self.model)
-        except AnswersFileError:
-            raise conflict from None
-        if _stamp(self.path) != stamp or fresh.has_problems:
-            raise conflict  # still changing, or no longer a clean file: do not touch it
-        candidate = fresh.answers.model_copy(deep=True)
-        apply(candidate)
-        previous, previous_disk = self.answers, self._disk
-        self.answers, self._disk = candidate, stamp
-        try:
-            self.save()
-        except BaseException:
-            self.answers, self._disk = previous, previous_disk
-            raise
-        self.reloaded = True
+    def _conflict(self) -> ConflictError:
+        return ConflictError(Problem(self.path.name, "", "het bestand is intussen ergens anders gewijzigd (een ander "
+                                     "venster of een synchronisatieprogramma) en kan niet veilig worden bijgewerkt. "
+                                     "Je laatste wijziging is niet opgeslagen; open de school opnieuw om verder te "
+                                     "gaan."))
 
     def _check_item(self, item_id: str) -> None:
         if item_id not in self.model.item_ids:
@@ -866,9 +883,8 @@ class Session:
         others = [a for a in self.answers.landscape if a.name != (replace or app.name)]
         if any(a.name.lower() == app.name.lower() for a in others):
             raise ValueError(f"er is al een applicatie met de naam {app.name!r}")
-        position = next((i for i, a in enumerate(self.answers.landscape) if a.name == (replace or app.name)), None)
-
-        def apply(a: Answers) -> None:
+        def apply(a: Answers) -> None:  # by name in the list being changed (it may have been read again)
+            position = next((i for i, x in enumerate(a.landscape) if x.name == (replace or app.name)), None)
             if position is None:
                 a.landscape.append(app)
             else:
@@ -922,23 +938,6 @@ class Session:
             raise ValueError("\n".join(f"{FIELD_NAMES_NL.get(p.where, p.where)}: {p.message}"
                                        for p in from_pydantic(exc, "", data))) from None
         self._change(lambda a: setattr(a, "school", school))
-
-    def save(self) -> Path:
-        if _stamp(self.path) != self._disk:
-            raise ConflictError(Problem(self.path.name, "", "het bestand is intussen ergens anders gewijzigd "
-                                        "(een ander venster of een synchronisatieprogramma). Je laatste wijziging "
-                                        "is niet opgeslagen; open de school opnieuw om verder te gaan."))
-        if self._backup_first and self.path.exists():
-            self.backup_path = self._backup()
-            self.problems.append(Problem(self.path.name, "", f"het oorspronkelijke bestand is bewaard als "
-                                         f"{self.backup_path.name}", "opmerking"))
-        self._backup_first = False
-        save_answers(self.answers, self.path)
-        self._disk = _stamp(self.path)
-        return self.path
-
-    def _backup(self) -> Path:
-        return backup_copy(self.path)
 
     def __repr__(self) -> str:
         s = self.answers.school

@@ -7,6 +7,7 @@ structured errors into these messages with :func:`from_pydantic`.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Sequence
 
@@ -128,6 +129,34 @@ def from_pydantic(exc: Any, file: str, raw: Any, prefix: Sequence[Any] = ()) -> 
         loc = [*prefix, *err.get("loc", ())]
         problems.append(Problem(file, _path_text(loc, raw), _dutch(err)))
     return problems
+
+
+_OS_REMEDY = {
+    errno.EACCES: ("geen toestemming", "vraag toegang, of kies een andere map (bijvoorbeeld met --out of "
+                   "IMWORKBOOK_HOME)"),
+    errno.EPERM: ("geen toestemming", "vraag toegang, of kies een andere map (bijvoorbeeld met --out of "
+                  "IMWORKBOOK_HOME)"),
+    errno.EROFS: ("de schijf of map is alleen-lezen", "kies een map waarin je mag schrijven (bijvoorbeeld met --out "
+                  "of IMWORKBOOK_HOME)"),
+    errno.ENOSPC: ("de schijf is vol", "maak ruimte vrij en probeer het opnieuw; er is niets half geschreven"),
+    errno.EDQUOT: ("je schijfruimte (quotum) is op", "maak ruimte vrij en probeer het opnieuw; er is niets half "
+                   "geschreven"),
+    errno.EISDIR: ("dit is een map, geen bestand", "geef de naam van een bestand"),
+    errno.ENOTDIR: ("een deel van het pad is geen map", "controleer het pad"),
+    errno.ENOENT: ("niet gevonden", "controleer het pad"),
+    errno.ENAMETOOLONG: ("de naam is te lang", "kies een kortere naam of map"),
+    errno.EMFILE: ("te veel geopende bestanden", "sluit andere programma's en probeer het opnieuw"),
+}
+
+
+def os_error_message(exc: OSError, path: Any = None) -> str:
+    """A Dutch sentence for a failed read or write: what went wrong, where, and what to do. Never raw English."""
+    where = path if path is not None else (exc.filename or "")
+    what, remedy = _OS_REMEDY.get(exc.errno, ("het besturingssysteem weigerde dit", "controleer de map en de "
+                                                                                    "rechten en probeer het opnieuw"))
+    place = f" ({where})" if where else ""
+    code = f" [{errno.errorcode.get(exc.errno, exc.errno)}]" if exc.errno else ""
+    return f"Kan niet lezen of schrijven{place}: {what}{code}. {remedy[0].upper()}{remedy[1:]}."
 
 
 def summary(problems: Iterable[Problem]) -> str:

@@ -1,0 +1,124 @@
+"""Writing files so that nothing is lost: atomic replacement, a lock per file, and compare-and-swap on content.
+
+* :func:`atomic_write_bytes` writes a temporary file in the same folder, flushes it to disk and renames it over
+  the old one: a reader sees the old or the new file, never half of one. A temporary file left by a process that
+  was killed while writing is removed by the next write of the same file.
+* :func:`locked` holds a real lock on one file (``filelock``: ``flock`` on Unix, ``LockFileEx`` on Windows) for
+  the time of a read-compare-write, so two windows or two processes never interleave their saves.
+* :func:`content_digest` is the SHA-256 of a file's bytes. A session remembers the digest of what it last read
+  or wrote and, under the lock, compares it with the file before writing. Time and size are not used: a
+  same-size edit within a file system's timestamp granularity (one or two seconds) is still seen.
+
+A sync client (OneDrive, Dropbox) does not take the lock; it can only win the short moment between the
+comparison and the rename. Everything else that writes an answers file in this package goes through here.
+
+Layer: below the model; imports nothing from the package but :mod:`imworkbook.errors`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import tempfile
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Iterator
+
+from filelock import FileLock, Timeout
+
+from .errors import ImworkbookError, Problem
+
+LOCK_TIMEOUT_S = 15.0  # a save takes milliseconds; a lock held this long belongs to a hung process
+_TEMP_RANDOM = re.compile(r"^[a-z0-9_]{8}$")  # what tempfile.mkstemp puts between prefix and suffix
+
+
+class BusyError(ImworkbookError):
+    """Another process holds the file's lock for too long."""
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextmanager
+def locked(path: str | Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the lock of ``path`` (a hidden ``.<name>.lock`` next to it, removed again on release)."""
+    path = Path(path)
+    try:
+        lock = FileLock(lock_path(path), timeout=timeout)
+        with lock:
+            yield
+    except Timeout:
+        raise BusyError(Problem(path.name, "", f"het bestand is al {timeout:.0f} seconden bezet door een ander "
+                                "venster of programma; je wijziging is niet opgeslagen. Probeer het zo nog eens."))\
+            from None
+
+
+def content_digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def read_if_exists(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _stale_temp_files(path: Path) -> list[Path]:
+    prefix, suffix = f".{path.name}.", ".tmp"
+    found = []
+    with suppress(OSError):
+        for entry in os.scandir(path.parent):
+            name = entry.name
+            if name.startswith(prefix) and name.endswith(suffix) and \
+                    _TEMP_RANDOM.match(name[len(prefix):-len(suffix)]):
+                found.append(Path(entry.path))
+    return found
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half of one.
+
+    A temporary file in the same folder is written and flushed to disk, given the old file's permissions, then
+    renamed over the old file. On any error (read-only folder, full disk) the temporary file is removed and the
+    old file is untouched; the ``OSError`` is raised for the caller to word (:func:`errors.os_error_message`).
+    Temporary files of this same file left by a killed process (older than a minute) are removed first.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    remove_stale_temp_files(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def remove_stale_temp_files(path: Path, older_than_s: float = 60.0) -> int:
+    """Remove ``.<name>.XXXXXXXX.tmp`` files of ``path`` that no running save can still be writing."""
+    import time
+
+    removed = 0
+    now = time.time()
+    for tmp in _stale_temp_files(path):
+        with suppress(OSError):
+            if now - tmp.stat().st_mtime >= older_than_s:
+                tmp.unlink()
+                removed += 1
+    return removed
