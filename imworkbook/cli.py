@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
-from .errors import ImworkbookError
+from .errors import ImworkbookError, os_error_message
 
 FIRST_NOTEBOOK = "01_volwassenheid.ipynb"
 START_NOTEBOOK = "00_start.ipynb"
@@ -549,7 +549,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_CONTROL = {c: "\ufffd" for c in [*range(0x00, 0x20), 0x7f, *range(0x80, 0xa0), *range(0x202a, 0x202f),
+                                     *range(0x2066, 0x206a)] if c not in (0x09, 0x0a, 0x0d)}
+
+
+class _Printable:
+    """A terminal stream that shows control characters (escape codes, bidi overrides) in names from files as
+    \ufffd instead of letting them act on the terminal."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(text.translate(_CONTROL))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(out), _Printable(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -562,6 +589,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ImworkbookError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:  # read-only or full disk, no permission, a folder where a file was expected
+        print(os_error_message(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

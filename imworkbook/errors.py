@@ -159,5 +159,12 @@ def os_error_message(exc: OSError, path: Any = None) -> str:
     return f"Kan niet lezen of schrijven{place}: {what}{code}. {remedy[0].upper()}{remedy[1:]}."
 
 
+def error_text(exc: BaseException) -> str:
+    """What to show a user for an error the app or CLI expects: the Dutch message, never raw English."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return os_error_message(exc)
+    return str(exc).strip("'\"")
+
+
 def summary(problems: Iterable[Problem]) -> str:
     return "\n".join(str(p) for p in problems)

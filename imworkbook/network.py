@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ import pandas as pd
 
 from . import paths
 from .answers import slug
+from .errors import ImworkbookError, Problem
+from .storage import atomic_write_bytes, locked
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model
 from .collect import Collected
 from .fastlane import column_spec, extract_columns
@@ -41,14 +44,31 @@ def school_key(doc: dict) -> str:
     return (school.get("code") or "").strip().upper() or slug(school["name"])
 
 
+SECRET_FILE = "netwerk-geheim.txt"
+_SECRET = re.compile(r"[0-9a-f]{64}")
+
+
 def network_secret(folder: str | Path | None = None) -> bytes:
-    """The facilitator's secret for pseudonyms, created once in ``<werkmap>/netwerk-geheim.txt``."""
+    """The facilitator's secret for pseudonyms, created once in ``<werkmap>/netwerk-geheim.txt``.
+
+    Created under a lock and written atomically (readable by the owner only), so it is never empty or half
+    written, and two processes starting at once agree on one secret. A file that is not 64 hexadecimal
+    characters is refused with a message, never used: a short or empty key would make pseudonyms reversible.
+    """
     folder = Path(folder) if folder is not None else paths.workspace_dir()
-    path = folder / "netwerk-geheim.txt"
+    path = folder / SECRET_FILE
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
-    return path.read_text(encoding="utf-8").strip().encode()
+        with locked(path):
+            if not path.exists():
+                atomic_write_bytes(path, (secrets.token_hex(32) + "\n").encode("ascii"), mode=0o600)
+    text = path.read_bytes().decode("ascii", errors="replace").strip()
+    if not _SECRET.fullmatch(text):
+        raise ImworkbookError(Problem(
+            str(path), "", "het netwerkgeheim is leeg of beschadigd (verwacht: 64 tekens 0-9 en a-f) en wordt niet "
+            "gebruikt. Zet het bewaarde geheim terug uit je reservekopie; heb je dat niet, verwijder dan dit bestand: "
+            "er wordt een nieuw gemaakt en alle schuilnamen veranderen"))
+    return text.encode()
 
 
 def pseudonym(key: str, secret: bytes) -> str:

@@ -4,7 +4,8 @@
   the old one: a reader sees the old or the new file, never half of one. A temporary file left by a process that
   was killed while writing is removed by the next write of the same file.
 * :func:`locked` holds a real lock on one file (``filelock``: ``flock`` on Unix, ``LockFileEx`` on Windows) for
-  the time of a read-compare-write, so two windows or two processes never interleave their saves.
+  the time of a read-compare-write, so two windows or two processes never interleave their saves. The lock
+  files live in a folder of the user's own under the system's temporary folder, not beside the answers.
 * :func:`content_digest` is the SHA-256 of a file's bytes. A session remembers the digest of what it last read
   or wrote and, under the lock, compares it with the file before writing. Time and size are not used: a
   same-size edit within a file system's timestamp granularity (one or two seconds) is still seen.
@@ -39,12 +40,23 @@ class BusyError(ImworkbookError):
 
 
 def lock_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.lock")
+    """The lock of ``path``: a file named after a hash of its full path, in a folder of this user's own under the
+    system's temporary folder, so locks never clutter (or need write access to) the folder of the file itself.
+    Every window and process of one user on one machine uses the same lock for the same file."""
+    full = Path(os.path.abspath(path))
+    try:
+        full = full.parent.resolve() / full.name  # the same file reached through a link: the same lock
+    except OSError:
+        pass
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    folder = Path(tempfile.gettempdir()) / f"imworkbook-locks-{user}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / (hashlib.sha256(str(full).encode("utf-8", "surrogatepass")).hexdigest()[:40] + ".lock")
 
 
 @contextmanager
 def locked(path: str | Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold the lock of ``path`` (a hidden ``.<name>.lock`` next to it, removed again on release)."""
+    """Hold the lock of ``path`` (see :func:`lock_path`) for a read-compare-write."""
     path = Path(path)
     try:
         lock = FileLock(lock_path(path), timeout=timeout)
@@ -79,11 +91,12 @@ def _stale_temp_files(path: Path) -> list[Path]:
     return found
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never half of one.
 
     A temporary file in the same folder is written and flushed to disk, given the old file's permissions, then
-    renamed over the old file. On any error (read-only folder, full disk) the temporary file is removed and the
+    renamed over the old file (``mode``: the permissions of a new file, e.g. ``0o600`` for a secret; default: as
+    the umask allows). On any error (read-only folder, full disk) the temporary file is removed and the
     old file is untouched; the ``OSError`` is raised for the caller to word (:func:`errors.os_error_message`).
     Temporary files of this same file left by a killed process (older than a minute) are removed first.
     """
@@ -92,9 +105,10 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
     remove_stale_temp_files(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from ..answers import Session, current_round, list_examples, list_schools, load_answers, open_example
 from .. import paths
 from ..content import MaturityModel, load_model, load_rater_roles
-from ..errors import ImworkbookError, Problem
+from ..errors import ImworkbookError, Problem, error_text
 from ..i18n import LANGS, t
 from ..preferences import language, remember_language
 
@@ -184,7 +184,7 @@ class AppBase:
             try:
                 return fn(*args, **kwargs)
             except (ImworkbookError, ValueError, KeyError, FileExistsError, OSError) as exc:
-                self._show_error(str(exc).strip("'\""))
+                self._show_error(error_text(exc))
             except Exception:  # pragma: no cover - unexpected: keep the traceback visible
                 self._show_error(t("unexpected_error", self.lang) + "\n" + traceback.format_exc())
             self.resync()
