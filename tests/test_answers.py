@@ -420,3 +420,27 @@ def test_too_long_note_is_refused_in_dutch(tmp_path, model):
     with pytest.raises(ValueError, match="toelichting is te lang"):
         session.set_note("visie.ambitieniveau", "x" * 5000)
     assert session.answers.answer("visie.ambitieniveau").note == ""
+
+
+def test_a_large_valid_file_can_be_saved_again_by_the_tool(tmp_path, model):
+    """A file within the budget, full of answers to items this model does not know (set aside, kept): changing one
+    answer must not write a file the tool then refuses as too large (it did: 7.6 MB from 4.7 MB)."""
+    data = _raw()
+    data["answers"].update({f"oud.item_{i}": {"current": 3, "target": 4, "note": "x"} for i in range(90_000)})
+    path = _write(tmp_path, json.dumps(data, separators=(",", ":")))
+    assert 4e6 < path.stat().st_size <= A.MAX_FILE_BYTES
+    session = Session.open(path, model)
+    session.set_level("visie.ambitieniveau", "target", 5)
+    assert path.stat().st_size <= A.MAX_FILE_BYTES
+    again = load_answers(path, model)
+    assert again.answers.answer("visie.ambitieniveau").target == 5
+    assert len(again.answers.set_aside["items"]) == 90_000
+
+
+def test_a_document_that_cannot_fit_is_refused_before_writing(tmp_path, model):
+    session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
+    before = session.path.read_bytes()
+    session.answers.set_aside["fields"] = {f"veld_{i}": "x" * 100 for i in range(60_000)}  # ~6.6 MB
+    with pytest.raises(AnswersFileError, match="zou te groot worden .* hoogstens 5,2 MB"):
+        session.set_level("visie.ambitieniveau", "target", 5)
+    assert session.path.read_bytes() == before

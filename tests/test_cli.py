@@ -1,5 +1,6 @@
 """The command line calls the same API as the notebooks and speaks Dutch."""
 
+import json
 import os
 import shutil
 import socket
@@ -140,3 +141,17 @@ def test_stopping_the_app_stops_voila_and_its_kernels(tmp_path):
     finally:
         if app.poll() is None:
             app.kill()
+
+
+def test_names_from_files_cannot_drive_the_terminal(tmp_path, capsys):
+    """A school name with escape codes (colour, clearing the screen, a bidi override) is shown, not obeyed."""
+    data = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
+    data["school"]["name"] = "De Regenboog\x1b[2J\x1b]0;pwned\x07\u202egnp.exe"
+    path = tmp_path / "school.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    main(["score", str(path)])
+    main(["validate", str(tmp_path)])
+    captured = capsys.readouterr()
+    for text in (captured.out, captured.err):
+        assert not any(ch in text for ch in "\x1b\x07\u202e"), repr(text)
+    assert "De Regenboog\ufffd[2J" in captured.out

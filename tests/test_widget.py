@@ -175,3 +175,22 @@ def test_a_change_made_in_another_window_is_kept_and_shown(app, model):
     assert saved[model.item_ids[0]]["note"] == "uit het andere venster" and saved[model.item_ids[1]]["note"] == "van mij"
     assert app.cards[model.item_ids[0]].note.value == "uit het andere venster"  # shown here too
     assert "ander venster" in app.status.value and not app.errors
+
+
+@pytest.mark.parametrize("code, words", [(28, "de schijf is vol"), (30, "alleen-lezen")])
+def test_a_disk_that_refuses_the_save_is_a_dutch_message_and_the_answer_is_put_back(app, model, monkeypatch, code,
+                                                                                   words):
+    import os
+
+    from imworkbook import storage
+
+    card = app.cards[model.areas[0].items[0].id]
+    before, saved = card.current.value, app.session.path.read_bytes()
+
+    def refuse(*args, **kwargs):
+        raise OSError(code, os.strerror(code), str(app.session.path))
+    monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)
+    card.current.value = 1 if before != 1 else 5
+    assert words in app.messages.value and "Errno" not in app.messages.value
+    assert app.session.path.name in app.messages.value
+    assert card.current.value == before and app.session.path.read_bytes() == saved
