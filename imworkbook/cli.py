@@ -256,14 +256,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     from .collect import collect
     from .export import write_csv, write_xlsx
-    from .network import comparison_tables, network_frames, network_secret
+    from .network import FACILITATOR, SHAREABLE, comparison_tables, export_sheets, network_frames, network_secret
 
     collected = collect(args.map, progress=_progress, keep_documents=False)
     _print_report(collected)
     if not len(collected):
         print("Geen bruikbare antwoordenbestanden: er valt niets te vergelijken.", file=sys.stderr)
         return 2
-    data = network_frames(collected, secret=network_secret())
+    data = network_frames(collected, secret=network_secret(notify=lambda text: print(text, file=sys.stderr)))
     rounds = sorted(data.schools["round"].unique())
     chosen = args.round or rounds[-1]
     if chosen not in rounds:
@@ -272,16 +272,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
     tables = comparison_tables(data, round=chosen, sector=args.sector)
     overview = tables["Overzicht"]
     print(f"\nRonde {chosen}" + (f", sector {args.sector}" if args.sector else "") + ":")
-    with pd.option_context("display.width", 160, "display.float_format", lambda v: f"{v:.2f}".replace(".", ",")):
-        cols = ["gebied", "aantal scholen", "huidig: mediaan", "gewenst: mediaan", "kloof: mediaan",
-                "€ per leerling: mediaan"]
-        print(overview[cols].to_string(index=False, na_rep="te weinig scholen"))
+    with pd.option_context("display.width", 200, "display.float_format", lambda v: f"{v:.1f}".replace(".", ",")):
+        cols = ["gebied", "aantal scholen", "huidig: gemiddelde", "gewenst: gemiddelde", "kloof: gemiddelde",
+                "€ per leerling: gemiddelde", "toelichting"]
+        print(overview[cols].to_string(index=False, na_rep="–"))
+    where = {"round": chosen, "sector": args.sector}
     if args.xlsx:
-        write_xlsx(tables | {"Validatie": collected.report}, args.xlsx)
-        print(f"Excel: {args.xlsx}")
+        write_xlsx(export_sheets(tables, SHAREABLE, **where), args.xlsx)
+        print(f"Excel, deelbaar (anoniem, mag naar alle scholen): {args.xlsx}")
+    if args.facilitator_xlsx:
+        write_xlsx(export_sheets(tables, FACILITATOR, **where, report=collected.report), args.facilitator_xlsx)
+        print(f"Excel, alleen voor de begeleider (met schoolnamen en bestanden; niet delen): {args.facilitator_xlsx}")
     if args.csv:
         write_csv(overview, args.csv)
-        print(f"CSV: {args.csv}")
+        print(f"CSV, deelbaar (anoniem): {args.csv}")
     counts = collected.counts
     return 0 if counts["geladen"] + counts["overgeslagen"] == counts["gezien"] else 1
 
@@ -320,7 +324,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     network_source = args.network or (source if batch else None)
     if network_source:
         collected = collect(network_source, model, keep_documents=batch and Path(network_source) == source)
-        network = network_frames(collected, model, secret=network_secret())
+        network = network_frames(collected, model, secret=network_secret(notify=lambda text: print(text, file=sys.stderr)))
     if not batch:
         result = load_answers(source, model)
         for problem in result.problems:
@@ -532,7 +536,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("map", help="map of zip met antwoordenbestanden")
     p.add_argument("--round", help="ronde, bijvoorbeeld 2026-2027 (standaard: de laatste)")
     p.add_argument("--sector", choices=["po", "vo"], help="alleen deze sector")
-    p.add_argument("--xlsx", help="schrijf een Excel-werkmap naar dit bestand")
+    p.add_argument("--xlsx", help="schrijf de deelbare Excel-werkmap (anoniem, mag naar alle scholen) naar dit bestand")
+    p.add_argument("--begeleider-xlsx", dest="facilitator_xlsx", metavar="XLSX",
+                   help="schrijf de Excel-werkmap voor de begeleider (met de validatielijst: schoolnamen en bestanden; "
+                        "niet delen) naar dit bestand")
     p.add_argument("--csv", help="schrijf het overzicht als CSV (; en decimale komma) naar dit bestand")
     p.set_defaults(func=cmd_compare)
 

@@ -19,6 +19,7 @@ import math
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +31,12 @@ from .errors import ImworkbookError, Problem
 from .storage import atomic_write_bytes, locked
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model
 from .collect import Collected
+from .disclosure import ALL, OK, TOO_FEW, percentile_rank, release
 from .fastlane import column_spec, extract_columns
 
-MIN_GROUP = 5
+LEVELS = ("current", "target", "gap")
 SIZE_BANDS = [(0, 100, "≤100"), (101, 200, "101–200"), (201, 500, "201–500"), (501, 1000, "501–1000"),
               (1001, 10**9, ">1000")]
-STATS = ["n", "mean", "median", "q1", "q3", "p10", "p90"]
 
 
 def school_key(doc: dict) -> str:
@@ -48,7 +49,13 @@ SECRET_FILE = "netwerk-geheim.txt"
 _SECRET = re.compile(r"[0-9a-f]{64}")
 
 
-def network_secret(folder: str | Path | None = None) -> bytes:
+SECRET_NOTICE = ("Nieuw netwerkgeheim gemaakt: {path}. Bewaar er een kopie van op een veilige plek, niet bij de "
+                 "antwoorden en niet bij de scholen: zonder dit bestand krijgen alle scholen andere schuilnamen en is de "
+                 "ontwikkeling over de rondes niet meer te volgen; met dit bestand en de schoolcodes is elke schuilnaam "
+                 "terug te rekenen.")
+
+
+def network_secret(folder: str | Path | None = None, notify: Callable[[str], None] | None = None) -> bytes:
     """The facilitator's secret for pseudonyms, created once in ``<werkmap>/netwerk-geheim.txt``.
 
     Created under a lock and written atomically (readable by the owner only), so it is never empty or half
@@ -62,6 +69,8 @@ def network_secret(folder: str | Path | None = None) -> bytes:
         with locked(path):
             if not path.exists():
                 atomic_write_bytes(path, (secrets.token_hex(32) + "\n").encode("ascii"), mode=0o600)
+                if notify is not None:
+                    notify(SECRET_NOTICE.format(path=path))
     text = path.read_bytes().decode("ascii", errors="replace").strip()
     if not _SECRET.fullmatch(text):
         raise ImworkbookError(Problem(
@@ -71,10 +80,13 @@ def network_secret(folder: str | Path | None = None) -> bytes:
     return text.encode()
 
 
+PSEUDONYM_HEX = 12  # 48 bits: among 30,000 schools a collision has a chance of about 1 in 600,000 (and is checked)
+
+
 def pseudonym(key: str, secret: bytes) -> str:
-    """``S-`` + 6 characters of HMAC-SHA256(secret, key): stable, anonymous without the secret."""
+    """``S-`` + 12 characters of HMAC-SHA256(secret, key): stable, anonymous without the secret."""
     digest = hmac.new(secret, key.encode("utf-8"), hashlib.sha256).hexdigest()
-    return "S-" + digest[:6].upper()
+    return "S-" + digest[:PSEUDONYM_HEX].upper()
 
 
 def size_band(pupils: float) -> str:
@@ -112,6 +124,9 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
     schools.insert(0, "key", [(c or "").strip().upper() or slug(n) for n, c, *_ in columns["schools"]])
     schools["band"] = [size_band(p) for p in schools["pupils"]]
     codes = {k: pseudonym(k, secret) for k in schools["key"].unique()}
+    if len(set(codes.values())) < len(codes):  # two schools, one pseudonym: an error, never a silent merge
+        raise ImworkbookError(Problem("netwerk-geheim.txt", "", "twee scholen kregen dezelfde schuilnaam; maak een "
+                                      "nieuw netwerkgeheim (de schuilnamen veranderen dan)"))
     schools["pseudonym"] = schools["key"].map(codes)
     schools = schools[["key", "round", "name", "code", "sector", "pupils", "band", "pseudonym"]]
 
@@ -153,25 +168,6 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
     return NetworkData(schools, items, areas)
 
 
-def _quantiles(grouped, value: str) -> pd.DataFrame:
-    q = grouped[value].quantile([0.1, 0.25, 0.5, 0.75, 0.9]).unstack()
-    q.columns = ["p10", "q1", "median", "q3", "p90"]
-    return q
-
-
-def group_stats(frame: pd.DataFrame, by: list[str], value: str, min_n: int = MIN_GROUP) -> pd.DataFrame:
-    """n, mean, median, q1, q3, p10, p90 of ``value`` per group; ``te_weinig`` and NaN below ``min_n`` schools.
-
-    ``n`` counts schools with a known value (each school once per group)."""
-    data = frame.dropna(subset=[value])
-    grouped = data.groupby(by, sort=True, observed=True)
-    out = pd.DataFrame({"n": grouped["key"].nunique(), "mean": grouped[value].mean()})
-    out = out.join(_quantiles(grouped, value))
-    out["te_weinig"] = out["n"] < min_n
-    out.loc[out["te_weinig"], [c for c in STATS if c != "n"]] = np.nan
-    return out[STATS + ["te_weinig"]]
-
-
 def select(data: NetworkData, round: str | None = None, sector: str | None = None, band: str | None = None,
            frame: str = "areas") -> pd.DataFrame:
     """Rows of one frame for a round and peer group (None = all)."""
@@ -188,28 +184,86 @@ def select(data: NetworkData, round: str | None = None, sector: str | None = Non
     return df[mask]
 
 
-def percentiles(areas: pd.DataFrame, key: str, value: str = "current", min_n: int = MIN_GROUP) -> pd.DataFrame:
-    """Per area: the school's value and its percentile (0-100, share of schools at or below it) in ``areas``.
-
-    NaN (and ``te_weinig``) when the area has fewer than ``min_n`` schools with a value."""
-    data = areas.dropna(subset=[value])
-    pct = data.groupby("area_id")[value].rank(pct=True, method="max") * 100
-    n = data.groupby("area_id")["key"].transform("nunique")
-    own = data.assign(percentile=pct, n=n)[data["key"] == key].set_index("area_id")
-    out = own[[value, "percentile", "n"]].copy()
-    out["te_weinig"] = out["n"] < min_n
-    out.loc[out["te_weinig"], "percentile"] = np.nan
-    return out
+def with_cohort(areas: pd.DataFrame, values: Sequence[str] = LEVELS) -> pd.DataFrame:
+    """``areas`` plus ``cohort``: the school has ``values`` for the area in every round of ``areas``."""
+    rounds = areas["round"].nunique()
+    known = areas.dropna(subset=list(values))
+    present = known.groupby(["area_id", "key"])["round"].nunique()
+    stayers = set(present[present == rounds].index)
+    return areas.assign(cohort=[(a, k) in stayers for a, k in zip(areas["area_id"], areas["key"])])
 
 
-def trend(areas: pd.DataFrame, value: str = "current", min_n: int = MIN_GROUP) -> pd.DataFrame:
-    """Per area and round: median and quartiles over the schools present in *every* round of ``areas``,
-    plus the number of those schools. Below ``min_n`` schools: no statistic."""
-    rounds = sorted(areas["round"].unique())
-    present = areas.dropna(subset=[value]).groupby(["area_id", "key"])["round"].nunique()
-    stayers = present[present == len(rounds)].reset_index()[["area_id", "key"]]
-    data = areas.merge(stayers, on=["area_id", "key"])
-    return group_stats(data, ["area_id", "round"], value, min_n)
+def released_levels(areas: pd.DataFrame) -> pd.DataFrame:
+    """Current, desired and gap per area, round and every filter combination, as the rule releases them
+    (:func:`imworkbook.disclosure.release`; the cohort of schools present in every round is released alongside)."""
+    frames = [release(part, list(LEVELS), family_by=["area_id"], cohort="cohort", spread="current").assign(round=r)
+              for r, part in with_cohort(areas).groupby("round", sort=True)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def released_money(areas: pd.DataFrame) -> pd.DataFrame:
+    frames = [release(part, "invest_per_pupil", family_by=["area_id"], unit="euro").assign(round=r)
+              for r, part in areas.groupby("round", sort=True)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def released_items(items: pd.DataFrame) -> pd.DataFrame:
+    frames = [release(part, "current", family_by=["item_id"]).assign(round=r)
+              for r, part in items.groupby("round", sort=True)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def at(released: pd.DataFrame, round: str | None = None, sector: str | None = None, band: str | None = None,
+       cohort: bool = False) -> pd.DataFrame:
+    """The rows of a released table for one filter (None = all)."""
+    mask = (released["sector"] == (sector or ALL)) & (released["band"] == (band or ALL))
+    if round is not None:
+        mask &= released["round"] == round
+    if "cohort" in released:
+        mask &= released["cohort"] == cohort
+    return released[mask]
+
+
+def group_status(all_areas: pd.DataFrame, round: str, sector: str | None = None,
+                 band: str | None = None) -> dict[str, str]:
+    """Per area: whether the rule releases the levels of this group (``OK``) or why not."""
+    rows = at(released_levels(all_areas), round, sector, band)
+    return dict(zip(rows["area_id"], rows["status"]))
+
+
+def percentiles(areas: pd.DataFrame, key: str, status: Mapping[str, str] | None = None,
+                value: str = "current") -> pd.DataFrame:
+    """Per area: the school's value, its place in the group (percentile, rounded to tens) and why it is not shown.
+
+    ``areas``: the group (one round and filter); ``status``: per area the group's release status (from
+    :func:`released_levels`); without it, the status is computed for ``areas`` as one group."""
+    data = areas.dropna(subset=list(LEVELS) if value in LEVELS else [value])
+    if status is None:
+        status = dict(zip(*release(data.assign(sector=ALL, band=ALL), value, family_by=["area_id"],
+                                   filters=())[["area_id", "status"]].T.values))
+    rows = []
+    for area_id, part in data.groupby("area_id", sort=False):
+        values = dict(zip(part["key"], part[value]))
+        if key not in values:
+            continue
+        state = status.get(area_id, TOO_FEW)
+        pct = percentile_rank(values, key, state)
+        reason = state if state != OK else ("" if pct == pct else TOO_FEW)
+        rows.append({"area_id": area_id, value: values[key], "percentile": pct, "n": len(values),
+                     "te_weinig": bool(reason), "reason": reason})
+    return pd.DataFrame(rows, columns=["area_id", value, "percentile", "n", "te_weinig", "reason"]).set_index("area_id")
+
+
+def trend(areas: pd.DataFrame, sector: str | None = None, band: str | None = None) -> pd.DataFrame:
+    """Per area and round: mean and halves of the current level over the schools present in *every* round of
+    ``areas`` (the cohort), for one filter, as released (``status``; nothing where the rule says no)."""
+    released = released_levels(areas)
+    if not len(released):
+        return pd.DataFrame(columns=["n", "mean", "lower", "upper", "te_weinig", "status"])
+    rows = at(released, None, sector, band, cohort=True)
+    out = rows.rename(columns={"current": "mean"}).set_index(["area_id", "round"]).sort_index()
+    out["te_weinig"] = out["status"] != OK
+    return out[["n", "mean", "lower", "upper", "te_weinig", "status"]]
 
 
 def shared_items(data: NetworkData, round_a: str, round_b: str) -> int:
@@ -236,40 +290,91 @@ def _finite(x: float) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
-_STAT_NL = {"n": "aantal scholen", "mean": "gemiddelde", "median": "mediaan", "q1": "kwartiel 1",
-            "q3": "kwartiel 3", "p10": "P10", "p90": "P90", "te_weinig": "te weinig scholen"}
+def _reason(status: str, halves_status: str | None = None) -> str:
+    if status != OK:
+        return status
+    return f"helften: {halves_status}" if halves_status not in (None, OK) else ""
 
 
 def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, round: str | None = None,
                       sector: str | None = None, band: str | None = None) -> dict[str, pd.DataFrame]:
-    """The tables a facilitator shares (Dutch headers; no school names, no statistic below 5 schools).
+    """The tables that may be shared with every school of the network (Dutch headers; no school names), all drawn
+    from what the disclosure rule releases (:mod:`imworkbook.disclosure`): means rounded, the spread as the
+    means of the lower and upper half, and a reason wherever nothing is shown.
 
-    ``Overzicht``: per area current/desired/gap/investment per pupil; ``Per gebied``: the same per sector
-    and size band; ``Per item``: current level per item.
+    ``Overzicht``: per area current/desired/gap/investment per pupil for the chosen group; ``Per groep``: the
+    current level per sector and size band within it; ``Per item``: current level per item.
     """
     model = model or load_model()
     names = {a.id: a.name("nl") for a in model.areas}
-    areas = select(data, round, sector, band)
-    items = select(data, round, sector, band, frame="items")
+    round = round or (sorted(data.schools["round"].unique())[-1] if len(data.schools) else None)
+    areas = data.areas[data.areas["round"] == round] if round else data.areas.iloc[0:0]
+    levels = at(released_levels(data.areas), round, sector, band).set_index("area_id")
+    money = at(released_money(areas), round, sector, band).set_index("area_id")
+    order = [a for a in names if a in levels.index]
+    overview = pd.DataFrame({
+        "gebied": [names[a] for a in order],
+        "aantal scholen": levels.loc[order, "n"].to_numpy(),
+        "huidig: gemiddelde": levels.loc[order, "current"].to_numpy(),
+        "huidig: gemiddelde onderste helft": levels.loc[order, "lower"].to_numpy(),
+        "huidig: gemiddelde bovenste helft": levels.loc[order, "upper"].to_numpy(),
+        "gewenst: gemiddelde": levels.loc[order, "target"].to_numpy(),
+        "kloof: gemiddelde": levels.loc[order, "gap"].to_numpy(),
+        "€ per leerling: aantal scholen": money.reindex(order)["n"].fillna(0).astype(int).to_numpy(),
+        "€ per leerling: gemiddelde": money.reindex(order)["invest_per_pupil"].to_numpy(),
+        "toelichting": [_reason(levels.at[a, "status"], levels.at[a, "halves_status"]) for a in order]})
 
-    def stats(frame, by, value, label):
-        out = group_stats(frame, by, value).rename(columns=_STAT_NL)
-        return out.rename(columns={c: f"{label}: {c}" for c in out.columns if c not in ("aantal scholen",)})
+    everything = released_levels(data.areas)
+    groups = everything[(everything["round"] == round) & ~everything["cohort"]]
+    if sector:
+        groups = groups[groups["sector"] == sector]
+    if band:
+        groups = groups[groups["band"] == band]
+    per_group = pd.DataFrame({
+        "sector": groups["sector"], "grootte (leerlingen)": groups["band"],
+        "gebied": groups["area_id"].map(names), "aantal scholen": groups["n"],
+        "huidig: gemiddelde": groups["current"], "huidig: gemiddelde onderste helft": groups["lower"],
+        "huidig: gemiddelde bovenste helft": groups["upper"],
+        "toelichting": [_reason(s_, h) for s_, h in zip(groups["status"], groups["halves_status"])]})
 
-    parts = [stats(areas, ["area_id"], v, label) for v, label in
-             (("current", "huidig"), ("target", "gewenst"), ("gap", "kloof"), ("invest_per_pupil", "€ per leerling"))]
-    overview = parts[0]
-    for p in parts[1:]:
-        overview = overview.join(p.drop(columns=["aantal scholen"]), how="outer")
-    overview = overview.reindex([a for a in names if a in overview.index])
-    overview.insert(0, "gebied", [names[a] for a in overview.index])
+    items = released_items(select(data, round, frame="items"))
+    items = at(items, round, sector, band) if len(items) else items
+    per_item = pd.DataFrame({
+        "item": items.get("item_id", pd.Series(dtype=object)),
+        "gebied": [model.area_of(i).name("nl") for i in items.get("item_id", [])],
+        "vraag": [model.item(i).question("nl") for i in items.get("item_id", [])],
+        "aantal scholen": items.get("n", pd.Series(dtype=int)),
+        "huidig: gemiddelde": items.get("current", pd.Series(dtype=float)),
+        "huidig: gemiddelde onderste helft": items.get("lower", pd.Series(dtype=float)),
+        "huidig: gemiddelde bovenste helft": items.get("upper", pd.Series(dtype=float)),
+        "toelichting": [_reason(s_, h) for s_, h in zip(items.get("status", []), items.get("halves_status", []))]})
+    return {"Overzicht": overview, "Per groep": per_group.reset_index(drop=True),
+            "Per item": per_item.reset_index(drop=True)}
 
-    per_group = stats(areas, ["sector", "band", "area_id"], "current", "huidig").reset_index()
-    per_group.insert(3, "gebied", per_group["area_id"].map(names))
-    per_group = per_group.rename(columns={"band": "grootte (leerlingen)"}).drop(columns=["area_id"])
 
-    per_item = stats(items, ["area_id", "item_id"], "current", "huidig").reset_index()
-    per_item.insert(1, "gebied", per_item["area_id"].map(names))
-    per_item.insert(3, "vraag", [model.item(i).question("nl") for i in per_item["item_id"]])
-    per_item = per_item.drop(columns=["area_id"]).rename(columns={"item_id": "item"})
-    return {"Overzicht": overview.reset_index(drop=True), "Per gebied": per_group, "Per item": per_item}
+SHAREABLE, FACILITATOR = "deelbaar", "begeleider"
+
+
+def export_sheets(tables: dict[str, pd.DataFrame], kind: str, *, round: str, sector: str | None = None,
+                  band: str | None = None, report: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The sheets of a network export, with a first sheet that says which kind it is.
+
+    ``SHAREABLE``: only what the disclosure rule releases; safe to send to every school of the network.
+    ``FACILITATOR``: adds the validation list (school names and file names) — for the facilitator only.
+    """
+    group = ", ".join(x for x in (f"sector {sector}" if sector else "", f"grootte {band}" if band else "") if x)
+    title = f"Netwerkvergelijking, ronde {round}" + (f" ({group})" if group else "")
+    lines = []
+    if kind == SHAREABLE:
+        lines += ["DEELBAAR: anoniem; mag naar alle scholen van het netwerk.",
+                  "Getallen over scholen staan er alleen voor groepen van minstens 6 scholen, en niet waar ze samen "
+                  "met een andere groep een kleinere groep zouden verraden (kolom 'toelichting'). Gemiddelden zijn "
+                  "afgerond; in plaats van mediaan en kwartielen staat de spreiding als het gemiddelde van de "
+                  "onderste en van de bovenste helft. Zie docs/privacy.md."]
+    else:
+        lines += ["ALLEEN VOOR DE BEGELEIDER: het blad 'Validatie' noemt elke school en elk bestand. Niet delen; "
+                  "deel het bestand dat eindigt op _deelbaar."]
+    sheets = {"Lees mij": pd.DataFrame({title: lines})} | tables
+    if kind == FACILITATOR:
+        sheets["Validatie"] = report if report is not None else pd.DataFrame()
+    return sheets

@@ -112,7 +112,8 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
     from .figures.maturity import gap_bars, radar
     from .figures.network import percentile_bars
     from .figures.proportion import quadrant, share_difference
-    from .network import MIN_GROUP, percentiles, select
+    from .disclosure import MIN_PERCENTILE
+    from .network import percentiles, select
     from .priorities import priorities
     from .scoring import area_scores, item_table, overall_score, score_table
     from .tables import score_table_html
@@ -185,11 +186,12 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
         add(f"<h2>{_esc(t('report_network_title', lang))}</h2>")
         peers = select(network, round=answers.round, sector=school.sector)
         key = school_key({"school": school.model_dump()})
-        own = scores[["current"]].reset_index().assign(key=key, round=answers.round)
-        peers = pd.concat([peers[peers["key"] != key][["key", "round", "area_id", "current"]], own], ignore_index=True)
+        own = scores[["current", "target", "gap"]].reset_index().assign(key=key, round=answers.round)
+        peers = pd.concat([peers[peers["key"] != key][["key", "round", "area_id", "current", "target", "gap"]], own],
+                          ignore_index=True)
         n_schools = peers["key"].nunique()
-        add(f"<p>{_esc(t('report_network_intro', lang, n=n_schools, sector=sector, round=answers.round, min=MIN_GROUP))}</p>")
-        if n_schools >= MIN_GROUP:
+        add(f"<p>{_esc(t('report_network_intro', lang, n=n_schools, sector=sector, round=answers.round, min=MIN_PERCENTILE))}</p>")
+        if n_schools >= MIN_PERCENTILE:
             short = {a.id: a.short(lang) for a in model.areas}
             add("<div class='charts'><div>" + _fig_html(percentile_bars(percentiles(peers, key), short, school=school.name,
                                                                         lang=lang, width=2 * HALF), False) + "</div></div>")

@@ -18,8 +18,9 @@ from imworkbook.collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, coll
 from imworkbook.export import DANGEROUS, safe_text, write_csv, write_xlsx
 from imworkbook.figures.network import area_boxes, percentile_bars
 from imworkbook.generate import ERROR_FILES, generate_network, write_zip_slip
-from imworkbook.network import (MIN_GROUP, comparison_tables, group_stats, heatmap_frame, network_frames,
-                                percentiles, pseudonym, select, trend)
+from imworkbook.disclosure import MIN_GROUP, MIN_PERCENTILE, OK, TOO_FEW, WOULD_BETRAY
+from imworkbook.network import (comparison_tables, group_status, heatmap_frame, network_frames, percentiles, pseudonym,
+                                released_levels, select, trend)
 
 from .conftest import REPO
 
@@ -108,32 +109,47 @@ def test_too_large_file_is_refused_without_being_read(tmp_path, monkeypatch):
     assert len(c.documents) == 1
 
 
-def test_no_statistic_for_groups_below_five(data):
-    areas = select(data, round=data.schools["round"].max())
-    stats = group_stats(areas, ["sector", "area_id"], "current")
-    small = stats[stats["n"] < MIN_GROUP]
-    assert len(small) and small["te_weinig"].all() and small[["mean", "median", "p10", "p90"]].isna().all().all()
-    big = stats[stats["n"] >= MIN_GROUP]
-    assert big["median"].notna().all() and not big["te_weinig"].any()
+def test_no_statistic_for_groups_below_six(data):
+    released = released_levels(data.areas)
+    small = released[released["n"] < MIN_GROUP]
+    assert len(small) and (small["status"] == TOO_FEW).all() and small[["current", "lower", "upper"]].isna().all().all()
+    shown = released[released["status"] == OK]
+    assert len(shown) and shown["current"].notna().all() and (shown["n"] >= MIN_GROUP).all()
 
 
-def test_statistics_match_plain_pandas(data):
-    areas = select(data, round=data.schools["round"].max())
-    ours = group_stats(areas, ["area_id"], "current")
-    plain = areas.dropna(subset=["current"]).groupby("area_id")["current"]
-    pd.testing.assert_series_equal(ours["median"], plain.median(), check_names=False)
-    pd.testing.assert_series_equal(ours["p90"], plain.quantile(0.9), check_names=False)
-    assert (ours["n"] == plain.size()).all()
+def test_released_means_are_plain_means_rounded(data):
+    released = released_levels(data.areas)
+    shown = released[(released["status"] == OK) & ~released["cohort"] & (released["band"] == "alle")]
+    assert len(shown)
+    for row in shown.itertuples():
+        part = data.areas[(data.areas["round"] == row.round) & (data.areas["area_id"] == row.area_id)]
+        if row.sector != "alle":
+            part = part[part["sector"] == row.sector]
+        part = part.dropna(subset=["current", "target", "gap"])
+        assert row.n == part["key"].nunique()
+        assert row.current == pytest.approx(round(part["current"].mean(), 1))
 
 
-def test_percentile_places_the_school_and_respects_the_threshold(data):
-    areas = select(data, round=data.schools["round"].max())
+def test_the_example_network_total_is_withheld_because_it_would_betray_the_vo_schools(data):
+    """All schools = po + the few vo schools: releasing both totals would give the vo schools' mean by subtraction."""
+    last = data.schools["round"].max()
+    status = group_status(data.areas, last)
+    vo = data.schools[(data.schools["round"] == last) & (data.schools["sector"] == "vo")]["key"].nunique()
+    assert 0 < vo < MIN_GROUP
+    assert set(status.values()) == {WOULD_BETRAY}
+    assert set(group_status(data.areas, last, "po").values()) == {OK}
+
+
+def test_percentile_places_the_school_rounded_and_respects_the_thresholds(data):
+    areas = select(data, round=data.schools["round"].max(), sector="po")
     key = areas["key"].iloc[0]
     pct = percentiles(areas, key)
     for area_id, row in pct.iterrows():
-        values = areas.loc[areas["area_id"] == area_id, "current"].dropna()
-        assert row["percentile"] == pytest.approx((values <= row["current"]).mean() * 100)
-    few = percentiles(areas[areas["key"].isin(areas["key"].unique()[:4]) | (areas["key"] == key)], key)
+        values = areas[areas["area_id"] == area_id].dropna(subset=["current", "target", "gap"])["current"]
+        exact = (values <= row["current"]).mean() * 100
+        assert row["percentile"] == round(exact / 10) * 10 and row["percentile"] % 10 == 0
+    few_keys = list(areas["key"].unique()[:MIN_PERCENTILE - 1])
+    few = percentiles(areas[areas["key"].isin(few_keys + [key])], key)
     assert few["te_weinig"].all() and few["percentile"].isna().all()
 
 
@@ -141,10 +157,14 @@ def test_trend_uses_only_schools_present_in_every_round(data):
     areas = data.areas.copy()
     dropped = areas["key"].iloc[0]
     areas = areas[~((areas["key"] == dropped) & (areas["round"] == areas["round"].min()))]
-    result = trend(areas)
+    result = trend(areas, "po")
     assert (result.groupby(level=0)["n"].nunique() == 1).all()  # same schools in every round
-    every = areas.groupby("key")["round"].nunique() == areas["round"].nunique()
-    assert result["n"].max() == every.sum() and dropped not in every[every].index
+    complete = areas.dropna(subset=["current", "target", "gap"])
+    po = complete[complete["sector"] == "po"]
+    every = po.groupby(["area_id", "key"])["round"].nunique() == areas["round"].nunique()
+    per_area = every.groupby(level=0).sum()
+    assert (result.groupby(level=0)["n"].first() == per_area.reindex(result.index.levels[0])).all()
+    assert not any(k == dropped for _, k in every[every].index)
 
 
 def test_only_the_highlighted_school_has_a_name(data):
@@ -153,7 +173,7 @@ def test_only_the_highlighted_school_has_a_name(data):
     name = data.schools.set_index("key").loc[key, "name"].iloc[0]
     table = heatmap_frame(areas, data.schools, key)
     others = [label for label in table.index if label != name]
-    assert name in table.index and all(label.startswith("S-") and len(label) == 8 for label in others)
+    assert name in table.index and all(label.startswith("S-") and len(label) == 14 for label in others)
     assert not set(others) & set(data.schools["name"])
 
 
@@ -166,7 +186,7 @@ def test_pseudonyms_are_stable_and_need_the_secret():
 def test_figures_draw_nothing_for_thin_groups(data, model):
     short = {a.id: a.short("nl") for a in model.areas}
     areas = select(data, round=data.schools["round"].max())
-    thin = areas[areas["key"].isin(areas["key"].unique()[:3])]
+    thin = areas[areas["key"].isin(areas["key"].unique()[:MIN_GROUP - 1])]
     fig = area_boxes(thin, short)
     assert not [tr for tr in fig.data if tr.type == "box"]
     assert any("te weinig" in a.text.lower() for a in fig.layout.annotations)
@@ -199,10 +219,12 @@ def test_exports_are_safe_to_open_in_excel(tmp_path, data):
 
 def test_comparison_tables_have_dutch_headers_and_no_names(data, collected):
     tables = comparison_tables(data, round=data.schools["round"].max())
-    assert set(tables) == {"Overzicht", "Per gebied", "Per item"}
+    assert set(tables) == {"Overzicht", "Per groep", "Per item"}
     text = " ".join(t.to_csv() for t in tables.values())
     assert not any(name in text for name in data.schools["name"])
-    assert "mediaan" in " ".join(tables["Overzicht"].columns)
+    columns = " ".join(" ".join(t.columns) for t in tables.values())
+    assert "gemiddelde onderste helft" in columns and "toelichting" in columns
+    assert not any(word in columns for word in ("mediaan", "kwartiel", "P10", "P90"))  # no order statistics
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -217,12 +239,20 @@ def test_cli_validate_exit_codes(tmp_path, network, capsys):
     assert main(["validate", str(tmp_path / "bestaat-niet")]) == 2
 
 
-def test_cli_compare_writes_exports(tmp_path, network, capsys):
-    x, c = tmp_path / "netwerk.xlsx", tmp_path / "overzicht.csv"
-    main(["compare", str(network), "--xlsx", str(x), "--csv", str(c)])
-    assert set(load_workbook(x).sheetnames) == {"Overzicht", "Per gebied", "Per item", "Validatie"}
+def test_cli_compare_writes_a_shareable_and_a_facilitator_export(tmp_path, network, capsys):
+    x, own, c = tmp_path / "netwerk.xlsx", tmp_path / "eigen.xlsx", tmp_path / "overzicht.csv"
+    main(["compare", str(network), "--xlsx", str(x), "--begeleider-xlsx", str(own), "--csv", str(c)])
+    shared = load_workbook(x)
+    assert shared.sheetnames == ["Lees mij", "Overzicht", "Per groep", "Per item"]  # no names, no file names
+    assert "DEELBAAR" in shared["Lees mij"]["A2"].value
+    private = load_workbook(own)
+    assert private.sheetnames[-1] == "Validatie" and "BEGELEIDER" in private["Lees mij"]["A2"].value
+    names = {cell.value for cell in private["Validatie"]["B"][1:]} - {None, ""}
+    shared_text = " ".join(str(cell.value) for ws in shared for row in ws.iter_rows() for cell in row)
+    assert names and not any(name in shared_text for name in names)
     assert c.read_text(encoding="utf-8-sig").startswith("gebied;aantal scholen")
-    assert "Ronde " in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Ronde " in out and "deelbaar" in out and "niet delen" in out
 
 
 def test_committed_example_network_loads(model):

@@ -16,6 +16,7 @@ from imworkbook.generate import generate_network
 from imworkbook.network import network_frames
 from imworkbook.priorities import FACTOR_RANGE, MIN_GAP, NEUTRAL_IMPORTANCE, priorities
 from imworkbook.proportion import compute
+from imworkbook.disclosure import MIN_PERCENTILE
 from imworkbook.report import board_report, save_board_report
 from imworkbook.scoring import area_scores
 
@@ -106,11 +107,11 @@ def test_under_investment_comes_before_over_investment_with_the_same_gap():
     assert "blijft achter" in got.loc["b", "reason"] and "relatief veel" in got.loc["a", "reason"]
 
 
-def test_network_part_respects_the_five_school_threshold(tmp_path, po, model):
+def test_network_part_respects_the_threshold_for_a_place_in_the_group(tmp_path, po, model):
     generate_network(tmp_path / "net", schools=40, rounds=3, seed=11)
     data = network_frames(collect(tmp_path / "net"))
     n_po = data.schools[(data.schools["sector"] == "po") & (data.schools["round"] == po.round)]["key"].nunique()
-    assert n_po >= 5
+    assert n_po >= MIN_PERCENTILE
     report = board_report(po, model, network=data)
     assert _plots(report.html) == 6 and "De school in het netwerk" in report.html
     # only this school and two others of its sector: no statistic, no chart

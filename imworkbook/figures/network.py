@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..i18n import format_number, t
-from ..network import MIN_GROUP
+from ..disclosure import MIN_GROUP
 from .common import BLUE, GREY, VERMILLION, layout, show_empty, wrap_label
 
 
@@ -96,7 +96,7 @@ def percentile_bars(pct: pd.DataFrame, short: dict[str, str], *, school: str, la
     layout(fig, title or t("net_percentile_title", lang, school=escape(school)), height, width, lang)
     thin = data[data["percentile"].isna()]
     if len(thin):
-        fig.add_annotation(text=t("net_too_few", lang, areas=", ".join(short.get(a, a) for a in thin.index)),
+        fig.add_annotation(text=t("net_withheld", lang, areas=", ".join(short.get(a, a) for a in thin.index)),
                            showarrow=False, xref="paper", yref="paper", x=0, y=1.02, xanchor="left",
                            font=dict(size=11, color="#555"))
     if not len(known):
@@ -107,24 +107,30 @@ def percentile_bars(pct: pd.DataFrame, short: dict[str, str], *, school: str, la
 def trend_lines(trend: pd.DataFrame, short: dict[str, str], *, own: pd.DataFrame | None = None,
                 school: str = "", lang: str = "nl", title: str | None = None, height: int = 560,
                 width: int | None = None) -> go.Figure:
-    """Small multiples per area: median over rounds with the middle 50% as a band; the school as a line."""
+    """Small multiples per area: the mean over rounds with the band between the means of the lower and the upper
+    half, as released by the disclosure rule (:func:`imworkbook.network.trend`); the school as a line."""
     areas = [a for a in short if a in trend.index.get_level_values(0)]
     cols = 4
     rows = max(1, math.ceil(len(areas) / cols))
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[short[a] for a in areas], shared_yaxes=True,
                         vertical_spacing=0.16, horizontal_spacing=0.04)
+    hidden = []
     for i, area in enumerate(areas):
         r, c = i // cols + 1, i % cols + 1
         part = trend.loc[area]
+        if part["te_weinig"].all():
+            hidden.append(short[area])
         part = part[~part["te_weinig"]]
         x = list(part.index)
-        fig.add_trace(go.Scatter(x=x + x[::-1], y=list(part["q3"]) + list(part["q1"])[::-1], fill="toself", mode="lines",
-                                 fillcolor="rgba(0,114,178,0.15)", line=dict(width=0), hoverinfo="skip",
-                                 showlegend=i == 0, name=t("net_middle_half", lang)), row=r, col=c)
-        fig.add_trace(go.Scatter(x=x, y=list(part["median"]), mode="lines+markers", line=dict(color=BLUE),
-                                 name=t("net_median", lang), showlegend=i == 0,
+        band = part.dropna(subset=["lower", "upper"])
+        xb = list(band.index)
+        fig.add_trace(go.Scatter(x=xb + xb[::-1], y=list(band["upper"]) + list(band["lower"])[::-1], fill="toself",
+                                 mode="lines", fillcolor="rgba(0,114,178,0.15)", line=dict(width=0), hoverinfo="skip",
+                                 showlegend=i == 0, name=t("net_halves", lang)), row=r, col=c)
+        fig.add_trace(go.Scatter(x=x, y=list(part["mean"]), mode="lines+markers", line=dict(color=BLUE),
+                                 name=t("net_mean", lang), showlegend=i == 0,
                                  customdata=list(part["n"]),
-                                 hovertemplate="%{x}: %{y:.2f} (n = %{customdata})<extra></extra>"), row=r, col=c)
+                                 hovertemplate="%{x}: %{y:.1f} (n = %{customdata})<extra></extra>"), row=r, col=c)
         if own is not None and area in own.index.get_level_values(0):
             mine = own.loc[area]
             fig.add_trace(go.Scatter(x=list(mine.index), y=list(mine), mode="lines+markers",
@@ -134,7 +140,10 @@ def trend_lines(trend: pd.DataFrame, short: dict[str, str], *, own: pd.DataFrame
     fig.update_xaxes(tickangle=-30, tickfont=dict(size=9))
     fig.update_layout(plot_bgcolor="white")
     layout(fig, title or t("net_trend_title", lang), height, width, lang)
-    if not areas:
+    if hidden:
+        fig.add_annotation(text=t("net_withheld", lang, areas=", ".join(hidden)), showarrow=False, xref="paper",
+                           yref="paper", x=0, y=1.06, xanchor="left", font=dict(size=11, color="#555"))
+    if not areas or len(hidden) == len(areas):
         show_empty(fig, t("net_too_few_all", lang))
     return fig
 

@@ -20,8 +20,8 @@ from ..export import write_csv, write_xlsx
 from ..figures.network import area_boxes, network_scatter, percentile_bars, school_heatmap, trend_lines
 from ..preferences import language
 from ..i18n import t
-from ..network import (SIZE_BANDS, comparison_tables, heatmap_frame, network_frames, network_secret, percentiles,
-                       select, shared_items, trend)
+from ..network import (FACILITATOR, SHAREABLE, SIZE_BANDS, comparison_tables, export_sheets, group_status, heatmap_frame, network_frames, network_secret,
+                       percentiles, select, shared_items, trend)
 from .common import CHART_WIDTH, CSS, EMPTY, AppBase, chart_config, download_link, show_figure
 
 
@@ -64,10 +64,14 @@ class NetworkApp(AppBase):
         # fixed-width charts side by side; the rows wrap on a narrow screen
         self.boxes = {name: W.Box(layout=W.Layout(flex="0 0 auto", margin="0 12px 0 0"))
                       for name in ("boxes", "percentiles", "trend", "heatmap", "scatter")}
-        export_xlsx = W.Button(description=t("net_export_xlsx", lang), icon="download", layout=W.Layout(width="auto"))
+        export_xlsx = W.Button(description=t("net_export_xlsx", lang), icon="download", layout=W.Layout(width="auto"),
+                               tooltip=t("net_export_xlsx_tip", lang))
         export_csv = W.Button(description=t("net_export_csv", lang), icon="download", layout=W.Layout(width="auto"))
+        export_own = W.Button(description=t("net_export_facilitator", lang), icon="lock", layout=W.Layout(width="auto"),
+                              tooltip=t("net_export_facilitator_tip", lang))
         export_xlsx.on_click(self._guard(lambda _b: self.export("xlsx")))
         export_csv.on_click(self._guard(lambda _b: self.export("csv")))
+        export_own.on_click(self._guard(lambda _b: self.export("facilitator")))
         self.export_msg = W.HTML()
         self.controls = W.VBox([W.HBox([self.round, self.group, self.school], layout=W.Layout(flex_flow="row wrap")),
                                 self.info], layout=W.Layout(display="none"))
@@ -75,7 +79,9 @@ class NetworkApp(AppBase):
             W.HBox([self.boxes["boxes"], self.boxes["percentiles"]], layout=W.Layout(flex_flow="row wrap")),
             self.boxes["trend"], W.HBox([self.boxes["heatmap"], self.boxes["scatter"]],
                                         layout=W.Layout(flex_flow="row wrap")),
-            W.HBox([export_xlsx, export_csv]), self.export_msg], layout=W.Layout(display="none"))
+            W.HTML(f"<p>{html.escape(t('net_export_kinds', lang))}</p>"),
+            W.HBox([export_xlsx, export_csv, export_own], layout=W.Layout(flex_flow="row wrap")), self.export_msg],
+            layout=W.Layout(display="none"))
         self.widget = W.VBox([
             W.HTML(CSS), W.HBox([self.folder, self.load_button]), self.progress, self.messages,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('net_report_title', lang))}</h3>"), self.report,
@@ -112,7 +118,7 @@ class NetworkApp(AppBase):
         if not len(self.collected):
             self.controls.layout.display = self.charts.layout.display = "none"
             return
-        self.data = network_frames(self.collected, self.model, secret=network_secret())
+        self.data = network_frames(self.collected, self.model, secret=network_secret(notify=self._notice))
         rounds = sorted(self.data.schools["round"].unique())
         self._busy = True
         try:
@@ -123,6 +129,9 @@ class NetworkApp(AppBase):
             self._busy = False
         self.controls.layout.display = self.charts.layout.display = "flex"
         self.refresh()
+
+    def _notice(self, text: str) -> None:
+        self.messages.value += f'<div class="imw-msg-warn" role="status">{html.escape(text)}</div>'
 
     def _report_html(self, only_problems: bool) -> str:
         c = self.collected.counts
@@ -185,7 +194,9 @@ class NetworkApp(AppBase):
         figs["boxes"] = show_figure(self.boxes["boxes"], area_boxes(current, self.short, highlight=key, highlight_name=name,
                                                     lang=lang, width=w + 160), chart_config(lang, "netwerk"))
         if key:
-            figs["percentiles"] = show_figure(self.boxes["percentiles"], percentile_bars(percentiles(current, key), self.short,
+            status = group_status(data.areas, self.round.value, sector, band)
+            figs["percentiles"] = show_figure(self.boxes["percentiles"], percentile_bars(percentiles(current, key, status),
+                                                                                         self.short,
                                                                    school=name, lang=lang, width=w - 20),
                         chart_config(lang, "percentielen"))
         else:
@@ -193,7 +204,7 @@ class NetworkApp(AppBase):
             figs.pop("percentiles", None)
         history = select(data, None, sector, band)
         own = (history[history["key"] == key].set_index(["area_id", "round"])["current"] if key else None)
-        figs["trend"] = show_figure(self.boxes["trend"], trend_lines(trend(history), self.short, own=own, school=name, lang=lang,
+        figs["trend"] = show_figure(self.boxes["trend"], trend_lines(trend(data.areas, sector, band), self.short, own=own, school=name, lang=lang,
                                                      width=2 * w + 140), chart_config(lang, "trend"))
         figs["heatmap"] = show_figure(self.boxes["heatmap"], school_heatmap(heatmap_frame(current, data.schools, key,
                                                                         order=list(self.short)),
@@ -208,10 +219,14 @@ class NetworkApp(AppBase):
         folder = paths.workspace_dir() / "rapporten"
         stem = f"netwerk_{self.round.value}" + (f"_{sector}" if sector else "") + (f"_{band}" if band else "")
         stem = stem.replace("≤", "tot").replace(">", "boven").replace("–", "-")
+        where = {"round": self.round.value, "sector": sector, "band": band}
         if kind == "xlsx":
-            path = write_xlsx(tables | {"Validatie": self.collected.report}, folder / f"{stem}.xlsx")
+            path = write_xlsx(export_sheets(tables, SHAREABLE, **where), folder / f"{stem}_{SHAREABLE}.xlsx")
+        elif kind == "facilitator":
+            path = write_xlsx(export_sheets(tables, FACILITATOR, **where, report=self.collected.report),
+                              folder / f"{stem}_{FACILITATOR}.xlsx")
         else:
-            path = write_csv(tables["Overzicht"], folder / f"{stem}.csv")
+            path = write_csv(tables["Overzicht"], folder / f"{stem}_{SHAREABLE}.csv")
         self.export_msg.value = download_link(path, self.lang, done=t("net_exported", self.lang))
         return path
 
