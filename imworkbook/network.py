@@ -18,7 +18,8 @@ import hmac
 import math
 import re
 import secrets
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -103,6 +104,7 @@ class NetworkData:
     schools: pd.DataFrame  # one row per school x round: key, pseudonym, name, code, sector, pupils, band, round
     items: pd.DataFrame  # one row per school x round x item with a level: key, round, area_id, item_id, current, target
     areas: pd.DataFrame  # one row per school x round x area: scores, ambition, investment
+    _items_grouped: pd.DataFrame | None = field(default=None, repr=False)
 
 
 def network_frames(documents: "list[dict] | Collected", model: MaturityModel | None = None,
@@ -193,6 +195,22 @@ def with_cohort(areas: pd.DataFrame, values: Sequence[str] = LEVELS) -> pd.DataF
     return areas.assign(cohort=[(a, k) in stayers for a, k in zip(areas["area_id"], areas["key"])])
 
 
+def _per_frame(fn):
+    """Remember the result per frame object (the frames of a NetworkData are not changed after they are made):
+    a screen asks for the same released table for every chart and every filter."""
+    cache: dict[int, pd.DataFrame] = {}
+
+    def wrapper(frame: pd.DataFrame) -> pd.DataFrame:
+        key = id(frame)
+        if key not in cache:
+            cache[key] = fn(frame)
+            weakref.finalize(frame, cache.pop, key, None)
+        return cache[key]
+    wrapper.__doc__, wrapper.__name__ = fn.__doc__, fn.__name__
+    return wrapper
+
+
+@_per_frame
 def released_levels(areas: pd.DataFrame) -> pd.DataFrame:
     """Current, desired and gap per area, round and every filter combination, as the rule releases them
     (:func:`imworkbook.disclosure.release`; the cohort of schools present in every round is released alongside)."""
@@ -201,16 +219,25 @@ def released_levels(areas: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+@_per_frame
 def released_money(areas: pd.DataFrame) -> pd.DataFrame:
     frames = [release(part, "invest_per_pupil", family_by=["area_id"], unit="euro").assign(round=r)
               for r, part in areas.groupby("round", sort=True)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+@_per_frame
 def released_items(items: pd.DataFrame) -> pd.DataFrame:
     frames = [release(part, "current", family_by=["item_id"]).assign(round=r)
               for r, part in items.groupby("round", sort=True)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _items_with_groups(data: NetworkData) -> pd.DataFrame:
+    """The item rows with sector and size band, made once per network (so its released table is made once)."""
+    if data._items_grouped is None:
+        data._items_grouped = select(data, frame="items")
+    return data._items_grouped
 
 
 def at(released: pd.DataFrame, round: str | None = None, sector: str | None = None, band: str | None = None,
@@ -308,9 +335,8 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
     model = model or load_model()
     names = {a.id: a.name("nl") for a in model.areas}
     round = round or (sorted(data.schools["round"].unique())[-1] if len(data.schools) else None)
-    areas = data.areas[data.areas["round"] == round] if round else data.areas.iloc[0:0]
     levels = at(released_levels(data.areas), round, sector, band).set_index("area_id")
-    money = at(released_money(areas), round, sector, band).set_index("area_id")
+    money = at(released_money(data.areas), round, sector, band).set_index("area_id")
     order = [a for a in names if a in levels.index]
     overview = pd.DataFrame({
         "gebied": [names[a] for a in order],
@@ -337,7 +363,7 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
         "huidig: gemiddelde bovenste helft": groups["upper"],
         "toelichting": [_reason(s_, h) for s_, h in zip(groups["status"], groups["halves_status"])]})
 
-    items = released_items(select(data, round, frame="items"))
+    items = released_items(_items_with_groups(data))
     items = at(items, round, sector, band) if len(items) else items
     per_item = pd.DataFrame({
         "item": items.get("item_id", pd.Series(dtype=object)),
