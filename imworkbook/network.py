@@ -2,10 +2,10 @@
 
 * :func:`network_frames` turns collected answers into tidy frames (one row per school x round x item,
   per school x round x area, per school x round).
-* :func:`group_stats` gives n, mean, median, quartiles and P10/P90 per group; a group of fewer than
-  ``MIN_GROUP`` (5) schools gets no statistic at all (``te_weinig = True``), so no school can be singled out.
-* :func:`percentiles` places one school in its group per area; :func:`trend` follows the schools present
-  in consecutive rounds; :func:`shared_items` says how many items two rounds have in common.
+* Every number about other schools comes from :mod:`imworkbook.disclosure` (the rule: docs/privacy.md):
+  :func:`released_levels`, :func:`released_money` and :func:`released_items` give, per round and for every filter
+  combination at once, what may be shown; :func:`comparison_tables`, :func:`trend`, :func:`percentiles` and
+  :func:`group_status` read from them, so no screen or export can release more.
 * Other schools appear only under a stable pseudonym: a keyed hash (HMAC-SHA256) of the school's code or
   name with a secret the facilitator keeps (:func:`network_secret`), so the codes stay the same every year
   but cannot be traced back without the secret.
