@@ -23,6 +23,7 @@ import pandas as pd
 
 from .answers import Application
 from .content import LandscapeReference
+from .disclosure import MIN_GROUP
 from .i18n import t
 
 YEARS_ONE_OFF = 5
@@ -144,7 +145,7 @@ def findings(analysis: LandscapeAnalysis, ref: LandscapeReference, lang: str = "
 
 # --- the network view (facilitator) ---------------------------------------------------------------------
 
-def network_landscape(documents: list[dict], ref: LandscapeReference, min_n: int = 5) -> dict[str, pd.DataFrame]:
+def network_landscape(documents: list[dict], ref: LandscapeReference, min_n: int = MIN_GROUP) -> dict[str, pd.DataFrame]:
     """Across schools (plain answers documents): how many schools use each system type, and how many schools
     register each data object in more than one application. Only schools with an inventory count; below
     ``min_n`` such schools nothing is returned (the frames are empty), so no school can be recognised."""
