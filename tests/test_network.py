@@ -347,3 +347,26 @@ def test_invented_school_codes_are_unique_at_national_scale():
     codes = [school_code(s) for s in range(30_000)]
     assert len(set(codes)) == len(codes)
     assert all(c.startswith("9") for c in codes)
+
+
+def test_two_schools_with_one_pseudonym_are_an_error_not_a_merge(collected, model, monkeypatch):
+    import imworkbook.network as N
+    from imworkbook.errors import ImworkbookError
+
+    monkeypatch.setattr(N, "pseudonym", lambda key, secret: "S-000000000000")
+    with pytest.raises(ImworkbookError, match="dezelfde schuilnaam"):
+        network_frames(collected, model)
+
+
+def test_a_new_secret_comes_with_the_advice_to_keep_a_copy(tmp_path):
+    from imworkbook.network import network_secret
+
+    said = []
+    network_secret(tmp_path, notify=said.append)
+    network_secret(tmp_path, notify=said.append)  # the second time: nothing new to say
+    assert len(said) == 1 and "Bewaar er een kopie van" in said[0] and str(tmp_path) in said[0]
+
+
+def test_pseudonyms_are_long_enough_for_a_national_network():
+    codes = {pseudonym(f"{i:05d}AA", b"k" * 64) for i in range(30_000)}
+    assert len(codes) == 30_000 and all(len(c) == 14 for c in codes)
