@@ -73,35 +73,44 @@ def _back_to_dutch(page: Page, ready: str) -> None:
 
 
 def test_network_excel_and_csv_download_and_open(page: Page, voila_url, tmp_path):
-    _render(page, voila_url, "03_netwerk.ipynb", "Exporteer naar Excel")
+    """The shareable export holds no names; the facilitator's own adds the validation list, and says so."""
+    share = "Deelbaar Excel-bestand (anoniem)"
+    _render(page, voila_url, "03_netwerk.ipynb", share)
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=READY)
-    page.get_by_role("button", name="Exporteer naar Excel").click()
+    page.get_by_role("button", name=share).click()
     link = _link(page, "xlsx")
     expect(page.get_by_text("Vergelijking geëxporteerd.")).to_be_visible()
     expect(page.locator(".imw-server-path")).to_contain_text("Ook bewaard in de werkmap")
     _shot(page, link, "dl_03_network_nl.png")
     book = openpyxl.load_workbook(_download(page, link, tmp_path))
-    assert book.sheetnames == ["Overzicht", "Per gebied", "Per item", "Validatie"]
+    assert book.sheetnames == ["Lees mij", "Overzicht", "Per groep", "Per item"]
+    assert "DEELBAAR" in book["Lees mij"]["A2"].value
     overview = list(book["Overzicht"].iter_rows(values_only=True))
     assert overview[0][0] == "gebied" and len(overview) > 1 and overview[1][0]
-    assert any("kapot.json" in str(row[0]) for row in book["Validatie"].iter_rows(values_only=True))
 
-    page.get_by_role("button", name="Exporteer overzicht als CSV").click()
+    page.get_by_role("button", name="Excel voor de begeleider (met namen)").click()
+    link = page.get_by_role("link", name=re.compile(r"^Download \S.*_begeleider\.xlsx$"))
+    expect(link).to_be_visible(timeout=60_000)
+    own = openpyxl.load_workbook(_download(page, link, tmp_path))
+    assert own.sheetnames[-1] == "Validatie" and "BEGELEIDER" in own["Lees mij"]["A2"].value
+    assert any("kapot.json" in str(row[0]) for row in own["Validatie"].iter_rows(values_only=True))
+
+    page.get_by_role("button", name="Deelbaar overzicht als CSV (anoniem)").click()
     link = _link(page, "csv")
     saved = _download(page, link, tmp_path, keyboard=True)
     with open(saved, encoding="utf-8-sig", newline="") as fh:  # for Dutch Excel: ';' and a BOM
         rows = list(csv.reader(fh, delimiter=";"))
     assert rows[0][0] == "gebied" and "aantal scholen" in rows[0] and len(rows) > 1
 
-    _english(page, "Export to Excel")
+    _english(page, "Shareable Excel file (anonymous)")
     try:
-        page.get_by_role("button", name="Export overview as CSV").click()
+        page.get_by_role("button", name="Shareable overview as CSV (anonymous)").click()
         link = _link(page, "csv")
         expect(page.get_by_text("Comparison exported.")).to_be_visible()
         expect(page.locator(".imw-server-path")).to_contain_text("Also saved in the werkmap")
         _shot(page, link, "dl_03_network_en.png")
     finally:
-        _back_to_dutch(page, "Exporteer naar Excel")
+        _back_to_dutch(page, share)
 
 
 def test_one_page_summary_downloads_and_opens_offline(page: Page, voila_url, browser, tmp_path):
