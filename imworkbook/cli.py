@@ -531,8 +531,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("compare", help="vergelijk de scholen van een netwerk (anoniem) en exporteer",
-                       description="Vergelijk alle scholen in een map of zip, anoniem: geen statistiek voor "
-                                   "groepen van minder dan 5 scholen.")
+                       description="Vergelijk alle scholen in een map of zip, anoniem: geen getallen voor "
+                                   "groepen van minder dan 6 scholen, en niet waar ze samen met een andere groep een "
+                                   "kleinere groep zouden verraden (docs/privacy.md).")
     p.add_argument("map", help="map of zip met antwoordenbestanden")
     p.add_argument("--round", help="ronde, bijvoorbeeld 2026-2027 (standaard: de laatste)")
     p.add_argument("--sector", choices=["po", "vo"], help="alleen deze sector")

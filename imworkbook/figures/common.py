@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from html import escape
 
 import plotly.graph_objects as go
@@ -25,9 +27,14 @@ def wrap_label(label: str, width: int = 12) -> str:
     return escape(label[:cut]) + "<br>" + escape(label[cut + 1:])
 
 
+def wrap_text(text: str, width: int = 60) -> str:
+    """Plotly does not wrap text: break ``text`` into lines of at most ``width`` characters (``<br>``)."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
 def show_empty(fig: go.Figure, text: str) -> go.Figure:
-    """Write ``text`` in the middle of an empty chart (what to do, not just "no data")."""
-    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5,
+    """Write ``text`` in the middle of an empty chart (what to do, not just "no data"), wrapped to fit."""
+    fig.add_annotation(text=wrap_text(text), showarrow=False, x=0.5, y=0.5,
                        xref="paper", yref="paper", font=dict(size=15, color="#555"))
     return fig
 

@@ -1,5 +1,6 @@
 """Network figures (facilitator). Other schools appear only as pseudonyms; the selected school by name.
-No statistic and no chart element is drawn for a group of fewer than 5 schools ("te weinig scholen")."""
+Group statistics come from :mod:`imworkbook.disclosure` (nothing for fewer than 6 schools, nothing that would betray
+a smaller group); the individual points are for the facilitator's own screen."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from ..i18n import format_number, t
 from ..disclosure import MIN_GROUP
-from .common import BLUE, GREY, VERMILLION, layout, show_empty, wrap_label
+from .common import BLUE, GREY, VERMILLION, layout, show_empty, wrap_label, wrap_text
 
 
 def _labels(area_ids, short: dict[str, str]) -> list[str]:
@@ -96,7 +97,8 @@ def percentile_bars(pct: pd.DataFrame, short: dict[str, str], *, school: str, la
     layout(fig, title or t("net_percentile_title", lang, school=escape(school)), height, width, lang)
     thin = data[data["percentile"].isna()]
     if len(thin):
-        fig.add_annotation(text=t("net_withheld", lang, areas=", ".join(short.get(a, a) for a in thin.index)),
+        fig.add_annotation(text=wrap_text(t("net_withheld", lang, areas=", ".join(short.get(a, a) for a in thin.index)),
+                                          100),
                            showarrow=False, xref="paper", yref="paper", x=0, y=1.02, xanchor="left",
                            font=dict(size=11, color="#555"))
     if not len(known):
@@ -114,12 +116,16 @@ def trend_lines(trend: pd.DataFrame, short: dict[str, str], *, own: pd.DataFrame
     rows = max(1, math.ceil(len(areas) / cols))
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[short[a] for a in areas], shared_yaxes=True,
                         vertical_spacing=0.16, horizontal_spacing=0.04)
-    hidden = []
+    hidden, withheld_rounds = [], []
+    rounds = sorted(set(trend.index.get_level_values(1)) | (set(own.index.get_level_values(1)) if own is not None
+                                                             and len(own) else set()))
     for i, area in enumerate(areas):
         r, c = i // cols + 1, i % cols + 1
         part = trend.loc[area]
-        if part["te_weinig"].all():
-            hidden.append(short[area])
+        withheld = list(part.index[part["te_weinig"]])
+        withheld_rounds.append(tuple(withheld))
+        if withheld:
+            hidden.append(short[area] + ("" if len(withheld) == len(rounds) else f" ({', '.join(withheld)})"))
         part = part[~part["te_weinig"]]
         x = list(part.index)
         band = part.dropna(subset=["lower", "upper"])
@@ -137,13 +143,22 @@ def trend_lines(trend: pd.DataFrame, short: dict[str, str], *, own: pd.DataFrame
                                      line=dict(color=VERMILLION, dash="dot"), marker=dict(symbol="diamond"),
                                      name=escape(school), showlegend=i == 0), row=r, col=c)
     fig.update_yaxes(range=[1, 5], gridcolor="#eee")
-    fig.update_xaxes(tickangle=-30, tickfont=dict(size=9))
+    fig.update_xaxes(tickangle=-30, tickfont=dict(size=9), categoryorder="array", categoryarray=rounds)
     fig.update_layout(plot_bgcolor="white")
-    layout(fig, title or t("net_trend_title", lang), height, width, lang)
-    if hidden:
-        fig.add_annotation(text=t("net_withheld", lang, areas=", ".join(hidden)), showarrow=False, xref="paper",
-                           yref="paper", x=0, y=1.06, xanchor="left", font=dict(size=11, color="#555"))
-    if not areas or len(hidden) == len(areas):
+    heading = title or t("net_trend_title", lang)
+    if hidden:  # areas withheld: say which and why, under the title (the school's own line is still drawn)
+        same = set(withheld_rounds)
+        if len(same) == 1 and len(withheld_rounds) == len(areas) and 0 < len(withheld_rounds[0]) < len(rounds):
+            what = t("net_rounds_all_areas", lang, rounds=", ".join(withheld_rounds[0]))  # one sentence, not eight
+            text = t("net_withheld", lang, areas=what)
+        elif all("(" not in h for h in hidden) and len(hidden) == len(areas):
+            text = t("net_too_few_all", lang)
+        else:
+            text = t("net_withheld", lang, areas="; ".join(hidden))
+        heading += f"<br><span style='font-size:11px;color:#555'>{wrap_text(text, 120)}</span>"
+    layout(fig, heading, height + 30 * heading.count("<br>"), width, lang)
+    fig.update_layout(margin=dict(t=90 + 30 * heading.count("<br>")))
+    if not fig.data:
         show_empty(fig, t("net_too_few_all", lang))
     return fig
 

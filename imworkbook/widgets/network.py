@@ -20,6 +20,7 @@ from ..export import write_csv, write_xlsx
 from ..figures.network import area_boxes, network_scatter, percentile_bars, school_heatmap, trend_lines
 from ..preferences import language
 from ..i18n import t
+from ..disclosure import OK
 from ..network import (FACILITATOR, SHAREABLE, SIZE_BANDS, comparison_tables, export_sheets, group_status, heatmap_frame, network_frames, network_secret,
                        percentiles, select, shared_items, trend)
 from .common import CHART_WIDTH, CSS, EMPTY, AppBase, chart_config, download_link, show_figure
@@ -125,10 +126,24 @@ class NetworkApp(AppBase):
             self.round.options = rounds
             self.round.value = rounds[-1]
             self._school_options()
+            self._default_group()
         finally:
             self._busy = False
         self.controls.layout.display = self.charts.layout.display = "flex"
         self.refresh()
+
+    def _default_group(self) -> None:
+        """Start on a group the anonymity rule shows: all schools if it can, else the chosen school's sector (in the
+        example network, all schools minus po would betray the 5 vo schools, so "all" shows nothing)."""
+        if self.group.value != EMPTY or OK in group_status(self.data.areas, self.round.value).values():
+            return
+        schools = self.data.schools[self.data.schools["round"] == self.round.value].set_index("key")
+        key = self.school.value
+        sectors = ([schools.at[key, "sector"]] if key in schools.index else []) + ["po", "vo"]
+        for sector in sectors:
+            if OK in group_status(self.data.areas, self.round.value, sector).values():
+                self.group.value = f"sector:{sector}"
+                return
 
     def _notice(self, text: str) -> None:
         self.messages.value += f'<div class="imw-msg-warn" role="status">{html.escape(text)}</div>'
