@@ -198,4 +198,4 @@ def percentile_rank(values: Mapping[Hashable, float], key: Hashable, group_statu
         return math.nan
     own = values[key]
     share = sum(1 for v in values.values() if v <= own) / len(values) * 100
-    return float(round(share / 10) * 10)
+    return float(max(10, round(share / 10) * 10))  # the school itself counts, so never 0: the lowest tenth is 10
