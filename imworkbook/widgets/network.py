@@ -66,9 +66,9 @@ class NetworkApp(AppBase):
                       for name in ("boxes", "percentiles", "trend", "heatmap", "scatter")}
         export_xlsx = W.Button(description=t("net_export_xlsx", lang), icon="download", layout=W.Layout(width="auto"))
         export_csv = W.Button(description=t("net_export_csv", lang), icon="download", layout=W.Layout(width="auto"))
-        export_xlsx.on_click(self._guard(lambda _b: self.export("xlsx")))
-        export_csv.on_click(self._guard(lambda _b: self.export("csv")))
-        self.export_msg = W.HTML()
+        self.export_msg = W.HTML()  # the outcome of an export, beside its buttons
+        export_xlsx.on_click(self._guard(lambda _b: self.export("xlsx"), where=self.export_msg))
+        export_csv.on_click(self._guard(lambda _b: self.export("csv"), where=self.export_msg))
         self.controls = W.VBox([W.HBox([self.round, self.group, self.school], layout=W.Layout(flex_flow="row wrap")),
                                 self.info], layout=W.Layout(display="none"))
         self.charts = W.VBox([

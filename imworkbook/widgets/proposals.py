@@ -14,7 +14,7 @@ from ..content import MaturityModel, load_investment_model, load_landscape_refer
 from ..i18n import t
 from ..numbers import format_input, parse_number
 from ..proposals import ADVICE_KEYS, Advice, advise
-from .common import CSS, SchoolApp, download_link
+from .common import CSS, FieldError, SchoolApp, clear_field_error, download_link
 
 NEW = "__new__"
 VERDICT_COLOUR = {"ga_door": "#009E73", "eerst_uitzoeken": "#E69F00", "niet_doen": "#D55E00"}
@@ -47,6 +47,7 @@ class ProposalApp(SchoolApp):
         self.f_costs = {key: W.Text(description=t(label, lang), style=st, layout=W.Layout(width="300px"))
                         for key, label in (("cost_once", "prop_cost_once"), ("cost_implementation", "prop_cost_impl"),
                                            ("licence_year", "prop_licence"), ("hours_year", "prop_hours"))}
+        self.cost_msgs = {key: W.HTML() for key in self.f_costs}  # a message beside each amount
         for w in (self.f_name, self.f_type, self.f_goal, self.f_activities, self.f_technical, self.f_maintenance,
                   self.f_objects, self.f_agreement, *self.f_costs.values()):
             w.observe(self._guard(lambda _c: self.update_advice()), names="value")
@@ -58,10 +59,10 @@ class ProposalApp(SchoolApp):
         self.existing = W.HTML()
         self.advice_box = W.HTML()
         self.save_button = W.Button(description=t("prop_save", lang), button_style="primary", layout=W.Layout(width="auto"))
-        self.save_button.on_click(self._guard(lambda _b: self.save()))
+        self.result = W.HTML()  # the outcome of Save / Print, beside the buttons
+        self.save_button.on_click(self._guard(lambda _b: self.save(), where=self.result))
         self.print_button = W.Button(description=t("prop_print", lang), layout=W.Layout(width="auto"))
-        self.print_button.on_click(self._guard(lambda _b: self.printable()))
-        self.result = W.HTML()
+        self.print_button.on_click(self._guard(lambda _b: self.printable(), where=self.result))
         self.status = W.HTML()
         self.widget = W.VBox([
             W.HTML(CSS), self.school.widget, self.pick, W.HBox([self.f_name, self.f_type], layout=W.Layout(flex_flow="row wrap")),
@@ -70,7 +71,8 @@ class ProposalApp(SchoolApp):
             question(3, "prop_q3", self.f_technical, self.f_maintenance),
             question(4, "prop_q4", self.f_objects, W.HTML(f"<div class='imw-help'>{html.escape(t('prop_personal_note', lang))}</div>"),
                      self.f_agreement),
-            question(5, "prop_q5", W.HBox(list(self.f_costs.values()), layout=W.Layout(flex_flow="row wrap"))),
+            question(5, "prop_q5", W.HBox([W.VBox([w, self.cost_msgs[key]]) for key, w in self.f_costs.items()],
+                                          layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))),
             self.advice_box, W.HBox([self.save_button, self.print_button]), self.result, self.status,
         ], layout=W.Layout(width="100%"))
         self._finish(session, "intro_proposals")
@@ -119,7 +121,13 @@ class ProposalApp(SchoolApp):
         self.update_advice()
 
     def proposal(self) -> Proposal:
-        costs = {key: parse_number(w.value) for key, w in self.f_costs.items()}
+        costs = {}
+        for key, w in self.f_costs.items():
+            try:
+                costs[key] = parse_number(w.value)
+            except ValueError as exc:  # at the field; what was typed stays there to correct it
+                raise FieldError(f"{w.description}: {exc}", w, self.cost_msgs[key]) from None
+            clear_field_error(w, self.cost_msgs[key])
         return Proposal(name=self.f_name.value.strip() or t("prop_unnamed", self.lang), type=self.f_type.value,
                         goal=self.f_goal.value, activities=list(self.f_activities.value),
                         technical_fit=self.f_technical.value, maintenance=self.f_maintenance.value,
