@@ -32,6 +32,7 @@ class LandscapeApp(SchoolApp):
         st = {"description_width": "initial"}
         wide = W.Layout(width="460px")
         self.apps = W.Select(description=t("land_apps", lang), style=st, rows=9, layout=W.Layout(width="360px"))
+        self.apps.add_class("imw-land-apps")
         self._listing = False  # the list is being rebuilt in code: not a choice of the user
         self.editing: str | None = None  # the application the form shows (None: a new one); a save replaces it
         self.apps.observe(self._guard(self._on_pick), names="value")
@@ -56,6 +57,7 @@ class LandscapeApp(SchoolApp):
         self.f_technical = W.Dropdown(description=t("land_technical_fit", lang), options=fits, style=st)
         self.f_note = W.Textarea(description=t("label_note", lang), style=st, rows=2, layout=W.Layout(width="560px"))
         self.form_msg = W.HTML()  # the outcome of Save / Delete, beside the buttons
+        self.form_msg.add_class("imw-land-result")
         self.save_button = W.Button(description=t("land_save", lang), button_style="primary")
         self.save_button.on_click(self._guard(lambda _b: self.save_app(), where=self.form_msg))
         self.delete_button = W.Button(description=t("land_delete", lang), button_style="danger")
@@ -67,8 +69,9 @@ class LandscapeApp(SchoolApp):
         for key, w in self.field_inputs.items():
             w.add_class(f"imw-land-{key.replace('_', '-')}")
 
-        def with_msg(key: str) -> W.VBox:
-            return W.VBox([self.field_inputs[key], self.field_msgs[key]])
+        def with_msg(key: str) -> W.VBox:  # as wide as its field: a long message wraps below it
+            field = self.field_inputs[key]
+            return W.VBox([field, self.field_msgs[key]], layout=W.Layout(width=field.layout.width or "auto"))
         form = W.VBox([
             with_msg("name"), self.f_type, with_msg("supplier"), self.f_activities,
             W.HBox([self.f_masters, self.f_uses], layout=W.Layout(flex_flow="row wrap")),
