@@ -55,6 +55,7 @@ CSS = """
 .imw-merge {border-collapse:collapse; margin:4px 0} .imw-merge th, .imw-merge td {padding:2px 14px 2px 0; text-align:left}
 .imw-field-error {color:#b3261e; font-size:0.88em}
 .imw-field-warn {color:#8a5a00; font-size:0.88em}
+.imw-field-error, .imw-field-warn {display:inline-block; line-height:1.35; margin:2px 0}
 .imw-bad input {border-color:#D55E00 !important; background:#fdecea !important}
 .imw-app select:focus-visible, .imw-app input:focus-visible, .imw-app textarea:focus-visible,
 .imw-app button:focus-visible {outline:3px solid #0072B2 !important; outline-offset:1px}

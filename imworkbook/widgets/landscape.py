@@ -69,9 +69,10 @@ class LandscapeApp(SchoolApp):
         for key, w in self.field_inputs.items():
             w.add_class(f"imw-land-{key.replace('_', '-')}")
 
-        def with_msg(key: str) -> W.VBox:  # as wide as its field: a long message wraps below it
-            field = self.field_inputs[key]
-            return W.VBox([field, self.field_msgs[key]], layout=W.Layout(width=field.layout.width or "auto"))
+        def with_msg(key: str) -> W.VBox:  # the message as wide as its field: a long one wraps below it
+            field, msg = self.field_inputs[key], self.field_msgs[key]
+            msg.layout.max_width = field.layout.width
+            return W.VBox([field, msg])
         form = W.VBox([
             with_msg("name"), self.f_type, with_msg("supplier"), self.f_activities,
             W.HBox([self.f_masters, self.f_uses], layout=W.Layout(flex_flow="row wrap")),
@@ -80,6 +81,7 @@ class LandscapeApp(SchoolApp):
             W.HBox([self.f_business, self.f_technical]), with_msg("note"),
             W.HBox([self.save_button, self.delete_button]), self.form_msg],
             layout=W.Layout(border="1px solid #d0d7de", padding="6px 10px"))
+        form.add_class("imw-land-form")
         # Excel
         self.upload = W.FileUpload(accept=".xlsx", multiple=False, description=t("land_import", lang),
                                    layout=W.Layout(width="auto"))

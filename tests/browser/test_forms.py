@@ -68,6 +68,7 @@ def test_werkboek_4_new_application_with_a_bad_then_a_good_cost(page: Page, voil
     expect(cost).to_have_value("veel")
     assert _costs(path) == before
     _shot(page, "forms_04_refused_nl.png")
+    page.locator(".imw-land-form").screenshot(path=str(ARTIFACTS / "forms_04_form_refused_nl.png"))
 
     cost.fill("1.200")
     save.click()
@@ -95,6 +96,7 @@ def test_werkboek_4_in_english_shows_the_message_at_the_field(page: Page, voila_
         expect(message).to_contain_text("not saved")
         expect(page.locator(".imw-land-result")).to_contain_text("Not saved")
         _shot(page, "forms_04_refused_en.png")
+        page.locator(".imw-land-form").screenshot(path=str(ARTIFACTS / "forms_04_form_refused_en.png"))
     finally:
         page.get_by_role("button", name="Nederlands").click()
         expect(page.get_by_role("button", name="Applicatie opslaan")).to_be_visible(timeout=30_000)
@@ -118,6 +120,7 @@ def test_werkboek_2_bad_value_at_the_field_changes_nothing_and_a_good_one_is_sav
     page.wait_for_timeout(500)
     assert path.read_bytes() == before  # nothing written for the refused value
     _shot(page, "forms_02_refused_nl.png")
+    page.locator(".imw-f-hours_im").first.locator("xpath=../..").screenshot(path=str(ARTIFACTS / "forms_02_field_nl.png"))
     field.fill("17")
     field.press("Enter")
     expect(page.locator(".imw-status").filter(has_text="✓ Opgeslagen om")).to_be_visible(timeout=30_000)
