@@ -44,7 +44,8 @@ class ProposalApp(SchoolApp):
                                                    for d in self.ref.data_objects], rows=7, layout=W.Layout(width="420px"))
         self.f_agreement = W.ToggleButtons(options=[*yes_no, (t("nvt", lang), "nvt")], value=None,
                                            description=t("prop_agreement", lang), style=st)
-        self.f_costs = {key: W.Text(description=t(label, lang), style=st, layout=W.Layout(width="300px"))
+        self.f_costs = {key: W.Text(description=t(label, lang), style=st, layout=W.Layout(width="300px"),
+                                    continuous_update=False)  # checked when typed, not at every key
                         for key, label in (("cost_once", "prop_cost_once"), ("cost_implementation", "prop_cost_impl"),
                                            ("licence_year", "prop_licence"), ("hours_year", "prop_hours"))}
         self.cost_msgs = {key: W.HTML() for key in self.f_costs}  # a message beside each amount
