@@ -120,3 +120,20 @@ def test_werkboek_5_a_bad_amount_is_refused_at_its_field_and_the_save_says_so_be
     app.save_button.click()
     saved = json.loads(app.session.path.read_text(encoding="utf-8"))["proposals"]
     assert saved[-1]["name"] == "Oefenapp" and saved[-1]["licence_year"] == 450 and "✓" in app.result.value
+
+
+def test_werkboek_5_a_new_proposal_never_replaces_one_of_the_same_name(tmp_path):
+    from imworkbook.widgets.proposals import NEW as NEW_PROPOSAL, nieuwe_app
+
+    app = nieuwe_app("po", folder=tmp_path)
+    existing = app.session.answers.proposals[0]
+    app.pick.value = NEW_PROPOSAL
+    app.f_name.value = existing.name
+    app.save_button.click()
+    assert "er is al een voorstel" in app.name_msg.value and "imw-bad" in app.f_name._dom_classes
+    saved = json.loads(app.session.path.read_text(encoding="utf-8"))["proposals"]
+    assert [p for p in saved if p["name"] == existing.name][0]["goal"] == existing.goal
+    app.f_name.value = "Nog een"
+    app.save_button.click()
+    assert app.name_msg.value == "" and "✓" in app.result.value
+    assert {p["name"] for p in json.loads(app.session.path.read_text(encoding="utf-8"))["proposals"]} >= {existing.name, "Nog een"}

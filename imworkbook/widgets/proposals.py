@@ -31,6 +31,8 @@ class ProposalApp(SchoolApp):
         self.pick = W.Dropdown(description=t("prop_pick", lang), style=st, layout=W.Layout(width="460px"))
         self.pick.observe(self._guard(lambda _c: self.show_proposal()), names="value")
         self.f_name = W.Text(description=t("prop_name", lang), style=st, layout=W.Layout(width="460px"))
+        self.name_msg = W.HTML(layout=W.Layout(max_width="460px"))
+        self.editing: str | None = None  # the saved proposal the form shows (None: a new one)
         self.f_type = W.Dropdown(description=t("land_type", lang), style=st, layout=W.Layout(width="460px"),
                                  options=[(s.label(lang), s.id) for s in self.ref.system_types])
         self.f_goal = W.Textarea(placeholder=t("prop_goal_placeholder", lang), rows=3, layout=W.Layout(width="640px"))
@@ -66,7 +68,9 @@ class ProposalApp(SchoolApp):
         self.print_button.on_click(self._guard(lambda _b: self.printable(), where=self.result))
         self.status = W.HTML()
         self.widget = W.VBox([
-            W.HTML(CSS), self.school.widget, self.pick, W.HBox([self.f_name, self.f_type], layout=W.Layout(flex_flow="row wrap")),
+            W.HTML(CSS), self.school.widget, self.pick,
+            W.HBox([W.VBox([self.f_name, self.name_msg]), self.f_type],
+                   layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
             question(1, "prop_q1", self.f_goal),
             question(2, "prop_q2", self.f_activities, self.existing),
             question(3, "prop_q3", self.f_technical, self.f_maintenance),
@@ -101,6 +105,8 @@ class ProposalApp(SchoolApp):
 
     def show_proposal(self) -> None:
         p = next((x for x in self.session.answers.proposals if x.name == self.pick.value), None) if self.session else None
+        self.editing = p.name if p else None
+        clear_field_error(self.f_name, self.name_msg)
         self._setting = True
         try:
             self.f_name.value = p.name if p else ""
@@ -150,6 +156,10 @@ class ProposalApp(SchoolApp):
 
     def save(self) -> None:
         proposal = self.proposal()
+        if proposal.name != self.editing and any(p.name == proposal.name for p in self.session.answers.proposals):
+            # saving replaces the proposal of that name: never one the form does not show
+            raise FieldError(f"{self.f_name.description}: {t('prop_name_exists', self.lang, name=proposal.name)}",
+                             self.f_name, self.name_msg)
         advice = self.advice or advise(proposal, self.session.answers.landscape, self.ref, lang=self.lang)
         proposal.advice, proposal.reasons = advice.verdict, advice.reasons
         proposal.decided_at = _dt.date.today().isoformat()
