@@ -50,7 +50,7 @@ class ProposalApp(SchoolApp):
                                     continuous_update=False)  # checked when typed, not at every key
                         for key, label in (("cost_once", "prop_cost_once"), ("cost_implementation", "prop_cost_impl"),
                                            ("licence_year", "prop_licence"), ("hours_year", "prop_hours"))}
-        self.cost_msgs = {key: W.HTML() for key in self.f_costs}  # a message beside each amount
+        self.cost_msgs = {key: W.HTML(layout=W.Layout(max_width="300px")) for key in self.f_costs}  # below each amount
         for w in (self.f_name, self.f_type, self.f_goal, self.f_activities, self.f_technical, self.f_maintenance,
                   self.f_objects, self.f_agreement, *self.f_costs.values()):
             w.observe(self._guard(lambda _c: self.update_advice()), names="value")

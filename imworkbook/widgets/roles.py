@@ -42,7 +42,7 @@ class RolesApp(SchoolApp):
                 rows.append(W.HBox(widgets, layout=W.Layout(align_items="center")))
         self.hours = {r.id: W.Text(description=r.label(lang), style={"description_width": "initial"},
                                    layout=W.Layout(width="300px"), continuous_update=False) for r in self.roles.roles}
-        self.hours_msgs = {r: W.HTML() for r in self.hours}  # a message beside each
+        self.hours_msgs = {r: W.HTML(layout=W.Layout(max_width="300px")) for r in self.hours}  # below each
         for role_id, w in self.hours.items():
             w.observe(self._guard(lambda ch, r=role_id: self._on_hours(r, ch)), names="value")
         self.flags = W.HTML()

@@ -141,3 +141,28 @@ def test_werkboek_2_bad_value_at_the_field_changes_nothing_and_a_good_one_is_sav
         page.get_by_role("button", name="Nederlands").click()
         expect(page.locator(".imw-f-hours_im input").first).to_be_visible(timeout=30_000)
     assert json.loads(path.read_text(encoding="utf-8"))["investment"]["areas"]["visie"]["hours_im"] == 17
+
+
+def test_werkboek_5_and_6_show_a_refused_amount_at_its_field_in_both_languages(page: Page, voila_url):
+    """The amounts of werkboek 5 and the hours of werkboek 6 (messages beside their fields since issue 11)."""
+    cases = [("05_nieuwe_app.ipynb", {"nl": "Licentie per jaar (€)", "en": "Licence per year (€)"}, "Eerst uitzoeken"),
+             ("06_rollen.ipynb", {"nl": "IM-coördinator", "en": "IM coordinator"}, "IM-coördinator heeft zowel")]
+    for notebook, label, ready in cases:
+        page.goto(voila_url + "/voila/render/" + notebook, wait_until="domcontentloaded")
+        expect(page.get_by_text(ready).first).to_be_visible(timeout=90_000)
+        try:
+            for lang, typed in (("nl", "veel"), ("en", "lots")):
+                if lang == "en":
+                    page.get_by_role("button", name="English").click()
+                    expect(page.get_by_role("textbox", name=label["en"], exact=True)).to_be_visible(timeout=30_000)
+                field = page.get_by_role("textbox", name=label[lang], exact=True)
+                field.fill(typed)
+                field.press("Enter")
+                message = field.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]").locator(".imw-field-error")
+                expect(message).to_contain_text(f"geen getal: '{typed}'", timeout=30_000)
+                expect(message).to_contain_text("niet opgeslagen" if lang == "nl" else "not saved")
+                expect(field).to_have_value(typed)
+                _shot(page, f"forms_{notebook[:2]}_refused_{lang}.png")
+        finally:
+            page.get_by_role("button", name="Nederlands").click()
+            expect(page.get_by_role("textbox", name=label["nl"], exact=True)).to_be_visible(timeout=30_000)
