@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .answers import KIND, SCHEMA_VERSION, LoadResult, atomic_write_bytes, current_round, parse_answers
+from .cells import FORMULA_START, safe_cell, workbook_bytes
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model, load_rater_roles
 from .errors import AnswersFileError, Problem
 from .i18n import t
@@ -84,7 +85,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
               answers.investment.staff_fte if answers is not None else None]
     for row, (label, value) in enumerate(zip(labels, values), start=2):
         ws.cell(row=row, column=1, value=label).font = Font(bold=True)
-        cell = ws.cell(row=row, column=2, value=value)
+        cell = ws.cell(row=row, column=2, value=safe_cell(value))
         _writable(cell)
     for c in ws[1]:
         c.font, c.fill = Font(bold=True), HEAD_FILL
@@ -137,7 +138,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
                                                                             choices))
                 _writable(cell)
                 level_list.add(cell.coordinate)
-            note = ws.cell(row=row, column=COL["note"], value=(given.note if given else "") or None)
+            note = ws.cell(row=row, column=COL["note"], value=safe_cell((given.note if given else "") or None))
             _writable(note)
             for col in range(1, COL["note"] + 1):
                 ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
@@ -173,7 +174,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
             cell = ws.cell(row=r, column=c, value=values.get(f.id))
             _writable(cell)
             number.add(cell.coordinate)
-        _writable(ws.cell(row=r, column=4 + len(inv.fields), value=values.get("note") or None))
+        _writable(ws.cell(row=r, column=4 + len(inv.fields), value=safe_cell(values.get("note") or None)))
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 16, 34
     for c in range(3, 5 + len(inv.fields)):
         ws.column_dimensions[get_column_letter(c)].width = 14
@@ -181,10 +182,8 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     ws.protection.sheet = True
 
     wb.security.lockStructure = True  # no sheets added, removed or renamed by accident
-    buffer = io.BytesIO()
-    wb.save(buffer)
     path = Path(path)
-    atomic_write_bytes(path, buffer.getvalue())
+    atomic_write_bytes(path, workbook_bytes(wb))  # text that looks like a formula stays text
     return path
 
 
@@ -233,10 +232,10 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         cell = ws.cell(row=row, column=col)
         where = f"{ws.title}!{cell.coordinate}"
         v = cell.value
-        if isinstance(v, str) and v.startswith("="):
+        if cell.data_type == "f":  # a formula, also an array formula (an object, not text); text "=…" is text
             problems.append(Problem(name, where, "bevat een formule; vul een waarde in (formules worden niet "
                                     "uitgerekend); niet gebruikt", "fout"))
-            cells_aside[where] = v
+            cells_aside[where] = getattr(v, "text", v)
             return None
         if isinstance(v, str):
             v = v.strip()
@@ -433,7 +432,7 @@ def write_inventory(path: str | Path, apps: list, ref=None, lang: str = "nl") ->
         for field in INVENTORY_COLUMNS.values():
             v = getattr(app, field)
             row.append(", ".join(v) if isinstance(v, list) else v)
-        ws.append([_safe_cell(v) for v in row])
+        ws.append([safe_cell(v) for v in row])
     types = DataValidation(type="list", formula1=f"={LISTS_SHEET}!$D$2:$D${len(ref.system_types) + 1}", allow_blank=True)
     ws.add_data_validation(types)
     types.add("B2:B500")
@@ -458,25 +457,17 @@ def write_inventory(path: str | Path, apps: list, ref=None, lang: str = "nl") ->
         lists.append(row)
     for col, width in zip("ABCDEFGH", (30, 44, 2, 18, 40, 2, 20, 40)):
         lists.column_dimensions[col].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
     path = Path(path)
-    atomic_write_bytes(path, buffer.getvalue())
+    atomic_write_bytes(path, workbook_bytes(wb))  # text that looks like a formula stays text
     return path
 
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS = FORMULA_START  # kept for older imports; see imworkbook.cells
 
 
 def safe_text(value):
-    """Neutralise a spreadsheet formula in a text value (OWASP CSV injection); other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
-
-
-def _safe_cell(value: Any) -> Any:
-    return safe_text(value)
+    """Text for a CSV cell (see :func:`imworkbook.cells.safe_cell`); kept for older imports."""
+    return safe_cell(value, csv=True)
 
 
 def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem]]:
@@ -517,7 +508,8 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
                          **{s.id: s.id for s in ref.system_types}}}
     apps, seen = [], {}
     for row in range(2, ws.max_row + 1):
-        cells = {h: ws.cell(row=row, column=n).value for n, h in enumerate(headers, start=1) if h in INVENTORY_COLUMNS}
+        found = {h: ws.cell(row=row, column=n) for n, h in enumerate(headers, start=1) if h in INVENTORY_COLUMNS}
+        cells = {h: c.value for h, c in found.items()}
         if all(v is None or str(v).strip() == "" for v in cells.values()):
             continue
         errors = []
@@ -526,7 +518,7 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
             v = cells.get(header)
             col = get_column_letter(headers.index(header) + 1) if header in headers else "?"
             where = f"{ws.title}!{col}{row}"
-            if isinstance(v, str) and v.startswith("="):
+            if header in found and found[header].data_type == "f":  # also an array formula; text "=…" is text
                 errors.append(Problem(name, where, "bevat een formule; vul een waarde in"))
                 continue
             if v is None or (isinstance(v, str) and not v.strip()):

@@ -1,8 +1,8 @@
 """Exports of a network comparison: an Excel workbook (openpyxl) and CSV for Dutch Excel (``;``, decimal comma).
 
-Every text cell is made safe against formula injection (OWASP "CSV injection"): a value that starts with
-``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it
-as text instead of running it.
+Every cell goes through :func:`imworkbook.cells.safe_cell` (OWASP "CSV injection" and characters a workbook
+cannot hold): in the workbook, text that looks like a formula is a text cell showing exactly that text; in the
+CSV it gets a leading apostrophe, so a spreadsheet shows it as text instead of running it.
 """
 
 from __future__ import annotations
@@ -15,24 +15,25 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .answers import atomic_write_bytes
+from .cells import FORMULA_START as DANGEROUS, safe_cell, workbook_bytes  # noqa: F401 - DANGEROUS for older imports
+from .excel import safe_text  # noqa: F401 - older imports
 
-from .excel import DANGEROUS, safe_text  # noqa: F401 - defined with the Excel route, used here
 
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell (and every column name) made safe."""
+def safe_frame(frame: pd.DataFrame, *, csv: bool = False) -> pd.DataFrame:
+    """A copy with every cell that may hold text (and every column name) through :func:`safe_cell`."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(safe_text)
-    out.columns = [safe_text(str(c)) for c in out.columns]
+        column = out[col]
+        if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)):
+            out[col] = column.astype(object).map(lambda v: safe_cell(v, csv=csv))  # also categories of text
+    out.columns = [safe_cell(str(c), csv=csv) for c in out.columns]
     return out
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """CSV for Dutch Excel: ``;`` separators, decimal comma, UTF-8 with BOM; written atomically."""
     path = Path(path)
-    text = safe_frame(frame).to_csv(sep=";", decimal=",", index=False, float_format="%.2f")
+    text = safe_frame(frame, csv=True).to_csv(sep=";", decimal=",", index=False, float_format="%.2f")
     atomic_write_bytes(path, text.encode("utf-8-sig"))
     return path
 
@@ -53,7 +54,7 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
             cell.fill = header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in frame.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
+            ws.append([None if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)) else v for v in row])
         for idx, col in enumerate(frame.columns, start=1):
             letter = get_column_letter(idx)
             if pd.api.types.is_float_dtype(frame[col]):
@@ -67,8 +68,5 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
         ws.freeze_panes = "A2"
         if ws.max_row > 1:
             ws.auto_filter.ref = ws.dimensions
-    import io
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    atomic_write_bytes(path, buffer.getvalue())
+    atomic_write_bytes(path, workbook_bytes(wb))  # text that looks like a formula stays text
     return path

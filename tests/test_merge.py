@@ -110,7 +110,7 @@ def test_merge_app_from_the_example_to_the_school_file(tmp_path, model):
     with pytest.raises(FileExistsError):  # never overwritten without asking
         app.save()
     app.save_button.click()
-    assert "al een antwoordenbestand" in app.messages.value
+    assert "al een antwoordenbestand" in app.result.value and app.messages.value == ""  # beside the button
     app.overwrite.value = True
     app.save()
     assert list(tmp_path.glob("de-regenboog_2026-2027.origineel-*.json"))  # the previous file kept

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from imworkbook import answers as A
 from imworkbook.cli import main
 from imworkbook.collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, collect
+from imworkbook.cells import clean_text
 from imworkbook.export import DANGEROUS, safe_text, write_csv, write_xlsx
 from imworkbook.figures.network import area_boxes, percentile_bars
 from imworkbook.generate import ERROR_FILES, generate_network, write_zip_slip
@@ -200,7 +201,7 @@ def test_figures_draw_nothing_for_thin_groups(data, model):
 @given(st.sampled_from(DANGEROUS), st.text(max_size=20))
 def test_safe_text_neutralises_every_formula_start(first, rest):
     value = safe_text(first + rest)
-    assert value.startswith("'") and value[1:] == first + rest
+    assert value.startswith("'") and value[1:] == clean_text(first + rest)  # control characters removed
 
 
 def test_exports_are_safe_to_open_in_excel(tmp_path, data):
@@ -208,8 +209,9 @@ def test_exports_are_safe_to_open_in_excel(tmp_path, data):
                                      "gewoon"], "waarde": [1.5, 2.25, np.nan, 4.0, 5.0, 6.0]})
     x = write_xlsx({"Blad": nasty}, tmp_path / "uit.xlsx")
     ws = load_workbook(x)["Blad"]
-    cells = [ws.cell(row=r, column=1).value for r in range(2, 8)]
-    assert all(c.startswith("'") for c in cells[:5]) and cells[5] == "gewoon"
+    cells = [ws.cell(row=r, column=1) for r in range(2, 8)]  # the text as typed, in text cells: never run
+    assert [c.value for c in cells] == list(nasty["school"]) and all(c.data_type == "s" for c in cells)
+    assert all(c.quotePrefix for c in cells[:5]) and not cells[5].quotePrefix
     assert ws.cell(row=2, column=2).number_format == "#,##0.00" and ws.cell(row=4, column=2).value is None
     c = write_csv(nasty, tmp_path / "uit.csv")
     text = c.read_text(encoding="utf-8-sig")

@@ -76,7 +76,8 @@ def test_hourly_rate_setting(app):
     assert _saved(app)["hourly_rate"] == 70
     assert app.result.overall["hourly_rate"] == 70  # recomputed with the school's own rate
     app.rate.value = "duur"
-    assert "geen getal" in app.settings_msg.value
+    assert "geen getal" in app.setting_msgs["hourly_rate"].value and app.rate.value == "duur"
+    assert "imw-bad" in app.rate._dom_classes and _saved(app)["hourly_rate"] == 70
 
 
 def test_what_if_moves_index_without_saving(app):
@@ -107,3 +108,32 @@ def test_board_summary_is_shown_and_saved_as_offline_html(app, werkmap):
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=\"https?:", text) and "Plotly.newPlot" in text  # opens offline
     assert "De Regenboog" in text and str(path) in app.summary_link.value
+
+
+def test_a_refused_value_takes_the_tick_off_the_status_and_the_next_success_puts_it_back(app):
+    form = app.forms["visie"]
+    form.inputs["hours_im"].value = "30"
+    assert "✓ Opgeslagen om" in app.status.value
+    before = app.session.path.read_bytes()
+    form.inputs["hours_im"].value = "veel"
+    assert 'role="alert"' in form.field_msgs["hours_im"].value and form.inputs["hours_im"].value == "veel"
+    assert "✓" not in app.status.value and "Laatst opgeslagen om" in app.status.value  # no stale success
+    assert app.session.path.read_bytes() == before and app.errors
+    form.inputs["hours_im"].value = "31"
+    assert "✓ Opgeslagen om" in app.status.value and not app.errors
+    assert form.field_msgs["hours_im"].value == "" and _saved(app)["areas"]["visie"]["hours_im"] == 31
+
+
+def test_a_field_keeps_its_message_while_another_field_is_saved(app):
+    form = app.forms["visie"]
+    form.inputs["hours_im"].value = "veel"
+    form.inputs["hours_other"].value = "12"  # a success elsewhere: the wrong value is still on screen, so is its message
+    assert "geen getal" in form.field_msgs["hours_im"].value and form.inputs["hours_im"].value == "veel"
+    assert _saved(app)["areas"]["visie"]["hours_other"] == 12 and "✓ Opgeslagen om" in app.status.value
+
+
+def test_an_error_banner_goes_at_the_next_success(app):
+    app.school.f_name.value = " "
+    assert "imw-msg-error" in app.messages.value
+    app.forms["visie"].inputs["hours_im"].value = "5"
+    assert app.messages.value == "" and not app.errors

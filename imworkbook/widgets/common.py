@@ -43,6 +43,7 @@ CSS = """
 .imw-msg-error {background:#fdecea; border-left:4px solid #D55E00; padding:6px 10px; margin:4px 0}
 .imw-msg-warn {background:#fff8e1; border-left:4px solid #E69F00; padding:6px 10px; margin:4px 0}
 .imw-status {color:#2b6a3f; font-size:0.9em}
+.imw-status-old {color:#444; font-size:0.9em}
 .imw-intro {max-width:60em; line-height:1.45}
 .imw-download {display:inline-block; margin-top:6px; padding:5px 12px; border-radius:4px; background:#0072B2;
                color:white !important; text-decoration:none; font-weight:600; overflow-wrap:anywhere}
@@ -54,6 +55,7 @@ CSS = """
 .imw-merge {border-collapse:collapse; margin:4px 0} .imw-merge th, .imw-merge td {padding:2px 14px 2px 0; text-align:left}
 .imw-field-error {color:#b3261e; font-size:0.88em}
 .imw-field-warn {color:#8a5a00; font-size:0.88em}
+.imw-field-error, .imw-field-warn {display:inline-block; line-height:1.35; margin:2px 0}
 .imw-bad input {border-color:#D55E00 !important; background:#fdecea !important}
 .imw-app select:focus-visible, .imw-app input:focus-visible, .imw-app textarea:focus-visible,
 .imw-app button:focus-visible {outline:3px solid #0072B2 !important; outline-offset:1px}
@@ -168,26 +170,89 @@ _BOLD = re.compile(r"[*][*](.+?)[*][*]")
 _ITALIC = re.compile(r"(?<![*\w])[*]([^*\n]+?)[*](?![*\w])")
 
 
+class FieldError(ValueError):
+    """A value of one form field that is refused: shown at that field, with the field marked; the form keeps
+    what the user typed (no :meth:`AppBase.resync`), so it can be corrected and saved again.
+
+    ``widget`` is the input, ``place`` the ``W.HTML`` beside it for the message."""
+
+    def __init__(self, message: str, widget: W.Widget, place: W.HTML):
+        super().__init__(message)
+        self.widget, self.place = widget, place
+
+
+def error_html(text: str, lang: str) -> str:
+    """An error box (announced by screen readers as it appears: ``role="alert"``)."""
+    return (f'<div class="imw-msg-error" role="alert"><b>{html.escape(t("error", lang))}</b> '
+            f'<pre style="white-space:pre-wrap;margin:0;font-family:inherit">{html.escape(text)}</pre></div>')
+
+
+def show_field_error(widget: W.Widget, place: W.HTML, text: str, lang: str) -> None:
+    """The message of a refused value beside its field, the field marked (red border, also without colour:
+    the ✗ and the words "niet opgeslagen")."""
+    place.value = (f'<span class="imw-field-error" role="alert">✗ {html.escape(text)} — '
+                   f'{html.escape(t("not_saved", lang))}</span>')
+    widget.add_class("imw-bad")
+
+
+def clear_field_error(widget: W.Widget, place: W.HTML) -> None:
+    place.value = ""
+    widget.remove_class("imw-bad")
+
+
 class AppBase:
     """Errors from callbacks shown in the app (never lost in the kernel log) and the widgets put back to
-    what is saved afterwards. Subclasses implement :meth:`resync`."""
+    what is saved afterwards. Subclasses implement :meth:`resync`.
+
+    Feedback shows the outcome of the *last* action, so an error and a success are never on screen together:
+
+    * an error goes to the ``where`` given to :meth:`_guard` (an ``W.HTML`` beside the button pressed), else to
+      the banner (:attr:`messages`); a :class:`FieldError` goes beside its field; a "✓ Saved" in
+      :attr:`status` loses its tick ("Last saved at …");
+    * the next action that succeeds clears the banner and the ``where`` places of earlier errors (field
+      messages are cleared by the form when that field is saved or the form is shown again).
+
+    Callbacks run inside other callbacks (a value set in code fires its observers) count as part of the
+    outer one: only the outermost decides between success and error.
+    """
 
     lang: str
 
     def _init_messages(self) -> None:
         self.messages = W.HTML()  # errors from callbacks, newest first
         self.errors: list[str] = []
+        self._depth = 0  # how many guarded callbacks are running (nested ones fire from code)
+        self._failed = False  # an error in the current outermost callback
+        self._error_places: list[W.HTML] = []  # ``where`` places showing an error
+        self._saved_at: str | None = None
 
-    def _guard(self, fn: Callable) -> Callable:
+    def _guard(self, fn: Callable, where: W.HTML | None = None) -> Callable:
+        """``fn`` as a callback whose errors are shown in the app (at ``where`` if given, see the class)."""
         @functools.wraps(fn)
         def run(*args, **kwargs):
+            outer = self._depth == 0
+            if outer:
+                self._failed = False
+            self._depth += 1
             try:
-                return fn(*args, **kwargs)
-            except (ImworkbookError, ValueError, KeyError, FileExistsError, OSError) as exc:
-                self._show_error(error_text(exc))
-            except Exception:  # pragma: no cover - unexpected: keep the traceback visible
-                self._show_error(t("unexpected_error", self.lang) + "\n" + traceback.format_exc())
-            self.resync()
+                try:
+                    return fn(*args, **kwargs)
+                except FieldError as exc:  # nothing changed; keep what was typed, to correct it
+                    self._failed = True
+                    show_field_error(exc.widget, exc.place, str(exc), self.lang)
+                    self._show_error(str(exc), where, at_field=True)
+                    return None
+                except (ImworkbookError, ValueError, KeyError, FileExistsError, OSError) as exc:
+                    self._failed = True
+                    self._show_error(error_text(exc), where)
+                except Exception:  # pragma: no cover - unexpected: keep the traceback visible
+                    self._failed = True
+                    self._show_error(t("unexpected_error", self.lang) + "\n" + traceback.format_exc(), where)
+                self.resync()
+            finally:
+                self._depth -= 1
+                if outer and not self._failed:
+                    self.clear_errors()
         return run
 
     def resync(self) -> None:  # pragma: no cover - overridden
@@ -205,20 +270,49 @@ class AppBase:
             self.session.reloaded = False
             self.resync()
         if saved:
-            when = _dt.datetime.now().strftime("%H:%M:%S")
+            self._saved_at = when = _dt.datetime.now().strftime("%H:%M:%S")
             text = f'✓ {html.escape(t("saved", self.lang, time=when))} <code>{name}</code>'
             if merged:
                 text += f'<br>{html.escape(t("saved_merged", self.lang))}'
         else:
+            self._saved_at = None
             text = html.escape(t("opened", self.lang, path=self.session.path.name))
-        self.status.value = f'<span class="imw-status">{text}</span>'
+        self.status.value = f'<span class="imw-status" role="status">{text}</span>'
 
-    def _show_error(self, text: str) -> None:
+    def _status_after_error(self) -> None:
+        """A "✓ Saved" shown before an error loses its tick: it no longer says the last action worked."""
+        status = getattr(self, "status", None)
+        if status is None or self._saved_at is None or getattr(self, "school", None) is None \
+                or self.session is None:
+            return
+        status.value = (f'<span class="imw-status-old">{html.escape(t("last_saved", self.lang, time=self._saved_at))} '
+                        f'<code>{html.escape(self.session.path.name)}</code></span>')
+
+    def _show_error(self, text: str, where: W.HTML | None = None, *, at_field: bool = False) -> None:
         self.errors.insert(0, text)
-        self.messages.value = "".join(
-            f'<div class="imw-msg-error"><b>{html.escape(t("error", self.lang))}</b> '
-            f'<pre style="white-space:pre-wrap;margin:0;font-family:inherit">{html.escape(e)}</pre></div>'
-            for e in self.errors[:3])
+        self._status_after_error()
+        if at_field:  # the message itself is at the field; beside the button only where to look
+            if where is not None:
+                where.value = (f'<span class="imw-field-error">✗ '
+                               f'{html.escape(t("not_saved_see_field", self.lang))}</span>')
+                self._error_places.append(where)
+            return
+        if where is not None:
+            where.value = error_html(text, self.lang)
+            self._error_places.append(where)
+            return
+        self.messages.value = "".join(error_html(e, self.lang) for e in self.errors[:3])
+
+    def clear_errors(self) -> None:
+        """After a success: the banner and the places of earlier errors are emptied."""
+        if not self.errors and not self._error_places:
+            return
+        self.errors.clear()
+        self.messages.value = ""
+        for place in self._error_places:
+            if "imw-msg-error" in place.value or "imw-field-error" in place.value:
+                place.value = ""
+        self._error_places.clear()
 
     # the language switch -------------------------------------------------------------
     def _framed(self, intro_key: str | None = None) -> None:
@@ -462,8 +556,8 @@ class ReportPanel:
         lang = app.lang
         self.button = W.Button(description=t("report_make", lang), button_style="primary", icon="file-text",
                                layout=W.Layout(width="auto"))
-        self.button.on_click(app._guard(lambda _b: self.make()))
         self.result = W.HTML()
+        self.button.on_click(app._guard(lambda _b: self.make(), where=self.result))
         self.path: Path | None = None
         self.widget = W.Accordion(children=[W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('report_intro', lang))}</div>"),
                                                     self.button, self.result])],

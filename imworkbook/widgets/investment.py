@@ -21,7 +21,8 @@ from ..numbers import format_euro, format_input
 from ..proportion import ProportionResult, checks, compute
 from ..report import proportion_summary, save_proportion_summary
 from ..scoring import area_scores
-from .common import CHART_WIDTH, CSS, EMPTY, ReportPanel, SchoolApp, chart_config, download_link, show_figure
+from .common import (CHART_WIDTH, CSS, EMPTY, FieldError, ReportPanel, SchoolApp, chart_config, clear_field_error,
+                     download_link, show_figure)
 
 GROUP_KEY = {"time": "group_time", "money": "group_money", "resources": "group_resources"}
 FLAG_KEY = {"onder": "flag_onder", "balans": "flag_balans", "over": "flag_over", "onbekend": "flag_onbekend"}
@@ -101,8 +102,7 @@ class _AreaForm:
                     widget.value = EMPTY if v is None else int(v)
                 else:
                     widget.value = format_input(v, self.app.lang)
-                    widget.remove_class("imw-bad")
-                self.field_msgs[field_id].value = ""
+                clear_field_error(widget, self.field_msgs[field_id])
             self.note.value = values.get("note", "")
         finally:
             self._setting = False
@@ -135,12 +135,9 @@ class _AreaForm:
         value = None if change["new"] == EMPTY else change["new"]
         try:
             self.app.session.set_investment(self.area_id, field.id, value)
-        except ValueError as exc:  # wrong input: say so at the field, keep what was typed to correct it
-            msg.value = f'<span class="imw-field-error">✗ {html.escape(str(exc))} — {t("not_saved", self.app.lang)}</span>'
-            widget.add_class("imw-bad")
-            return
-        msg.value = ""
-        widget.remove_class("imw-bad")
+        except ValueError as exc:  # wrong input: said at the field, what was typed stays there to correct it
+            raise FieldError(str(exc), widget, msg) from None
+        clear_field_error(widget, msg)
         if isinstance(widget, W.Text):
             self._setting = True
             widget.value = format_input(self.app.session.answers.investment.areas[self.area_id][field.id],
@@ -175,7 +172,7 @@ class ProportionApp(SchoolApp):
                            layout=W.Layout(width="320px"))
         self.staff = W.Text(description=t("label_staff_fte", lang), style=st, continuous_update=False,
                             layout=W.Layout(width="320px"))
-        self.settings_msg = W.HTML()
+        self.setting_msgs = {"hourly_rate": W.HTML(), "staff_fte": W.HTML()}  # a message beside each
         self._setting = False
         for key, widget in (("hourly_rate", self.rate), ("staff_fte", self.staff)):
             widget.observe(self._guard(lambda change, key=key: self._on_setting(key, change)), names="value")
@@ -199,9 +196,9 @@ class ProportionApp(SchoolApp):
         self.summary_box = W.Box()
         self.summary_link = W.HTML()
         make = W.Button(description=t("summary_make", lang), icon="file-text", button_style="info")
-        make.on_click(self._guard(lambda _b: self.make_summary()))
+        make.on_click(self._guard(lambda _b: self.make_summary(), where=self.summary_link))
         save = W.Button(description=t("summary_save", lang), icon="download")
-        save.on_click(self._guard(lambda _b: self.save_summary()))
+        save.on_click(self._guard(lambda _b: self.save_summary(), where=self.summary_link))
         self.board = W.Accordion(children=[W.VBox([
             W.HTML(f"<div class='imw-help'>{html.escape(t('summary_intro', lang))}</div>"),
             W.HBox([make, save]), self.summary_link, self.summary_box])], titles=(t("summary_title", lang),),
@@ -210,7 +207,9 @@ class ProportionApp(SchoolApp):
         self.report = ReportPanel(self, self.model)
         self.widget = W.VBox([
             W.HTML(CSS), self.school.widget,
-            W.HBox([self.rate, self.staff, self.settings_msg], layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([W.VBox([self.rate, self.setting_msgs["hourly_rate"]]),
+                    W.VBox([self.staff, self.setting_msgs["staff_fte"]])],
+                   layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
             W.HBox([self.progress_bar, self.progress_text], layout=W.Layout(align_items="center")),
             self.summary, self.school_messages, charts,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('inputs_title', lang))}</h3>"),
@@ -245,6 +244,8 @@ class ProportionApp(SchoolApp):
         inv, st = self.session.answers.investment, self.inv.settings
         self._setting = True
         try:
+            for key, widget in (("hourly_rate", self.rate), ("staff_fte", self.staff)):
+                clear_field_error(widget, self.setting_msgs[key])
             self.rate.value = format_input(inv.hourly_rate, self.lang)
             self.rate.placeholder = t("default_value", self.lang, value=format_input(st.hourly_rate, self.lang))
             self.staff.value = format_input(inv.staff_fte, self.lang)
@@ -258,12 +259,12 @@ class ProportionApp(SchoolApp):
     def _on_setting(self, key: str, change) -> None:
         if self._setting:
             return
+        widget = self.rate if key == "hourly_rate" else self.staff
         try:
             self.session.set_investment_setting(key, change["new"])
-        except ValueError as exc:
-            self.settings_msg.value = f'<span class="imw-field-error">✗ {html.escape(str(exc))}</span>'
-            return
-        self.settings_msg.value = ""
+        except ValueError as exc:  # at the field, kept to correct
+            raise FieldError(f"{widget.description}: {exc}", widget, self.setting_msgs[key]) from None
+        clear_field_error(widget, self.setting_msgs[key])
         self._show_settings()
         self.changed()
 

@@ -17,7 +17,8 @@ from ..figures.landscape import cost_per_area, coverage_heatmap, network_types, 
 from ..i18n import t
 from ..landscape import TIME_KEYS, analyse, findings, network_landscape
 from ..numbers import format_input, parse_number
-from .common import CHART_WIDTH, CSS, EMPTY, SchoolApp, chart_config, download_link, messages_html, show_figure
+from .common import (CHART_WIDTH, CSS, EMPTY, FieldError, SchoolApp, chart_config, clear_field_error, download_link,
+                     messages_html, show_figure)
 
 NEW = "__new__"
 
@@ -31,7 +32,10 @@ class LandscapeApp(SchoolApp):
         st = {"description_width": "initial"}
         wide = W.Layout(width="460px")
         self.apps = W.Select(description=t("land_apps", lang), style=st, rows=9, layout=W.Layout(width="360px"))
-        self.apps.observe(self._guard(lambda _c: self.show_app()), names="value")
+        self.apps.add_class("imw-land-apps")
+        self._listing = False  # the list is being rebuilt in code: not a choice of the user
+        self.editing: str | None = None  # the application the form shows (None: a new one); a save replaces it
+        self.apps.observe(self._guard(self._on_pick), names="value")
         self.f_name = W.Text(description=t("land_name", lang), style=st, layout=wide)
         self.f_type = W.Dropdown(description=t("land_type", lang), style=st, layout=wide,
                                  options=[(s.label(lang), s.id) for s in self.ref.system_types])
@@ -52,25 +56,39 @@ class LandscapeApp(SchoolApp):
         self.f_business = W.Dropdown(description=t("land_business_fit", lang), options=fits, style=st)
         self.f_technical = W.Dropdown(description=t("land_technical_fit", lang), options=fits, style=st)
         self.f_note = W.Textarea(description=t("label_note", lang), style=st, rows=2, layout=W.Layout(width="560px"))
+        self.form_msg = W.HTML()  # the outcome of Save / Delete, beside the buttons
+        self.form_msg.add_class("imw-land-result")
         self.save_button = W.Button(description=t("land_save", lang), button_style="primary")
-        self.save_button.on_click(self._guard(lambda _b: self.save_app()))
+        self.save_button.on_click(self._guard(lambda _b: self.save_app(), where=self.form_msg))
         self.delete_button = W.Button(description=t("land_delete", lang), button_style="danger")
-        self.delete_button.on_click(self._guard(lambda _b: self.delete_app()))
-        self.form_msg = W.HTML()
+        self.delete_button.on_click(self._guard(lambda _b: self.delete_app(), where=self.form_msg))
+        # a message beside every field that can be refused (FieldError), keyed like the form's values
+        self.field_inputs = {"name": self.f_name, "supplier": self.f_supplier, "cost_year": self.f_cost_year,
+                             "cost_once": self.f_cost_once, "users": self.f_users, "note": self.f_note}
+        self.field_msgs = {key: W.HTML() for key in self.field_inputs}
+        for key, w in self.field_inputs.items():
+            w.add_class(f"imw-land-{key.replace('_', '-')}")
+
+        def with_msg(key: str) -> W.VBox:  # the message as wide as its field: a long one wraps below it
+            field, msg = self.field_inputs[key], self.field_msgs[key]
+            msg.layout.max_width = field.layout.width
+            return W.VBox([field, msg])
         form = W.VBox([
-            self.f_name, self.f_type, self.f_supplier, self.f_activities,
+            with_msg("name"), self.f_type, with_msg("supplier"), self.f_activities,
             W.HBox([self.f_masters, self.f_uses], layout=W.Layout(flex_flow="row wrap")),
-            W.HBox([self.f_cost_year, self.f_cost_once, self.f_users], layout=W.Layout(flex_flow="row wrap")),
-            W.HBox([self.f_business, self.f_technical]), self.f_note,
+            W.HBox([with_msg("cost_year"), with_msg("cost_once"), with_msg("users")],
+                   layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
+            W.HBox([self.f_business, self.f_technical]), with_msg("note"),
             W.HBox([self.save_button, self.delete_button]), self.form_msg],
             layout=W.Layout(border="1px solid #d0d7de", padding="6px 10px"))
+        form.add_class("imw-land-form")
         # Excel
         self.upload = W.FileUpload(accept=".xlsx", multiple=False, description=t("land_import", lang),
                                    layout=W.Layout(width="auto"))
-        self.upload.observe(self._guard(lambda _c: self.import_upload()), names="value")
-        export = W.Button(description=t("land_export", lang), layout=W.Layout(width="auto"))
-        export.on_click(self._guard(lambda _b: self.export()))
         self.excel_msg = W.HTML()
+        self.upload.observe(self._guard(lambda _c: self.import_upload(), where=self.excel_msg), names="value")
+        export = W.Button(description=t("land_export", lang), layout=W.Layout(width="auto"))
+        export.on_click(self._guard(lambda _b: self.export(), where=self.excel_msg))
         # analysis
         self.findings = W.HTML()
         self.table = W.HTML()  # the whole inventory at a glance
@@ -79,9 +97,11 @@ class LandscapeApp(SchoolApp):
         self.net_folder = W.Text(value=str(paths.data_dir() / "examples" / "netwerk"),
                                  description=t("net_folder", lang), style=st, layout=W.Layout(width="560px"))
         net_button = W.Button(description=t("net_load", lang), button_style="info")
-        net_button.on_click(self._guard(lambda _b: self.show_network()))
+        self.net_msg = W.HTML()
+        net_button.on_click(self._guard(lambda _b: self.show_network(), where=self.net_msg))
         network = W.Accordion(children=[W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('land_net_help', lang))}</div>"),
-                                                W.HBox([self.net_folder, net_button]), self.boxes["network"]])],
+                                                W.HBox([self.net_folder, net_button]), self.net_msg,
+                                                self.boxes["network"]])],
                               titles=(t("land_net_section", lang),), selected_index=None)
         self.status = W.HTML()
         self.widget = W.VBox([
@@ -98,8 +118,14 @@ class LandscapeApp(SchoolApp):
         self._finish(session, "intro_landscape")
 
     def resync(self) -> None:
-        if self.session is not None:
-            self.refresh_list(self.apps.value)
+        """After a refused action: the list follows the file, the form keeps what the user typed and goes on
+        editing the same application (a new one stays new), so the next save never replaces another one."""
+        if self.session is None:
+            return
+        names = [a.name for a in self.session.answers.landscape]
+        if self.editing is not None and self.editing not in names:
+            self.editing = None  # removed meanwhile (another window): saving the form adds it again
+        self.refresh_list(self.editing, show=False)
 
     def after_school_change(self) -> None:
         pass
@@ -109,19 +135,36 @@ class LandscapeApp(SchoolApp):
         self.refresh_list()
         self.changed(saved=False)
 
-    def refresh_list(self, keep: str | None = None) -> None:
+    def refresh_list(self, keep: str | None = None, *, show: bool = True) -> None:
+        """The list of applications, with ``keep`` chosen (``None``: the first; :data:`NEW`: a new one).
+        ``show=False`` leaves the form as it is (``keep`` must then be what the form edits)."""
         names = [a.name for a in self.session.answers.landscape]
         options = [(n, n) for n in names] + [(t("land_new", self.lang), NEW)]
-        self.apps.options = options
-        self.apps.value = keep if keep in names else (names[0] if names else NEW)
-        self.show_app()
+        value = keep if keep in names or keep == NEW else (names[0] if names else NEW)
+        if not show and keep is None:
+            value = NEW
+        self._listing = True  # new options make the Select choose its first one: not a choice to show
+        try:
+            self.apps.options = options
+            self.apps.value = value
+        finally:
+            self._listing = False
+        if show:
+            self.show_app()
+
+    def _on_pick(self, _change) -> None:
+        if not self._listing:
+            self.show_app()
 
     def current(self):
         return next((a for a in self.session.answers.landscape if a.name == self.apps.value), None)
 
     def show_app(self) -> None:
         app = self.current()
+        self.editing = app.name if app else None
         self.form_msg.value = ""
+        for key, w in self.field_inputs.items():
+            clear_field_error(w, self.field_msgs[key])
         self.delete_button.disabled = app is None
         self.f_name.value = app.name if app else ""
         self.f_type.value = app.type if app and app.type in [v for _, v in self.f_type.options] else "anders"
@@ -138,30 +181,54 @@ class LandscapeApp(SchoolApp):
         self.f_technical.value = app.technical_fit if app and app.technical_fit else EMPTY
         self.f_note.value = app.note if app else ""
 
+    def field_error(self, key: str, message: str) -> FieldError:
+        """A refused value of field ``key``, its label in front: "Kosten per jaar (€): geen getal: …"."""
+        widget = self.field_inputs[key]
+        return FieldError(f"{widget.description}: {message}", widget, self.field_msgs[key])
+
+    def _number(self, key: str) -> float | None:
+        try:
+            return parse_number(self.field_inputs[key].value)
+        except ValueError as exc:
+            raise self.field_error(key, str(exc)) from None
+
     def form_values(self) -> dict[str, Any]:
-        users = parse_number(self.f_users.value)
+        """What the form shows, as an application; a refused value raises :class:`FieldError` at its field."""
+        if not self.f_name.value.strip():
+            raise self.field_error("name", t("land_name_required", self.lang))
+        cost_year, cost_once, users = self._number("cost_year"), self._number("cost_once"), self._number("users")
         if users is not None and users != int(users):
-            raise ValueError(t("land_users_whole", self.lang))
+            raise self.field_error("users", t("land_users_whole", self.lang))
         return {"name": self.f_name.value, "type": self.f_type.value, "supplier": self.f_supplier.value,
                 "activities": list(self.f_activities.value), "masters": list(self.f_masters.value),
-                "uses": list(self.f_uses.value), "cost_year": parse_number(self.f_cost_year.value),
-                "cost_once": parse_number(self.f_cost_once.value), "users": None if users is None else int(users),
+                "uses": list(self.f_uses.value), "cost_year": cost_year,
+                "cost_once": cost_once, "users": None if users is None else int(users),
                 "business_fit": None if self.f_business.value == EMPTY else self.f_business.value,
                 "technical_fit": None if self.f_technical.value == EMPTY else self.f_technical.value,
                 "note": self.f_note.value}
 
     def save_app(self) -> None:
-        if not self.f_name.value.strip():
-            raise ValueError(t("land_name_required", self.lang))
-        replace = None if self.apps.value == NEW else self.apps.value
-        self.session.set_application(self.form_values(), replace=replace)
-        self.refresh_list(self.f_name.value.strip())
-        self.form_msg.value = f"<span class='imw-status'>✓ {html.escape(t('land_saved', self.lang))}</span>"
+        """Save the form as the application it shows (:attr:`editing`), or as a new one."""
+        values = self.form_values()
+        name = values["name"].strip()
+        if self.editing is None and any(a.name.lower() == name.lower() for a in self.session.answers.landscape):
+            # the model would replace the application of that name: a new one never overwrites another
+            raise self.field_error("name", t("land_name_exists", self.lang, name=name))
+        try:
+            self.session.set_application(values, replace=self.editing)
+        except ValueError as exc:  # "cost_year: …" from the model: at that field when there is one
+            where, _, message = str(exc).partition(": ")
+            if where in self.field_inputs and "\n" not in message:
+                raise self.field_error(where, message) from None
+            raise
+        self.refresh_list(name)
+        self.form_msg.value = (f"<span class='imw-status' role='status'>✓ "
+                               f"{html.escape(t('land_saved', self.lang))}</span>")
         self.changed()
 
     def delete_app(self) -> None:
-        if self.apps.value != NEW:
-            self.session.delete_application(self.apps.value)
+        if self.editing is not None:
+            self.session.delete_application(self.editing)
             self.refresh_list()
             self.changed()
 

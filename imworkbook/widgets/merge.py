@@ -58,8 +58,8 @@ class MergeApp(AppBase):
         self.overwrite = W.Checkbox(description=t("merge_overwrite", lang), indent=False, layout=W.Layout(width="auto"))
         self.save_button = W.Button(description=t("merge_save", lang), button_style="primary", disabled=True,
                                     layout=W.Layout(width="auto"))
-        self.save_button.on_click(self._guard(lambda _b: self.save()))
-        self.result = W.HTML()
+        self.result = W.HTML()  # the outcome of Save, beside the button (not in the banner at the top)
+        self.save_button.on_click(self._guard(lambda _b: self.save(), where=self.result))
         self.status = W.HTML()
         self.widget = W.VBox([
             W.HTML(CSS), W.HBox([self.group, self.example_button], layout=W.Layout(flex_flow="row wrap")),

@@ -70,10 +70,10 @@ class NetworkApp(AppBase):
         export_csv = W.Button(description=t("net_export_csv", lang), icon="download", layout=W.Layout(width="auto"))
         export_own = W.Button(description=t("net_export_facilitator", lang), icon="lock", layout=W.Layout(width="auto"),
                               tooltip=t("net_export_facilitator_tip", lang))
-        export_xlsx.on_click(self._guard(lambda _b: self.export("xlsx")))
-        export_csv.on_click(self._guard(lambda _b: self.export("csv")))
-        export_own.on_click(self._guard(lambda _b: self.export("facilitator")))
-        self.export_msg = W.HTML()
+        self.export_msg = W.HTML()  # the outcome of an export, beside its buttons
+        export_xlsx.on_click(self._guard(lambda _b: self.export("xlsx"), where=self.export_msg))
+        export_csv.on_click(self._guard(lambda _b: self.export("csv"), where=self.export_msg))
+        export_own.on_click(self._guard(lambda _b: self.export("facilitator"), where=self.export_msg))
         self.controls = W.VBox([W.HBox([self.round, self.group, self.school], layout=W.Layout(flex_flow="row wrap")),
                                 self.info], layout=W.Layout(display="none"))
         self.charts = W.VBox([

@@ -14,7 +14,7 @@ from ..content import MaturityModel, load_investment_model, load_landscape_refer
 from ..i18n import t
 from ..numbers import format_input, parse_number
 from ..proposals import ADVICE_KEYS, Advice, advise
-from .common import CSS, SchoolApp, download_link
+from .common import CSS, FieldError, SchoolApp, clear_field_error, download_link
 
 NEW = "__new__"
 VERDICT_COLOUR = {"ga_door": "#009E73", "eerst_uitzoeken": "#E69F00", "niet_doen": "#D55E00"}
@@ -31,6 +31,8 @@ class ProposalApp(SchoolApp):
         self.pick = W.Dropdown(description=t("prop_pick", lang), style=st, layout=W.Layout(width="460px"))
         self.pick.observe(self._guard(lambda _c: self.show_proposal()), names="value")
         self.f_name = W.Text(description=t("prop_name", lang), style=st, layout=W.Layout(width="460px"))
+        self.name_msg = W.HTML(layout=W.Layout(max_width="460px"))
+        self.editing: str | None = None  # the saved proposal the form shows (None: a new one)
         self.f_type = W.Dropdown(description=t("land_type", lang), style=st, layout=W.Layout(width="460px"),
                                  options=[(s.label(lang), s.id) for s in self.ref.system_types])
         self.f_goal = W.Textarea(placeholder=t("prop_goal_placeholder", lang), rows=3, layout=W.Layout(width="640px"))
@@ -44,9 +46,11 @@ class ProposalApp(SchoolApp):
                                                    for d in self.ref.data_objects], rows=7, layout=W.Layout(width="420px"))
         self.f_agreement = W.ToggleButtons(options=[*yes_no, (t("nvt", lang), "nvt")], value=None,
                                            description=t("prop_agreement", lang), style=st)
-        self.f_costs = {key: W.Text(description=t(label, lang), style=st, layout=W.Layout(width="300px"))
+        self.f_costs = {key: W.Text(description=t(label, lang), style=st, layout=W.Layout(width="300px"),
+                                    continuous_update=False)  # checked when typed, not at every key
                         for key, label in (("cost_once", "prop_cost_once"), ("cost_implementation", "prop_cost_impl"),
                                            ("licence_year", "prop_licence"), ("hours_year", "prop_hours"))}
+        self.cost_msgs = {key: W.HTML(layout=W.Layout(max_width="300px")) for key in self.f_costs}  # below each amount
         for w in (self.f_name, self.f_type, self.f_goal, self.f_activities, self.f_technical, self.f_maintenance,
                   self.f_objects, self.f_agreement, *self.f_costs.values()):
             w.observe(self._guard(lambda _c: self.update_advice()), names="value")
@@ -58,19 +62,22 @@ class ProposalApp(SchoolApp):
         self.existing = W.HTML()
         self.advice_box = W.HTML()
         self.save_button = W.Button(description=t("prop_save", lang), button_style="primary", layout=W.Layout(width="auto"))
-        self.save_button.on_click(self._guard(lambda _b: self.save()))
+        self.result = W.HTML()  # the outcome of Save / Print, beside the buttons
+        self.save_button.on_click(self._guard(lambda _b: self.save(), where=self.result))
         self.print_button = W.Button(description=t("prop_print", lang), layout=W.Layout(width="auto"))
-        self.print_button.on_click(self._guard(lambda _b: self.printable()))
-        self.result = W.HTML()
+        self.print_button.on_click(self._guard(lambda _b: self.printable(), where=self.result))
         self.status = W.HTML()
         self.widget = W.VBox([
-            W.HTML(CSS), self.school.widget, self.pick, W.HBox([self.f_name, self.f_type], layout=W.Layout(flex_flow="row wrap")),
+            W.HTML(CSS), self.school.widget, self.pick,
+            W.HBox([W.VBox([self.f_name, self.name_msg]), self.f_type],
+                   layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
             question(1, "prop_q1", self.f_goal),
             question(2, "prop_q2", self.f_activities, self.existing),
             question(3, "prop_q3", self.f_technical, self.f_maintenance),
             question(4, "prop_q4", self.f_objects, W.HTML(f"<div class='imw-help'>{html.escape(t('prop_personal_note', lang))}</div>"),
                      self.f_agreement),
-            question(5, "prop_q5", W.HBox(list(self.f_costs.values()), layout=W.Layout(flex_flow="row wrap"))),
+            question(5, "prop_q5", W.HBox([W.VBox([w, self.cost_msgs[key]]) for key, w in self.f_costs.items()],
+                                          layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))),
             self.advice_box, W.HBox([self.save_button, self.print_button]), self.result, self.status,
         ], layout=W.Layout(width="100%"))
         self._finish(session, "intro_proposals")
@@ -98,6 +105,8 @@ class ProposalApp(SchoolApp):
 
     def show_proposal(self) -> None:
         p = next((x for x in self.session.answers.proposals if x.name == self.pick.value), None) if self.session else None
+        self.editing = p.name if p else None
+        clear_field_error(self.f_name, self.name_msg)
         self._setting = True
         try:
             self.f_name.value = p.name if p else ""
@@ -119,7 +128,13 @@ class ProposalApp(SchoolApp):
         self.update_advice()
 
     def proposal(self) -> Proposal:
-        costs = {key: parse_number(w.value) for key, w in self.f_costs.items()}
+        costs = {}
+        for key, w in self.f_costs.items():
+            try:
+                costs[key] = parse_number(w.value)
+            except ValueError as exc:  # at the field; what was typed stays there to correct it
+                raise FieldError(f"{w.description}: {exc}", w, self.cost_msgs[key]) from None
+            clear_field_error(w, self.cost_msgs[key])
         return Proposal(name=self.f_name.value.strip() or t("prop_unnamed", self.lang), type=self.f_type.value,
                         goal=self.f_goal.value, activities=list(self.f_activities.value),
                         technical_fit=self.f_technical.value, maintenance=self.f_maintenance.value,
@@ -141,6 +156,10 @@ class ProposalApp(SchoolApp):
 
     def save(self) -> None:
         proposal = self.proposal()
+        if proposal.name != self.editing and any(p.name == proposal.name for p in self.session.answers.proposals):
+            # saving replaces the proposal of that name: never one the form does not show
+            raise FieldError(f"{self.f_name.description}: {t('prop_name_exists', self.lang, name=proposal.name)}",
+                             self.f_name, self.name_msg)
         advice = self.advice or advise(proposal, self.session.answers.landscape, self.ref, lang=self.lang)
         proposal.advice, proposal.reasons = advice.verdict, advice.reasons
         proposal.decided_at = _dt.date.today().isoformat()

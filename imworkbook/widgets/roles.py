@@ -12,7 +12,7 @@ from ..content import MaturityModel, load_roles_model
 from ..i18n import t
 from ..numbers import format_input
 from ..roles import flags, hours_check
-from .common import CSS, EMPTY, SchoolApp
+from .common import CSS, EMPTY, FieldError, SchoolApp, clear_field_error
 
 LETTER_KEYS = {"R": "raci_r", "A": "raci_a", "C": "raci_c", "I": "raci_i"}
 
@@ -42,6 +42,7 @@ class RolesApp(SchoolApp):
                 rows.append(W.HBox(widgets, layout=W.Layout(align_items="center")))
         self.hours = {r.id: W.Text(description=r.label(lang), style={"description_width": "initial"},
                                    layout=W.Layout(width="300px"), continuous_update=False) for r in self.roles.roles}
+        self.hours_msgs = {r: W.HTML(layout=W.Layout(max_width="300px")) for r in self.hours}  # below each
         for role_id, w in self.hours.items():
             w.observe(self._guard(lambda ch, r=role_id: self._on_hours(r, ch)), names="value")
         self.flags = W.HTML()
@@ -55,7 +56,8 @@ class RolesApp(SchoolApp):
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('roles_raci_title', lang))}</h3>"
                    f"<div class='imw-help'>{legend}</div>"), W.VBox(rows),
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('roles_hours_title', lang))}</h3>"),
-            W.HBox(list(self.hours.values()), layout=W.Layout(flex_flow="row wrap")), self.hours_msg, self.status,
+            W.HBox([W.VBox([w, self.hours_msgs[r]]) for r, w in self.hours.items()],
+                   layout=W.Layout(flex_flow="row wrap", align_items="flex-start")), self.hours_msg, self.status,
         ], layout=W.Layout(width="100%"))
         self._finish(session, "intro_roles")
 
@@ -78,6 +80,7 @@ class RolesApp(SchoolApp):
             for role, w in self.hours.items():
                 value = given.hours.get(role)
                 w.value = format_input(value, self.lang)
+                clear_field_error(w, self.hours_msgs[role])
         finally:
             self._setting = False
         self.show_flags()
@@ -92,7 +95,12 @@ class RolesApp(SchoolApp):
     def _on_hours(self, role: str, change) -> None:
         if self._setting or self.session is None:
             return
-        self.session.set_role_hours(role, change["new"])
+        widget = self.hours[role]
+        try:
+            self.session.set_role_hours(role, change["new"])
+        except ValueError as exc:  # at the field; what was typed stays there to correct it
+            raise FieldError(f"{widget.description}: {exc}", widget, self.hours_msgs[role]) from None
+        clear_field_error(widget, self.hours_msgs[role])
         self.show_status(saved=True)
         self.show_flags()
 
