@@ -894,12 +894,19 @@ class Session:
     def delete_application(self, name: str) -> None:
         self._change(lambda a: setattr(a, "landscape", [x for x in a.landscape if x.name != name]))
 
-    def save_proposal(self, proposal: "Proposal") -> None:
-        """Keep a proposal (with its advice) in the file; one with the same name is replaced."""
+    def save_proposal(self, proposal: "Proposal", replace: str | None = None) -> None:
+        """Keep a proposal (with its advice) in the file. It replaces the one named ``replace`` (a renamed proposal,
+        in its place) or else the one with the same name; otherwise it is added at the end."""
         proposal = Proposal.model_validate(proposal.model_dump())
+        old = replace or proposal.name
 
         def apply(a: Answers) -> None:
-            a.proposals = [p for p in a.proposals if p.name != proposal.name] + [proposal]
+            position = next((i for i, p in enumerate(a.proposals) if p.name == old), None)
+            kept = [p for p in a.proposals if p.name not in (old, proposal.name)]
+            if position is None:
+                a.proposals = kept + [proposal]
+            else:
+                a.proposals = kept[:position] + [proposal] + kept[position:]
         self._change(apply)
 
     def set_role(self, task_id: str, role_id: str, letter: str | None) -> None:

@@ -137,3 +137,19 @@ def test_werkboek_5_a_new_proposal_never_replaces_one_of_the_same_name(tmp_path)
     app.save_button.click()
     assert app.name_msg.value == "" and "✓" in app.result.value
     assert {p["name"] for p in json.loads(app.session.path.read_text(encoding="utf-8"))["proposals"]} >= {existing.name, "Nog een"}
+
+
+def test_werkboek_5_renaming_a_saved_proposal_replaces_it_in_its_place(tmp_path):
+    from imworkbook.widgets.proposals import nieuwe_app
+
+    app = nieuwe_app("po", folder=tmp_path)
+    before = [p.name for p in app.session.answers.proposals]
+    app.pick.value = before[0]
+    app.f_name.value = before[0] + " (herzien)"
+    app.save_button.click()
+    saved = [p["name"] for p in json.loads(app.session.path.read_text(encoding="utf-8"))["proposals"]]
+    assert saved == [before[0] + " (herzien)", *before[1:]]  # no copy under the old name, same place
+    app.f_name.value = before[0] + " (v3)"  # and again: the form still edits the same proposal
+    app.save_button.click()
+    saved = [p["name"] for p in json.loads(app.session.path.read_text(encoding="utf-8"))["proposals"]]
+    assert saved == [before[0] + " (v3)", *before[1:]]

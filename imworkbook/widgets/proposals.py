@@ -163,7 +163,8 @@ class ProposalApp(SchoolApp):
         advice = self.advice or advise(proposal, self.session.answers.landscape, self.ref, lang=self.lang)
         proposal.advice, proposal.reasons = advice.verdict, advice.reasons
         proposal.decided_at = _dt.date.today().isoformat()
-        self.session.save_proposal(proposal)
+        self.session.save_proposal(proposal, replace=self.editing)  # a renamed proposal replaces itself, not a copy
+        self.editing = proposal.name
         self.refresh_pick(proposal.name)
         self.show_status(saved=True)
         self.result.value = f"<span class='imw-status'>✓ {html.escape(t('prop_saved', self.lang))}</span>"
