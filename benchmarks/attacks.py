@@ -55,7 +55,7 @@ def rewrite_parts(data: bytes, change: dict) -> bytes:
 
 
 def xlsx_million_rows(data: bytes | None = None, rows: int = 1_000_000, dimension: bool = True,
-                      far_row: bool = True) -> bytes:
+                      far_row: bool = True, col: str = "Z") -> bytes:
     """The questionnaire with a sheet that claims ``rows`` rows (``<dimension>`` and/or one far-away row)."""
     data = data or filled_workbook()
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -64,7 +64,7 @@ def xlsx_million_rows(data: bytes | None = None, rows: int = 1_000_000, dimensio
     def change(xml: bytes) -> bytes:
         text = xml.decode()
         if dimension:
-            text = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:Z{rows}"/>', text)
+            text = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{col}{rows}"/>', text)
         if far_row:
             text = text.replace("</sheetData>", f'<row r="{rows}"><c r="L{rows}" t="inlineStr"><is><t>x</t></is>'
                                                f'</c></row></sheetData>')

@@ -69,6 +69,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=150)
     parser.add_argument("--keep", help="build the attack files into (or reuse them from) this folder")
     args = parser.parse_args()
+    pythonpath = os.pathsep.join(str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", ".").split(os.pathsep))
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="imworkbook-attacks-"))
     print(f"{'geval':<28} {'bestand':>9} {'tijd':>8} {'max RSS':>9}  uitkomst")
     for name, (build, file_name, program) in CASES.items():
@@ -79,9 +80,10 @@ def main() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(build())
         start = time.perf_counter()
+        home = tempfile.mkdtemp(prefix="imworkbook-bench-")
         proc = subprocess.Popen([sys.executable, "-c", program, str(path)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, preexec_fn=_limit,
-                                env=os.environ | {"IMWORKBOOK_HOME": tempfile.mkdtemp(prefix="imworkbook-bench-")})
+                                stderr=subprocess.PIPE, text=True, preexec_fn=_limit, cwd=home,  # not the checkout:
+                                env=os.environ | {"IMWORKBOOK_HOME": home, "PYTHONPATH": pythonpath})  # -c imports cwd
         timer = threading.Timer(args.timeout, proc.kill)
         timer.start()
         try:  # the child's own rusage (getrusage(RUSAGE_CHILDREN) would be the maximum over all cases)

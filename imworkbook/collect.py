@@ -318,9 +318,9 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
         row["melding"] = "; ".join(p.message if not p.where else f"{p.where}: {p.message}" for p in exc.problems)
         return row, None
     except TooLarge as exc:
-        row["melding"] = (f"bestand is uitgepakt groter dan {budgets.mb(MAX_FILE_BYTES)} (hoogstens "
-                          f"{budgets.mb(MAX_FILE_BYTES)} voor een antwoordenbestand); niet gelezen. Lever het "
-                          "antwoordenbestand uit het werkboek opnieuw in")
+        row["melding"] = (f"bestand is (uitgepakt) groter dan {budgets.mb(MAX_FILE_BYTES)}, de grens voor een "
+                          "antwoordenbestand; niet verder gelezen. Lever het antwoordenbestand uit het werkboek "
+                          "opnieuw in")
         return row, None
     except ZipBudgetSpent:
         row["melding"] = (f"de zip is samen meer dan {budgets.mb(budgets.ZIP_MAX_TOTAL_BYTES)} uitgepakt; dit "

@@ -221,6 +221,7 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
     """A filled-in template as answers (see the module docstring); raises :class:`AnswersFileError` when the
     file is not a usable workbook at all, or larger than the budgets (:mod:`imworkbook.budgets`), which are
     checked on the zip's parts before openpyxl parses anything."""
+    from openpyxl.utils.cell import coordinate_to_tuple
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
     from .answers import dumps_answers
@@ -256,7 +257,7 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         raise AnswersFileError(Problem(name, "", "dit is geen vragenlijst van imworkbook (bladen "
                                        f"{', '.join(repr(s) for s in missing)} ontbreken); maak een nieuwe met "
                                        "'imworkbook template --xlsx'"))
-    version = wb[SHEETS["intro"]].get(3, 2)  # VERSION_CELL
+    version = wb[SHEETS["intro"]].get(*coordinate_to_tuple(VERSION_CELL))
     if version != TEMPLATE_VERSION and str(version).strip() != str(TEMPLATE_VERSION):
         raise AnswersFileError(Problem(name, f"{SHEETS['intro']}!{VERSION_CELL}",
                                        f"sjabloonversie {version!r} wordt niet ondersteund (verwacht "
@@ -533,10 +534,14 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
     if data.startswith(OLE_MAGIC):
         raise AnswersFileError(Problem(name, "", "dit is een oud Excel-bestand (.xls) of een bestand met een "
                                        "wachtwoord; sla het op als .xlsx zonder wachtwoord"))
+    from .errors import plain_reason
+    from .safezip import scan_workbook
+
+    scan_workbook(data, name)  # the budgets (rows, sizes, shared strings) before openpyxl parses anything
     try:
         wb = load_workbook(io.BytesIO(data), data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx) ({type(exc).__name__})")) from None
+    except Exception as exc:  # noqa: BLE001 - any broken part: one Dutch message, never a traceback
+        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx): {plain_reason(exc)}")) from None
     ws = wb[INVENTORY_SHEET] if INVENTORY_SHEET in wb.sheetnames else wb.worksheets[0]
     headers = [str(c.value).strip().lower() if c.value is not None else "" for c in ws[1]]
     problems: list[Problem] = []

@@ -117,8 +117,7 @@ def _refuse(name: str, message: str, where: str = "") -> AnswersFileError:
 
 
 def _remedy() -> str:
-    return ("dit is geen normaal ingevulde vragenlijst; vul een nieuw sjabloon in ('imworkbook template --xlsx') of "
-            "kopieer alleen de antwoorden naar een nieuw sjabloon")
+    return "kopieer de antwoorden naar een nieuw sjabloon ('imworkbook template --xlsx') en lever dat in"
 
 
 def _tags(chunks: Iterator[bytes], pattern: re.Pattern) -> Iterator[tuple[bytes, bytes]]:
@@ -240,7 +239,7 @@ def _scan_sheet(chunks: Iterator[bytes], path: str, title: str, name: str) -> Sh
             if sheet.last_row > B.XLSX_MAX_ROWS or sheet.rows > B.XLSX_MAX_ROWS:
                 raise _refuse(name, f"het blad heeft rijen tot rij {B.count(max(sheet.last_row, sheet.rows))} "
                               f"(hoogstens {B.count(B.XLSX_MAX_ROWS)}); verwijder de lege of overbodige rijen "
-                              f"onderaan, of " + _remedy(), title)
+                              "onderaan en sla opnieuw op, of " + _remedy(), title)
         elif tag == b"dimension":
             ref = _attrs(raw).get("ref", "")
             sheet.dimension_rows = max((int(d) for d in _DIGITS.findall(ref.encode())), default=0)
