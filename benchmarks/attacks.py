@@ -104,6 +104,17 @@ def xlsx_shared_strings(data: bytes | None = None, entries: int = 3_000_000, dec
     return rewrite_parts(data, change)
 
 
+def xlsx_styles(data: bytes | None = None, entries: int = 300_000) -> bytes:
+    """The questionnaire with ``entries`` cell formats in its stylesheet (openpyxl builds an object for each)."""
+    data = data or filled_workbook()
+    xf = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+
+    def change(xml: bytes) -> bytes:
+        return re.sub(rb'<cellXfs count="\d+">', b'<cellXfs count="%d">' % entries + xf * entries, xml, count=1)
+
+    return rewrite_parts(data, {"xl/styles.xml": change})
+
+
 def deflate_bomb(inflated: int, byte: bytes = b" ", prefix: bytes = b"", block: int = 1 << 20) -> tuple[bytes, int]:
     """A raw deflate stream of ``prefix`` + ``inflated`` bytes of ``byte``, built in milliseconds; and its CRC-32."""
     comp = zlib.compressobj(9, zlib.DEFLATED, -15)

@@ -51,6 +51,7 @@ CASES = {  # name: (builder, file name, child program)
     "xlsx-miljoen-rijen-in-map": (lambda: attacks.xlsx_million_rows(), "map/rijen.xlsx", COLLECT_FOLDER),
     "xlsx-lege-rijen": (lambda: attacks.xlsx_many_empty_rows(), "leeg.xlsx", LOAD_ONE),
     "xlsx-gedeelde-teksten": (lambda: attacks.xlsx_shared_strings(), "teksten.xlsx", LOAD_ONE),
+    "xlsx-opmaak-300.000": (lambda: attacks.xlsx_styles(), "opmaak.xlsx", LOAD_ONE),
     "xlsx-bom-2GB": (lambda: attacks.xlsx_bomb(inflated=2 << 30), "bom.xlsx", LOAD_ONE),
     "xlsx-bom-liegt": (lambda: attacks.xlsx_bomb(inflated=2 << 30, lie=True), "bomlieg.xlsx", LOAD_ONE),
     "zip-lid-liegt-2GB": (lambda: attacks.zip_lying_member(2 << 30), "lieg.zip", COLLECT),

@@ -13,7 +13,8 @@ Questionnaire workbooks (``.xlsx``, the Excel route; see :mod:`imworkbook.excel`
     ``XLSX_MAX_PARTS`` files inside the workbook; ``XLSX_MAX_PART_BYTES`` per part and ``XLSX_MAX_TOTAL_BYTES``
     for all parts together, unpacked; ``XLSX_MAX_ROWS`` rows and ``XLSX_MAX_CELLS`` cells per sheet (the
     ``<dimension>`` the sheet claims and the rows it really has); ``XLSX_MAX_SHARED_STRINGS`` entries in the
-    shared-strings table (its declared ``uniqueCount`` and the real entries). A workbook that fits also yields an
+    shared-strings table (its declared ``uniqueCount`` and the real entries); ``XLSX_MAX_ELEMENTS`` XML elements in
+    every other part (styles, theme, workbook: openpyxl builds an object for each); no DTDs (entities). A workbook that fits also yields an
     answers file of at most ``ANSWERS_MAX_BYTES``, so whatever loads can be saved again.
 
 A network zip (``imworkbook validate`` / ``compare``, werkboek 3; see :mod:`imworkbook.collect`)
@@ -34,6 +35,7 @@ XLSX_MAX_TOTAL_BYTES = 40 * MB
 XLSX_MAX_ROWS = 5_000
 XLSX_MAX_CELLS = 100_000
 XLSX_MAX_SHARED_STRINGS = 100_000
+XLSX_MAX_ELEMENTS = 50_000  # per other XML part (styles, theme, workbook), which openpyxl parses whole
 
 ZIP_MAX_MEMBERS = 50_000
 ZIP_MAX_DIRECTORY_BYTES = ZIP_MAX_MEMBERS * 300  # the member list itself (names up to ~250 characters)

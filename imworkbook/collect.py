@@ -22,6 +22,7 @@ only the numbers of each file are kept, so memory does not grow with the number 
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -398,5 +399,13 @@ def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, to
     result.columns = join_columns([c.columns for c in chunks], np.asarray(keep, dtype=bool))
     if progress:
         progress(total, total)
+    for row in rows:  # the report is shown in a terminal and a web page: control characters made visible
+        for column in ("bestand", "school", "melding"):
+            if isinstance(row[column], str) and _CONTROL.search(row[column]):
+                row[column] = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", row[column])
     result.report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     return result
+
+
+# C0 and C1 control characters (terminal escape codes), and the invisible ones that reorder or hide text
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

@@ -85,6 +85,7 @@ _SHEET_TAGS = re.compile(_NS + rb"(row|c|dimension|mergeCell)" + _END + rb"([^>]
 _SST_TAGS = re.compile(_NS + rb"(sst|si)" + _END + rb"([^>]*)>")
 _ATTR = re.compile(rb'([\w:.-]+)\s*=\s*"([^"]*)"|([\w:.-]+)\s*=\s*\'([^\']*)\'')
 _DIGITS = re.compile(rb"\d+")
+_ELEMENT = re.compile(rb"<([A-Za-z_])()")
 
 
 def _attrs(raw: bytes) -> dict[str, str]:
@@ -197,8 +198,10 @@ def scan_workbook(data: bytes, name: str) -> WorkbookScan:
                         scan.sheets[by_part.get(path, path)] = sheet
                     elif is_sst:
                         scan.shared_strings = _scan_strings(chunks, path, name)
+                    elif path.lower().endswith((".xml", ".rels")):  # styles, theme, names: parsed whole by openpyxl
+                        _scan_elements(chunks, path, name)
                     else:
-                        for _ in chunks:  # counted and capped, not kept
+                        for _ in chunks:  # counted and capped, not kept (images and the like)
                             pass
                 except TooLarge as exc:
                     size = f"{B.mb(exc.size)}" if exc.declared else f"meer dan {B.mb(B.XLSX_MAX_PART_BYTES)}"
@@ -252,6 +255,15 @@ def _scan_sheet(chunks: Iterator[bytes], path: str, title: str, name: str) -> Sh
             if ref:
                 sheet.merged.append(ref[:40])
     return sheet
+
+
+def _scan_elements(chunks: Iterator[bytes], path: str, name: str) -> None:
+    n = 0
+    for _ in _tags(chunks, _ELEMENT):
+        n += 1
+        if n > B.XLSX_MAX_ELEMENTS:
+            raise _refuse(name, f"onderdeel {path} bevat meer dan {B.count(B.XLSX_MAX_ELEMENTS)} elementen (bijvoorbeeld "
+                          "duizenden celopmaken); " + _remedy())
 
 
 def _scan_strings(chunks: Iterator[bytes], path: str, name: str) -> int:

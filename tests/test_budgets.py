@@ -112,6 +112,11 @@ def test_millions_of_shared_strings_cost_little(workbook):
     refused(data)
 
 
+def test_a_stylesheet_with_hundreds_of_thousands_of_formats_is_refused(workbook):
+    text = refused(attacks.xlsx_styles(workbook, entries=300_000))
+    assert "xl/styles.xml" in text and "50.000" in text
+
+
 def test_a_sheet_that_inflates_to_hundreds_of_megabytes_is_refused_by_its_declared_size(workbook):
     text = refused(attacks.xlsx_bomb(workbook, inflated=300 * MB), seconds=3, megabytes=20)
     assert "uitgepakt" in text and "40 MB" in text
@@ -322,6 +327,14 @@ def test_broken_files_in_a_folder_get_dutch_messages_without_exception_text(tmp_
         no_raw_text(rows[name]["melding"])
 
 
+def test_control_characters_in_names_are_shown_not_obeyed(tmp_path):
+    _write(tmp_path, "rood\x1b[31m.json", attacks.answers_json("School\x1b]0;gehackt\x07 \u202eenoz"))
+    row = collect(tmp_path).report.to_dict("records")[0]
+    assert row["status"] == STATUS_OK
+    assert "\x1b" not in row["bestand"] + row["school"] and "\u202e" not in row["school"]
+    assert row["bestand"] == "rood\\u001b[31m.json" and "\\u202e" in row["school"]
+
+
 # --- fuzzing ------------------------------------------------------------------------------------------------------
 
 def _mutate(data: bytes, edits: list[tuple[int, int, bytes]], cut: int | None) -> bytes:
@@ -384,6 +397,7 @@ def test_fuzz_workbook_claims(workbook, rows, cols, dimension, far_row, strings,
         assert over or "formule" in str(exc) or "ontbreekt" in str(exc), str(exc)
     else:
         assert not ((dimension or far_row) and rows > budgets.XLSX_MAX_ROWS)
+        assert not (declare and strings > budgets.XLSX_MAX_SHARED_STRINGS)
         assert result.answers.school.name == "De Regenboog"
     assert time.perf_counter() - start < 5
 
