@@ -50,10 +50,12 @@ from .content import (InvestmentField, MaturityModel, load_investment_model, loa
 from .numbers import parse_number
 from .storage import atomic_write_bytes, content_digest, locked, read_if_exists
 from .errors import AnswersFileError, ImworkbookError, Problem, from_pydantic, from_pydantic_error_message
+from .errors import json_reason, plain_reason
+from .budgets import ANSWERS_MAX_BYTES
 
 SCHEMA_VERSION = 2
 KIND = "imworkbook.answers"
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = ANSWERS_MAX_BYTES  # the budget of one answers file (imworkbook.budgets); kept importable here
 SPECIAL = ("weet_niet", "nvt")
 Which = Literal["current", "target"]
 FIELD_NAMES_NL = {"name": "naam van de school", "code": "schoolcode", "sector": "sector",
@@ -367,10 +369,11 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         raw = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise AnswersFileError(Problem(name, f"regel {exc.lineno}, kolom {exc.colno}",
-                                       f"geen geldig JSON-bestand ({exc.msg}); het bestand is niet gewijzigd")) from None
-    except (ValueError, RecursionError) as exc:
-        raise AnswersFileError(Problem(name, "", f"geen bruikbaar JSON-bestand ({type(exc).__name__}: "
-                                       f"{str(exc)[:120]}); het bestand is niet gewijzigd")) from None
+                                       f"geen geldig JSON-bestand ({json_reason(exc)}); herstel het in een teksteditor "
+                                       "of lever het opnieuw in; het bestand is niet gewijzigd")) from None
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits, nesting thousands deep
+        raise AnswersFileError(Problem(name, "", f"geen bruikbaar JSON-bestand ({plain_reason(exc)}); het bestand "
+                                       "is niet gewijzigd")) from None
     if not isinstance(raw, dict) or raw.get("kind") != KIND:
         raise AnswersFileError(Problem(name, "kind", "dit is geen antwoordenbestand van imworkbook "
                                        f"(verwacht \"kind\": \"{KIND}\")"))
@@ -452,7 +455,7 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         json.dumps(set_aside)
     except (ValueError, TypeError, RecursionError) as exc:
         raise AnswersFileError(Problem(name, "set_aside", f"bevat gegevens die niet opnieuw kunnen worden "
-                                       f"opgeslagen ({type(exc).__name__}); het bestand is niet gewijzigd")) from None
+                                       f"opgeslagen ({plain_reason(exc)}); het bestand is niet gewijzigd")) from None
     answers.set_aside = set_aside  # assign when complete: validate_assignment stores a copy
     if answers.model.id != model.id:
         problems.append(Problem(name, "model › id", f"ingevuld met een ander volwassenheidsmodel "
@@ -634,7 +637,11 @@ def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadRe
                                            f"({size / 1e6:.1f} MB; hoogstens {MAX_FILE_BYTES / 1e6:.0f} MB)"))
         if size == 0:
             raise AnswersFileError(Problem(name, "", "bestand is leeg"))
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # never more than the budget, even if the file grew since stat()
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise AnswersFileError(Problem(name, "", f"bestand is te groot voor een antwoordenbestand (meer dan "
+                                           f"{MAX_FILE_BYTES / 1e6:.0f} MB)"))
     except FileNotFoundError:
         raise AnswersFileError(Problem(name, "", f"bestand niet gevonden ({path})")) from None
     except OSError as exc:
@@ -1034,7 +1041,7 @@ def list_schools(folder: str | Path | None = None,
             problems.extend(exc.problems)
             continue
         except Exception as exc:  # one odd file must never stop the user from opening the others
-            problems.append(Problem(path.name, "", f"kan het bestand niet lezen ({type(exc).__name__}: {exc})"))
+            problems.append(Problem(path.name, "", f"kan het bestand niet lezen ({plain_reason(exc)})"))
             continue
         found.append(SchoolFile(path, a.school.name, a.school.sector, a.round, a.saved_at, a.rater, a.school.code))
     found.sort(key=lambda s: (s.saved_at or "", s.path.stat().st_mtime), reverse=True)

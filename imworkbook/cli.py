@@ -242,11 +242,18 @@ def _print_report(collected) -> None:
           f"{counts['overgeslagen']} overgeslagen.")
 
 
+NO_ANSWERS_FILES = ("Geen antwoordenbestanden (.json of .xlsx) gevonden in {}; controleer of dit de goede map of zip "
+                    "is.")
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .collect import collect
 
-    collected = collect(args.map, progress=_progress)
+    collected = collect(args.map, progress=_progress, keep_documents=False)
     _print_report(collected)
+    if collected.empty:
+        print(NO_ANSWERS_FILES.format(args.map), file=sys.stderr)
+        return 2
     counts = collected.counts
     return 0 if counts["geladen"] + counts["overgeslagen"] == counts["gezien"] else 1
 
@@ -260,6 +267,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     collected = collect(args.map, progress=_progress, keep_documents=False)
     _print_report(collected)
+    if collected.empty:
+        print(NO_ANSWERS_FILES.format(args.map), file=sys.stderr)
+        return 2
     if not len(collected):
         print("Geen bruikbare antwoordenbestanden: er valt niets te vergelijken.", file=sys.stderr)
         return 2

@@ -6,11 +6,23 @@ counts always add up to the number of files. Valid files load even when others f
 older schema versions are migrated. Nothing is extracted to disk: zip members are read in memory, a
 member whose path climbs out of the folder (zip slip) is refused, and a file larger than the limit is
 refused without being read.
+
+Which duplicate counts: of the files of one school and round, the one with the latest ``saved_at`` (a file
+without it counts as the oldest); on a tie, the first by file name (path in the folder or zip). The others are
+``dubbel`` and keep their own verdict: their message names the file that counts and lists their own errors and
+warnings. The order in which files are found plays no part.
+
+Budgets (:mod:`imworkbook.budgets`): every file at most ``ANSWERS_MAX_BYTES`` (a zip member is counted while it
+inflates, so a header that understates its size costs no more than that); a zip at most ``ZIP_MAX_MEMBERS``
+members (checked in its end record, before the member list is read) and ``ZIP_MAX_TOTAL_BYTES`` unpacked in
+total (members past that are refused, each with a line; the ones before load). With ``keep_documents=False``
+only the numbers of each file are kept, so memory does not grow with the number of files.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,10 +30,12 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
+from . import budgets
 from .answers import MAX_FILE_BYTES, _decode, parse_answers, slug
 from .content import MaturityModel, load_investment_model, load_model
 from .fastlane import FastLane, as_document, column_spec, extract_columns, join_columns
-from .errors import AnswersFileError
+from .errors import AnswersFileError, plain_reason
+from .safezip import TooLarge, read_capped, read_member, zip_directory
 
 STATUS_OK = "geladen"
 STATUS_WARN = "geladen met opmerkingen"
@@ -48,11 +62,43 @@ class Collected:
     def __len__(self) -> int:
         return len(self.files)
 
+    @property
+    def empty(self) -> bool:
+        """No file that could be an answers file (``.json``, ``.xlsx``, ``.xls``) was seen: an empty folder, a zip
+        of other files, or the wrong folder."""
+        names = self.report.loc[self.report["status"] != STATUS_SKIPPED, "bestand"].astype(str).str.lower()
+        return not names.str.endswith((".json", ".xlsx", ".xls", ".zip")).any()  # .zip: a zip refused as a whole
+
+
+class ZipBudgetSpent(Exception):
+    """The zip's total unpacked budget is used up: the remaining members are not read."""
+
 
 Member = tuple[str, int, Callable[[], bytes] | None, str | None]  # name, size, reader, refusal message
 
 
+class _ZipReader:
+    """Reads one zip member, at most ``ANSWERS_MAX_BYTES`` while it inflates, within the zip's total budget."""
+
+    __slots__ = ("zf", "info", "used")
+
+    def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, used: list[int]):
+        self.zf, self.info, self.used = zf, info, used  # used: unpacked bytes so far, shared by all members
+
+    def __call__(self) -> bytes:
+        if self.used[0] + min(self.info.file_size, MAX_FILE_BYTES) > budgets.ZIP_MAX_TOTAL_BYTES:
+            raise ZipBudgetSpent()
+        try:
+            data = read_member(self.zf, self.info, MAX_FILE_BYTES)
+        except TooLarge as exc:
+            self.used[0] += 0 if exc.declared else MAX_FILE_BYTES
+            raise
+        self.used[0] += len(data)
+        return data
+
+
 def _zip_members(zf: zipfile.ZipFile) -> Iterator[Member]:
+    used = [0]
     for info in zf.infolist():
         if info.is_dir():
             continue
@@ -61,7 +107,7 @@ def _zip_members(zf: zipfile.ZipFile) -> Iterator[Member]:
         if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
             yield name, info.file_size, None, "pad klimt uit de map (zip slip); niet uitgepakt en niet gelezen"
             continue
-        yield name, info.file_size, (lambda info=info: zf.read(info)), None
+        yield name, info.file_size, _ZipReader(zf, info, used), None
 
 
 class _FileReader:
@@ -74,7 +120,7 @@ class _FileReader:
 
     def __call__(self) -> bytes:
         with open(self.path, "rb") as fh:
-            return fh.read()
+            return read_capped(fh, MAX_FILE_BYTES)  # the file may have grown since it was measured
 
 
 def _folder_members(source: Path) -> Iterator[Member]:
@@ -117,16 +163,45 @@ def collect(source: str | Path, model: MaturityModel | None = None,
     source = Path(source)
     if not source.exists():
         raise FileNotFoundError(2, "map of zip niet gevonden", str(source))
-    if source.is_file() and zipfile.is_zipfile(source):
-        with zipfile.ZipFile(source) as zf:  # members are read while the zip is open
-            members = list(_zip_members(zf))
-            return _merge([_load_chunk(members, model, keep_documents, progress)], progress, len(members))
+    if source.is_file() and source.suffix.lower() not in (".xlsx", ".xls") and zipfile.is_zipfile(source):
+        with open(source, "rb") as fh:
+            refusal = _zip_refusal(fh)
+            if refusal:
+                return _merge([_Chunk([_refused_row(source.name, refusal)], [None], [None], [None], [],
+                                      extract_columns([], *column_spec(model, load_investment_model())))],
+                              progress, 1)
+            with zipfile.ZipFile(fh) as zf:  # members are read while the zip is open
+                members = list(_zip_members(zf))
+                return _merge([_load_chunk(members, model, keep_documents, progress)], progress, len(members))
     members = list(_folder_members(source))
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if keep_documents or workers < 2 or len(members) < PARALLEL_FROM:
         chunks = [_load_chunk(members, model, keep_documents, progress)]
         return _merge(chunks, progress, len(members))
     return _merge(_parallel_chunks(members, model, workers, progress), progress, len(members))
+
+
+def _zip_refusal(fh) -> str | None:
+    """Why a whole zip is not read (too many members, a broken member list), checked before the list is loaded."""
+    found = zip_directory(fh)
+    fh.seek(0)
+    if found is None:
+        return "het zip-bestand is beschadigd of onvolledig (de inhoudsopgave ontbreekt); pak het opnieuw in"
+    count, directory = found
+    if count > budgets.ZIP_MAX_MEMBERS or directory > budgets.ZIP_MAX_DIRECTORY_BYTES:
+        return (f"de zip bevat {budgets.count(count)} bestanden (hoogstens {budgets.count(budgets.ZIP_MAX_MEMBERS)}"
+                "); niet gelezen. Verdeel de bestanden over meer zips of lever een map in")
+    try:
+        zipfile.ZipFile(fh).close()
+    except Exception as exc:  # noqa: BLE001 - a broken zip is one report line, never a traceback
+        return f"{plain_reason(exc)}; niet gelezen. Pak de bestanden opnieuw in"
+    finally:
+        fh.seek(0)
+    return None
+
+
+def _refused_row(name: str, message: str) -> dict:
+    return {"bestand": name, "school": "", "ronde": "", "status": STATUS_REFUSED, "melding": message}
 
 
 PARALLEL_FROM = 3000  # below this many files, starting worker processes costs more than it saves
@@ -155,33 +230,52 @@ class _Chunk:
     rows: list[dict]
     keys: list[tuple[str, str] | None]  # per row: the school key of a loaded document, else None
     raters: list[str | None]  # per row: the rater role of a loaded document (None: the school's answer)
+    saved: list[str | None]  # per row: the saved_at of a loaded document
     documents: list[dict]  # the loaded documents (empty unless kept)
     columns: dict  # their numbers (fastlane.extract_columns)
+
+
+FLUSH_DOCUMENTS = 256  # without keep_documents, turn loaded documents into numbers every so many files...
+FLUSH_BYTES = 32 * 1024 * 1024  # ...or every so many bytes read, so memory does not grow with the files
 
 
 def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: bool,
                 progress: Callable[[int, int], None] | None = None) -> _Chunk:
     """Read and check a list of files: one report line each (duplicates are found later, in _merge)."""
+    import numpy as np
+
     rows: list[dict] = []
     keys: list[tuple[str, str] | None] = []
     raters: list[str | None] = []
+    saved: list[str | None] = []
     docs: list[dict] = []
     inv = load_investment_model()
     lane = FastLane(model, inv)
+    spec = column_spec(model, inv)
+    parts: list[dict] = []
+    pending = loaded = 0
     for i, (name, size, read, refusal) in enumerate(members):
         if progress and i % 250 == 0:
             progress(i, len(members))
         row, doc = _load_one(name, size, read, refusal, lane, model)
         rows.append(row)
         raters.append(doc.get("rater") if doc is not None else None)
+        saved.append(doc.get("saved_at") if doc is not None else None)
         if doc is None:
             keys.append(None)
             continue
         school = doc["school"]
         keys.append(((school.get("code") or "").strip().upper() or slug(school["name"]), doc["round"]))
         docs.append(doc)
-    columns = extract_columns(docs, *column_spec(model, inv))
-    return _Chunk(rows, keys, raters, docs if keep_documents else [], columns)
+        loaded += 1
+        pending += size
+        if not keep_documents and (len(docs) >= FLUSH_DOCUMENTS or pending >= FLUSH_BYTES):
+            parts.append(extract_columns(docs, *spec))
+            docs, pending = [], 0
+    if docs or not parts:
+        parts.append(extract_columns(docs, *spec))
+    columns = parts[0] if len(parts) == 1 else join_columns(parts, np.ones(loaded, dtype=bool))
+    return _Chunk(rows, keys, raters, saved, docs if keep_documents else [], columns)
 
 
 def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: str | None, lane: FastLane,
@@ -224,8 +318,18 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
     except AnswersFileError as exc:
         row["melding"] = "; ".join(p.message if not p.where else f"{p.where}: {p.message}" for p in exc.problems)
         return row, None
-    except Exception as exc:  # noqa: BLE001 - one odd file never stops the batch
-        row["melding"] = f"onverwachte fout bij het lezen ({type(exc).__name__}: {exc})"
+    except TooLarge as exc:
+        row["melding"] = (f"bestand is (uitgepakt) groter dan {budgets.mb(MAX_FILE_BYTES)}, de grens voor een "
+                          "antwoordenbestand; niet verder gelezen. Lever het antwoordenbestand uit het werkboek "
+                          "opnieuw in")
+        return row, None
+    except ZipBudgetSpent:
+        row["melding"] = (f"de zip is samen meer dan {budgets.mb(budgets.ZIP_MAX_TOTAL_BYTES)} uitgepakt; dit "
+                          "bestand en de volgende zijn niet gelezen. Verdeel de bestanden over meer zips")
+        return row, None
+    except Exception as exc:  # noqa: BLE001 - one odd file never stops the batch; never raw exception text
+        row["melding"] = (f"kan dit bestand niet lezen: {plain_reason(exc)}; het is niet meegeteld. Lever het "
+                          "antwoordenbestand uit het werkboek opnieuw in")
         return row, None
     row.update(school=doc["school"]["name"], ronde=doc["round"])
     issues = [p for p in [*problems, *(loaded.problems if loaded else [])] if p.severity in ("fout", "waarschuwing")]
@@ -238,41 +342,70 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
     return row, doc
 
 
+def _moment(saved_at: str | None) -> float:
+    """``saved_at`` as a point in time (UTC when no zone is given); missing or unreadable: the oldest."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(str(saved_at).strip().replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return float("-inf")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.timestamp()
+
+
 def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, total: int) -> Collected:
-    """Join chunks in file order; the same school and round twice counts once (the first file)."""
+    """Join chunks in file order; the same school and round twice counts once: the file with the latest
+    ``saved_at``, on a tie the first by file name (see the module docstring). Every duplicate keeps its own
+    problems in its message."""
     import numpy as np
 
     result = Collected()
     rows: list[dict] = []
-    seen: dict[tuple[str, str], tuple[str, str | None]] = {}
-    keep: list[bool] = []  # per loaded document over all chunks
-    for chunk in chunks:
+    loaded: list[tuple[dict, tuple[str, str], str | None, str | None, int, int]] = []  # row, key, rater, saved,
+    for c, chunk in enumerate(chunks):                                                # chunk, document in chunk
         d = 0
-        for row, key, rater in zip(chunk.rows, chunk.keys, chunk.raters):
+        for row, key, rater, saved in zip(chunk.rows, chunk.keys, chunk.raters, chunk.saved):
             rows.append(row)
-            if key is None:
-                continue
-            if key in seen:
-                first, first_rater = seen[key]
-                message = f"zelfde school en ronde als {first}; niet meegeteld (niet samengevoegd)"
-                if rater or first_rater:
-                    message = (f"nog een invuller van dezelfde school en ronde als {first}; niet meegeteld. Voeg de "
-                               "invullers eerst samen (werkboek 7 of imworkbook merge) en lever het samengevoegde "
-                               "bestand in")
-                row.update(status=STATUS_DUPLICATE, melding=message)
-                keep.append(False)
-            else:
-                seen[key] = (row["bestand"], rater)
-                if rater:
-                    note = f"ingevuld door één invuller (rol: {rater}), niet samengevoegd met andere invullers"
-                    row.update(status=STATUS_WARN, melding="; ".join(m for m in (row["melding"], note) if m))
-                keep.append(True)
-                result.files.append(row["bestand"])
-                if chunk.documents:
-                    result.documents.append(chunk.documents[d])
-            d += 1
+            if key is not None:
+                loaded.append((row, key, rater, saved, c, d))
+                d += 1
+    winner: dict[tuple[str, str], tuple[dict, str | None, str | None]] = {}
+    for row, key, rater, saved, _c, _d in sorted(loaded, key=lambda e: (-_moment(e[3]), e[0]["bestand"])):
+        winner.setdefault(key, (row, rater, saved))
+    keep: list[bool] = []  # per loaded document over all chunks, in file order
+    for row, key, rater, saved, c, d in loaded:
+        first, first_rater, first_saved = winner[key]
+        if first is row:
+            if rater:
+                note = f"ingevuld door één invuller (rol: {rater}), niet samengevoegd met andere invullers"
+                row.update(status=STATUS_WARN, melding="; ".join(m for m in (row["melding"], note) if m))
+            keep.append(True)
+            result.files.append(row["bestand"])
+            if chunks[c].documents:
+                result.documents.append(chunks[c].documents[d])
+            continue
+        why = ("dat is later opgeslagen" if _moment(first_saved) > _moment(saved) else
+               "even laat opgeslagen of zonder tijd; dat komt eerst op bestandsnaam")
+        message = f"zelfde school en ronde als {first['bestand']} ({why}); niet meegeteld (niet samengevoegd)"
+        if rater or first_rater:
+            message = (f"nog een invuller van dezelfde school en ronde als {first['bestand']}; niet meegeteld. "
+                       "Voeg de invullers eerst samen (werkboek 7 of imworkbook merge) en lever het samengevoegde "
+                       "bestand in")
+        own = row["melding"] if row["status"] == STATUS_WARN else ""
+        row.update(status=STATUS_DUPLICATE, melding=message + (f". Eigen meldingen: {own}" if own else ""))
+        keep.append(False)
     result.columns = join_columns([c.columns for c in chunks], np.asarray(keep, dtype=bool))
     if progress:
         progress(total, total)
+    for row in rows:  # the report is shown in a terminal and a web page: control characters made visible
+        for column in ("bestand", "school", "melding"):
+            if isinstance(row[column], str) and _CONTROL.search(row[column]):
+                row[column] = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", row[column])
     result.report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     return result
+
+
+# C0 and C1 control characters (terminal escape codes), and the invisible ones that reorder or hide text
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

@@ -168,3 +168,60 @@ def error_text(exc: BaseException) -> str:
 
 def summary(problems: Iterable[Problem]) -> str:
     return "\n".join(str(p) for p in problems)
+
+
+_JSON_REASONS = (  # json's own messages (English) -> Dutch
+    ("Expecting value", "hier wordt een waarde verwacht (getal, tekst, lijst of mapping)"),
+    ("Expecting property name", "hier wordt een veldnaam tussen dubbele aanhalingstekens verwacht"),
+    ("Expecting ',' delimiter", "hier wordt een komma verwacht"),
+    ("Expecting ':' delimiter", "hier wordt een dubbele punt verwacht"),
+    ("Extra data", "na het einde van de gegevens staat nog tekst"),
+    ("Unterminated string", "een tekst tussen aanhalingstekens wordt niet afgesloten"),
+    ("Invalid control character", "een tekst bevat een stuurteken (bijvoorbeeld een tab of regeleinde)"),
+    ("Invalid \\uXXXX escape", "een tekst bevat een ongeldige \\u-code"),
+    ("Invalid \\escape", "een tekst bevat een ongeldige backslash-code"),
+)
+
+
+def json_reason(exc: BaseException) -> str:
+    """Why a JSON text could not be parsed, in Dutch (never json's English message)."""
+    msg = getattr(exc, "msg", "") or ""
+    return next((nl for en, nl in _JSON_REASONS if msg.startswith(en)), "de JSON-opbouw klopt hier niet")
+
+
+def plain_reason(exc: BaseException) -> str:
+    """Why reading a file failed, in Dutch, without the exception's own (English) text, for messages that are
+    shown to a user: a broken zip, a bad CRC, deep nesting, an odd encoding..."""
+    import json
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    text = str(exc).lower()
+    if isinstance(exc, json.JSONDecodeError):
+        return f"geen geldige JSON ({json_reason(exc)}, regel {exc.lineno}, kolom {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "de gegevens zijn te diep genest (lijsten of mappings in elkaar)"
+    if isinstance(exc, zipfile.BadZipFile):
+        if "crc" in text:
+            return "het zip-bestand is beschadigd (het controlegetal van een onderdeel klopt niet)"
+        return "het zip-bestand is beschadigd of onvolledig"
+    if isinstance(exc, (zlib.error, EOFError)):
+        return "de ingepakte gegevens zijn beschadigd of afgebroken"
+    if isinstance(exc, NotImplementedError) or "compression" in text:
+        return "het bestand is ingepakt met een methode die niet wordt ondersteund"
+    if isinstance(exc, RuntimeError) and ("password" in text or "encrypt" in text):
+        return "het bestand is met een wachtwoord beveiligd"
+    if isinstance(exc, UnicodeError):
+        return "de tekens zijn niet te lezen (onbekende tekencodering)"
+    if isinstance(exc, MemoryError):
+        return "het bestand is te groot om te lezen"
+    if isinstance(exc, (ParseError, SyntaxError)) or "xml" in text:
+        return "een onderdeel bevat ongeldige XML"
+    if isinstance(exc, ValueError) and "digit" in text:
+        return "een getal heeft te veel cijfers"
+    if isinstance(exc, KeyError):
+        return "er ontbreekt een onderdeel"
+    if isinstance(exc, OSError):
+        return "het bestand kon niet worden gelezen"
+    return "het bestand heeft een onverwachte vorm"

@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -199,40 +198,84 @@ def _level_cell(value: Any, choices: list[str]) -> str | None:
 
 # --- reading ----------------------------------------------------------------------------------------
 
+class _Sheet:
+    """One sheet read once in openpyxl's read-only mode: values only, the first ``columns`` columns, at most
+    ``budgets.XLSX_MAX_ROWS`` rows (the budget scan has already refused a sheet with more)."""
+
+    def __init__(self, ws, merged: list[str], columns: int, rows: int):
+        self.title = ws.title
+        self.sheet_state = ws.sheet_state
+        self.merged = merged
+        self.rows, self.formulas = [], set()
+        for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=rows, min_col=1, max_col=columns), start=1):
+            self.rows.append(tuple(c.value for c in cells))
+            self.formulas.update((r, c) for c, cell in enumerate(cells, start=1)
+                                 if getattr(cell, "data_type", None) == "f")
+        self.max_row = len(self.rows)
+
+    def get(self, row: int, col: int) -> Any:
+        cells = self.rows[row - 1] if 1 <= row <= len(self.rows) else ()
+        return cells[col - 1] if 1 <= col <= len(cells) else None
+
+    def is_formula(self, row: int, col: int) -> bool:
+        """A formula cell (by its type: text that happens to start with "=" is text, as the template writes it)."""
+        return (row, col) in self.formulas
+
+
 def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) -> LoadResult:
     """A filled-in template as answers (see the module docstring); raises :class:`AnswersFileError` when the
-    file is not a usable workbook at all."""
+    file is not a usable workbook at all, or larger than the budgets (:mod:`imworkbook.budgets`), which are
+    checked on the zip's parts before openpyxl parses anything."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    from .answers import dumps_answers
+    from .budgets import ANSWERS_MAX_BYTES, XLSX_MAX_ROWS, mb
+    from .errors import plain_reason
+    from .safezip import scan_workbook
+
     model = model or load_model()
     inv = load_investment_model()
     roles = load_rater_roles()
     if data.startswith(OLE_MAGIC):
         raise AnswersFileError(Problem(name, "", "dit is een oud Excel-bestand (.xls) of een bestand met een "
                                        "wachtwoord; sla het op als Excel-werkmap (.xlsx) zonder wachtwoord"))
+    scan = scan_workbook(data, name)
+    fields = ["ambition", *[f.id for f in inv.fields], "note"]
+    widths = {SHEETS["intro"]: 2, SHEETS["school"]: 2, SHEETS["items"]: max(COL.values()),
+              SHEETS["investment"]: 2 + len(fields)}
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=False)  # formulas as text: reported, never evaluated
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx) ({type(exc).__name__})")) from None
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)  # formulas as text: never evaluated
+        try:
+            states = [(ws.title, ws.sheet_state) for ws in book.worksheets]
+            wb = {ws.title: _Sheet(ws, scan.sheets.get(ws.title).merged if ws.title in scan.sheets else [],
+                                   widths[ws.title], XLSX_MAX_ROWS) for ws in book.worksheets if ws.title in widths}
+        finally:
+            book.close()
+    except Exception as exc:  # noqa: BLE001 - any broken part: one Dutch message, never a traceback
+        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx): {plain_reason(exc)}; "
+                                       "sla het opnieuw op als Excel-werkmap (.xlsx)")) from None
     problems: list[Problem] = []
     cells_aside: dict[str, Any] = {}
-    missing = [s for s in SHEETS.values() if s not in wb.sheetnames]
+    missing = [s for s in SHEETS.values() if s not in wb]
     if SHEETS["intro"] in missing or SHEETS["items"] in missing or SHEETS["school"] in missing:
         raise AnswersFileError(Problem(name, "", "dit is geen vragenlijst van imworkbook (bladen "
                                        f"{', '.join(repr(s) for s in missing)} ontbreken); maak een nieuwe met "
                                        "'imworkbook template --xlsx'"))
-    version = wb[SHEETS["intro"]][VERSION_CELL].value
+    version = wb[SHEETS["intro"]].get(*coordinate_to_tuple(VERSION_CELL))
     if version != TEMPLATE_VERSION and str(version).strip() != str(TEMPLATE_VERSION):
         raise AnswersFileError(Problem(name, f"{SHEETS['intro']}!{VERSION_CELL}",
                                        f"sjabloonversie {version!r} wordt niet ondersteund (verwacht "
                                        f"{TEMPLATE_VERSION}); vul een nieuw sjabloon in"))
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            problems.append(Problem(name, ws.title, "dit blad is verborgen; het is wel gelezen", "waarschuwing"))
+    for title, state in states:
+        if state != "visible":
+            problems.append(Problem(name, title, "dit blad is verborgen; het is wel gelezen", "waarschuwing"))
 
     def value(ws, row: int, col: int) -> Any:
-        cell = ws.cell(row=row, column=col)
-        where = f"{ws.title}!{cell.coordinate}"
-        v = cell.value
-        if cell.data_type == "f":  # a formula, also an array formula (an object, not text); text "=…" is text
+        where = f"{ws.title}!{get_column_letter(col)}{row}"
+        v = ws.get(row, col)
+        if ws.is_formula(row, col) or isinstance(v, (ArrayFormula, DataTableFormula)):
+            # a formula (also an array formula, an object rather than text); a text cell "=…" is text
             problems.append(Problem(name, where, "bevat een formule; vul een waarde in (formules worden niet "
                                     "uitgerekend); niet gebruikt", "fout"))
             cells_aside[where] = getattr(v, "text", v)
@@ -242,9 +285,9 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
             return v or None
         return v
 
-    for ws in (wb[SHEETS["items"]], *( [wb[SHEETS["investment"]]] if SHEETS["investment"] in wb.sheetnames else [])):
-        for rng in ws.merged_cells.ranges:
-            problems.append(Problem(name, f"{ws.title}!{rng.coord}", "cellen zijn samengevoegd; alleen de eerste "
+    for ws in (wb[SHEETS["items"]], *([wb[SHEETS["investment"]]] if SHEETS["investment"] in wb else [])):
+        for coord in ws.merged:
+            problems.append(Problem(name, f"{ws.title}!{coord}", "cellen zijn samengevoegd; alleen de eerste "
                                     "cel is gelezen", "waarschuwing"))
 
     # the school
@@ -334,9 +377,8 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
             problems.append(Problem(name, f"{ws.title}!A{row}", f"onbekend item {item_id!r}", "waarschuwing"))
 
     # the investment (optional sheet)
-    if SHEETS["investment"] in wb.sheetnames:
+    if SHEETS["investment"] in wb:
         ws = wb[SHEETS["investment"]]
-        fields = ["ambition", *[f.id for f in inv.fields], "note"]
         for row in range(2, ws.max_row + 1):
             area_id = value(ws, row, 1)
             values = {f: value(ws, row, c) for c, f in enumerate(fields, start=3)}
@@ -367,6 +409,11 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         raw["set_aside"]["cells"] = {k: _jsonable(v) for k, v in cells_aside.items()}
     result = parse_answers(json.dumps(raw, ensure_ascii=False, default=str), name, model)
     result.problems[:0] = problems
+    size = len(dumps_answers(result.answers).encode("utf-8"))
+    if size > ANSWERS_MAX_BYTES:  # what loads must be savable again (and readable by every other command)
+        raise AnswersFileError(Problem(name, "", f"de ingevulde vragenlijst wordt als antwoordenbestand "
+                                       f"{mb(size)} (hoogstens {mb(ANSWERS_MAX_BYTES)}); maak de toelichtingen "
+                                       "korter of verwijder overbodige rijen en cellen"))
     return result
 
 
@@ -483,10 +530,14 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
     if data.startswith(OLE_MAGIC):
         raise AnswersFileError(Problem(name, "", "dit is een oud Excel-bestand (.xls) of een bestand met een "
                                        "wachtwoord; sla het op als .xlsx zonder wachtwoord"))
+    from .errors import plain_reason
+    from .safezip import scan_workbook
+
+    scan_workbook(data, name)  # the budgets (rows, sizes, shared strings) before openpyxl parses anything
     try:
         wb = load_workbook(io.BytesIO(data), data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx) ({type(exc).__name__})")) from None
+    except Exception as exc:  # noqa: BLE001 - any broken part: one Dutch message, never a traceback
+        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx): {plain_reason(exc)}")) from None
     ws = wb[INVENTORY_SHEET] if INVENTORY_SHEET in wb.sheetnames else wb.worksheets[0]
     headers = [str(c.value).strip().lower() if c.value is not None else "" for c in ws[1]]
     problems: list[Problem] = []
