@@ -51,7 +51,7 @@ from .numbers import parse_number
 from .storage import atomic_write_bytes, content_digest, locked, read_if_exists
 from .errors import AnswersFileError, ImworkbookError, Problem, from_pydantic, from_pydantic_error_message
 from .errors import json_reason, plain_reason
-from .budgets import ANSWERS_MAX_BYTES
+from .budgets import ANSWERS_MAX_BYTES, mb
 
 SCHEMA_VERSION = 2
 KIND = "imworkbook.answers"
@@ -690,7 +690,7 @@ def dumps_answers(answers: Answers) -> str:
             return text + "\n"
     raise AnswersFileError(Problem(
         file_name(answers.school.name, answers.round, answers.rater), "",
-        f"dit antwoordenbestand zou te groot worden ({_mb(size)} MB; hoogstens {_mb(MAX_FILE_BYTES)} MB) en is niet "
+        f"dit antwoordenbestand zou te groot worden ({mb(size)}; hoogstens {mb(MAX_FILE_BYTES)}) en is niet "
         "opgeslagen. Meestal komt dat door veel apart gezette gegevens (set_aside) of applicaties: haal die weg en "
         "probeer het opnieuw"))
 
@@ -705,10 +705,6 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list):
         return [_finite(v) for v in value]
     return value
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1e6:.1f}".replace(".", ",")
 
 
 def _stamped(answers: Answers) -> bytes:

@@ -441,6 +441,6 @@ def test_a_document_that_cannot_fit_is_refused_before_writing(tmp_path, model):
     session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
     before = session.path.read_bytes()
     session.answers.set_aside["fields"] = {f"veld_{i}": "x" * 100 for i in range(60_000)}  # ~6.6 MB
-    with pytest.raises(AnswersFileError, match="zou te groot worden .* hoogstens 5,2 MB"):
+    with pytest.raises(AnswersFileError, match="zou te groot worden .* hoogstens 5 MB"):
         session.set_level("visie.ambitieniveau", "target", 5)
     assert session.path.read_bytes() == before
