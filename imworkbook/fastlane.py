@@ -225,7 +225,8 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
                     euro_fields: list[str]) -> dict[str, Any]:
     """The numbers of many documents as compact arrays (cheap to send between processes).
 
-    ``schools``: one tuple per document (name, code, sector, pupils, round); ``items``: document index,
+    ``schools``: one tuple per document (name, code, sector, pupils, round, the school's own hourly rate or None);
+    ``items``: document index,
     item index, current and target (NaN unless a level 1-5); ``investment``: document index, area index,
     ambition, the euro fields and the depreciation period.
     """
@@ -246,7 +247,8 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
     keys = ("ambition", *euro_fields, "depreciation_years")
     for d, doc in enumerate(documents):
         s = doc["school"]
-        schools.append((s["name"], s.get("code"), s["sector"], s.get("pupils"), doc["round"]))
+        schools.append((s["name"], s.get("code"), s["sector"], s.get("pupils"), doc["round"],
+                        (doc.get("investment") or {}).get("hourly_rate")))
         answers = doc["answers"]
         f_idx.extend(repeat(d, len(answers)))
         i_idx.extend([item_pos.get(k, -1) for k in answers])

@@ -34,6 +34,7 @@ from .content import InvestmentModel, MaturityModel, load_investment_model, load
 from .collect import Collected
 from .disclosure import ALL, OK, TOO_FEW, percentile_rank, release
 from .fastlane import column_spec, extract_columns
+from .proportion import investment_eur
 
 LEVELS = ("current", "target", "gap")
 SIZE_BANDS = [(0, 100, "≤100"), (101, 200, "101–200"), (201, 500, "201–500"), (501, 1000, "501–1000"),
@@ -121,7 +122,7 @@ def network_frames(documents: "list[dict] | Collected", model: MaturityModel | N
 def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentModel, secret: bytes = b"") -> NetworkData:
     """Build the frames from :func:`~imworkbook.fastlane.extract_columns` output (vectorised)."""
     item_ids, area_ids, euro_fields = column_spec(model, inv)
-    schools = pd.DataFrame(columns["schools"], columns=["name", "code", "sector", "pupils", "round"])
+    schools = pd.DataFrame(columns["schools"], columns=["name", "code", "sector", "pupils", "round", "hourly_rate"])
     schools["pupils"] = schools["pupils"].astype("float")
     schools.insert(0, "key", [(c or "").strip().upper() or slug(n) for n, c, *_ in columns["schools"]])
     schools["band"] = [size_band(p) for p in schools["pupils"]]
@@ -130,7 +131,7 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
         raise ImworkbookError(Problem("netwerk-geheim.txt", "", "twee scholen kregen dezelfde schuilnaam; maak een "
                                       "nieuw netwerkgeheim (de schuilnamen veranderen dan)"))
     schools["pseudonym"] = schools["key"].map(codes)
-    schools = schools[["key", "round", "name", "code", "sector", "pupils", "band", "pseudonym"]]
+    schools = schools[["key", "round", "name", "code", "sector", "pupils", "band", "pseudonym", "hourly_rate"]]
 
     doc, item, cur, tgt = columns["items"]
     keep = (item >= 0) & ~(np.isnan(cur) & np.isnan(tgt))
@@ -155,11 +156,11 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
         money.insert(0, "key", schools["key"].to_numpy()[d])
         money.insert(1, "round", schools["round"].to_numpy()[d])
         money.insert(2, "area_id", np.asarray(area_ids, dtype=object)[block[:, 1].astype(int)])
-        rate = inv.settings.hourly_rate
-        hours = money[["hours_im", "hours_ict", "hours_other"]].sum(axis=1, skipna=False)
-        dep = money["_dep"].fillna(inv.settings.default_depreciation_years)
-        money["invest_eur"] = (hours * rate + (money["one_off_cost"] + money["implementation_cost"]) / dep
-                               + money["licence_per_year"] + money["external_per_year"] + money["support_hours"] * rate)
+        # each school's own hourly rate, as in its own app and report (one rule: proportion.investment_eur)
+        rate = pd.Series(schools["hourly_rate"].to_numpy(dtype=float)[d], index=money.index)
+        rate = rate.where(rate > 0).fillna(inv.settings.hourly_rate)
+        money["invest_eur"] = investment_eur(money.rename(columns={"_dep": "depreciation_years"}), rate,
+                                             inv.settings.default_depreciation_years)["invest_eur"]
         money = money[["key", "round", "area_id", "ambition", "invest_eur"]]
         areas = areas.merge(money, on=["key", "round", "area_id"], how="outer")
     else:

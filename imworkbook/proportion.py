@@ -2,7 +2,8 @@
 
 The model (also in README.md, "Verhouding tussen investering en ambitie", with a worked example):
 
-Per area *g*, with hourly rate *r* (the school's own, else ``settings.hourly_rate``):
+Per area *g*, with hourly rate *r* (the school's own, else ``settings.hourly_rate``; :func:`investment_eur` is the
+one place this is computed — the network comparison uses it too, with each school's own rate):
 
 * **time** (€/year) = (hours IM + hours ICT + hours other) x r
 * **money** (€/year) = (one-off + implementation) / depreciation years + licences/year + external/year;
@@ -72,6 +73,26 @@ def inputs_table(answers: Answers, model: MaturityModel, inv: InvestmentModel) -
     return pd.DataFrame(rows).set_index("area_id")
 
 
+def investment_eur(x: pd.DataFrame, rate: "float | pd.Series", default_depreciation_years: float) -> pd.DataFrame:
+    """The one rule for what an area costs per year, used by the school's own app and report and by the network.
+
+    ``x``: one row per area (per school) with the hour and money fields of ``data/investment/model.yaml``;
+    ``rate``: the hourly rate (the school's own, else the model's default) — one number or one per row.
+    Returns ``time_eur``, ``money_eur``, ``resources_eur``, ``invest_eur`` (NaN while a field is empty) and
+    ``depreciation_assumed`` (one-off costs without a depreciation period: the default period is used).
+    """
+    dep_given = x["depreciation_years"]
+    one_off = x["one_off_cost"] + x["implementation_cost"]
+    out = pd.DataFrame(index=x.index)
+    out["time_eur"] = x[list(HOUR_FIELDS)].sum(axis=1, skipna=False) * rate
+    out["money_eur"] = (one_off / dep_given.fillna(default_depreciation_years) + x["licence_per_year"]
+                        + x["external_per_year"])
+    out["resources_eur"] = x["support_hours"] * rate
+    out["invest_eur"] = out[["time_eur", "money_eur", "resources_eur"]].sum(axis=1, skipna=False)
+    out["depreciation_assumed"] = dep_given.isna() & (one_off > 0)
+    return out
+
+
 def compute(answers: Answers, model: MaturityModel, inv: InvestmentModel | None = None, *, lang: str = "nl",
             overrides: Mapping[str, Mapping[str, float]] | None = None,
             maturity: pd.DataFrame | None = None) -> ProportionResult:
@@ -93,16 +114,13 @@ def compute(answers: Answers, model: MaturityModel, inv: InvestmentModel | None 
     out["short"] = [areas[i].short(lang) for i in out.index]
     out["ambition"] = x["ambition"]
     out["hours"] = x[list(HOUR_FIELDS)].sum(axis=1, skipna=False)
-    out["time_eur"] = out["hours"] * rate
-    dep_given = x["depreciation_years"]
-    one_off = x["one_off_cost"] + x["implementation_cost"]
-    out["depreciation_assumed"] = dep_given.isna() & (one_off > 0)
-    dep = dep_given.fillna(st.default_depreciation_years)
-    out["money_eur"] = one_off / dep + x["licence_per_year"] + x["external_per_year"]
-    out["resources_eur"] = x["support_hours"] * rate
+    euros = investment_eur(x, rate, st.default_depreciation_years)
+    for col in ("time_eur", "depreciation_assumed", "money_eur", "resources_eur"):
+        out[col] = euros[col]
+    dep = x["depreciation_years"].fillna(st.default_depreciation_years)
     out["fte_formal"] = x["fte_formal"]
     out["tooling"] = x["tooling"]
-    out["invest_eur"] = out[["time_eur", "money_eur", "resources_eur"]].sum(axis=1, skipna=False)
+    out["invest_eur"] = euros["invest_eur"]
     # the known part of each component (for running totals and bars while an area is incomplete)
     out["time_known_eur"] = x[list(HOUR_FIELDS)].sum(axis=1) * rate
     out["money_known_eur"] = ((x["one_off_cost"].fillna(0) + x["implementation_cost"].fillna(0)) / dep

@@ -372,3 +372,20 @@ def test_a_new_secret_comes_with_the_advice_to_keep_a_copy(tmp_path):
 def test_pseudonyms_are_long_enough_for_a_national_network():
     codes = {pseudonym(f"{i:05d}AA", b"k" * 64) for i in range(30_000)}
     assert len(codes) == 30_000 and all(len(c) == 14 for c in codes)
+
+
+@pytest.mark.parametrize("rate", [None, 80.0])
+def test_the_network_computes_each_area_investment_as_the_school_own_app_does(model, rate):
+    """One rule (proportion.investment_eur), with the school's own hourly rate: the same euros in app and network."""
+    from imworkbook.answers import load_answers
+    from imworkbook.fastlane import as_document
+    from imworkbook.proportion import compute
+
+    from .conftest import PO_EXAMPLE
+
+    answers = load_answers(PO_EXAMPLE, model).answers
+    answers.investment.hourly_rate = rate
+    own = compute(answers, model).table["invest_eur"]
+    areas = network_frames([as_document(answers)], model).areas.set_index("area_id")["invest_eur"]
+    assert own.notna().sum() >= 6
+    pd.testing.assert_series_equal(areas.reindex(own.index), own, check_names=False)
