@@ -261,6 +261,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "school"
 
 
+def school_identity(code: str | None, name: str) -> str:
+    """Who a school is, across files, raters and rounds: its code (upper case), else its name as a slug.
+    The one rule; merging, duplicates in a network and pseudonyms all use it."""
+    return (code or "").strip().upper() or slug(name)
+
+
 def file_name(school_name: str, round: str, rater: str | None = None) -> str:
     """``de-regenboog_2026-2027.json``; a rater's own file: ``de-regenboog_2026-2027_ict_coordinator.json``."""
     return f"{slug(school_name)}_{round}{'_' + rater if rater else ''}.json"

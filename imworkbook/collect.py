@@ -31,7 +31,7 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from . import budgets
-from .answers import MAX_FILE_BYTES, _decode, parse_answers, slug
+from .answers import MAX_FILE_BYTES, _decode, parse_answers, school_identity
 from .content import MaturityModel, load_investment_model, load_model
 from .fastlane import FastLane, as_document, column_spec, extract_columns, join_columns
 from .errors import AnswersFileError, plain_reason
@@ -265,7 +265,7 @@ def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: boo
             keys.append(None)
             continue
         school = doc["school"]
-        keys.append(((school.get("code") or "").strip().upper() or slug(school["name"]), doc["round"]))
+        keys.append((school_identity(school.get("code"), school["name"]), doc["round"]))
         docs.append(doc)
         loaded += 1
         pending += size
@@ -318,7 +318,7 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
     except AnswersFileError as exc:
         row["melding"] = "; ".join(p.message if not p.where else f"{p.where}: {p.message}" for p in exc.problems)
         return row, None
-    except TooLarge as exc:
+    except TooLarge:
         row["melding"] = (f"bestand is (uitgepakt) groter dan {budgets.mb(MAX_FILE_BYTES)}, de grens voor een "
                           "antwoordenbestand; niet verder gelezen. Lever het antwoordenbestand uit het werkboek "
                           "opnieuw in")

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import paths
-from .answers import slug
+from .answers import school_identity
 from .errors import ImworkbookError, Problem
 from .storage import atomic_write_bytes, locked
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model
@@ -44,7 +44,7 @@ SIZE_BANDS = [(0, 100, "≤100"), (101, 200, "101–200"), (201, 500, "201–500
 def school_key(doc: dict) -> str:
     """The identity of a school across rounds: its code, else its name (``doc``: a plain answers document)."""
     school = doc["school"]
-    return (school.get("code") or "").strip().upper() or slug(school["name"])
+    return school_identity(school.get("code"), school["name"])
 
 
 SECRET_FILE = "netwerk-geheim.txt"
@@ -124,7 +124,7 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
     item_ids, area_ids, euro_fields = column_spec(model, inv)
     schools = pd.DataFrame(columns["schools"], columns=["name", "code", "sector", "pupils", "round", "hourly_rate"])
     schools["pupils"] = schools["pupils"].astype("float")
-    schools.insert(0, "key", [(c or "").strip().upper() or slug(n) for n, c, *_ in columns["schools"]])
+    schools.insert(0, "key", [school_identity(c, n) for n, c, *_ in columns["schools"]])
     schools["band"] = [size_band(p) for p in schools["pupils"]]
     codes = {k: pseudonym(k, secret) for k in schools["key"].unique()}
     if len(set(codes.values())) < len(codes):  # two schools, one pseudonym: an error, never a silent merge

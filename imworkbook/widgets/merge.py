@@ -10,7 +10,8 @@ from typing import Any
 import ipywidgets as W
 
 from .. import paths
-from ..answers import backup_copy, examples_dir, file_name, list_schools, load_answers, save_answers, slug
+from ..answers import (backup_copy, examples_dir, file_name, list_schools, load_answers, save_answers,
+                       school_identity)
 from ..content import MaturityModel, load_model, load_rater_roles
 from ..i18n import t
 from ..merge import Rater, compare, merge, rater_label
@@ -24,7 +25,7 @@ def rater_groups(folder: Path, model: MaturityModel) -> dict[str, list[Path]]:
     schools, _problems = list_schools(folder, model)
     groups: dict[tuple[str, str], list] = {}
     for s in schools:
-        key = ((s.code or "").strip().upper() or slug(s.name), s.round)
+        key = (school_identity(s.code, s.name), s.round)
         groups.setdefault(key, []).append(s)
     out = {}
     for files in groups.values():
