@@ -370,9 +370,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from .answers import file_name, load_answers, save_answers
+    from .answers import file_name, load_answers
     from .content import load_model
-    from .merge import Rater, compare, merge, rater_label
+    from .merge import Rater, compare, merge_and_save, rater_label
 
     model = load_model()
     raters = []
@@ -384,17 +384,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
     table = compare(raters, model)
     first = raters[0].answers
     out = Path(args.out) if args.out else Path(args.bestanden[0]).parent / file_name(first.school.name, first.round)
-    existing = load_answers(out, model).answers if out.exists() and args.overwrite else None
-    merged = merge(raters, model, into=existing)
     if out.exists() and not args.overwrite:
         print(f"{out} bestaat al; kies met --out een andere naam of vervang het met --overwrite.", file=sys.stderr)
         return 2
     if any(out.resolve() == Path(n).resolve() for n in args.bestanden):
         print("--out mag niet een van de invullers zijn.", file=sys.stderr)
         return 2
-    save_answers(merged, out)
+    saved = merge_and_save(raters, model, out, overwrite=args.overwrite)  # with a backup, as werkboek 7 makes
+    merged = saved.merged
     disagree = table[table["disagree"]]
     print(f"Samengevoegd: {len(raters)} invullers van {merged.school.name}, ronde {merged.round} -> {out}")
+    if saved.backup:
+        print(f"Het vorige bestand is bewaard als {saved.backup.name}")
     if len(disagree):
         print(f"{len(disagree)} item(s) waarop de invullers 2 of meer niveaus verschillen (voorstel gebruikt; "
               "bespreek ze, of kies in werkboek 7):")

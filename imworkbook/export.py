@@ -14,9 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .answers import atomic_write_bytes
-from .cells import FORMULA_START as DANGEROUS, safe_cell, workbook_bytes  # noqa: F401 - DANGEROUS for older imports
-from .excel import safe_text  # noqa: F401 - older imports
+from .storage import atomic_write_bytes
+from .cells import safe_cell, workbook_bytes
 
 
 def safe_frame(frame: pd.DataFrame, *, csv: bool = False) -> pd.DataFrame:

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .answers import Answers, ItemAnswer
+from .answers import Answers, ItemAnswer, backup_copy, load_answers, save_answers, school_identity
 from .content import MaturityModel, RaterRoles, load_investment_model, load_rater_roles
 from .errors import ImworkbookError, Problem
 from .i18n import format_number, t
-from .network import school_key
 
 Which = str  # "current" | "target"
 WHICH_KEY = {"current": "merge_current", "target": "merge_target"}
@@ -50,7 +50,7 @@ def _check(raters: list[Rater], model: MaturityModel) -> None:
     problems = []
     for r in raters[1:]:
         a = r.answers
-        if school_key({"school": a.school.model_dump()}) != school_key({"school": first.school.model_dump()}):
+        if school_identity(a.school.code, a.school.name) != school_identity(first.school.code, first.school.name):
             problems.append(Problem(r.label, "school", f"is een andere school ({a.school.name}) dan "
                                                        f"{first.school.name}"))
         if a.round != first.round:
@@ -212,3 +212,30 @@ def rater_label(answers: Answers, file_name: str, roles: RaterRoles | None = Non
     """How a rater is shown: the role's label, else (no role in the file) the file name."""
     roles = roles or load_rater_roles()
     return roles.label(answers.rater, lang) if answers.rater else file_name
+
+
+@dataclass
+class Saved:
+    path: Path
+    merged: Answers
+    backup: Path | None  # the copy of the file the merge replaced, if there was one
+
+
+def merge_and_save(raters: list[Rater], model: MaturityModel, path: Path, *, overwrite: bool = False,
+                   choices: dict[tuple[str, Which], Any] | None = None, roles: RaterRoles | None = None,
+                   lang: str = "nl") -> Saved:
+    """Merge and write the school's file — the one way, for werkboek 7 and ``imworkbook merge`` alike.
+
+    An existing file is replaced only with ``overwrite`` (else :class:`FileExistsError`); it is first copied to
+    ``<name>.origineel-<time>.json`` and what no rater filled in is taken from it (see :func:`merge`).
+    """
+    path = Path(path)
+    existing = backup = None
+    if path.exists():
+        if not overwrite:
+            raise FileExistsError(2, "bestaat al", str(path))
+        existing = load_answers(path, model).answers
+        backup = backup_copy(path)
+    merged = merge(raters, model, choices, roles=roles, lang=lang, into=existing)
+    save_answers(merged, path)
+    return Saved(path, merged, backup)

@@ -9,7 +9,7 @@ import json
 import os
 
 from . import paths
-from .answers import atomic_write_bytes
+from .storage import atomic_write_bytes
 from .i18n import DEFAULT_LANG, LANGS
 
 FILE_NAME = "voorkeuren.json"

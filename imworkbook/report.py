@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import paths
-from .answers import Answers, atomic_write_bytes, slug
+from .answers import Answers, school_identity, slug
+from .storage import atomic_write_bytes
 from .content import InvestmentModel, MaturityModel, load_investment_model
 from .figures.proportion import summary_figure
 from .i18n import format_number, t
-from .network import school_key
 from .numbers import format_euro
 from .proportion import compute
 
@@ -185,7 +185,7 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
     if network is not None:
         add(f"<h2>{_esc(t('report_network_title', lang))}</h2>")
         peers = select(network, round=answers.round, sector=school.sector)
-        key = school_key({"school": school.model_dump()})
+        key = school_identity(school.code, school.name)
         own = scores[["current", "target", "gap"]].reset_index().assign(key=key, round=answers.round)
         peers = pd.concat([peers[peers["key"] != key][["key", "round", "area_id", "current", "target", "gap"]], own],
                           ignore_index=True)

@@ -131,6 +131,11 @@ def test_cli_merge(tmp_path, capsys):
     out = tmp_path / "de-regenboog_2026-2027.json"
     assert out.exists() and "visie.ambitieniveau" in capsys.readouterr().out
     assert main(["merge", *files]) == 2  # exists: not replaced without --overwrite
+    before = out.read_bytes()
+    assert main(["merge", *files, "--overwrite"]) == 0  # replaced, with a backup as werkboek 7 makes (one function)
+    backups = list(tmp_path.glob("de-regenboog_2026-2027.origineel-*.json"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before
+    assert "bewaard als" in capsys.readouterr().out
 
 
 def test_rater_roles_are_content_and_validated(tmp_path):

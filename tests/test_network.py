@@ -16,7 +16,8 @@ from imworkbook import answers as A
 from imworkbook.cli import main
 from imworkbook.collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, collect
 from imworkbook.cells import clean_text
-from imworkbook.export import DANGEROUS, safe_text, write_csv, write_xlsx
+from imworkbook.cells import FORMULA_START as DANGEROUS, safe_cell
+from imworkbook.export import write_csv, write_xlsx
 from imworkbook.figures.network import area_boxes, percentile_bars
 from imworkbook.generate import ERROR_FILES, generate_network, write_zip_slip
 from imworkbook.disclosure import MIN_GROUP, MIN_PERCENTILE, OK, TOO_FEW, WOULD_BETRAY
@@ -200,7 +201,7 @@ def test_figures_draw_nothing_for_thin_groups(data, model):
 
 @given(st.sampled_from(DANGEROUS), st.text(max_size=20))
 def test_safe_text_neutralises_every_formula_start(first, rest):
-    value = safe_text(first + rest)
+    value = safe_cell(first + rest, csv=True)
     assert value.startswith("'") and value[1:] == clean_text(first + rest)  # control characters removed
 
 

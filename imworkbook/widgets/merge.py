@@ -10,11 +10,10 @@ from typing import Any
 import ipywidgets as W
 
 from .. import paths
-from ..answers import (backup_copy, examples_dir, file_name, list_schools, load_answers, save_answers,
-                       school_identity)
+from ..answers import examples_dir, file_name, list_schools, load_answers, school_identity
 from ..content import MaturityModel, load_model, load_rater_roles
 from ..i18n import t
-from ..merge import Rater, compare, merge, rater_label
+from ..merge import Rater, compare, merge_and_save, rater_label
 from ..preferences import language
 from .common import CSS, EMPTY, AppBase, paragraphs
 from .questionnaire import _level_options
@@ -170,18 +169,14 @@ class MergeApp(AppBase):
         raters = self.chosen_raters()
         first = raters[0].answers
         path = self.folder / file_name(first.school.name, first.round)
-        backup, existing = None, None
-        if path.exists():
-            if not self.overwrite.value:
-                raise FileExistsError(t("merge_exists", self.lang, name=path.name))
-            existing = load_answers(path, self.model).answers
-            backup = backup_copy(path)
-        merged = merge(raters, self.model, self.choices(), roles=self.roles, lang=self.lang, into=existing)
-        save_answers(merged, path)
+        if path.exists() and not self.overwrite.value:
+            raise FileExistsError(t("merge_exists", self.lang, name=path.name))
+        saved = merge_and_save(raters, self.model, path, overwrite=True, choices=self.choices(), roles=self.roles,
+                               lang=self.lang)
         self.saved = path
         text = t("merge_saved", self.lang, name=path.name)
-        if backup:
-            text += " " + t("merge_backup", self.lang, name=backup.name)
+        if saved.backup:
+            text += " " + t("merge_backup", self.lang, name=saved.backup.name)
         self.result.value = f"<span class='imw-status'>✓ {html.escape(text)}</span>"
         return path
 

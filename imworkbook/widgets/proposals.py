@@ -9,7 +9,8 @@ from pathlib import Path
 import ipywidgets as W
 
 from .. import paths
-from ..answers import Proposal, Session, atomic_write_bytes, slug
+from ..answers import Proposal, Session, slug
+from ..storage import atomic_write_bytes
 from ..content import MaturityModel, load_investment_model, load_landscape_reference
 from ..i18n import t
 from ..numbers import format_input, parse_number
