@@ -9,13 +9,12 @@ objects per item. Any other file goes through the full, lenient :func:`~imworkbo
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .answers import KIND, SCHEMA_VERSION, _UNIT_MAX, Answers, Application, Proposal, Roles
+from .answers import KIND, SCHEMA_VERSION, _UNIT_MAX, Answers, Application, Investment, Proposal, Roles, School
 from .content import InvestmentModel, MaturityModel
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
@@ -69,8 +68,18 @@ class _File(TypedDict):
 
 
 _FILE = TypeAdapter(_File)
-_ROUND = re.compile(r"^\d{4}(-\d{4})?$")
-_RATER = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def _header_adapter() -> TypeAdapter:
+    """round and rater exactly as :class:`Answers` declares them; the two rates as :class:`Investment` does."""
+    def typed(name: str, owner: Any, keys: tuple[str, ...], extra: dict | None = None) -> Any:
+        fields = {k: Annotated[owner.model_fields[k].annotation, owner.model_fields[k]] for k in keys}
+        return TypedDict(name, {**fields, **(extra or {})})  # type: ignore[misc]
+    rates = typed("_Rates", Investment, ("hourly_rate", "staff_fte"))
+    return TypeAdapter(typed("_Header", Answers, ("round", "rater"), {"investment": rates}))
+
+
+_HEADER = _header_adapter()
 
 
 def _area_values_schema(inv: InvestmentModel) -> TypeAdapter:
@@ -138,21 +147,22 @@ class FastLane:
         return raw
 
     def _rest_is_canonical(self, raw: dict) -> bool:
-        school = raw["school"]
-        if not school["name"].strip() or len(school["name"]) > 120 or not _ROUND.fullmatch(raw["round"]):
+        # the header through the same models the full parser uses (their limits, stripping, patterns: no copies
+        # of them here); canonical means they give back exactly what the file holds
+        inv = raw["investment"]
+        header = {"round": raw["round"], "rater": raw.get("rater"),
+                  "investment": {"hourly_rate": inv["hourly_rate"], "staff_fte": inv["staff_fte"]}}
+        try:
+            school = School.model_validate(raw["school"])
+            checked = _HEADER.validate_python(header)
+        except ValidationError:
             return False
-        if "rater" in raw and not _RATER.fullmatch(raw["rater"]):
-            return False
-        if school["pupils"] is not None and not 1 <= school["pupils"] <= 50_000:
+        if school.model_dump() != raw["school"] or as_plain(checked) != header:
             return False
         if raw["model"]["id"] != self.model_id or raw["model"]["version"] != self.model_version:
             return False
         if not raw["answers"].keys() <= self.items or raw["set_aside"]:
             return False
-        inv = raw["investment"]
-        for key in ("hourly_rate", "staff_fte"):
-            if inv[key] is not None and not 0 < inv[key] <= (1000 if key == "hourly_rate" else 100_000):
-                return False
         if not inv["areas"].keys() <= self.areas:
             return False
         try:

@@ -4,6 +4,8 @@ through the full parser (so its messages are kept)."""
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from imworkbook.answers import parse_answers
 from imworkbook.collect import collect
@@ -95,3 +97,45 @@ def test_a_rater_file_takes_the_fast_lane_and_keeps_its_role(lane, model):
     fast = lane.read(data)
     assert fast is not None and fast["rater"] == "ict_coordinator"
     assert fast == as_document(parse_answers(data.decode(), "x.json", model).answers)
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["school"].__setitem__("code", "X" * 30),                            # longer than the schema allows
+    lambda d: d["school"].__setitem__("name", "  De Regenboog "),                   # the schema strips names
+    lambda d: d.__setitem__("round", " 2026-2027"),                                  # and rounds
+    lambda d: d["investment"].__setitem__("hourly_rate", 5000.0),                   # above the schema's limit
+])
+def test_the_fast_lane_takes_its_limits_from_the_schema(lane, change):
+    """The two validators of issue 13: the fast lane used to accept a 30-character code and unstripped names."""
+    doc = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
+    change(doc)
+    assert lane.read(json.dumps(doc, ensure_ascii=False, indent=1).encode()) is None
+
+
+_HEADER_VALUES = st.fixed_dictionaries({
+    "name": st.text(min_size=0, max_size=130),
+    "code": st.none() | st.text(max_size=25),
+    "pupils": st.none() | st.integers(-5, 60_000),
+    "round": st.sampled_from(["2026-2027", "2026", " 2026-2027", "26-27", "2026-2027 "]),
+    "rater": st.none() | st.sampled_from(["ict_coordinator", "ICT", "a" * 41, "x1"]),
+    "hourly_rate": st.none() | st.floats(-10, 2000, allow_nan=False),
+})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=_HEADER_VALUES)
+def test_both_lanes_agree_on_generated_headers(model, lane, values):
+    """For any header, the fast lane either steps aside (None) or gives exactly what the full parser gives for a
+    file it reads without a single remark."""
+    doc = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
+    doc["school"].update(name=values["name"], code=values["code"], pupils=values["pupils"])
+    doc["round"] = values["round"]
+    if values["rater"] is not None:
+        doc["rater"] = values["rater"]
+    doc["investment"]["hourly_rate"] = values["hourly_rate"]
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    fast = lane.read(text.encode())
+    if fast is None:
+        return
+    full = parse_answers(text, "school.json", model)
+    assert not full.has_problems and fast == as_document(full.answers)
