@@ -211,6 +211,14 @@ class Roles(_Strict):
 OPTIONAL_SECTIONS = ("rater", "landscape", "proposals", "roles")  # written only when filled in
 
 
+def unwritten_sections(answers: "Answers") -> set[str]:
+    """The optional sections that are empty and therefore not written (the one rule; files and the fast lane's
+    plain documents both follow it)."""
+    filled = {"rater": answers.rater is not None, "landscape": bool(answers.landscape),
+              "proposals": bool(answers.proposals), "roles": bool(answers.roles.assignments or answers.roles.hours)}
+    return {k for k in OPTIONAL_SECTIONS if not filled[k]}
+
+
 class Answers(_Strict):
     """The whole answers file, as in memory and on disk."""
 
@@ -681,9 +689,8 @@ def dumps_answers(answers: Answers) -> str:
     data["answers"] = {k: v for k, v in data["answers"].items()
                        if v["current"] is not None or v["target"] is not None or v["note"]}
     data["set_aside"] = _finite(answers.set_aside)
-    empty = {"rater": answers.rater is None, "landscape": not answers.landscape, "proposals": not answers.proposals,
-             "roles": not (answers.roles.assignments or answers.roles.hours)}
-    keys = [k for k in Answers.model_fields if not empty.get(k, False)]  # optional sections only when filled in
+    empty = unwritten_sections(answers)
+    keys = [k for k in Answers.model_fields if k not in empty]  # optional sections only when filled in
     data = {k: data[k] for k in keys}
     for layout in ({"indent": 1}, {"separators": (",", ":")}):
         try:

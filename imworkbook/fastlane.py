@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .answers import KIND, SCHEMA_VERSION, _UNIT_MAX, Answers, Application, Investment, Proposal, Roles, School
+from .answers import (KIND, SCHEMA_VERSION, _UNIT_MAX, Answers, Application, Investment, Proposal, Roles, School,
+                      unwritten_sections)
 from .content import InvestmentModel, MaturityModel
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
@@ -219,9 +220,7 @@ def _keys_and_string_colons(doc: dict) -> int:
 
 def as_document(answers: Answers) -> dict:
     """A parsed :class:`Answers` in the same plain form as a canonical file."""
-    empty = {"rater": answers.rater is None, "landscape": not answers.landscape, "proposals": not answers.proposals,
-             "roles": not (answers.roles.assignments or answers.roles.hours)}
-    return answers.model_dump(mode="python", exclude={k for k, e in empty.items() if e} or None)
+    return answers.model_dump(mode="python", exclude=unwritten_sections(answers) or None)
 
 
 # --- compact columns for network analysis ------------------------------------------------------
