@@ -238,6 +238,14 @@ EURO_UNITS = ("hours", "euro", "euro_per_year")  # fields that end up in euros p
 GROUPS = ("time", "money", "resources")
 
 
+# The fields the formulas read (imworkbook.proportion), with the unit each must have. A network may add fields and
+# change labels, help, settings and thresholds in data/investment/model.yaml; these ids must stay.
+FORMULA_FIELDS = {"hours_im": "hours", "hours_ict": "hours", "hours_other": "hours", "one_off_cost": "euro",
+                  "implementation_cost": "euro", "depreciation_years": "years", "licence_per_year": "euro_per_year",
+                  "external_per_year": "euro_per_year", "support_hours": "hours", "fte_formal": "fte",
+                  "tooling": "choice"}
+
+
 class InvestmentField(_Strict):
     id: Ident
     group: str
@@ -307,9 +315,13 @@ class InvestmentModel(_Strict):
         dup = _doubles(ids)
         if dup:
             raise ValueError(f"dubbel veld-id: {', '.join(dup)}")
-        needed = {"depreciation_years", "one_off_cost", "implementation_cost"}
-        if not needed <= set(ids):
-            raise ValueError(f"deze velden zijn nodig voor de formules: {sorted(needed - set(ids))}")
+        units = {f.id: f.unit for f in fields}
+        missing = sorted(set(FORMULA_FIELDS) - set(units))
+        if missing:
+            raise ValueError(f"deze velden zijn nodig voor de formules (imworkbook.proportion): {missing}")
+        wrong = [f"{i} (eenheid {units[i]}, nodig: {unit})" for i, unit in FORMULA_FIELDS.items() if units[i] != unit]
+        if wrong:
+            raise ValueError(f"deze velden hebben niet de eenheid die de formules gebruiken: {', '.join(wrong)}")
         return fields
 
     def field(self, field_id: str) -> InvestmentField:

@@ -1,11 +1,12 @@
 """The maturity model content: the shipped files are complete, broken files give clear messages."""
 
 import re
+import shutil
 
 import pytest
 import yaml
 
-from imworkbook.content import LEVELS, load_model
+from imworkbook.content import LEVELS, load_investment_model, load_model
 from imworkbook.errors import ContentError
 
 THEMES = {  # the seed's themes each need an area (issue 2, point 3)
@@ -157,3 +158,28 @@ def test_level_keys_written_as_text_are_accepted(content_copy):
     _edit(path, lambda d: d["items"][0].__setitem__("levels", {str(k): v for k, v in d["items"][0]["levels"].items()}))
     assert '"1":' in path.read_text(encoding="utf-8") or "'1':" in path.read_text(encoding="utf-8")
     assert load_model(content_copy).areas[0].items[0].descriptor(1)
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda fields: [f for f in fields if f["id"] != "support_hours"], "support_hours"),
+    (lambda fields: [dict(f, unit="euro") if f["id"] == "hours_im" else f for f in fields], "hours_im (eenheid euro"),
+])
+def test_the_investment_model_must_have_every_field_the_formulas_read(tmp_path, change, words, capsys):
+    """Removing a field the formulas read used to load fine and then raise KeyError in compute; now check-content
+    says which field is missing before any code runs on it."""
+    import yaml
+
+    from imworkbook import paths
+    from imworkbook.cli import main
+    from imworkbook.errors import ContentError
+
+    root = tmp_path / "inhoud"
+    shutil.copytree(paths.data_dir(), root)
+    path = root / "investment" / "model.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["fields"] = change(data["fields"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match="formules"):
+        load_investment_model(root / "investment")
+    assert main(["check-content", str(root / "maturity")]) == 2
+    assert words in capsys.readouterr().err
