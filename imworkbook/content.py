@@ -279,6 +279,17 @@ class InvestmentSettings(_Strict):
     default_depreciation_years: float = Field(gt=0, le=50)
     staff_fte_per_pupil: dict[str, float]
     max_cost_per_area: float = Field(gt=0)
+    tco_years: int = Field(default=5, ge=1, le=30)  # werkboek 5: total cost of ownership over this many years
+
+    @field_validator("staff_fte_per_pupil")
+    @classmethod
+    def _both_sectors(cls, v: dict[str, float]) -> dict[str, float]:
+        missing = sorted({"po", "vo"} - set(v))
+        if missing:
+            raise ValueError(f"nodig voor elke sector; ontbreekt: {', '.join(missing)}")
+        if any(not 0 < x < 1 for x in v.values()):
+            raise ValueError("moet per sector tussen 0 en 1 fte per leerling liggen")
+        return v
 
 
 class Thresholds(_Strict):

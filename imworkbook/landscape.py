@@ -26,7 +26,6 @@ from .content import LandscapeReference
 from .disclosure import MIN_GROUP
 from .i18n import t
 
-YEARS_ONE_OFF = 5
 TIME_KEYS = {"invest": "time_invest", "migrate": "time_migrate", "tolerate": "time_tolerate",
              "eliminate": "time_eliminate", "onbekend": "time_unknown"}
 
@@ -39,13 +38,19 @@ def time_label(business: float | None, technical: float | None, high_from: int =
     return "invest" if b and tech else "migrate" if b else "tolerate" if tech else "eliminate"
 
 
-def inventory_frame(apps: list[Application], ref: LandscapeReference) -> pd.DataFrame:
-    """One row per application with its TIME suggestion and yearly cost (one-off spread over 5 years)."""
+def inventory_frame(apps: list[Application], ref: LandscapeReference,
+                    one_off_years: float | None = None) -> pd.DataFrame:
+    """One row per application with its TIME suggestion and yearly cost (one-off costs spread over
+    ``one_off_years``, by default the investment model's default depreciation period, as in werkboek 2)."""
+    if one_off_years is None:
+        from .content import load_investment_model
+
+        one_off_years = load_investment_model().settings.default_depreciation_years
     rows = []
     for app in apps:
         yearly = None
         if app.cost_year is not None or app.cost_once is not None:
-            yearly = (app.cost_year or 0) + (app.cost_once or 0) / YEARS_ONE_OFF
+            yearly = (app.cost_year or 0) + (app.cost_once or 0) / one_off_years
         rows.append({"name": app.name, "type": app.type, "supplier": app.supplier, "activities": list(app.activities),
                      "masters": list(app.masters), "uses": list(app.uses), "cost_per_year": yearly,
                      "users": app.users, "business_fit": app.business_fit, "technical_fit": app.technical_fit,

@@ -73,6 +73,13 @@ def inputs_table(answers: Answers, model: MaturityModel, inv: InvestmentModel) -
     return pd.DataFrame(rows).set_index("area_id")
 
 
+def hourly_rate(answers: Answers, inv: InvestmentModel | None = None) -> float:
+    """The school's own hourly rate, else the model's (``data/investment/model.yaml``): the one rule for turning a
+    school's hours into euros (investment, werkboek 5's cost over the years, the network)."""
+    inv = inv or load_investment_model()
+    return answers.investment.hourly_rate or inv.settings.hourly_rate
+
+
 def investment_eur(x: pd.DataFrame, rate: "float | pd.Series", default_depreciation_years: float) -> pd.DataFrame:
     """The one rule for what an area costs per year, used by the school's own app and report and by the network.
 
@@ -104,7 +111,7 @@ def compute(answers: Answers, model: MaturityModel, inv: InvestmentModel | None 
     """
     inv = inv or load_investment_model()
     st = inv.settings
-    rate = answers.investment.hourly_rate or st.hourly_rate
+    rate = hourly_rate(answers, inv)
     x = inputs_table(answers, model, inv)
     euro_fields = [f.id for f in inv.fields if f.in_euros]
 
@@ -215,7 +222,7 @@ def checks(answers: Answers, result: ProportionResult, inv: InvestmentModel | No
     st = inv.settings
     staff = answers.investment.staff_fte
     if staff is None and answers.school.pupils:
-        staff = answers.school.pupils * st.staff_fte_per_pupil.get(answers.school.sector, 0.07)
+        staff = answers.school.pupils * st.staff_fte_per_pupil[answers.school.sector]
     out = []
     for area_id, row in result.table.iterrows():
         if staff and row["hours"] == row["hours"] and row["hours"] > staff * st.hours_per_fte:

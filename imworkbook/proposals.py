@@ -25,11 +25,10 @@ from .content import LandscapeReference
 from .i18n import t
 from .numbers import format_euro
 
-YEARS = 5
 ADVICE_KEYS = {"ga_door": "advice_go", "eerst_uitzoeken": "advice_find_out", "niet_doen": "advice_stop"}
 
 
-def tco(proposal: Proposal, hourly_rate: float, years: int = YEARS) -> float:
+def tco(proposal: Proposal, hourly_rate: float, years: int) -> float:
     """Total cost of ownership over ``years``: one-off + implementation + licences + own hours at the rate.
     NaN when a cost is not filled in (0 is a real answer)."""
     parts = [proposal.cost_once, proposal.cost_implementation, proposal.licence_year, proposal.hours_year]
@@ -59,9 +58,12 @@ class Advice:
     equivalents: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
-def advise(proposal: Proposal, apps: list[Application], ref: LandscapeReference, *, hourly_rate: float = 55.0,
+def advise(proposal: Proposal, apps: list[Application], ref: LandscapeReference, *, hourly_rate: float, years: int,
            lang: str = "nl") -> Advice:
-    """The advice with its reasons in plain language (see the module docstring for the rules)."""
+    """The advice with its reasons in plain language (see the module docstring for the rules).
+
+    ``hourly_rate``: the school's (:func:`imworkbook.proportion.hourly_rate`); ``years``: the period of the total
+    cost (``settings.tco_years`` in data/investment/model.yaml)."""
     stop: list[str] = []
     check: list[str] = []
     if not proposal.goal.strip():
@@ -85,7 +87,7 @@ def advise(proposal: Proposal, apps: list[Application], ref: LandscapeReference,
             stop.append(t("prop_q_no_agreement", lang, objects=names))
         elif proposal.processing_agreement != "ja":
             check.append(t("prop_q_agreement_unknown", lang, objects=names))
-    total = tco(proposal, hourly_rate)
+    total = tco(proposal, hourly_rate, years)
     if math.isnan(total):
         check.append(t("prop_q_costs_missing", lang))
     verdict = "niet_doen" if stop else "eerst_uitzoeken" if check else "ga_door"
@@ -93,5 +95,5 @@ def advise(proposal: Proposal, apps: list[Application], ref: LandscapeReference,
     if not reasons:
         reasons.append(t("prop_q_all_clear", lang))
     if not math.isnan(total):
-        reasons.append(t("prop_q_tco", lang, years=YEARS, eur=format_euro(total, lang)))
+        reasons.append(t("prop_q_tco", lang, years=years, eur=format_euro(total, lang)))
     return Advice(verdict, reasons, total, found)

@@ -56,7 +56,7 @@ def test_example_time_quadrant_follows_the_rule(po, ref):
 
 def test_example_proposal_has_an_equivalent_in_the_inventory(po, ref):
     proposal = po.proposals[0]
-    advice = advise(proposal, po.landscape, ref)
+    advice = advise(proposal, po.landscape, ref, hourly_rate=55, years=5)
     assert advice.verdict == "eerst_uitzoeken"
     assert "KlasOuderApp" in [name for name, _ in advice.equivalents]
     assert any("KlasOuderApp" in r for r in advice.reasons)
@@ -109,22 +109,22 @@ def _proposal(**kw):
 
 
 def test_advice_rules(ref):
-    assert advise(_proposal(), [], ref).verdict == "ga_door"
-    assert advise(_proposal(goal=" "), [], ref).verdict == "niet_doen"
-    assert advise(_proposal(data_objects=["cijfers"], processing_agreement="nee"), [], ref).verdict == "niet_doen"
-    assert advise(_proposal(data_objects=["cijfers"], processing_agreement="weet_niet"), [], ref).verdict == "eerst_uitzoeken"
-    assert advise(_proposal(technical_fit="weet_niet"), [], ref).verdict == "eerst_uitzoeken"
-    assert advise(_proposal(licence_year=None), [], ref).verdict == "eerst_uitzoeken"
+    assert advise(_proposal(), [], ref, hourly_rate=55, years=5).verdict == "ga_door"
+    assert advise(_proposal(goal=" "), [], ref, hourly_rate=55, years=5).verdict == "niet_doen"
+    assert advise(_proposal(data_objects=["cijfers"], processing_agreement="nee"), [], ref, hourly_rate=55, years=5).verdict == "niet_doen"
+    assert advise(_proposal(data_objects=["cijfers"], processing_agreement="weet_niet"), [], ref, hourly_rate=55, years=5).verdict == "eerst_uitzoeken"
+    assert advise(_proposal(technical_fit="weet_niet"), [], ref, hourly_rate=55, years=5).verdict == "eerst_uitzoeken"
+    assert advise(_proposal(licence_year=None), [], ref, hourly_rate=55, years=5).verdict == "eerst_uitzoeken"
     existing = Application(name="OudToets", type="lvs", activities=["onderwijs.toetsen"])
-    advice = advise(_proposal(), [existing], ref)
+    advice = advise(_proposal(), [existing], ref, hourly_rate=55, years=5)
     assert advice.verdict == "eerst_uitzoeken" and advice.equivalents == [("OudToets", ["onderwijs.toetsen"])]
 
 
 def test_tco_over_five_years():
     p = _proposal()
-    assert tco(p, 55) == pytest.approx(1000 + 500 + 5 * (2000 + 10 * 55))
-    assert math.isnan(tco(_proposal(hours_year=None), 55))
-    assert tco(_proposal(cost_once=0, cost_implementation=0, licence_year=0, hours_year=0), 55) == 0
+    assert tco(p, 55, 5) == pytest.approx(1000 + 500 + 5 * (2000 + 10 * 55))
+    assert math.isnan(tco(_proposal(hours_year=None), 55, 5))
+    assert tco(_proposal(cost_once=0, cost_implementation=0, licence_year=0, hours_year=0), 55, 5) == 0
 
 
 def test_raci_flags_for_missing_r_and_accountable(model):
@@ -282,7 +282,7 @@ def test_facilitator_sees_the_network_view_of_the_example_network(tmp_path):
 def test_second_example_proposal_is_refused_without_a_processing_agreement(ref):
     vo = load_answers(VO_EXAMPLE).answers
     proposal = vo.proposals[0]
-    advice = advise(proposal, vo.landscape, ref)
+    advice = advise(proposal, vo.landscape, ref, hourly_rate=55, years=5)
     assert advice.verdict == proposal.advice == "niet_doen"
     assert any("verwerkersovereenkomst" in r for r in advice.reasons)
 

@@ -153,3 +153,17 @@ def test_werkboek_5_renaming_a_saved_proposal_replaces_it_in_its_place(tmp_path)
     app.save_button.click()
     saved = [p["name"] for p in json.loads(app.session.path.read_text(encoding="utf-8"))["proposals"]]
     assert saved == [before[0] + " (v3)", *before[1:]]
+
+
+def test_werkboek_5_counts_the_school_own_hourly_rate_and_the_model_period(tmp_path):
+    """The advice shown and the advice saved use one rule: the school's rate (it used 55 when saving)."""
+    from imworkbook.content import load_investment_model
+    from imworkbook.proposals import tco
+    from imworkbook.widgets.proposals import nieuwe_app
+
+    app = nieuwe_app("po", folder=tmp_path)
+    app.session.set_investment_setting("hourly_rate", 100)
+    proposal = app.session.answers.proposals[0].model_copy(
+        update={"cost_once": 1000.0, "cost_implementation": 0.0, "licence_year": 100.0, "hours_year": 10.0})
+    years = load_investment_model().settings.tco_years
+    assert app._advise(proposal).tco == tco(proposal, 100, years) == 1000 + years * (100 + 10 * 100)

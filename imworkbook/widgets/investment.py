@@ -250,7 +250,7 @@ class ProportionApp(SchoolApp):
             self.rate.placeholder = t("default_value", self.lang, value=format_input(st.hourly_rate, self.lang))
             self.staff.value = format_input(inv.staff_fte, self.lang)
             pupils = self.session.answers.school.pupils
-            estimate = pupils * st.staff_fte_per_pupil.get(self.session.answers.school.sector, 0.07) if pupils else None
+            estimate = pupils * st.staff_fte_per_pupil[self.session.answers.school.sector] if pupils else None
             self.staff.placeholder = (t("estimate_value", self.lang, value=format_number(estimate, self.lang))
                                       if estimate else t("unknown_placeholder", self.lang))
         finally:

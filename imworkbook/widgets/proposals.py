@@ -14,6 +14,7 @@ from ..storage import atomic_write_bytes
 from ..content import MaturityModel, load_investment_model, load_landscape_reference
 from ..i18n import t
 from ..numbers import format_input, parse_number
+from ..proportion import hourly_rate
 from ..proposals import ADVICE_KEYS, Advice, advise
 from .common import CSS, FieldError, SchoolApp, clear_field_error, download_link
 
@@ -141,13 +142,18 @@ class ProposalApp(SchoolApp):
                         technical_fit=self.f_technical.value, maintenance=self.f_maintenance.value,
                         data_objects=list(self.f_objects.value), processing_agreement=self.f_agreement.value, **costs)
 
+    def _advise(self, proposal: Proposal):
+        """The advice with the school's own hourly rate and the model's period (one rule, for showing and saving)."""
+        inv = load_investment_model()
+        return advise(proposal, self.session.answers.landscape, self.ref, hourly_rate=hourly_rate(self.session.answers, inv),
+                      years=inv.settings.tco_years, lang=self.lang)
+
     def update_advice(self) -> None:
         if self._setting or self.session is None:
             return
         lang = self.lang
         proposal = self.proposal()
-        rate = self.session.answers.investment.hourly_rate or load_investment_model().settings.hourly_rate
-        self.advice = advice = advise(proposal, self.session.answers.landscape, self.ref, hourly_rate=rate, lang=lang)
+        self.advice = advice = self._advise(proposal)
         if advice.equivalents:
             self.existing.value = (f"<div class='imw-msg-warn'>{html.escape(t('prop_existing_found', lang))} "
                                    + ", ".join(f"<b>{html.escape(n)}</b>" for n, _ in advice.equivalents) + "</div>")
@@ -161,7 +167,7 @@ class ProposalApp(SchoolApp):
             # saving replaces the proposal of that name: never one the form does not show
             raise FieldError(f"{self.f_name.description}: {t('prop_name_exists', self.lang, name=proposal.name)}",
                              self.f_name, self.name_msg)
-        advice = self.advice or advise(proposal, self.session.answers.landscape, self.ref, lang=self.lang)
+        advice = self.advice or self._advise(proposal)
         proposal.advice, proposal.reasons = advice.verdict, advice.reasons
         proposal.decided_at = _dt.date.today().isoformat()
         self.session.save_proposal(proposal, replace=self.editing)  # a renamed proposal replaces itself, not a copy
