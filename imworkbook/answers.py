@@ -56,7 +56,6 @@ from .budgets import ANSWERS_MAX_BYTES, mb
 SCHEMA_VERSION = 2
 KIND = "imworkbook.answers"
 MAX_FILE_BYTES = ANSWERS_MAX_BYTES  # the budget of one answers file (imworkbook.budgets); kept importable here
-SPECIAL = ("weet_niet", "nvt")
 Which = Literal["current", "target"]
 FIELD_NAMES_NL = {"name": "naam van de school", "code": "schoolcode", "sector": "sector",
                   "pupils": "aantal leerlingen", "round": "ronde"}

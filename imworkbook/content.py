@@ -341,9 +341,6 @@ class InvestmentModel(_Strict):
                 return f
         raise KeyError(field_id)
 
-    def ambition_label(self, level: int, lang: str = "nl") -> str:
-        return self.ambition_levels[level - 1].label(lang)
-
 
 def load_investment_model(folder: str | Path | None = None) -> InvestmentModel:
     """Load and validate ``<data_dir>/investment/model.yaml`` (cached per folder)."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Hashable, Iterable, Mapping, Sequence
+from typing import Hashable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,6 @@ ALL = "alle"  # the filter value "no filter"
 OK = "ok"
 TOO_FEW = "te weinig scholen"
 WOULD_BETRAY = "zou een kleinere groep verraden"
-REASONS_EN = {TOO_FEW: "too few schools", WOULD_BETRAY: "would reveal a smaller group", OK: "ok"}
 
 
 @dataclass(frozen=True)
@@ -97,15 +96,6 @@ def suppress(groups: Sequence[Group], min_group: int = MIN_GROUP) -> dict[Hashab
             if parent is not None and status.get(parent) != OK:
                 released[j] = False
                 status[groups[j].label] = WOULD_BETRAY
-
-
-def atoms(groups: Iterable[frozenset]) -> list[frozenset]:
-    """The atoms of a family of released groups (schools in exactly the same groups), for tests and docs."""
-    groups = list(groups)
-    by_signature: dict[tuple, set] = {}
-    for school in set().union(*groups) if groups else set():
-        by_signature.setdefault(tuple(school in g for g in groups), set()).add(school)
-    return [frozenset(a) for a in by_signature.values()]
 
 
 def round_value(value: float, unit: str) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Literal, Sequence
 
 Severity = Literal["fout", "waarschuwing", "opmerking"]
 
@@ -164,10 +164,6 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.errno is not None:
         return os_error_message(exc)
     return str(exc).strip("'\"")
-
-
-def summary(problems: Iterable[Problem]) -> str:
-    return "\n".join(str(p) for p in problems)
 
 
 _JSON_REASONS = (  # json's own messages (English) -> Dutch

@@ -41,12 +41,6 @@ SIZE_BANDS = [(0, 100, "≤100"), (101, 200, "101–200"), (201, 500, "201–500
               (1001, 10**9, ">1000")]
 
 
-def school_key(doc: dict) -> str:
-    """The identity of a school across rounds: its code, else its name (``doc``: a plain answers document)."""
-    school = doc["school"]
-    return school_identity(school.get("code"), school["name"])
-
-
 SECRET_FILE = "netwerk-geheim.txt"
 _SECRET = re.compile(r"[0-9a-f]{64}")
 

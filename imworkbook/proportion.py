@@ -44,7 +44,6 @@ from .i18n import format_number, t
 from .numbers import format_euro
 from .scoring import area_scores
 
-FLAGS = ("onder", "balans", "over", "onbekend")
 _EXPLAIN = {"onder": "prop_explain_onder", "balans": "prop_explain_balans", "over": "prop_explain_over"}
 HOUR_FIELDS = ("hours_im", "hours_ict", "hours_other")
 MONEY_FIELDS = ("one_off_cost", "implementation_cost", "licence_per_year", "external_per_year")

@@ -21,7 +21,6 @@ from .answers import Answers
 from .content import RolesModel
 from .i18n import format_number, t
 
-LETTERS = ("R", "A", "C", "I")
 
 
 def raci_table(answers: Answers, roles: RolesModel) -> pd.DataFrame:
