@@ -223,12 +223,6 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 1 if any(p.severity == "fout" for p in result.problems) else 0
 
 
-def _progress(done: int, total: int) -> None:
-    """A simple progress line on stderr for large batches."""
-    if total >= 200 and (done == total or done % max(1, total // 10) == 0):
-        print(f"  {done} van {total} bestanden gelezen", file=sys.stderr, flush=True)
-
-
 def _print_report(collected) -> None:
     import pandas as pd
 
@@ -249,7 +243,7 @@ NO_ANSWERS_FILES = ("Geen antwoordenbestanden (.json of .xlsx) gevonden in {}; c
 def cmd_validate(args: argparse.Namespace) -> int:
     from .collect import collect
 
-    collected = collect(args.map, progress=_progress, keep_documents=False)
+    collected = collect(args.map, progress=Progress("bestanden gelezen", min_total=200), keep_documents=False)
     _print_report(collected)
     if collected.empty:
         print(NO_ANSWERS_FILES.format(args.map), file=sys.stderr)
@@ -265,7 +259,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .export import write_csv, write_xlsx
     from .network import FACILITATOR, SHAREABLE, comparison_tables, export_sheets, network_frames, network_secret
 
-    collected = collect(args.map, progress=_progress, keep_documents=False)
+    collected = collect(args.map, progress=Progress("bestanden gelezen", min_total=200), keep_documents=False)
     _print_report(collected)
     if collected.empty:
         print(NO_ANSWERS_FILES.format(args.map), file=sys.stderr)
@@ -300,20 +294,33 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0 if counts["geladen"] + counts["overgeslagen"] == counts["gezien"] else 1
 
 
-class ProgressBar:
-    """A text progress bar on stderr: ``[#########-----------]  45 van 100 rapporten``."""
+class Progress:
+    """The one progress display of the CLI, on stderr: a tqdm bar on a terminal ("45/100 rapporten", with the time
+    left), about ten plain lines in a log ("45 van 100 rapporten"). Call it with the number done (and the total,
+    when the caller only learns it on the way, as :func:`imworkbook.collect.collect` does)."""
 
-    def __init__(self, total: int, what: str, width: int = 30):
-        self.total, self.what, self.width = total, what, width
+    def __init__(self, what: str, total: int = 0, min_total: int = 0):
+        self.what, self.total, self.min_total = what, total, min_total
         self.tty = sys.stderr.isatty()
+        self.bar = None
 
-    def __call__(self, done: int) -> None:
-        if not self.tty and done not in (self.total,) and done % max(1, self.total // 10):
-            return  # in a log file: about ten lines, not one per report
-        filled = int(self.width * done / max(self.total, 1))
-        line = f"[{'#' * filled}{'-' * (self.width - filled)}] {done:>{len(str(self.total))}} van {self.total} {self.what}"
-        print(("\r" if self.tty else "") + line, end="" if self.tty and done < self.total else "\n",
-              file=sys.stderr, flush=True)
+    def __call__(self, done: int, total: int | None = None) -> None:
+        self.total = total if total is not None else self.total
+        if self.total < self.min_total:
+            return
+        if self.tty:
+            if self.bar is None:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=self.total, unit="", desc=self.what, file=sys.stderr, leave=True,
+                                bar_format="{desc}: {bar:30} {n_fmt}/{total_fmt} [{elapsed}<{remaining}]")
+            self.bar.total = self.total
+            self.bar.update(done - self.bar.n)
+            if done >= self.total:
+                self.bar.close()
+            return
+        if done == self.total or done % max(1, self.total // 10) == 0:
+            print(f"  {done} van {self.total} {self.what}", file=sys.stderr, flush=True)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -352,7 +359,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not documents:
         print("Geen bruikbare antwoordenbestanden gevonden.", file=sys.stderr)
         return 2
-    bar = ProgressBar(len(documents), "rapporten")
+    bar = Progress("rapporten", len(documents))
     names: dict[str, int] = {}
     for n, doc in enumerate(documents, start=1):
         answers = Answers.model_validate(doc)

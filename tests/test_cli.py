@@ -155,3 +155,21 @@ def test_names_from_files_cannot_drive_the_terminal(tmp_path, capsys):
     for text in (captured.out, captured.err):
         assert not any(ch in text for ch in "\x1b\x07\u202e"), repr(text)
     assert "De Regenboog\ufffd[2J" in captured.out
+
+
+def test_one_progress_display_a_bar_on_a_terminal_ten_lines_in_a_log(capsys):
+    from imworkbook.cli import Progress
+
+    log = Progress("rapporten", 100)
+    for n in range(1, 101):
+        log(n)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 10 and lines[-1].strip() == "100 van 100 rapporten"
+    bar = Progress("rapporten", 7)
+    bar.tty = True
+    for n in range(1, 8):
+        bar(n)
+    assert "rapporten" in (err := capsys.readouterr().err) and "7/7" in err
+    quiet = Progress("bestanden gelezen", min_total=200)
+    quiet(5, 10)  # a small batch: no display at all
+    assert capsys.readouterr().err == ""
