@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 from typing import Hashable, Mapping, Sequence
 
 import numpy as np
@@ -45,71 +44,67 @@ TOO_FEW = "te weinig scholen"
 WOULD_BETRAY = "zou een kleinere groep verraden"
 
 
-@dataclass(frozen=True)
-class Group:
-    """One candidate group: its label, its member schools and what suppressing it costs (higher = keep longer)."""
-
-    label: Hashable
-    members: frozenset
-    cost: float = 1.0
-    parent: Hashable | None = None  # released only together with this group (the halves of a group)
-
-
-def suppress(groups: Sequence[Group], min_group: int = MIN_GROUP) -> dict[Hashable, str]:
-    """Status per group label: ``OK``, ``TOO_FEW`` (primary) or ``WOULD_BETRAY`` (secondary suppression).
+def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = None,
+             min_group: int = MIN_GROUP) -> np.ndarray:
+    """Status per group (a column of ``matrix``: schools x groups, True = member): ``OK``, ``TOO_FEW`` (primary)
+    or ``WOULD_BETRAY`` (secondary suppression). ``cost``: what withholding each group costs (``inf``: must stay);
+    ``parent``: for each group the column it belongs to (its halves), or -1 — released only with that group.
 
     After this, the released groups split the schools into atoms of 0 or ≥ ``min_group`` schools (see the module).
     """
-    status = {g.label: (OK if len(g.members) >= min_group else TOO_FEW) for g in groups}
-    schools = sorted(set().union(*(g.members for g in groups)) if groups else set(), key=str)
-    if not schools:
-        return status
-    index = {s: i for i, s in enumerate(schools)}
-    matrix = np.zeros((len(schools), len(groups)), dtype=bool)
-    for j, g in enumerate(groups):
-        matrix[[index[s] for s in g.members], j] = True
-    cost = np.array([g.cost for g in groups], dtype=float)
-    for g in groups:
-        if g.parent is not None and status.get(g.parent) != OK and status[g.label] == OK:
-            status[g.label] = TOO_FEW
-    released = np.array([status[g.label] == OK for g in groups])
+    n_groups = matrix.shape[1]
+    parent = np.full(n_groups, -1) if parent is None else parent
+    status = np.where(matrix.sum(axis=0) >= min_group, OK, TOO_FEW).astype(object)
+    released = status == OK
+
+    def orphans() -> None:  # a part (a half) of a group that is not released is not released
+        for j in np.flatnonzero(released & (parent >= 0)):
+            if not released[parent[j]]:
+                released[j] = False
+                status[j] = WOULD_BETRAY if status[parent[j]] == WOULD_BETRAY else TOO_FEW
+    orphans()
     while True:
-        signatures, inverse, counts = np.unique(matrix[:, released], axis=0, return_inverse=True, return_counts=True)
-        inverse = np.asarray(inverse).reshape(-1)
-        bad = [k for k in range(len(signatures)) if signatures[k].any() and counts[k] < min_group]
-        if not bad:
+        live = np.flatnonzero(released)
+        if not len(live):
+            return status
+        signatures, counts = _atoms(matrix[:, live])
+        bad = np.flatnonzero(signatures.any(axis=1) & (counts < min_group))
+        if not len(bad):
             return status
         k = min(bad, key=lambda a: (counts[a], tuple(signatures[a])))
-        live = np.flatnonzero(released)
         own = signatures[k]
         # neighbours: every other atom, and "no released group at all" (leaving the atom out of everything)
-        options = [signatures[b] for b in range(len(signatures)) if b != k]
-        options.append(np.zeros_like(own))
-        best = min((live[own != other] for other in options), key=lambda cols: (cost[cols].sum(), len(cols)))
-        if math.isinf(cost[best].sum()):  # pragma: no cover - only groups that must stay: a caller's error
+        others = np.vstack([np.delete(signatures, k, axis=0), np.zeros_like(own)[None, :]])
+        differ = others != own  # per neighbour: the groups to withhold to merge with it
+        total = np.where(differ, cost[live], 0.0).sum(axis=1)
+        best = min(range(len(others)), key=lambda b: (total[b], differ[b].sum()))
+        if math.isinf(total[best]):  # pragma: no cover - only groups that must stay: a caller's error
             raise ValueError("geen groep om weg te laten; de regel kan hier niet worden toegepast")
-        for j in best:
-            released[j] = False
-            status[groups[j].label] = WOULD_BETRAY
-        for j in np.flatnonzero(released):  # a part (a half) of a group that is not released is not released
-            parent = groups[j].parent
-            if parent is not None and status.get(parent) != OK:
-                released[j] = False
-                status[groups[j].label] = WOULD_BETRAY
+        drop = live[differ[best]]
+        released[drop] = False
+        status[drop] = WOULD_BETRAY
+        orphans()
+
+
+def _atoms(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct membership rows (atoms) of ``matrix`` and how many schools each has. Rows are packed into
+    64-bit words and sorted with ``lexsort`` (exact, and fast for tens of thousands of schools)."""
+    packed = np.packbits(matrix, axis=1)
+    width = -(-packed.shape[1] // 8) * 8
+    packed = np.pad(packed, ((0, 0), (0, width - packed.shape[1])))
+    words = np.ascontiguousarray(packed).view(np.uint64)
+    order = np.lexsort(words.T[::-1])
+    ordered = words[order]
+    start = np.concatenate([[True], np.any(ordered[1:] != ordered[:-1], axis=1)])
+    first = np.flatnonzero(start)
+    counts = np.diff(np.append(first, len(order)))
+    return matrix[order[first]], counts
 
 
 def round_value(value: float, unit: str) -> float:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return math.nan
     return round(float(value), 0 if unit == "euro" else 1)
-
-
-def halves(values: pd.Series) -> tuple[frozenset, frozenset]:
-    """The lower and upper half of a group by value (keys in the index; the middle school of an odd group goes
-    up), ties broken by key so the split is the same every time."""
-    ordered = sorted(values.items(), key=lambda kv: (kv[1], str(kv[0])))
-    cut = len(ordered) // 2
-    return frozenset(k for k, _ in ordered[:cut]), frozenset(k for k, _ in ordered[cut:])
 
 
 FILTER_COST = {(): 3.0, ("sector",): 4.0, ("band",): 2.0, ("sector", "band"): 1.0}  # keep sector and total longest
@@ -126,60 +121,98 @@ def release(frame: pd.DataFrame, value: str | Sequence[str], *, family_by: Seque
     ``frame``: one row per school (column ``key``) per family, with the filter columns. A school counts in a
     family when every one of ``value`` is known there. ``cohort``: a boolean column; groups restricted to the
     cohort (the schools present in every round) are released alongside, and checked together with the rest.
+    The lower and upper half of a group are its schools sorted by ``spread``, ties by key; the middle school of an
+    odd group goes up.
     """
     values = [value] if isinstance(value, str) else list(value)
     spread = spread if spread is not None else values[0]
-    rows = []
     data = frame.dropna(subset=values)
+    combos = list(itertools.chain.from_iterable(itertools.combinations(filters, r) for r in range(len(filters) + 1)))
+    rows = []
+    # each filter's values as small integer codes, sorted by value (made once, not per family)
+    codes, labels = {}, {}
+    for f in filters:
+        labels[f], inverse = np.unique(data[f].astype(str).to_numpy(), return_inverse=True)
+        codes[f] = pd.Series(inverse.reshape(-1), index=data.index)
     families = data.groupby(list(family_by), sort=False) if family_by else [((), data)]
     for fam_key, part in families:
         fam_key = fam_key if isinstance(fam_key, tuple) else (fam_key,)
-        part = part.drop_duplicates("key").set_index("key", drop=False)
-        candidates: list[Group] = []
-        meta: dict[Hashable, dict] = {}
-        cohorts = [False, True] if cohort else [False]
-        for in_cohort in cohorts:
-            base = part[part[cohort]] if in_cohort else part
-            for fixed in itertools.chain.from_iterable(itertools.combinations(filters, r)
-                                                       for r in range(len(filters) + 1)):
-                for combo, members in (base.groupby(list(fixed), sort=True) if fixed else [((), base)]):
-                    combo = combo if isinstance(combo, tuple) else (combo,)
-                    where = {f: ALL for f in filters} | dict(zip(fixed, combo))
-                    label = (*[where[f] for f in filters], in_cohort)
-                    cost = FILTER_COST.get(tuple(fixed), 1.0) * (0.5 if in_cohort else 1.0)
-                    candidates.append(Group(label, frozenset(members["key"]), cost))
-                    meta[label] = {"where": where, "cohort": in_cohort, "members": members}
-        # the groups first; then the halves of the released groups, which may only take themselves out
-        status = suppress(candidates)
-        kept = [Group(g.label, g.members, math.inf) for g in candidates if status[g.label] == OK]
-        parts = []
-        for g in kept:
-            if len(g.members) >= MIN_HALVES:
-                low, high = halves(meta[g.label]["members"][spread])
-                parts += [Group(("lower", g.label), low, 1.0, g.label), Group(("upper", g.label), high, 1.0, g.label)]
-        status |= suppress(kept + parts)
-        for label, info in meta.items():
-            members, state = info["members"], status[label]
-            row = dict(zip(family_by, fam_key)) | info["where"]
+        part = part.drop_duplicates("key")
+        n = len(part)
+        columns = {f: codes[f].loc[part.index].to_numpy() for f in filters}
+        in_cohort = part[cohort].to_numpy(dtype=bool) if cohort else np.zeros(n, dtype=bool)
+        masks, costs, meta = [], [], []
+        for cohort_flag in ([False, True] if cohort else [False]):
+            base = in_cohort if cohort_flag else np.ones(n, dtype=bool)
+            for fixed in combos:
+                if fixed:  # the combinations present, as one number each (mixed radix), counted not sorted
+                    sizes = [len(labels[f]) for f in fixed]
+                    combined = np.zeros(int(base.sum()), dtype=np.int64)
+                    for f, size in zip(fixed, sizes):
+                        combined = combined * size + columns[f][base]
+                    choices = []
+                    for number in np.flatnonzero(np.bincount(combined, minlength=int(np.prod(sizes)))):
+                        combo = []
+                        for size in reversed(sizes):
+                            number, digit = divmod(int(number), size)
+                            combo.append(digit)
+                        choices.append(tuple(reversed(combo)))
+                else:
+                    choices = [()]
+                for combo in choices:
+                    mask = base.copy()
+                    for f, v in zip(fixed, combo):
+                        mask &= columns[f] == v
+                    masks.append(mask)
+                    costs.append(FILTER_COST.get(tuple(fixed), 1.0) * (0.5 if cohort_flag else 1.0))
+                    meta.append(({f: ALL for f in filters} | {f: labels[f][v] for f, v in zip(fixed, combo)},
+                                 cohort_flag))
+        matrix = np.column_stack(masks) if masks else np.zeros((n, 0), dtype=bool)
+        status = suppress(matrix, np.asarray(costs))
+        # then the halves of the released groups (which may only take themselves out; the groups stay)
+        order = np.lexsort((part["key"].astype(str).to_numpy(), part[spread].to_numpy(dtype=float)))
+        kept = np.flatnonzero(status == OK)
+        half_cols, half_parent = [], []
+        for j in kept:
+            if matrix[:, j].sum() >= MIN_HALVES:
+                members = order[matrix[order, j]]
+                cut = len(members) // 2
+                for part_idx in (members[:cut], members[cut:]):
+                    col = np.zeros(n, dtype=bool)
+                    col[part_idx] = True
+                    half_cols.append(col)
+                    half_parent.append(j)
+        half_status = {}
+        if half_cols:
+            both = np.column_stack([matrix[:, kept], *half_cols])
+            cost = np.concatenate([np.full(len(kept), math.inf), np.ones(len(half_cols))])
+            parent = np.concatenate([np.full(len(kept), -1), [int(np.flatnonzero(kept == p)[0]) for p in half_parent]])
+            second = suppress(both, cost, parent)
+            for h, j in enumerate(half_parent):
+                half_status.setdefault(j, []).append((second[len(kept) + h], half_cols[h]))
+        numbers = part[values].to_numpy(dtype=float)
+        spread_values = part[spread].to_numpy(dtype=float)
+        for j, (where, cohort_flag) in enumerate(meta):
+            mask, state = matrix[:, j], status[j]
+            row = dict(zip(family_by, fam_key)) | where
             if cohort:
-                row["cohort"] = info["cohort"]
-            row |= {"n": len(members), "status": state}
-            for v in values:
-                row[v] = round_value(members[v].mean(), unit) if state == OK else math.nan
-            half_state = (status.get(("lower", label)), status.get(("upper", label)))
-            if state == OK and half_state == (OK, OK):
-                low, high = halves(members[spread])
-                row["lower"] = round_value(members.loc[list(low), spread].mean(), unit)
-                row["upper"] = round_value(members.loc[list(high), spread].mean(), unit)
+                row["cohort"] = cohort_flag
+            row |= {"n": int(mask.sum()), "status": state}
+            means = numbers[mask].mean(axis=0) if state == OK else [math.nan] * len(values)
+            for v, m in zip(values, means):
+                row[v] = round_value(m, unit)
+            halves = half_status.get(j)
+            if state == OK and halves and all(s == OK for s, _ in halves):
+                row["lower"] = round_value(spread_values[halves[0][1]].mean(), unit)
+                row["upper"] = round_value(spread_values[halves[1][1]].mean(), unit)
                 row["halves_status"] = OK
             else:
                 row["lower"] = row["upper"] = math.nan
-                row["halves_status"] = (state if state != OK else TOO_FEW if half_state == (None, None)
-                                        else WOULD_BETRAY)
+                row["halves_status"] = (state if state != OK else TOO_FEW if not halves else WOULD_BETRAY)
             rows.append(row)
-    columns = [*family_by, *filters, *(["cohort"] if cohort else []), "n", *values, "lower", "upper", "status",
-               "halves_status"]
-    return pd.DataFrame(rows, columns=columns)
+    columns_out = [*family_by, *filters, *(["cohort"] if cohort else []), "n", *values, "lower", "upper", "status",
+                   "halves_status"]
+    return pd.DataFrame(rows, columns=columns_out)
 
 
 def percentile_rank(values: Mapping[Hashable, float], key: Hashable, group_status: str) -> float:

@@ -186,46 +186,53 @@ def with_cohort(areas: pd.DataFrame, values: Sequence[str] = LEVELS) -> pd.DataF
     rounds = areas["round"].nunique()
     known = areas.dropna(subset=list(values))
     present = known.groupby(["area_id", "key"])["round"].nunique()
-    stayers = set(present[present == rounds].index)
-    return areas.assign(cohort=[(a, k) in stayers for a, k in zip(areas["area_id"], areas["key"])])
+    stayers = present[present == rounds].index
+    return areas.assign(cohort=pd.MultiIndex.from_arrays([areas["area_id"], areas["key"]]).isin(stayers))
 
 
-def _per_frame(fn):
-    """Remember the result per frame object (the frames of a NetworkData are not changed after they are made):
-    a screen asks for the same released table for every chart and every filter."""
-    cache: dict[int, pd.DataFrame] = {}
+def _per_round(fn):
+    """Release per round, remembered per frame object and round (the frames of a NetworkData are not changed after
+    they are made): a screen asks for the same released table for every chart and filter, and rounds are released
+    independently (the cohort of :func:`with_cohort` is decided over all rounds first)."""
+    cache: dict[tuple[int, str], pd.DataFrame] = {}
 
-    def wrapper(frame: pd.DataFrame) -> pd.DataFrame:
-        key = id(frame)
-        if key not in cache:
-            cache[key] = fn(frame)
-            weakref.finalize(frame, cache.pop, key, None)
-        return cache[key]
+    def wrapper(frame: pd.DataFrame, round: str | None = None) -> pd.DataFrame:
+        rounds = sorted(frame["round"].unique()) if round is None else [round]
+        parts = []
+        for r in rounds:
+            key = (id(frame), r)
+            if key not in cache:
+                if not any(k[0] == id(frame) for k in cache):
+                    weakref.finalize(frame, lambda fid=id(frame): [cache.pop(k) for k in list(cache) if k[0] == fid])
+                cache[key] = fn(frame, r)
+            parts.append(cache[key])
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     wrapper.__doc__, wrapper.__name__ = fn.__doc__, fn.__name__
     return wrapper
 
 
-@_per_frame
-def released_levels(areas: pd.DataFrame) -> pd.DataFrame:
-    """Current, desired and gap per area, round and every filter combination, as the rule releases them
-    (:func:`imworkbook.disclosure.release`; the cohort of schools present in every round is released alongside)."""
-    frames = [release(part, list(LEVELS), family_by=["area_id"], cohort="cohort", spread="current").assign(round=r)
-              for r, part in with_cohort(areas).groupby("round", sort=True)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+@_per_round
+def released_levels(areas: pd.DataFrame, round: str) -> pd.DataFrame:
+    """Current, desired and gap per area and every filter combination in ``round`` (all rounds when None), as the
+    rule releases them (:func:`imworkbook.disclosure.release`); the cohort of schools present in every round of
+    ``areas`` is released alongside."""
+    part = with_cohort(areas)
+    part = part[part["round"] == round]
+    return release(part, list(LEVELS), family_by=["area_id"], cohort="cohort", spread="current").assign(round=round)
 
 
-@_per_frame
-def released_money(areas: pd.DataFrame) -> pd.DataFrame:
-    frames = [release(part, "invest_per_pupil", family_by=["area_id"], unit="euro").assign(round=r)
-              for r, part in areas.groupby("round", sort=True)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+@_per_round
+def released_money(areas: pd.DataFrame, round: str) -> pd.DataFrame:
+    """Investment per pupil per area, as released."""
+    part = areas[areas["round"] == round]
+    return release(part, "invest_per_pupil", family_by=["area_id"], unit="euro").assign(round=round)
 
 
-@_per_frame
-def released_items(items: pd.DataFrame) -> pd.DataFrame:
-    frames = [release(part, "current", family_by=["item_id"]).assign(round=r)
-              for r, part in items.groupby("round", sort=True)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+@_per_round
+def released_items(items: pd.DataFrame, round: str) -> pd.DataFrame:
+    """Current level per item, as released."""
+    part = items[items["round"] == round]
+    return release(part, "current", family_by=["item_id"]).assign(round=round)
 
 
 def _items_with_groups(data: NetworkData) -> pd.DataFrame:
@@ -249,7 +256,7 @@ def at(released: pd.DataFrame, round: str | None = None, sector: str | None = No
 def group_status(all_areas: pd.DataFrame, round: str, sector: str | None = None,
                  band: str | None = None) -> dict[str, str]:
     """Per area: whether the rule releases the levels of this group (``OK``) or why not."""
-    rows = at(released_levels(all_areas), round, sector, band)
+    rows = at(released_levels(all_areas, round), round, sector, band)
     return dict(zip(rows["area_id"], rows["status"]))
 
 
@@ -330,8 +337,8 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
     model = model or load_model()
     names = {a.id: a.name("nl") for a in model.areas}
     round = round or (sorted(data.schools["round"].unique())[-1] if len(data.schools) else None)
-    levels = at(released_levels(data.areas), round, sector, band).set_index("area_id")
-    money = at(released_money(data.areas), round, sector, band).set_index("area_id")
+    levels = at(released_levels(data.areas, round), round, sector, band).set_index("area_id")
+    money = at(released_money(data.areas, round), round, sector, band).set_index("area_id")
     order = [a for a in names if a in levels.index]
     overview = pd.DataFrame({
         "gebied": [names[a] for a in order],
@@ -345,7 +352,7 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
         "€ per leerling: gemiddelde": money.reindex(order)["invest_per_pupil"].to_numpy(),
         "toelichting": [_reason(levels.at[a, "status"], levels.at[a, "halves_status"]) for a in order]})
 
-    everything = released_levels(data.areas)
+    everything = released_levels(data.areas, round)
     groups = everything[(everything["round"] == round) & ~everything["cohort"]]
     if sector:
         groups = groups[groups["sector"] == sector]
@@ -358,7 +365,7 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
         "huidig: gemiddelde bovenste helft": groups["upper"],
         "toelichting": [_reason(s_, h) for s_, h in zip(groups["status"], groups["halves_status"])]})
 
-    items = released_items(_items_with_groups(data))
+    items = released_items(_items_with_groups(data), round)
     items = at(items, round, sector, band) if len(items) else items
     per_item = pd.DataFrame({
         "item": items.get("item_id", pd.Series(dtype=object)),
