@@ -31,6 +31,7 @@ import io
 import json
 import math
 import re
+import textwrap
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -172,8 +173,9 @@ def _fit_rows(ws, first_row: int, line_pt: float = 13.0) -> None:
             letter = get_column_letter(cell.column)
             if not isinstance(cell.value, str) or letter not in widths:
                 continue
-            per_line = max(4, int(widths[letter] * 1.05))
-            n = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
+            small = cell.font is not None and cell.font.sz is not None and cell.font.sz < 10
+            per_line = max(4, int(widths[letter] * (1.1 if small else 0.95)))
+            n = sum(max(1, len(textwrap.wrap(part, per_line))) for part in cell.value.split("\n"))
             lines = max(lines, n)
         ws.row_dimensions[row[0].row].height = min(409, round(line_pt * lines + 4))
 
@@ -239,7 +241,9 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
         school_row[key] = row
         ws.cell(row=row, column=1, value=key).font = MARK_FONT
         ws.cell(row=row, column=2, value=label).font = Font(bold=True)
+        ws.cell(row=row, column=2).alignment = wrap
         _writable(ws.cell(row=row, column=3, value=safe_cell(value)))
+        ws.cell(row=row, column=3).alignment = wrap
         ws.cell(row=row, column=4, value=rules[key]).alignment = wrap
     kinds = {
         "name": dict(type="textLength", operator="greaterThan", formula1="0", allow_blank=False),
@@ -291,11 +295,10 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
             for col in range(2, COL["note"] + 1):
                 ws.cell(row=row, column=col).alignment = wrap
             row += 1
-    widths = {"B": 13, "C": 5, "D": 40, "E": 24, "F": 24, "G": 24, "H": 24, "I": 24, "J": 14, "K": 14, "L": 32}
+    widths = {"B": 15, "C": 5, "D": 40, "E": 24, "F": 24, "G": 24, "H": 24, "I": 24, "J": 14, "K": 14, "L": 32}
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
-    _fit_rows(ws, FIRST_ROW, line_pt=12.5)
-    ws.row_dimensions[2].height = 30
+    _fit_rows(ws, 2, line_pt=12.5)
     ws.freeze_panes = "E3"
     ws.protection.sheet = True
     ws.protection.formatRows = False  # row heights may change (long notes)
@@ -337,10 +340,9 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
         note.alignment = wrap
     ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 26, 8
     for c in range(4, 4 + len(inv.fields)):
-        ws.column_dimensions[get_column_letter(c)].width = 12
+        ws.column_dimensions[get_column_letter(c)].width = 13
     ws.column_dimensions[get_column_letter(4 + len(inv.fields))].width = 30
-    _fit_rows(ws, FIRST_ROW)
-    ws.row_dimensions[2].height = 58
+    _fit_rows(ws, 2)
     ws.freeze_panes = "C3"
     ws.protection.sheet = True
     ws.protection.formatRows = False
@@ -432,10 +434,10 @@ def _find_layouts(sheets: list[Sheet], name: str) -> dict[str, Layout]:
 def _shown(v: Any, text: str | None = None) -> str:
     """A cell's value as the user typed or sees it: the displayed text (.ods), a date Calc or Excel made of
     ``2-3`` back as ``2-3``, Dutch decimals (``3,5``)."""
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0) or isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return f"{v.day}-{v.month}"  # what was typed to get this date (2-3 became 2 March), not how it is shown
     if text:
         return text
-    if isinstance(v, dt.datetime) and v.time() == dt.time(0) or isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-        return f"{v.day}-{v.month}"
     if isinstance(v, dt.datetime):
         return f"{v.day}-{v.month}-{v.year} {v:%H:%M}"
     if isinstance(v, bool):
@@ -446,8 +448,10 @@ def _shown(v: Any, text: str | None = None) -> str:
 
 
 def _date_note(v: Any) -> str:
-    return (" (het rekenprogramma heeft er een datum van gemaakt; kies de waarde uit de keuzelijst of typ hem "
-            "opnieuw)") if isinstance(v, (dt.date, dt.datetime)) else ""
+    if not isinstance(v, (dt.date, dt.datetime)):
+        return ""
+    return (f" (het rekenprogramma heeft er de datum {v.day}-{v.month}-{v.year} van gemaakt; kies de waarde uit de "
+            "keuzelijst, of typ hem opnieuw)")
 
 
 def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) -> LoadResult:
@@ -622,14 +626,15 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
             unmarked(lay, row)
         if item_id is None:
             if any(v is not None for v in (cur, tgt, note)):
-                problems.append(Problem(name, where(lay, row, lay.key_col), "rij zonder item-id in de verborgen kolom "
+                col = next(c for c, v in ((cur_c, cur), (tgt_c, tgt), (note_c, note)) if v is not None)
+                problems.append(Problem(name, where(lay, row, col), "rij zonder item-id in de verborgen kolom "
                                         f"{get_column_letter(lay.key_col)} (ingevoegd?); de antwoorden in deze rij zijn "
                                         "niet gebruikt (bewaard onder set_aside)", "fout"))
                 cells_aside[f"{ws.title}!rij {row}"] = [_jsonable(v) for v in (cur, tgt, note)]
             continue
         item_id = str(item_id)
         if item_id in seen:
-            problems.append(Problem(name, where(lay, row, lay.key_col), f"item {item_id} staat ook in rij "
+            problems.append(Problem(name, where(lay, row, cur_c), f"item {item_id} staat ook in rij "
                                     f"{seen[item_id]}; deze rij is niet gebruikt (bewaard onder set_aside)", "fout"))
             cells_aside[f"{ws.title}!rij {row}"] = [item_id, *(_jsonable(v) for v in (cur, tgt, note))]
             continue
@@ -667,7 +672,8 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
             unmarked(lay, row)
         if area_id is None:
             if any(v is not None for v in values.values()):
-                problems.append(Problem(name, where(lay, row, lay.key_col), "rij zonder gebied-id in de verborgen kolom "
+                col = next(lay.cols[f] for f, v in values.items() if v is not None)
+                problems.append(Problem(name, where(lay, row, col), "rij zonder gebied-id in de verborgen kolom "
                                         f"{get_column_letter(lay.key_col)} (ingevoegd?); niet gebruikt (bewaard onder "
                                         "set_aside)", "fout"))
                 cells_aside[f"{ws.title}!rij {row}"] = {k: _jsonable(v) for k, v in values.items()}

@@ -102,8 +102,8 @@ def test_bad_cells_are_named_and_the_rest_loads(tmp_path, filled, model):
     assert "'drie' is geen niveau" in where[f"Vragen!J{ra}"]
     assert "formule" in where[f"Vragen!K{rb}"]
     assert "samengevoegd" in where[f"Vragen!J{rc}:K{rc}"]
-    assert "zonder item-id" in where[f"Vragen!A{ws.max_row - 1}"]
-    assert f"ook in rij {ra}" in where[f"Vragen!A{ws.max_row}"]
+    assert "zonder item-id" in where[f"Vragen!J{ws.max_row - 1}"]
+    assert f"ook in rij {ra}" in where[f"Vragen!J{ws.max_row}"]
     assert "'veel' past niet: Uren ict" in where["Investering!E3"]
     assert "verborgen" in where["Kladblok"]
     got = result.answers
