@@ -37,8 +37,8 @@ MAX_COLS = 40  # columns read per sheet (the template uses at most 16; inserted 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx/.ods are OLE files
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 SUFFIXES = (".xlsx", ".xls", ".ods")  # a filled-in questionnaire workbook, in whatever format it was saved
-CSV_MESSAGE = ("dit is een CSV-bestand; daarin gaan de bladen, keuzelijsten en markeringen van de vragenlijst "
-               "verloren. Sla de vragenlijst op als .xlsx of .ods (Bestand › Opslaan als) en lever dat in")
+CSV_MESSAGE = ("dit is een CSV-bestand; sla de vragenlijst op als .xlsx of .ods (Bestand › Opslaan als) en lever "
+               "dat in: in een CSV-bestand gaan de bladen, keuzelijsten en markeringen van de vragenlijst verloren")
 
 
 @dataclass
