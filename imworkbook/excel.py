@@ -66,47 +66,20 @@ HEAD_FILL = PatternFill("solid", fgColor="E8EEF3")
 INPUT_FILL = PatternFill("solid", fgColor="FFF6E0")
 MARK_FONT = Font(color="808080", size=8)
 
-# Texts of the template's guidance (nl, en); the rule of each field, in words of that field, is also what the
-# import says when a value does not fit.
-_TX = {
-    "err_title": ("Ongeldige invoer", "Invalid entry"),
-    "level": ("Kies een niveau uit de keuzelijst: 1 t/m 5, Weet niet of N.v.t.",
-              "Choose a level from the list: 1 to 5, Don't know or N/A."),
-    "level_help": ("Kies uit de keuzelijst. Wat elk niveau betekent staat in de kolommen 1 t/m 5 van deze rij.",
-                   "Choose from the list. Columns 1 to 5 of this row describe each level."),
-    "ambition": ("Belang: kies 1 t/m 5 uit de keuzelijst (1 = nauwelijks, 5 = essentieel).",
-                 "Importance: choose 1 to 5 from the list (1 = barely, 5 = essential)."),
-    "choice": ("{label}: kies 0 (nee), 1 (deels) of 2 (ja) uit de keuzelijst.",
-               "{label}: choose 0 (no), 1 (partly) or 2 (yes) from the list."),
-    "hours": ("{label}: uren per jaar, een getal van 0 t/m {top} (leeg = onbekend).",
-              "{label}: hours per year, a number from 0 to {top} (empty = unknown)."),
-    "euro": ("{label}: een bedrag in euro's van 0 t/m {top} (leeg = onbekend).",
-             "{label}: an amount in euros from 0 to {top} (empty = unknown)."),
-    "euro_per_year": ("{label}: een bedrag in euro's per jaar van 0 t/m {top} (leeg = onbekend).",
-                      "{label}: an amount in euros per year from 0 to {top} (empty = unknown)."),
-    "years": ("{label}: een aantal jaren van 1 t/m {top} (leeg = de standaardtermijn).",
-              "{label}: a number of years from 1 to {top} (empty = the default period)."),
-    "fte": ("{label}: fte, een getal van 0 t/m {top} (leeg = onbekend).",
-            "{label}: FTE, a number from 0 to {top} (empty = unknown)."),
-    "note": ("Toelichting: vrije tekst; geen namen van leerlingen of medewerkers.",
-             "Note: free text; no names of pupils or staff."),
-    "sector": ("Sector: kies po of vo uit de keuzelijst.", "Sector: choose po or vo from the list."),
-    "pupils": ("Aantal leerlingen: een heel getal van 1 t/m 50.000.", "Number of pupils: a whole number from 1 to 50,000."),
-    "rater": ("Ingevuld door: kies je rol uit de keuzelijst (geen naam); leeg als de school één keer invult.",
-              "Filled in by: choose your role from the list (no name); empty if the school fills it in once."),
-    "positive": ("{label}: een getal groter dan 0 (leeg = de standaardwaarde).",
-                 "{label}: a number greater than 0 (empty = the default)."),
-    "round": ("Ronde: het schooljaar, bijvoorbeeld 2026-2027.", "Round: the school year, for example 2026-2027."),
-    "name": ("Naam van de school: verplicht.", "School name: required."),
-    "code": ("Schoolcode (BRIN), als je die weet.", "School code (BRIN), if you know it."),
-}
+# The rule of each field, in words of that field (data/i18n, keys xl_rule_*): the template's input help and error
+# message in its language, and what the import says (in Dutch) when a value does not fit.
+_RULES = {"level": "xl_rule_level", "level_help": "xl_rule_level_help", "ambition": "xl_rule_ambition",
+          "choice": "xl_rule_choice", "hours": "xl_rule_hours", "euro": "xl_rule_euro",
+          "euro_per_year": "xl_rule_euro_per_year", "years": "xl_rule_years", "fte": "xl_rule_fte",
+          "sector": "xl_rule_sector", "pupils": "xl_rule_pupils", "rater": "xl_rule_rater",
+          "positive": "xl_rule_positive", "round": "xl_rule_round", "name": "xl_rule_name", "code": "xl_rule_code",
+          "err_title": "xl_error_title"}
 _UNIT_MAX = {"hours": 100_000, "euro": 1_000_000_000, "euro_per_year": 1_000_000_000, "years": 50, "fte": 10_000,
              "choice": 2}
 
 
 def _tx(key: str, lang: str, **values) -> str:
-    text = _TX[key][0 if lang == "nl" else 1]
-    return text.format(**values) if values else text
+    return t(_RULES[key], lang, **values)
 
 
 def _big(n: int, lang: str) -> str:

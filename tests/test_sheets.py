@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -70,6 +69,11 @@ def test_a_renamed_sheet_is_found_by_its_marker_and_read(tmp_path, filled, model
     result = load_answers(path, model)
     assert _same(result.answers, answers) and not _errors(result)
     assert any(p.where == SHEETS[kind] + "en" and "onder een andere naam" in p.message for p in result.problems)
+    folder = tmp_path / "net"
+    folder.mkdir()
+    shutil.copy(path, folder / "regenboog.xlsx")
+    report = collect(folder).report.set_index("bestand")
+    assert report.loc["regenboog.xlsx", "status"] in (STATUS_OK, STATUS_WARN)
 
 
 @pytest.mark.parametrize("kind", list(SHEETS))
