@@ -304,9 +304,11 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
         cell = ws.cell(row=r, column=3, value=values.get("ambition"))
         _writable(cell)
         amb.add(cell.coordinate)
+        cell.alignment = Alignment(vertical="top")
         for c, f in enumerate(inv.fields, start=4):
             cell = ws.cell(row=r, column=c, value=values.get(f.id))
             _writable(cell)
+            cell.alignment = Alignment(vertical="top")
             by_field[f.id].add(cell.coordinate)
         note = ws.cell(row=r, column=4 + len(inv.fields), value=safe_cell(values.get("note") or None))
         _writable(note)
