@@ -151,6 +151,11 @@ def _load_ods(data: bytes, name: str) -> list[Sheet]:
             if declared > B.XLSX_MAX_TOTAL_BYTES:
                 raise _ods_refuse(name, f"het bestand is uitgepakt {B.mb(declared)} (hoogstens "
                                   f"{B.mb(B.XLSX_MAX_TOTAL_BYTES)})")
+            manifest = next((i for i in infos if i.filename == "META-INF/manifest.xml"), None)
+            if manifest is not None and b"encryption-data" in b"".join(stream_member(zf, manifest, 1 << 20)):
+                raise AnswersFileError(Problem(name, "", "dit .ods-bestand heeft een wachtwoord; sla het op zonder "
+                                               "wachtwoord (Bestand › Opslaan als, 'Opslaan met wachtwoord' uit) en "
+                                               "lever het opnieuw in"))
             try:
                 info = zf.getinfo("content.xml")
             except KeyError:

@@ -278,6 +278,14 @@ def test_ods_budgets_hold_before_and_while_parsing(tmp_path, model):
     (tmp_path / "dtd.ods").write_bytes(_ods(dtd))
     with pytest.raises(AnswersFileError, match="DTD"):
         load_answers(tmp_path / "dtd.ods", model)
+    # a password: LibreOffice encrypts content.xml and says so in the manifest
+    locked = _ods(b"\x00versleuteld", extra={"META-INF/manifest.xml": b'<manifest:manifest><manifest:file-entry '
+                                                                      b'manifest:full-path="content.xml"><manifest:'
+                                                                      b'encryption-data/></manifest:file-entry>'
+                                                                      b'</manifest:manifest>'})
+    (tmp_path / "wachtwoord.ods").write_bytes(locked)
+    with pytest.raises(AnswersFileError, match="wachtwoord"):
+        load_answers(tmp_path / "wachtwoord.ods", model)
     # a plain spreadsheet that is no questionnaire
     plain = ODS_HEAD + b'<table:table table:name="Blad1"><table:table-row><table:table-cell office:value-type="string">' \
         b"<text:p>hallo</text:p></table:table-cell></table:table-row></table:table>" + ODS_TAIL
