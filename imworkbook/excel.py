@@ -112,10 +112,10 @@ def _validation(ws, lang: str, rule: str, title: str, **kwargs) -> DataValidatio
 
 def _markers(ws, kind: str, fields: list[str]) -> None:
     """Hidden row 1 (``imw:<kind>`` in A1 and the field id of every further column) and hidden column A."""
-    ws.cell(row=1, column=1, value=MARK + kind).font = MARK_FONT
+    ws.cell(row=1, column=1, value=safe_cell(MARK + kind)).font = MARK_FONT
     for c, f in enumerate(fields, start=2):
-        ws.cell(row=1, column=c, value=f).font = MARK_FONT
-    ws.cell(row=2, column=1, value=HEAD).font = MARK_FONT
+        ws.cell(row=1, column=c, value=safe_cell(f)).font = MARK_FONT
+    ws.cell(row=2, column=1, value=safe_cell(HEAD)).font = MARK_FONT
     ws.row_dimensions[1].hidden = True
     ws.column_dimensions["A"].hidden = True
     ws.column_dimensions["A"].width = 18
@@ -178,10 +178,10 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     ws = wb.active
     ws.title = SHEETS["intro"]
     _markers(ws, "intro", ["label", "value"])
-    ws["B2"] = t("xl_title", lang)
+    ws["B2"] = safe_cell(t("xl_title", lang))
     ws["B2"].font = Font(bold=True, size=14)
-    ws["A3"], ws["B3"], ws[VERSION_CELL] = VERSION_KEY, t("xl_template_version", lang), TEMPLATE_VERSION
-    ws["A4"], ws["B4"], ws["C4"] = "model", t("xl_model", lang), f"{model.id} {model.version}"
+    ws["A3"], ws["B3"], ws[VERSION_CELL] = VERSION_KEY, safe_cell(t("xl_template_version", lang)), TEMPLATE_VERSION
+    ws["A4"], ws["B4"], ws["C4"] = "model", safe_cell(t("xl_model", lang)), safe_cell(f"{model.id} {model.version}")
     for c in ("C3", "C4"):
         ws[c].alignment = Alignment(horizontal="left")
     for n, line in enumerate(t("xl_instructions", lang).split("\n"), start=6):
@@ -195,7 +195,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     # the school: one row per field, the value in column C
     ws = wb.create_sheet(SHEETS["school"])
     _markers(ws, "school", ["label", "value", "help"])
-    ws["B2"], ws["C2"] = t("xl_field", lang), t("xl_value", lang)
+    ws["B2"], ws["C2"] = safe_cell(t("xl_field", lang)), safe_cell(t("xl_value", lang))
     for c in ws[2][1:3]:
         c.font, c.fill = Font(bold=True), HEAD_FILL
     labels = [t("label_name", lang), t("label_code", lang), t("label_sector", lang), t("label_pupils", lang),
@@ -212,12 +212,12 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     school_row = {}
     for row, (key, label, value) in enumerate(zip(SCHOOL_ROWS, labels, values), start=3):
         school_row[key] = row
-        ws.cell(row=row, column=1, value=key).font = MARK_FONT
-        ws.cell(row=row, column=2, value=label).font = Font(bold=True)
+        ws.cell(row=row, column=1, value=safe_cell(key)).font = MARK_FONT
+        ws.cell(row=row, column=2, value=safe_cell(label)).font = Font(bold=True)
         ws.cell(row=row, column=2).alignment = wrap
         _writable(ws.cell(row=row, column=3, value=safe_cell(value)))
         ws.cell(row=row, column=3).alignment = wrap
-        ws.cell(row=row, column=4, value=rules[key]).alignment = wrap
+        ws.cell(row=row, column=4, value=safe_cell(rules[key])).alignment = wrap
     kinds = {
         "name": dict(type="textLength", operator="greaterThan", formula1="0", allow_blank=False),
         "code": None,
@@ -243,7 +243,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
              *[f"{lv.level} {lv.label(lang)}" for lv in model.levels],
              t("label_current", lang), t("label_target", lang), t("label_note", lang)]
     for c, head in enumerate(heads, start=2):
-        cell = ws.cell(row=2, column=c, value=head)
+        cell = ws.cell(row=2, column=c, value=safe_cell(head))
         cell.font, cell.fill, cell.alignment = Font(bold=True), HEAD_FILL, wrap
     choices = _level_choices(model, lang)
     level_list = _validation(ws, lang, _tx("level", lang) + " " + _tx("level_help", lang), t("label_current", lang),
@@ -253,15 +253,15 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     for a_n, area in enumerate(model.areas, start=1):
         for i_n, item in enumerate(area.items, start=1):
             given = answers.answer(item.id) if answers is not None else None
-            ws.cell(row=row, column=COL["id"], value=item.id).font = MARK_FONT
-            ws.cell(row=row, column=COL["area"], value=area.short(lang))
-            ws.cell(row=row, column=COL["nr"], value=f"{a_n}.{i_n}")
-            ws.cell(row=row, column=COL["question"], value=f"{item.question(lang)}\n\n{item.help(lang)}")
+            ws.cell(row=row, column=COL["id"], value=safe_cell(item.id)).font = MARK_FONT
+            ws.cell(row=row, column=COL["area"], value=safe_cell(area.short(lang)))
+            ws.cell(row=row, column=COL["nr"], value=safe_cell(f"{a_n}.{i_n}"))
+            ws.cell(row=row, column=COL["question"], value=safe_cell(f"{item.question(lang)}\n\n{item.help(lang)}"))
             for level in range(1, 6):
-                ws.cell(row=row, column=COL["level1"] + level - 1, value=item.levels[level](lang)).font = small
+                ws.cell(row=row, column=COL["level1"] + level - 1, value=safe_cell(item.levels[level](lang))).font = small
             for key in ("current", "target"):
-                cell = ws.cell(row=row, column=COL[key], value=_level_cell(getattr(given, key) if given else None,
-                                                                            choices))
+                cell = ws.cell(row=row, column=COL[key], value=safe_cell(_level_cell(
+                    getattr(given, key) if given else None, choices)))
                 _writable(cell)
                 level_list.add(cell.coordinate)
             _writable(ws.cell(row=row, column=COL["note"], value=safe_cell((given.note if given else "") or None)))
@@ -283,7 +283,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     _markers(ws, "investment", inv_fields)
     heads = [t("col_area", lang), t("ambition", lang), *[f.label(lang) for f in inv.fields], t("label_note", lang)]
     for c, head in enumerate(heads, start=2):
-        cell = ws.cell(row=2, column=c, value=head)
+        cell = ws.cell(row=2, column=c, value=safe_cell(head))
         cell.font, cell.fill, cell.alignment = Font(bold=True), HEAD_FILL, wrap
     amb = _validation(ws, lang, _tx("ambition", lang), t("ambition", lang), type="list", formula1='"1,2,3,4,5"',
                       allow_blank=True)
@@ -299,14 +299,14 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
         by_field[f.id] = _validation(ws, lang, _field_rule(f, lang), title, **spec)
     for r, area in enumerate(model.areas, start=FIRST_ROW):
         values = answers.investment.areas.get(area.id, {}) if answers is not None else {}
-        ws.cell(row=r, column=1, value=area.id).font = MARK_FONT
-        ws.cell(row=r, column=2, value=area.name(lang)).alignment = wrap
-        cell = ws.cell(row=r, column=3, value=values.get("ambition"))
+        ws.cell(row=r, column=1, value=safe_cell(area.id)).font = MARK_FONT
+        ws.cell(row=r, column=2, value=safe_cell(area.name(lang))).alignment = wrap
+        cell = ws.cell(row=r, column=3, value=safe_cell(values.get("ambition")))
         _writable(cell)
         amb.add(cell.coordinate)
         cell.alignment = Alignment(vertical="top")
         for c, f in enumerate(inv.fields, start=4):
-            cell = ws.cell(row=r, column=c, value=values.get(f.id))
+            cell = ws.cell(row=r, column=c, value=safe_cell(values.get(f.id)))
             _writable(cell)
             cell.alignment = Alignment(vertical="top")
             by_field[f.id].add(cell.coordinate)
