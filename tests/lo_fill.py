@@ -6,7 +6,8 @@ LibreOffice's ``uno`` module (Debian: python3-uno), never with the project's ven
 STEPS.json: ``{"source": path, "targets": {"xlsx": path, "ods": path}, "steps": [...]}`` where a step is
 ``["type", sheet, cell, text]`` (typed into the cell through the dispatcher, ``.uno:EnterString``: Calc's own
 input parsing under the nl-NL locale, with its data validation), ``["paste", sheet, cell, text]`` (typed after
-switching the cell's validation off, as pasting does), ``["rename", old, new]``, ``["insert_row", sheet, row]``
+switching the cell's validation off, as pasting does), ``["inspect", sheet, cell]`` (the validation and
+protection Calc sees on the cell), ``["rename", old, new]``, ``["insert_row", sheet, row]``
 (the sheet is unprotected first, as a user has to). Prints a JSON line with what Calc made of each typed cell.
 
 LibreOffice runs headless with a throw-away profile whose locale is nl-NL, and is stopped at the end.
@@ -82,6 +83,15 @@ def main(spec_path):
                 dispatcher.executeDispatch(frame, ".uno:EnterString", "", 0, (prop("StringName", text),))
                 kind = cell.getType().value  # EMPTY, VALUE, TEXT, FORMULA
                 typed[f"{sheet_name}!{address}"] = {"type": kind, "value": cell.getValue(), "string": cell.getString()}
+            elif step[0] == "inspect":  # what Calc itself made of the cell's validation and protection
+                _, sheet_name, address = step
+                sheet = doc.Sheets.getByName(sheet_name)
+                cell = sheet.getCellRangeByName(address)
+                v = cell.Validation
+                typed[f"inspect {sheet_name}!{address}"] = {
+                    "type": v.Type.value, "show_error": bool(v.ShowErrorMessage), "show_input": bool(v.ShowInputMessage),
+                    "error": v.ErrorMessage, "input": v.InputMessage, "alert": v.ErrorAlertStyle.value,
+                    "locked": bool(cell.CellProtection.IsLocked), "sheet_protected": bool(sheet.isProtected())}
             elif step[0] == "rename":
                 doc.Sheets.getByName(step[1]).setName(step[2])
             elif step[0] == "insert_row":

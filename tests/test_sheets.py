@@ -408,7 +408,8 @@ def test_filled_in_through_libreoffice_calc_and_imported(tmp_path, model, werkma
     assert SOFFICE and _has_uno(), "CI needs LibreOffice with Python-UNO (apt-get install libreoffice-calc python3-uno)"
     first = model.item_ids[0]
     template = write_template(tmp_path / "leeg.xlsx", model)
-    steps = [["type", "School", "C3", "De Regenboog"], ["type", "School", "C6", "1.250"],
+    steps = [["inspect", "Investering", f"N{FIRST_ROW}"], ["inspect", "Vragen", f"D{FIRST_ROW}"],
+             ["type", "School", "C3", "De Regenboog"], ["type", "School", "C6", "1.250"],
              ["type", "Vragen", f"J{FIRST_ROW}", "3 Vastgelegd"], ["type", "Vragen", f"K{FIRST_ROW}", "4 Beheerst"],
              ["type", "Vragen", f"L{FIRST_ROW}", "Één notitie met € en ë"],
              ["type", "Investering", f"C{FIRST_ROW}", "4"], ["type", "Investering", f"D{FIRST_ROW}", "1.250,50"],
@@ -424,6 +425,12 @@ def test_filled_in_through_libreoffice_calc_and_imported(tmp_path, model, werkma
     assert run.returncode == 0, run.stderr[-2000:]
     typed = json.loads(run.stdout.strip().splitlines()[-1])
     assert typed[f"Investering!D{FIRST_ROW}"]["type"] == "VALUE" and typed[f"Investering!D{FIRST_ROW}"]["value"] == 1250.5
+    tooling = typed[f"inspect Investering!N{FIRST_ROW}"]  # Calc itself has the drop-down, its help and its error
+    assert tooling["type"] == "LIST" and tooling["show_error"] and tooling["show_input"] and tooling["alert"] == "STOP"
+    assert "kies 0 (nee), 1 (deels) of 2 (ja)" in tooling["error"] and tooling["input"]
+    assert tooling["sheet_protected"] and not tooling["locked"]
+    question = typed[f"inspect Vragen!D{FIRST_ROW}"]
+    assert question["sheet_protected"] and question["locked"]  # descriptors cannot be typed over
     for saved in ("ingevuld.xlsx", "ingevuld.ods"):
         result = load_answers(tmp_path / saved, model)
         got = result.answers
