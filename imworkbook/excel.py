@@ -594,7 +594,7 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
     level_rule = _tx("level", "nl")
     for row in range(lay.origin_row + 1, ws.max_row + 1):
         item_id = value(lay, row, lay.key_col)
-        if item_id == HEAD or (lay.fixed_rows is None and row == lay.origin_row + 1 and item_id is None):
+        if item_id == HEAD:
             continue
         cur, tgt, note = (value(lay, row, c) for c in (cur_c, tgt_c, note_c))
         if lay.fixed_rows is None and not (item_id is None and cur is None and tgt is None and note is None):
