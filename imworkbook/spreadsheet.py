@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -193,7 +194,12 @@ def _text(el) -> str:
 def _value(cell, shown: str | None) -> Any:
     kind = cell.get(_O + "value-type")
     if kind in ("float", "percentage", "currency"):
-        number = float(cell.get(_O + "value", "nan"))
+        try:
+            number = float(cell.get(_O + "value", "nan"))
+        except ValueError:
+            return shown
+        if not math.isfinite(number):
+            return shown  # never NaN or infinity: what the cell shows, which the importer then judges
         return int(number) if number.is_integer() and abs(number) < 1e15 else number
     if kind == "date":
         raw = cell.get(_O + "date-value", "")

@@ -446,3 +446,31 @@ def test_filled_in_through_libreoffice_calc_and_imported(tmp_path, model, werkma
         assert got.set_aside["cells"][f"Vragen!rij {FIRST_ROW + 2}"][2] == "een eigen rij"
     assert main(["import", str(tmp_path / "ingevuld.ods")]) == 1  # two cells not used: reported, the rest saved
     assert list((werkmap / "antwoorden").glob("*.json"))
+
+
+@needs_soffice
+def test_a_damaged_ods_gets_a_message_never_a_traceback(tmp_path, model):
+    """Byte flips and cuts anywhere in content.xml: the reader answers with an AnswersFileError or loads."""
+    import random
+
+    assert SOFFICE, "CI needs LibreOffice (apt-get install libreoffice-calc)"
+    answers = load_answers(PO_EXAMPLE, model).answers
+    ods = write_template(tmp_path / "t.ods", model, answers=answers)
+    with zipfile.ZipFile(ods) as zf:
+        content = zf.read("content.xml")
+    rng = random.Random(16)
+    for n in range(60):
+        data = bytearray(content)
+        if n % 3 == 0:
+            data = data[: rng.randrange(len(data))]
+        else:
+            for _ in range(rng.randrange(1, 20)):
+                data[rng.randrange(len(data))] = rng.choice(b'<>"=/ 0123456789-.eE:abcnfx\xff')
+        path = tmp_path / f"kapot{n}.ods"
+        path.write_bytes(_ods(bytes(data)))
+        try:
+            result = load_answers(path, model)
+        except AnswersFileError as exc:
+            assert str(exc) and "Traceback" not in str(exc)
+        else:
+            json.dumps(result.answers.set_aside, allow_nan=False)  # what was set aside can be saved as JSON
