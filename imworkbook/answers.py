@@ -659,7 +659,7 @@ def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadRe
         raise AnswersFileError(Problem(name, "", f"bestand niet gevonden ({path})")) from None
     except OSError as exc:
         raise AnswersFileError(Problem(name, "", f"kan het bestand niet lezen ({exc.strerror or exc})")) from None
-    if path.suffix.lower() in (".xlsx", ".xls"):  # the Excel route (imworkbook template --xlsx)
+    if path.suffix.lower() in (".xlsx", ".xls", ".ods", ".csv"):  # the spreadsheet route (imworkbook template)
         from .excel import read_workbook
 
         return read_workbook(data, name, model)

@@ -36,6 +36,7 @@ from .content import MaturityModel, load_investment_model, load_model
 from .fastlane import FastLane, as_document, column_spec, extract_columns, join_columns
 from .errors import AnswersFileError, plain_reason
 from .safezip import TooLarge, read_capped, read_member, zip_directory
+from .spreadsheet import CSV_MESSAGE, SUFFIXES as SPREADSHEET_SUFFIXES
 
 STATUS_OK = "geladen"
 STATUS_WARN = "geladen met opmerkingen"
@@ -64,10 +65,10 @@ class Collected:
 
     @property
     def empty(self) -> bool:
-        """No file that could be an answers file (``.json``, ``.xlsx``, ``.xls``) was seen: an empty folder, a zip
+        """No file that could be an answers file (``.json``, ``.xlsx``, ``.ods``, ``.xls``) was seen: an empty folder, a zip
         of other files, or the wrong folder."""
         names = self.report.loc[self.report["status"] != STATUS_SKIPPED, "bestand"].astype(str).str.lower()
-        return not names.str.endswith((".json", ".xlsx", ".xls", ".zip")).any()  # .zip: a zip refused as a whole
+        return not names.str.endswith((".json", ".xlsx", ".ods", ".xls", ".zip")).any()  # .zip: a zip refused as a whole
 
 
 class ZipBudgetSpent(Exception):
@@ -163,7 +164,7 @@ def collect(source: str | Path, model: MaturityModel | None = None,
     source = Path(source)
     if not source.exists():
         raise FileNotFoundError(2, "map of zip niet gevonden", str(source))
-    if source.is_file() and source.suffix.lower() not in (".xlsx", ".xls") and zipfile.is_zipfile(source):
+    if source.is_file() and source.suffix.lower() not in (".xlsx", ".xls", ".ods") and zipfile.is_zipfile(source):
         with open(source, "rb") as fh:
             refusal = _zip_refusal(fh)
             if refusal:
@@ -293,10 +294,12 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
         row["melding"] = (f"bestand is te groot voor een antwoordenbestand ({size / 1e6:,.0f} MB; hoogstens "
                           f"{MAX_FILE_BYTES / 1e6:.0f} MB); niet gelezen").replace(",", ".")
         return row, None
-    if suffix not in (".json", ".xlsx", ".xls"):
-        kind = {".csv": "een CSV-bestand"}.get(suffix, f"een {suffix or 'onbekend'}-bestand")
-        row["melding"] = (f"dit is {kind}, geen antwoordenbestand van imworkbook (.json); lever het "
-                          "antwoordenbestand uit het werkboek in")
+    if suffix == ".csv":
+        row["melding"] = CSV_MESSAGE
+        return row, None
+    if suffix not in (".json", *SPREADSHEET_SUFFIXES):
+        row["melding"] = (f"dit is een {suffix or 'onbekend'}-bestand, geen antwoordenbestand van imworkbook (.json) "
+                          "of ingevulde vragenlijst (.xlsx, .ods); lever het antwoordenbestand uit het werkboek in")
         return row, None
     if size == 0:
         row["melding"] = "bestand is leeg"
@@ -304,7 +307,7 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
     try:
         data = read()
         doc, problems, loaded = None, [], None
-        if suffix in (".xlsx", ".xls"):  # a filled-in questionnaire workbook (the Excel route)
+        if suffix in SPREADSHEET_SUFFIXES:  # a filled-in questionnaire workbook (.xlsx, .ods; the spreadsheet route)
             from .excel import read_workbook
 
             loaded = read_workbook(data, base, model)

@@ -1,22 +1,38 @@
-"""The Excel route: a questionnaire workbook for schools that will not open Jupyter, and reading it back.
+"""The spreadsheet route: a questionnaire workbook for schools that will not open Jupyter, and reading it back.
 
-``write_template`` makes an .xlsx (openpyxl) with the items, the five level descriptors, drop-down lists
-(data validation), locked structure (only the answer cells can be edited) and Dutch instructions.
-``read_workbook`` turns a filled-in workbook (saved by Excel or LibreOffice) into a normal answers file:
-every cell that cannot be used gets a message naming sheet and cell, and its value is kept under
-``set_aside › cells``; everything valid loads. Formulas are never evaluated (a formula in an answer cell
-is reported, not used); old ``.xls`` and password-protected files are refused with a message.
+``write_template`` makes an .xlsx (openpyxl) or, through LibreOffice, an .ods with the items, the five level
+descriptors, a drop-down for every coded field, input help and error messages in the template's language,
+protected sheets (only the yellow input cells can be changed) and print settings (A4 landscape, fit to width,
+repeated header row, rows as high as their wrapped text). ``read_workbook`` turns a filled-in workbook (.xlsx or
+.ods, saved by Excel or LibreOffice) into a normal answers file: every cell that cannot be used gets a message
+naming sheet and cell and the rule of that field, and its value is kept under ``set_aside › cells``; everything
+valid loads. Formulas are never evaluated; old ``.xls``, ``.csv`` and password-protected files are refused with
+a message.
 
-Layout (template version 1): sheet ``Uitleg`` (instructions and the template version in B3), ``School``
-(B2:B7), ``Vragen`` (one row per item; the item id in column A identifies the row, so inserted, moved or
-extra rows do no harm) and ``Investering`` (one row per area).
+Layout (template version 2). Every sheet carries hidden **markers**, so a renamed sheet, an inserted row or an
+inserted column does no harm and nothing the importer expects can vanish without a message:
+
+* the hidden cell A1 of each sheet says which sheet it is: ``imw:intro`` (Uitleg), ``imw:school`` (School),
+  ``imw:items`` (Vragen), ``imw:investment`` (Investering); sheets are found by this marker, not by their name;
+* the rest of that hidden row 1 names the field of each column (``current``, ``target``, ``note``,
+  ``hours_im``...); columns are found by these field ids, not by their position;
+* the hidden column A holds the key of each row (the item id, the area id, the school field such as ``name``);
+  rows are found by their key. The visible header is row 2 (key ``imw:head``).
+
+A sheet, column or row the importer needs that is not found (also not under another name) is an error that
+names it; the import then stops (exit 2, "geweigerd" in a network folder) rather than losing a section.
+Version-1 templates (no markers; fixed positions) are still read.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import math
 import re
+import textwrap
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +40,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from .answers import KIND, SCHEMA_VERSION, LoadResult, atomic_write_bytes, current_round, parse_answers
 from .cells import FORMULA_START, safe_cell, workbook_bytes
@@ -31,15 +49,46 @@ from .content import InvestmentModel, MaturityModel, load_investment_model, load
 from .errors import AnswersFileError, Problem
 from .i18n import t
 from .numbers import parse_number
+from .spreadsheet import OLE_MAGIC, Sheet, load_sheets
 
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 SHEETS = {"intro": "Uitleg", "school": "School", "items": "Vragen", "investment": "Investering"}
-VERSION_CELL = "B3"
-SCHOOL_ROWS = ["name", "code", "sector", "pupils", "round", "rater", "hourly_rate", "staff_fte"]  # School!B2:B9
-COL = {"id": 1, "area": 2, "nr": 3, "question": 4, "level1": 5, "current": 10, "target": 11, "note": 12}
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx are OLE files
+MARK = "imw:"  # hidden marker text: "imw:<kind>" in A1 of each sheet
+HEAD = "imw:head"  # the key of the visible header row
+VERSION_KEY = "version"
+VERSION_CELL = "C3"  # Uitleg!C3 (version 1: B3)
+SCHOOL_ROWS = ["name", "code", "sector", "pupils", "round", "rater", "hourly_rate", "staff_fte"]  # School!C3:C10
+ITEM_FIELDS = ["id", "area", "nr", "question", "level1", "level2", "level3", "level4", "level5", "current", "target",
+               "note"]
+COL = {f: n for n, f in enumerate(ITEM_FIELDS, start=1)}  # Vragen: column of each field in a fresh template
+FIRST_ROW = 3  # the first data row of Vragen and Investering in a fresh template (row 1 markers, row 2 header)
 HEAD_FILL = PatternFill("solid", fgColor="E8EEF3")
 INPUT_FILL = PatternFill("solid", fgColor="FFF6E0")
+MARK_FONT = Font(color="808080", size=8)
+
+# The rule of each field, in words of that field (data/i18n, keys xl_rule_*): the template's input help and error
+# message in its language, and what the import says (in Dutch) when a value does not fit.
+_RULES = {"level": "xl_rule_level", "level_help": "xl_rule_level_help", "ambition": "xl_rule_ambition",
+          "choice": "xl_rule_choice", "hours": "xl_rule_hours", "euro": "xl_rule_euro",
+          "euro_per_year": "xl_rule_euro_per_year", "years": "xl_rule_years", "fte": "xl_rule_fte",
+          "sector": "xl_rule_sector", "pupils": "xl_rule_pupils", "rater": "xl_rule_rater",
+          "positive": "xl_rule_positive", "round": "xl_rule_round", "name": "xl_rule_name", "code": "xl_rule_code",
+          "err_title": "xl_error_title"}
+_UNIT_MAX = {"hours": 100_000, "euro": 1_000_000_000, "euro_per_year": 1_000_000_000, "years": 50, "fte": 10_000,
+             "choice": 2}
+
+
+def _tx(key: str, lang: str, **values) -> str:
+    return t(_RULES[key], lang, **values)
+
+
+def _big(n: int, lang: str) -> str:
+    return f"{n:,}".replace(",", "." if lang == "nl" else ",")
+
+
+def _field_rule(f, lang: str) -> str:
+    """The rule of an investment field, in words of that field."""
+    return _tx(f.unit, lang, label=f.label(lang), top=_big(_UNIT_MAX[f.unit], lang))
 
 
 def _level_choices(model: MaturityModel, lang: str) -> list[str]:
@@ -51,29 +100,104 @@ def _writable(cell) -> None:
     cell.fill = INPUT_FILL
 
 
+def _validation(ws, lang: str, rule: str, title: str, **kwargs) -> DataValidation:
+    """A data validation with its input help and its error message switched on (Excel and LibreOffice show
+    both); ``rule`` is the field's rule in words, used for both."""
+    dv = DataValidation(showErrorMessage=True, showInputMessage=True, errorStyle="stop", **kwargs)
+    dv.error, dv.errorTitle = rule[:255], _tx("err_title", lang)
+    dv.prompt, dv.promptTitle = rule[:255], title[:32]
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _markers(ws, kind: str, fields: list[str]) -> None:
+    """Hidden row 1 (``imw:<kind>`` in A1 and the field id of every further column) and hidden column A."""
+    ws.cell(row=1, column=1, value=safe_cell(MARK + kind)).font = MARK_FONT
+    for c, f in enumerate(fields, start=2):
+        ws.cell(row=1, column=c, value=safe_cell(f)).font = MARK_FONT
+    ws.cell(row=2, column=1, value=safe_cell(HEAD)).font = MARK_FONT
+    ws.row_dimensions[1].hidden = True
+    ws.column_dimensions["A"].hidden = True
+    ws.column_dimensions["A"].width = 18
+
+
+def _print(ws, *, title_row: int | None = 2, one_page: bool = False, landscape: bool = True) -> None:
+    """A4, landscape, fit to the page width (and height for ``one_page``), the header row on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.2, footer=0.3)
+    if title_row:
+        ws.print_title_rows = f"{title_row}:{title_row}"
+    ws.print_options.gridLines = True
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "&P / &N"
+
+
+def _fit_rows(ws, first_row: int, line_pt: float = 13.0) -> None:
+    """Row heights that fit the wrapped text (openpyxl cannot measure text and LibreOffice keeps a row one line
+    high when it is given none): lines estimated from each column's width (about one character per unit)."""
+    widths = {k: (d.width or 10) for k, d in ws.column_dimensions.items() if not d.hidden}
+    for row in ws.iter_rows(min_row=first_row):
+        lines = 1
+        for cell in row:
+            letter = get_column_letter(cell.column)
+            if not isinstance(cell.value, str) or letter not in widths:
+                continue
+            small = cell.font is not None and cell.font.sz is not None and cell.font.sz < 10
+            per_line = max(4, int(widths[letter] * (1.1 if small else 0.95)))
+            n = sum(max(1, len(textwrap.wrap(part, per_line))) for part in cell.value.split("\n"))
+            lines = max(lines, n)
+        ws.row_dimensions[row[0].row].height = min(409, round(line_pt * lines + 4))
+
+
 # --- writing ----------------------------------------------------------------------------------------
 
 def write_template(path: str | Path, model: MaturityModel | None = None, inv: InvestmentModel | None = None, *,
                    answers=None, lang: str = "nl") -> Path:
-    """Write the questionnaire workbook (optionally filled in with ``answers``); atomically."""
+    """Write the questionnaire workbook (optionally filled in with ``answers``); atomically. A path ending in
+    ``.ods`` is written as an .xlsx and converted by LibreOffice (see :func:`imworkbook.spreadsheet.convert`)."""
+    path = Path(path)
+    if path.suffix.lower() == ".ods":
+        import tempfile
+
+        from .spreadsheet import convert
+
+        with tempfile.TemporaryDirectory(prefix="imw-ods-") as tmp:
+            xlsx = write_template(Path(tmp) / (path.stem + ".xlsx"), model, inv, answers=answers, lang=lang)
+            return convert(xlsx, "ods", path)
     model = model or load_model()
     inv = inv or load_investment_model()
     roles = load_rater_roles()
+    wrap = Alignment(wrap_text=True, vertical="top")
     wb = Workbook()
-    intro = wb.active
-    intro.title = SHEETS["intro"]
-    intro["A1"] = t("xl_title", lang)
-    intro["A1"].font = Font(bold=True, size=14)
-    intro["A3"], intro[VERSION_CELL] = t("xl_template_version", lang), TEMPLATE_VERSION
-    intro["A4"], intro["B4"] = t("xl_model", lang), f"{model.id} {model.version}"
-    for n, line in enumerate(t("xl_instructions", lang).split("\n"), start=6):
-        intro.cell(row=n, column=1, value=line).alignment = Alignment(wrap_text=False)
-    intro.column_dimensions["A"].width = 28
-    intro.protection.sheet = True
 
-    # the school
+    # the instructions (and the template version)
+    ws = wb.active
+    ws.title = SHEETS["intro"]
+    _markers(ws, "intro", ["label", "value"])
+    ws["B2"] = safe_cell(t("xl_title", lang))
+    ws["B2"].font = Font(bold=True, size=14)
+    ws["A3"], ws["B3"], ws[VERSION_CELL] = VERSION_KEY, safe_cell(t("xl_template_version", lang)), TEMPLATE_VERSION
+    ws["A4"], ws["B4"], ws["C4"] = "model", safe_cell(t("xl_model", lang)), safe_cell(f"{model.id} {model.version}")
+    for c in ("C3", "C4"):
+        ws[c].alignment = Alignment(horizontal="left")
+    for n, line in enumerate(t("xl_instructions", lang).split("\n"), start=6):
+        ws.cell(row=n, column=2, value=safe_cell(line)).alignment = wrap
+        ws.merge_cells(start_row=n, start_column=2, end_row=n, end_column=3)
+    ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 100, 24
+    _fit_rows(ws, 6, line_pt=15)
+    ws.protection.sheet = True
+    _print(ws, title_row=None, one_page=True, landscape=False)
+
+    # the school: one row per field, the value in column C
     ws = wb.create_sheet(SHEETS["school"])
-    ws["A1"], ws["B1"] = t("xl_field", lang), t("xl_value", lang)
+    _markers(ws, "school", ["label", "value", "help"])
+    ws["B2"], ws["C2"] = safe_cell(t("xl_field", lang)), safe_cell(t("xl_value", lang))
+    for c in ws[2][1:3]:
+        c.font, c.fill = Font(bold=True), HEAD_FILL
     labels = [t("label_name", lang), t("label_code", lang), t("label_sector", lang), t("label_pupils", lang),
               t("label_round", lang), t("label_rater", lang), t("label_hourly_rate", lang), t("label_staff_fte", lang)]
     school = answers.school if answers is not None else None
@@ -82,106 +206,124 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
               (answers.rater or "") if answers is not None else "",
               answers.investment.hourly_rate if answers is not None else None,
               answers.investment.staff_fte if answers is not None else None]
-    for row, (label, value) in enumerate(zip(labels, values), start=2):
-        ws.cell(row=row, column=1, value=label).font = Font(bold=True)
-        cell = ws.cell(row=row, column=2, value=safe_cell(value))
-        _writable(cell)
-    for c in ws[1]:
-        c.font, c.fill = Font(bold=True), HEAD_FILL
-    sector = DataValidation(type="list", formula1='"po,vo"', allow_blank=False)
-    sector.error, sector.errorTitle = t("xl_error_sector", lang), t("xl_error_title", lang)
-    ws.add_data_validation(sector)
-    sector.add("B4")
-    pupils = DataValidation(type="whole", operator="between", formula1="1", formula2="50000", allow_blank=True)
-    pupils.error, pupils.errorTitle = t("xl_error_pupils", lang), t("xl_error_title", lang)
-    ws.add_data_validation(pupils)
-    pupils.add("B5")
-    rater = DataValidation(type="list", formula1='"' + ",".join(r.id for r in roles.roles) + '"', allow_blank=True)
-    ws.add_data_validation(rater)
-    rater.add("B7")
-    ws["C7"] = t("xl_rater_help", lang)
-    money = DataValidation(type="decimal", operator="greaterThan", formula1="0", allow_blank=True)
-    money.error, money.errorTitle = t("xl_error_number", lang), t("xl_error_title", lang)
-    ws.add_data_validation(money)
-    money.add("B8")
-    money.add("B9")
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 26, 40
+    rules = {"name": _tx("name", lang), "code": _tx("code", lang), "sector": _tx("sector", lang),
+             "pupils": _tx("pupils", lang), "round": _tx("round", lang), "rater": _tx("rater", lang),
+             "hourly_rate": _tx("positive", lang, label=labels[6]), "staff_fte": _tx("positive", lang, label=labels[7])}
+    school_row = {}
+    for row, (key, label, value) in enumerate(zip(SCHOOL_ROWS, labels, values), start=3):
+        school_row[key] = row
+        ws.cell(row=row, column=1, value=safe_cell(key)).font = MARK_FONT
+        ws.cell(row=row, column=2, value=safe_cell(label)).font = Font(bold=True)
+        ws.cell(row=row, column=2).alignment = wrap
+        _writable(ws.cell(row=row, column=3, value=safe_cell(value)))
+        ws.cell(row=row, column=3).alignment = wrap
+        ws.cell(row=row, column=4, value=safe_cell(rules[key])).alignment = wrap
+    kinds = {
+        "name": dict(type="textLength", operator="greaterThan", formula1="0", allow_blank=False),
+        "code": None,
+        "sector": dict(type="list", formula1='"po,vo"', allow_blank=False),
+        "pupils": dict(type="whole", operator="between", formula1="1", formula2="50000", allow_blank=True),
+        "round": dict(type="textLength", operator="between", formula1="4", formula2="9", allow_blank=False),
+        "rater": dict(type="list", formula1='"' + ",".join(r.id for r in roles.roles) + '"', allow_blank=True),
+        "hourly_rate": dict(type="decimal", operator="greaterThan", formula1="0", allow_blank=True),
+        "staff_fte": dict(type="decimal", operator="greaterThan", formula1="0", allow_blank=True),
+    }
+    for key, spec in kinds.items():
+        if spec:
+            _validation(ws, lang, rules[key], labels[SCHOOL_ROWS.index(key)], **spec).add(f"C{school_row[key]}")
+    ws.column_dimensions["B"].width, ws.column_dimensions["C"].width, ws.column_dimensions["D"].width = 30, 34, 60
+    _fit_rows(ws, 3)
     ws.protection.sheet = True
+    _print(ws)
 
-    # the questions
+    # the questions: one row per item
     ws = wb.create_sheet(SHEETS["items"])
-    heads = ["id", t("col_area", lang), t("xl_nr", lang), t("xl_question", lang),
+    _markers(ws, "items", ITEM_FIELDS[1:])
+    heads = [t("col_area", lang), t("xl_nr", lang), t("xl_question", lang),
              *[f"{lv.level} {lv.label(lang)}" for lv in model.levels],
              t("label_current", lang), t("label_target", lang), t("label_note", lang)]
-    ws.append(heads)
-    for c in ws[1]:
-        c.font, c.fill = Font(bold=True), HEAD_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
+    for c, head in enumerate(heads, start=2):
+        cell = ws.cell(row=2, column=c, value=safe_cell(head))
+        cell.font, cell.fill, cell.alignment = Font(bold=True), HEAD_FILL, wrap
     choices = _level_choices(model, lang)
-    level_list = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
-    level_list.error, level_list.errorTitle = t("xl_error_level", lang), t("xl_error_title", lang)
-    level_list.prompt, level_list.promptTitle = t("xl_prompt_level", lang), t("label_current", lang)
-    ws.add_data_validation(level_list)
-    row = 2
+    level_list = _validation(ws, lang, _tx("level", lang) + " " + _tx("level_help", lang), t("label_current", lang),
+                             type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+    row = FIRST_ROW
+    small = Font(size=9)
     for a_n, area in enumerate(model.areas, start=1):
         for i_n, item in enumerate(area.items, start=1):
             given = answers.answer(item.id) if answers is not None else None
-            ws.cell(row=row, column=COL["id"], value=item.id)
-            ws.cell(row=row, column=COL["area"], value=area.short(lang))
-            ws.cell(row=row, column=COL["nr"], value=f"{a_n}.{i_n}")
-            ws.cell(row=row, column=COL["question"], value=f"{item.question(lang)}\n\n{item.help(lang)}")
+            ws.cell(row=row, column=COL["id"], value=safe_cell(item.id)).font = MARK_FONT
+            ws.cell(row=row, column=COL["area"], value=safe_cell(area.short(lang)))
+            ws.cell(row=row, column=COL["nr"], value=safe_cell(f"{a_n}.{i_n}"))
+            ws.cell(row=row, column=COL["question"], value=safe_cell(f"{item.question(lang)}\n\n{item.help(lang)}"))
             for level in range(1, 6):
-                ws.cell(row=row, column=COL["level1"] + level - 1, value=item.levels[level](lang))
+                ws.cell(row=row, column=COL["level1"] + level - 1, value=safe_cell(item.levels[level](lang))).font = small
             for key in ("current", "target"):
-                cell = ws.cell(row=row, column=COL[key], value=_level_cell(getattr(given, key) if given else None,
-                                                                            choices))
+                cell = ws.cell(row=row, column=COL[key], value=safe_cell(_level_cell(
+                    getattr(given, key) if given else None, choices)))
                 _writable(cell)
                 level_list.add(cell.coordinate)
-            note = ws.cell(row=row, column=COL["note"], value=safe_cell((given.note if given else "") or None))
-            _writable(note)
-            for col in range(1, COL["note"] + 1):
-                ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+            _writable(ws.cell(row=row, column=COL["note"], value=safe_cell((given.note if given else "") or None)))
+            for col in range(2, COL["note"] + 1):
+                ws.cell(row=row, column=col).alignment = wrap
             row += 1
-    widths = {"A": 14, "B": 16, "C": 5, "D": 48, "E": 26, "F": 26, "G": 26, "H": 26, "I": 26, "J": 16, "K": 16, "L": 40}
+    widths = {"B": 15, "C": 5, "D": 40, "E": 24, "F": 24, "G": 24, "H": 24, "I": 24, "J": 14, "K": 14, "L": 32}
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
-    ws.column_dimensions["A"].hidden = False
-    ws.freeze_panes = "E2"
+    _fit_rows(ws, 2, line_pt=12.5)
+    ws.freeze_panes = "E3"
     ws.protection.sheet = True
     ws.protection.formatRows = False  # row heights may change (long notes)
+    _print(ws)
 
-    # the investment
+    # the investment: one row per area
     ws = wb.create_sheet(SHEETS["investment"])
-    ws.append(["id", t("col_area", lang), t("ambition", lang), *[f.label(lang) for f in inv.fields], t("label_note", lang)])
-    for c in ws[1]:
-        c.font, c.fill = Font(bold=True), HEAD_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    amb = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True)
-    amb.error, amb.errorTitle = t("xl_error_ambition", lang), t("xl_error_title", lang)
-    number = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-    number.error, number.errorTitle = t("xl_error_number", lang), t("xl_error_title", lang)
-    ws.add_data_validation(amb)
-    ws.add_data_validation(number)
-    for r, area in enumerate(model.areas, start=2):
+    inv_fields = ["area", "ambition", *[f.id for f in inv.fields], "note"]
+    _markers(ws, "investment", inv_fields)
+    heads = [t("col_area", lang), t("ambition", lang), *[f.label(lang) for f in inv.fields], t("label_note", lang)]
+    for c, head in enumerate(heads, start=2):
+        cell = ws.cell(row=2, column=c, value=safe_cell(head))
+        cell.font, cell.fill, cell.alignment = Font(bold=True), HEAD_FILL, wrap
+    amb = _validation(ws, lang, _tx("ambition", lang), t("ambition", lang), type="list", formula1='"1,2,3,4,5"',
+                      allow_blank=True)
+    by_field = {}
+    for f in inv.fields:
+        title = f.label(lang)
+        if f.unit == "choice":
+            spec = dict(type="list", formula1='"0,1,2"', allow_blank=True)
+        else:
+            low = "1" if f.unit == "years" else "0"
+            spec = dict(type="decimal", operator="between", formula1=low, formula2=str(_UNIT_MAX[f.unit]),
+                        allow_blank=True)
+        by_field[f.id] = _validation(ws, lang, _field_rule(f, lang), title, **spec)
+    for r, area in enumerate(model.areas, start=FIRST_ROW):
         values = answers.investment.areas.get(area.id, {}) if answers is not None else {}
-        ws.cell(row=r, column=1, value=area.id)
-        ws.cell(row=r, column=2, value=area.name(lang))
-        cell = ws.cell(row=r, column=3, value=values.get("ambition"))
+        ws.cell(row=r, column=1, value=safe_cell(area.id)).font = MARK_FONT
+        ws.cell(row=r, column=2, value=safe_cell(area.name(lang))).alignment = wrap
+        cell = ws.cell(row=r, column=3, value=safe_cell(values.get("ambition")))
         _writable(cell)
         amb.add(cell.coordinate)
+        cell.alignment = Alignment(vertical="top")
         for c, f in enumerate(inv.fields, start=4):
-            cell = ws.cell(row=r, column=c, value=values.get(f.id))
+            cell = ws.cell(row=r, column=c, value=safe_cell(values.get(f.id)))
             _writable(cell)
-            number.add(cell.coordinate)
-        _writable(ws.cell(row=r, column=4 + len(inv.fields), value=safe_cell(values.get("note") or None)))
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 16, 34
-    for c in range(3, 5 + len(inv.fields)):
-        ws.column_dimensions[get_column_letter(c)].width = 14
-    ws.freeze_panes = "C2"
+            cell.alignment = Alignment(vertical="top")
+            by_field[f.id].add(cell.coordinate)
+        note = ws.cell(row=r, column=4 + len(inv.fields), value=safe_cell(values.get("note") or None))
+        _writable(note)
+        note.alignment = wrap
+    ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 26, 8
+    for c in range(4, 4 + len(inv.fields)):
+        ws.column_dimensions[get_column_letter(c)].width = 13
+    ws.column_dimensions[get_column_letter(4 + len(inv.fields))].width = 30
+    _fit_rows(ws, 2)
+    ws.freeze_panes = "C3"
     ws.protection.sheet = True
+    ws.protection.formatRows = False
+    _print(ws)
 
-    wb.security.lockStructure = True  # no sheets added, removed or renamed by accident
-    path = Path(path)
+    wb.security.lockStructure = True  # no sheets added, removed or renamed by accident (Excel; see README)
     atomic_write_bytes(path, workbook_bytes(wb))  # text that looks like a formula stays text
     return path
 
@@ -198,216 +340,347 @@ def _level_cell(value: Any, choices: list[str]) -> str | None:
 
 # --- reading ----------------------------------------------------------------------------------------
 
-class _Sheet:
-    """One sheet read once in openpyxl's read-only mode: values only, the first ``columns`` columns, at most
-    ``budgets.XLSX_MAX_ROWS`` rows (the budget scan has already refused a sheet with more)."""
+KINDS = ("intro", "school", "items", "investment")
+_NEEDED_ROWS = {"intro": [VERSION_KEY], "school": SCHOOL_ROWS}
 
-    def __init__(self, ws, merged: list[str], columns: int, rows: int):
-        self.title = ws.title
-        self.sheet_state = ws.sheet_state
-        self.merged = merged
-        self.rows, self.formulas = [], set()
-        for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=rows, min_col=1, max_col=columns), start=1):
-            self.rows.append(tuple(c.value for c in cells))
-            self.formulas.update((r, c) for c, cell in enumerate(cells, start=1)
-                                 if getattr(cell, "data_type", None) == "f")
-        self.max_row = len(self.rows)
 
-    def get(self, row: int, col: int) -> Any:
-        cells = self.rows[row - 1] if 1 <= row <= len(self.rows) else ()
-        return cells[col - 1] if 1 <= col <= len(cells) else None
+@dataclass
+class Layout:
+    """Where one part of the questionnaire is in a workbook: its sheet, the column of each field (by the field
+    ids of the marker row), the column holding the row keys, and the marker row (data rows come after it)."""
 
-    def is_formula(self, row: int, col: int) -> bool:
-        """A formula cell (by its type: text that happens to start with "=" is text, as the template writes it)."""
-        return (row, col) in self.formulas
+    kind: str
+    sheet: Sheet
+    cols: dict[str, int]
+    key_col: int
+    origin_row: int
+    fixed_rows: dict[str, int] | None = None  # version 1: rows by position
+
+    def row_of(self) -> dict[str, int]:
+        if self.fixed_rows is not None:
+            return self.fixed_rows
+        out: dict[str, int] = {}
+        for r in range(self.origin_row + 1, self.sheet.max_row + 1):
+            key = self.sheet.get(r, self.key_col)
+            if isinstance(key, str) and key.strip() and key.strip() not in out:
+                out[key.strip()] = r
+        return out
+
+
+def _find_layouts(sheets: list[Sheet], name: str) -> dict[str, Layout]:
+    """Each part by its marker (``imw:<kind>`` in the top-left cell of the marker row), whatever the sheet's name
+    and wherever inserted rows or columns moved it; version 1 (no markers) by the sheet names and fixed places."""
+    found: dict[str, Layout] = {}
+    for sheet in sheets:
+        for (r, c), v in sorted(sheet.cells.items()):
+            if r > 20:
+                break
+            if isinstance(v, str) and v.startswith(MARK) and v[len(MARK):] in KINDS:
+                kind = v[len(MARK):]
+                if kind in found:
+                    raise AnswersFileError(Problem(name, f"{sheet.title}!{get_column_letter(c)}{r}", (
+                        f"de bladen '{found[kind].sheet.title}' en '{sheet.title}' zijn allebei het blad "
+                        f"{SHEETS[kind]} (een gekopieerd blad?); verwijder de kopie, zodat duidelijk is welke "
+                        "antwoorden gelden, en lever het bestand opnieuw in")))
+                cols = {}
+                for cc in range(c + 1, c + 60):
+                    fv = sheet.get(r, cc)
+                    if isinstance(fv, str) and fv.strip() and fv.strip() not in cols:
+                        cols[fv.strip()] = cc
+                found[kind] = Layout(kind, sheet, cols, c, r)
+                break
+    if found:
+        return found
+    by_title = {s.title: s for s in sheets}  # version 1: no markers
+    intro = by_title.get(SHEETS["intro"])
+    if intro is None or str(intro.get(3, 2)).strip() != "1":
+        return found
+    inv = load_investment_model()
+    v1 = {"intro": Layout("intro", intro, {"value": 2}, 1, 1, {VERSION_KEY: 3}),
+          "school": Layout("school", by_title.get(SHEETS["school"]), {"value": 2}, 1, 1,
+                           {k: n for n, k in enumerate(SCHOOL_ROWS, start=2)}),
+          "items": Layout("items", by_title.get(SHEETS["items"]), {k: v for k, v in COL.items() if k != "id"}, 1, 1),
+          "investment": Layout("investment", by_title.get(SHEETS["investment"]),
+                               {f: c for c, f in enumerate(["area", "ambition", *[f.id for f in inv.fields], "note"],
+                                                           start=2)}, 1, 1)}
+    return {k: lay for k, lay in v1.items() if lay.sheet is not None}
+
+
+def _shown(v: Any, text: str | None = None) -> str:
+    """A cell's value as the user typed or sees it: the displayed text (.ods), a date Calc or Excel made of
+    ``2-3`` back as ``2-3``, Dutch decimals (``3,5``)."""
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0) or isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return f"{v.day}-{v.month}"  # what was typed to get this date (2-3 became 2 March), not how it is shown
+    if text:
+        return text
+    if isinstance(v, dt.datetime):
+        return f"{v.day}-{v.month}-{v.year} {v:%H:%M}"
+    if isinstance(v, bool):
+        return "WAAR" if v else "ONWAAR"
+    if isinstance(v, float):
+        return (f"{v:.10g}").replace(".", ",")
+    return str(v)
+
+
+def _date_note(v: Any) -> str:
+    if not isinstance(v, (dt.date, dt.datetime)):
+        return ""
+    return (f" (het rekenprogramma heeft er de datum {v.day}-{v.month}-{v.year} van gemaakt; kies de waarde uit de "
+            "keuzelijst, of typ hem opnieuw)")
 
 
 def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) -> LoadResult:
-    """A filled-in template as answers (see the module docstring); raises :class:`AnswersFileError` when the
-    file is not a usable workbook at all, or larger than the budgets (:mod:`imworkbook.budgets`), which are
-    checked on the zip's parts before openpyxl parses anything."""
-    from openpyxl.utils.cell import coordinate_to_tuple
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
+    """A filled-in template (.xlsx or .ods) as answers (see the module docstring); raises
+    :class:`AnswersFileError` when the file is not a usable workbook at all, a part of the questionnaire is
+    missing, or it is larger than the budgets (:mod:`imworkbook.budgets`), which are checked on the zip's parts
+    before anything is parsed."""
     from .answers import dumps_answers
-    from .budgets import ANSWERS_MAX_BYTES, XLSX_MAX_ROWS, mb
-    from .errors import plain_reason
-    from .safezip import scan_workbook
+    from .budgets import ANSWERS_MAX_BYTES, mb
 
     model = model or load_model()
     inv = load_investment_model()
     roles = load_rater_roles()
-    if data.startswith(OLE_MAGIC):
-        raise AnswersFileError(Problem(name, "", "dit is een oud Excel-bestand (.xls) of een bestand met een "
-                                       "wachtwoord; sla het op als Excel-werkmap (.xlsx) zonder wachtwoord"))
-    scan = scan_workbook(data, name)
-    fields = ["ambition", *[f.id for f in inv.fields], "note"]
-    widths = {SHEETS["intro"]: 2, SHEETS["school"]: 2, SHEETS["items"]: max(COL.values()),
-              SHEETS["investment"]: 2 + len(fields)}
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)  # formulas as text: never evaluated
-        try:
-            states = [(ws.title, ws.sheet_state) for ws in book.worksheets]
-            wb = {ws.title: _Sheet(ws, scan.sheets.get(ws.title).merged if ws.title in scan.sheets else [],
-                                   widths[ws.title], XLSX_MAX_ROWS) for ws in book.worksheets if ws.title in widths}
-        finally:
-            book.close()
-    except Exception as exc:  # noqa: BLE001 - any broken part: one Dutch message, never a traceback
-        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx): {plain_reason(exc)}; "
-                                       "sla het opnieuw op als Excel-werkmap (.xlsx)")) from None
+    fmt, sheets = load_sheets(data, name)
     problems: list[Problem] = []
     cells_aside: dict[str, Any] = {}
-    missing = [s for s in SHEETS.values() if s not in wb]
-    if SHEETS["intro"] in missing or SHEETS["items"] in missing or SHEETS["school"] in missing:
-        raise AnswersFileError(Problem(name, "", "dit is geen vragenlijst van imworkbook (bladen "
-                                       f"{', '.join(repr(s) for s in missing)} ontbreken); maak een nieuwe met "
-                                       "'imworkbook template --xlsx'"))
-    version = wb[SHEETS["intro"]].get(*coordinate_to_tuple(VERSION_CELL))
-    if version != TEMPLATE_VERSION and str(version).strip() != str(TEMPLATE_VERSION):
-        raise AnswersFileError(Problem(name, f"{SHEETS['intro']}!{VERSION_CELL}",
-                                       f"sjabloonversie {version!r} wordt niet ondersteund (verwacht "
-                                       f"{TEMPLATE_VERSION}); vul een nieuw sjabloon in"))
-    for title, state in states:
-        if state != "visible":
-            problems.append(Problem(name, title, "dit blad is verborgen; het is wel gelezen", "waarschuwing"))
+    layouts = _find_layouts(sheets, name)
+    titles = ", ".join(f"'{s.title}'" for s in sheets)
+    if "intro" not in layouts:
+        raise AnswersFileError(Problem(name, "", f"dit is geen vragenlijst van imworkbook (geen blad {SHEETS['intro']} "
+                                       f"met de verborgen markering '{MARK}intro' in cel A1; bladen: {titles}); maak "
+                                       "een nieuwe met 'imworkbook template --xlsx'"))
+    intro = layouts["intro"]
+    version_row = intro.row_of().get(VERSION_KEY)
+    vcol = intro.cols.get("value", 0)
+    version = intro.sheet.get(version_row, vcol) if version_row and vcol else None
+    vwhere = f"{intro.sheet.title}!{get_column_letter(vcol or 3)}{version_row or 3}"
+    if str(version).strip() not in ("1", str(TEMPLATE_VERSION)):
+        raise AnswersFileError(Problem(name, vwhere, f"sjabloonversie {_shown(version)} wordt niet ondersteund "
+                                       f"(verwacht {TEMPLATE_VERSION}); vul een nieuw sjabloon in"))
+    missing = [k for k in KINDS if k not in layouts]
+    if missing:
+        what = ", ".join(f"'{SHEETS[k]}' (markering '{MARK}{k}' in de verborgen cel A1)" for k in missing)
+        raise AnswersFileError(Problem(name, "", f"het blad {what} ontbreekt, ook niet gevonden onder een andere "
+                                       f"naam (bladen in het bestand: {titles}); er is niets ingelezen, zodat geen "
+                                       "antwoorden verloren gaan. Zet het blad terug (of kopieer de antwoorden naar "
+                                       "een nieuw sjabloon: 'imworkbook template --xlsx') en lever het opnieuw in"))
+    needed_cols = {"intro": ["value"], "school": ["value"], "items": ["current", "target", "note"],
+                   "investment": ["ambition", *[f.id for f in inv.fields], "note"]}
+    labels = {"current": t("label_current", "nl"), "target": t("label_target", "nl"), "note": t("label_note", "nl"),
+              "ambition": t("ambition", "nl"), "value": t("xl_value", "nl"),
+              **{f.id: f.label("nl") for f in inv.fields}}
+    for kind, lay in layouts.items():
+        gone = [f for f in needed_cols[kind] if f not in lay.cols]
+        if gone:
+            raise AnswersFileError(Problem(name, lay.sheet.title, "de kolom " + ", ".join(
+                f"'{labels.get(f, f)}' (veld-id '{f}' in de verborgen rij {lay.origin_row})" for f in gone)
+                + " ontbreekt; er is niets ingelezen. Zet de kolom terug of kopieer de antwoorden naar een nieuw "
+                  "sjabloon, en lever het opnieuw in"))
+        rows = lay.row_of()
+        gone = [k for k in _NEEDED_ROWS.get(kind, []) if k not in rows]
+        if gone:
+            raise AnswersFileError(Problem(name, lay.sheet.title, "de rij " + ", ".join(
+                f"'{k}' (verborgen kolom {get_column_letter(lay.key_col)})" for k in gone) + " ontbreekt; er is niets "
+                "ingelezen. Zet de rij terug of kopieer de antwoorden naar een nieuw sjabloon"))
+        if lay.sheet.title != SHEETS[kind]:
+            problems.append(Problem(name, lay.sheet.title, f"dit is het blad {SHEETS[kind]} onder een andere naam; "
+                                    "gevonden aan zijn markering en gelezen", "opmerking"))
+    used = {lay.sheet.title for lay in layouts.values()}
+    for sheet in sheets:
+        if sheet.state != "visible":
+            problems.append(Problem(name, sheet.title, "dit blad is verborgen; " + (
+                "het is wel gelezen" if sheet.title in used else "het hoort niet bij de vragenlijst en is niet gelezen"),
+                "waarschuwing"))
+        elif sheet.title not in used and sheet.cells:
+            problems.append(Problem(name, sheet.title, "dit blad hoort niet bij de vragenlijst en is niet gelezen",
+                                    "waarschuwing"))
 
-    def value(ws, row: int, col: int) -> Any:
-        where = f"{ws.title}!{get_column_letter(col)}{row}"
+    def where(lay: Layout, row: int, col: int) -> str:
+        return f"{lay.sheet.title}!{get_column_letter(col)}{row}"
+
+    def value(lay: Layout, row: int, col: int) -> Any:
+        ws = lay.sheet
         v = ws.get(row, col)
-        if ws.is_formula(row, col) or isinstance(v, (ArrayFormula, DataTableFormula)):
+        if ws.is_formula(row, col) or (v is not None and type(v).__name__ in ("ArrayFormula", "DataTableFormula")):
             # a formula (also an array formula, an object rather than text); a text cell "=…" is text
-            problems.append(Problem(name, where, "bevat een formule; vul een waarde in (formules worden niet "
-                                    "uitgerekend); niet gebruikt", "fout"))
-            cells_aside[where] = getattr(v, "text", v)
+            problems.append(Problem(name, where(lay, row, col), "bevat een formule; vul een waarde in (formules "
+                                    "worden niet uitgerekend); niet gebruikt, bewaard onder set_aside", "fout"))
+            cells_aside[where(lay, row, col)] = getattr(v, "text", v)
             return None
         if isinstance(v, str):
             v = v.strip()
             return v or None
         return v
 
-    for ws in (wb[SHEETS["items"]], *([wb[SHEETS["investment"]]] if SHEETS["investment"] in wb else [])):
-        for coord in ws.merged:
-            problems.append(Problem(name, f"{ws.title}!{coord}", "cellen zijn samengevoegd; alleen de eerste "
-                                    "cel is gelezen", "waarschuwing"))
+    def refuse_cell(lay: Layout, row: int, col: int, v: Any, rule: str, lead: str | None = None) -> None:
+        shown = _shown(v, lay.sheet.text(row, col))
+        problems.append(Problem(name, where(lay, row, col), f"{lead or repr(shown) + ' past niet'}: {rule}"
+                                f"{_date_note(v)}; niet gebruikt, bewaard onder set_aside", "fout"))
+        cells_aside[where(lay, row, col)] = shown if isinstance(v, (dt.date, dt.datetime)) else v
+
+    def unmarked(lay: Layout, row: int) -> None:
+        """Values in columns without a field id (inserted by the user): reported and set aside, never lost."""
+        known = set(lay.cols.values()) | {lay.key_col}
+        for (r, c), v in lay.sheet.cells.items():
+            if r == row and c not in known and c > lay.key_col and v is not None and str(v).strip():
+                problems.append(Problem(name, where(lay, r, c), "deze kolom hoort niet bij de vragenlijst (geen "
+                                        f"veld-id in de verborgen rij {lay.origin_row}; ingevoegd?); niet gelezen, "
+                                        "bewaard onder set_aside", "fout"))
+                cells_aside[where(lay, r, c)] = _shown(v, lay.sheet.text(r, c))
+
+    for kind in ("items", "investment"):
+        for coord in layouts[kind].sheet.merged:
+            problems.append(Problem(name, f"{layouts[kind].sheet.title}!{coord}", "cellen zijn samengevoegd; alleen "
+                                    "de eerste cel is gelezen", "waarschuwing"))
 
     # the school
-    ws = wb[SHEETS["school"]]
-    school: dict[str, Any] = {}
-    for row, key in enumerate(SCHOOL_ROWS, start=2):
-        school[key] = value(ws, row, 2)
-    for row, key, what in ((2, "name", "de naam van de school"), (6, "round", "de ronde (schooljaar, bijvoorbeeld 2026-2027)")):
+    lay = layouts["school"]
+    rows, vcol = lay.row_of(), lay.cols["value"]
+    school: dict[str, Any] = {key: value(lay, rows[key], vcol) for key in SCHOOL_ROWS}
+    if lay.fixed_rows is None:
+        for key in SCHOOL_ROWS:
+            unmarked(lay, rows[key])
+    rules = {k: _tx(k, "nl") for k in ("name", "round", "sector", "pupils", "rater")}
+    for key in ("name", "round"):
         if school[key] is None:
-            raise AnswersFileError(Problem(name, f"{ws.title}!B{row}", f"{what} ontbreekt; vul die in en lever het "
-                                           "bestand opnieuw in"))
+            raise AnswersFileError(Problem(name, where(lay, rows[key], vcol), f"dit veld is leeg: {rules[key]} Vul het "
+                                           "in en lever het bestand opnieuw in"))
     if str(school["sector"] or "").strip().lower() not in ("po", "vo"):
-        raise AnswersFileError(Problem(name, f"{ws.title}!B4", f"sector moet po of vo zijn; gekregen: "
-                                       f"{school['sector']!r}"))
+        raise AnswersFileError(Problem(name, where(lay, rows["sector"], vcol), f"{rules['sector']} Gekregen: "
+                                       f"{_shown(school['sector'])!r}"))
     pupils = school["pupils"]
     if pupils is not None:
         number = _number(pupils)
-        if number is None or number != int(number):
-            problems.append(Problem(name, f"{ws.title}!B5", f"aantal leerlingen moet een heel getal zijn; gekregen: "
-                                    f"{pupils!r}; niet gebruikt", "fout"))
-            cells_aside[f"{ws.title}!B5"] = pupils
+        if number is None or number != int(number) or not 1 <= number <= 50_000:
+            refuse_cell(lay, rows["pupils"], vcol, pupils, rules["pupils"])
             pupils = None
         else:
             pupils = int(number)
     rater = school["rater"]
     if rater is not None:
-        by_label = {r.label(lang).lower(): r.id for r in roles.roles for lang in ("nl", "en")}
+        by_label = {r.label(lg).lower(): r.id for r in roles.roles for lg in ("nl", "en")}
         rater = str(rater).strip()
         rater = rater if rater in {r.id for r in roles.roles} else by_label.get(rater.lower(), rater)
+    round_ = school["round"]
+    if isinstance(round_, (int, float)) and not isinstance(round_, bool):
+        round_ = str(int(round_))
     raw: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION, "kind": KIND, "model": {"id": model.id, "version": model.version},
-        "school": {"name": str(school["name"] or ""), "code": None if school["code"] is None else str(school["code"]),
+        "school": {"name": str(school["name"] or ""), "code": None if school["code"] is None else _shown(school["code"]),
                    "sector": str(school["sector"] or "").lower(), "pupils": pupils},
-        "round": str(school["round"] or ""), "answers": {}, "investment": {"areas": {}}, "set_aside": {},
+        "round": str(round_ or ""), "answers": {}, "investment": {"areas": {}}, "set_aside": {},
     }
+    places: dict[str, str] = {"school › name": where(lay, rows["name"], vcol),
+                              "school › code": where(lay, rows["code"], vcol),
+                              "round": where(lay, rows["round"], vcol), "rater": where(lay, rows["rater"], vcol)}
     if rater:
         raw["rater"] = rater
-    for row, key in ((8, "hourly_rate"), (9, "staff_fte")):
+    labels_nl = {"hourly_rate": t("label_hourly_rate", "nl"), "staff_fte": t("label_staff_fte", "nl")}
+    for key in ("hourly_rate", "staff_fte"):
         if school[key] is None:
             continue
         number = _number(school[key])
         if number is None or number <= 0:
-            where = f"{SHEETS['school']}!B{row}"
-            problems.append(Problem(name, where, f"{school[key]!r} is geen positief getal; niet gebruikt", "fout"))
-            cells_aside[where] = school[key]
+            refuse_cell(lay, rows[key], vcol, school[key], _tx("positive", "nl", label=labels_nl[key]))
         else:
             raw["investment"][key] = number
 
-    # the questions: rows are found by the item id in column A
-    ws = wb[SHEETS["items"]]
+    # the questions: rows are found by the item id in the key column, columns by their field ids
+    lay = layouts["items"]
+    ws = lay.sheet
     known = set(model.item_ids)
     seen: dict[str, int] = {}
-    for row in range(2, ws.max_row + 1):
-        item_id = value(ws, row, COL["id"])
-        cur, tgt, note = (value(ws, row, COL[k]) for k in ("current", "target", "note"))
+    cur_c, tgt_c, note_c = (lay.cols[k] for k in ("current", "target", "note"))
+    level_rule = _tx("level", "nl")
+    for row in range(lay.origin_row + 1, ws.max_row + 1):
+        item_id = value(lay, row, lay.key_col)
+        if item_id == HEAD:
+            continue
+        cur, tgt, note = (value(lay, row, c) for c in (cur_c, tgt_c, note_c))
+        if lay.fixed_rows is None and not (item_id is None and cur is None and tgt is None and note is None):
+            unmarked(lay, row)
         if item_id is None:
             if any(v is not None for v in (cur, tgt, note)):
-                where = f"{ws.title}!A{row}"
-                problems.append(Problem(name, where, "rij zonder item-id in kolom A; de antwoorden in deze rij zijn "
+                col = next(c for c, v in ((cur_c, cur), (tgt_c, tgt), (note_c, note)) if v is not None)
+                problems.append(Problem(name, where(lay, row, col), "rij zonder item-id in de verborgen kolom "
+                                        f"{get_column_letter(lay.key_col)} (ingevoegd?); de antwoorden in deze rij zijn "
                                         "niet gebruikt (bewaard onder set_aside)", "fout"))
-                cells_aside[f"{ws.title}!rij {row}"] = [cur, tgt, note]
+                cells_aside[f"{ws.title}!rij {row}"] = [_jsonable(v) for v in (cur, tgt, note)]
             continue
         item_id = str(item_id)
         if item_id in seen:
-            problems.append(Problem(name, f"{ws.title}!A{row}", f"item {item_id} staat ook in rij {seen[item_id]}; "
-                                    "deze rij is niet gebruikt (bewaard onder set_aside)", "fout"))
-            cells_aside[f"{ws.title}!rij {row}"] = [item_id, cur, tgt, note]
+            problems.append(Problem(name, where(lay, row, cur_c), f"item {item_id} staat ook in rij "
+                                    f"{seen[item_id]}; deze rij is niet gebruikt (bewaard onder set_aside)", "fout"))
+            cells_aside[f"{ws.title}!rij {row}"] = [item_id, *(_jsonable(v) for v in (cur, tgt, note))]
             continue
         seen[item_id] = row
         entry: dict[str, Any] = {}
-        for key, v in (("current", cur), ("target", tgt)):
+        for key, col, v in (("current", cur_c, cur), ("target", tgt_c, tgt)):
             if v is None:
                 continue
             level = _level(v)
-            where = f"{ws.title}!{get_column_letter(COL[key])}{row}"
             if level is None:
-                problems.append(Problem(name, where, f"{v!r} is geen niveau (1 t/m 5, 'Weet niet' of 'N.v.t.'); niet "
-                                        "gebruikt, bewaard onder set_aside", "fout"))
-                cells_aside[where] = v
+                refuse_cell(lay, row, col, v, level_rule, f"{_shown(v, ws.text(row, col))!r} is geen niveau")
             else:
                 entry[key] = level
+                places[f"answers › {item_id} › {key}"] = where(lay, row, col)
         if note is not None:
             entry["note"] = str(note)
+            places[f"answers › {item_id} › note"] = where(lay, row, note_c)
         if entry:
             raw["answers"][item_id] = entry
+            places.setdefault(f"answers › {item_id}", where(lay, row, lay.key_col))
         if item_id not in known and entry:
-            problems.append(Problem(name, f"{ws.title}!A{row}", f"onbekend item {item_id!r}", "waarschuwing"))
+            problems.append(Problem(name, where(lay, row, lay.key_col), f"onbekend item {item_id!r}", "waarschuwing"))
 
-    # the investment (optional sheet)
-    if SHEETS["investment"] in wb:
-        ws = wb[SHEETS["investment"]]
-        for row in range(2, ws.max_row + 1):
-            area_id = value(ws, row, 1)
-            values = {f: value(ws, row, c) for c, f in enumerate(fields, start=3)}
-            if area_id is None:
-                if any(v is not None for v in values.values()):
-                    problems.append(Problem(name, f"{ws.title}!A{row}", "rij zonder gebied-id in kolom A; niet "
-                                            "gebruikt (bewaard onder set_aside)", "fout"))
-                    cells_aside[f"{ws.title}!rij {row}"] = values
+    # the investment: rows by the area id, columns by their field ids
+    lay = layouts["investment"]
+    ws = lay.sheet
+    fields = {f.id: f for f in inv.fields}
+    order = ["ambition", *fields, "note"]
+    for row in range(lay.origin_row + 1, ws.max_row + 1):
+        area_id = value(lay, row, lay.key_col)
+        if area_id == HEAD:
+            continue
+        values = {f: value(lay, row, lay.cols[f]) for f in order}
+        if lay.fixed_rows is None and (area_id is not None or any(v is not None for v in values.values())):
+            unmarked(lay, row)
+        if area_id is None:
+            if any(v is not None for v in values.values()):
+                col = next(lay.cols[f] for f, v in values.items() if v is not None)
+                problems.append(Problem(name, where(lay, row, col), "rij zonder gebied-id in de verborgen kolom "
+                                        f"{get_column_letter(lay.key_col)} (ingevoegd?); niet gebruikt (bewaard onder "
+                                        "set_aside)", "fout"))
+                cells_aside[f"{ws.title}!rij {row}"] = {k: _jsonable(v) for k, v in values.items()}
+            continue
+        out: dict[str, Any] = {}
+        for f, v in values.items():
+            if v is None:
                 continue
-            out: dict[str, Any] = {}
-            for c, (f, v) in enumerate(values.items(), start=3):
-                if v is None:
-                    continue
-                if f == "note":
-                    out[f] = str(v)
-                    continue
-                number = _number(v)
-                where = f"{ws.title}!{get_column_letter(c)}{row}"
-                if number is None:
-                    problems.append(Problem(name, where, f"{v!r} is geen getal; niet gebruikt, bewaard onder "
-                                            "set_aside", "fout"))
-                    cells_aside[where] = v
-                    continue
-                out[f] = int(number) if f in ("ambition", "tooling") and number == int(number) else number
-            if out:
-                raw["investment"]["areas"][str(area_id)] = out
+            col = lay.cols[f]
+            places[f"investment › areas › {area_id} › {f}"] = where(lay, row, col)
+            if f == "note":
+                out[f] = str(v)
+                continue
+            rule = _tx("ambition", "nl") if f == "ambition" else _field_rule(fields[f], "nl")
+            number = _ambition(v) if f == "ambition" else _number(v)
+            if number is None or isinstance(v, (dt.date, dt.datetime)):
+                refuse_cell(lay, row, col, v, rule)
+                continue
+            unit = "ambition" if f == "ambition" else fields[f].unit
+            low, top = {"ambition": (1, 5), "years": (1, 50)}.get(unit, (0, _UNIT_MAX.get(unit, math.inf)))
+            if not low <= number <= top or (unit in ("ambition", "choice") and number != int(number)):
+                refuse_cell(lay, row, col, v, rule)
+                continue
+            out[f] = int(number) if unit in ("ambition", "choice") else number
+        if out:
+            raw["investment"]["areas"][str(area_id)] = out
+            places.setdefault(f"investment › areas › {area_id}", where(lay, row, lay.key_col))
     if cells_aside:
         raw["set_aside"]["cells"] = {k: _jsonable(v) for k, v in cells_aside.items()}
     result = parse_answers(json.dumps(raw, ensure_ascii=False, default=str), name, model)
+    # a data path (investment › areas › x › hours_ict) becomes the cell it came from
+    result.problems[:] = [replace(p, where=places[p.where]) if p.where in places else p for p in result.problems]
     result.problems[:0] = problems
     size = len(dumps_answers(result.answers).encode("utf-8"))
     if size > ANSWERS_MAX_BYTES:  # what loads must be savable again (and readable by every other command)
@@ -420,6 +693,8 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
 def _level(value: Any) -> int | str | None:
     from .answers import normalize_level
 
+    if isinstance(value, (dt.date, dt.datetime)):
+        return None
     if isinstance(value, str):
         m = re.match(r"^\s*([1-5])(\s|$|[.·:-])", value)
         if m:
@@ -430,8 +705,16 @@ def _level(value: Any) -> int | str | None:
         return None
 
 
+def _ambition(value: Any) -> float | None:
+    if isinstance(value, str):
+        m = re.match(r"^\s*([1-5])(\s+\D.*)?$", value)
+        if m:
+            return float(m.group(1))
+    return _number(value)
+
+
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
         return None
     if isinstance(value, (int, float)):
         return float(value)
@@ -446,6 +729,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return _shown(value)
     return value if isinstance(value, (str, int, float, type(None))) else str(value)
 
 

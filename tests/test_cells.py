@@ -96,9 +96,9 @@ def test_template_with_any_school_name_and_note_has_no_formula(tmp_path, name, n
     path = write_template(tmp_path / "t.xlsx", model, answers=answers)
     _no_formulas(path)
     wb = load_workbook(path)
-    assert _same_text(wb[SHEETS["school"]]["B2"].value, name)
+    assert _same_text(wb[SHEETS["school"]]["C3"].value, name)
     items = wb[SHEETS["items"]]
-    row = next(r for r in range(2, items.max_row + 1) if items.cell(row=r, column=1).value == item)
+    row = next(r for r in range(3, items.max_row + 1) if items.cell(row=r, column=1).value == item)
     assert _same_text(items.cell(row=row, column=12).value, note)
 
 
@@ -173,10 +173,10 @@ def test_an_array_formula_is_refused_at_its_cell_not_stored_as_an_object(tmp_pat
     path = write_template(tmp_path / "t.xlsx", model, answers=load_answers(PO_EXAMPLE, model).answers)
     wb = load_workbook(path)
     ws = wb[SHEETS["items"]]
-    ws["L2"] = ArrayFormula("L2", "=SUM(A1:A2)")
+    ws["L3"] = ArrayFormula("L3", "=SUM(A1:A2)")
     wb.save(path)
     result = load_answers(path, model)
-    where = f"{SHEETS['items']}!L2"
+    where = f"{SHEETS['items']}!L3"
     assert any(p.where == where and "formule" in p.message for p in result.problems)
     text = json.dumps(result.answers.set_aside, ensure_ascii=False, default=str)
     assert "ArrayFormula object" not in text and "=SUM(A1:A2)" in text

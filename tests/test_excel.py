@@ -14,7 +14,7 @@ from imworkbook.answers import load_answers
 from imworkbook.cli import main
 from imworkbook.collect import STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
 from imworkbook.errors import AnswersFileError
-from imworkbook.excel import COL, SHEETS, TEMPLATE_VERSION, VERSION_CELL, write_template
+from imworkbook.excel import COL, FIRST_ROW, SHEETS, TEMPLATE_VERSION, VERSION_CELL, write_template
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
 
@@ -28,7 +28,7 @@ def filled(tmp_path, model):
 
 
 def _row_of(ws, item_id):
-    for row in range(2, ws.max_row + 1):
+    for row in range(FIRST_ROW, ws.max_row + 1):
         if ws.cell(row=row, column=COL["id"]).value == item_id:
             return row
     raise KeyError(item_id)
@@ -44,16 +44,16 @@ def test_template_has_every_item_descriptors_dropdowns_and_protection(tmp_path, 
     wb = load_workbook(path)
     assert wb.sheetnames == list(SHEETS.values()) and wb.security.lockStructure
     ws = wb[SHEETS["items"]]
-    ids = [ws.cell(row=r, column=COL["id"]).value for r in range(2, ws.max_row + 1)]
+    ids = [ws.cell(row=r, column=COL["id"]).value for r in range(FIRST_ROW, ws.max_row + 1)]
     assert ids == model.item_ids
     item = model.item(ids[0])
-    assert [ws.cell(row=2, column=COL["level1"] + n).value for n in range(5)] == [item.levels[n](  "nl") for n in range(1, 6)]
-    assert ws.protection.sheet and not ws.cell(row=2, column=COL["current"]).protection.locked
-    assert ws.cell(row=2, column=COL["question"]).protection.locked
+    assert [ws.cell(row=FIRST_ROW, column=COL["level1"] + n).value for n in range(5)] == [item.levels[n](  "nl") for n in range(1, 6)]
+    assert ws.protection.sheet and not ws.cell(row=FIRST_ROW, column=COL["current"]).protection.locked
+    assert ws.cell(row=FIRST_ROW, column=COL["question"]).protection.locked
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
-    assert lists and "Weet niet" in lists[0].formula1 and f"J2" in str(lists[0].sqref)
+    assert lists and "Weet niet" in lists[0].formula1 and f"J{FIRST_ROW}" in str(lists[0].sqref)
     assert wb[SHEETS["intro"]][VERSION_CELL].value == TEMPLATE_VERSION
-    assert "Sla op als Excel-werkmap" in " ".join(str(c.value) for c in wb[SHEETS["intro"]]["A"] if c.value)
+    assert "Sla op als Excel-werkmap" in " ".join(str(c.value) for c in wb[SHEETS["intro"]]["B"] if c.value)
 
 
 @pytest.mark.parametrize("example", [PO_EXAMPLE, VO_EXAMPLE])
@@ -74,7 +74,7 @@ def test_typed_values_like_a_person_would(tmp_path, filled, model):
     ws.cell(row=_row_of(ws, second), column=COL["current"], value="n.v.t.")
     ws.cell(row=_row_of(ws, third), column=COL["target"], value="5")
     inv = wb[SHEETS["investment"]]
-    inv.cell(row=2, column=4, value="1.250,50")  # Dutch notation typed as text
+    inv.cell(row=FIRST_ROW, column=4, value="1.250,50")  # Dutch notation typed as text
     wb.save(path)
     back = load_answers(path, model).answers
     assert back.answers[first].current == 4 and back.answers[second].current == "nvt"
@@ -93,7 +93,7 @@ def test_bad_cells_are_named_and_the_rest_loads(tmp_path, filled, model):
     ws.merge_cells(start_row=rc, start_column=COL["current"], end_row=rc, end_column=COL["target"])
     ws.append(["", "", "", "", "", "", "", "", "", 3, 4, "extra rij zonder id"])   # an extra row
     ws.append([a, "", "", "", "", "", "", "", "", 1, 1, "dubbele rij"])            # the same item again
-    wb[SHEETS["investment"]].cell(row=2, column=5, value="veel")          # text where a number belongs
+    wb[SHEETS["investment"]].cell(row=FIRST_ROW, column=5, value="veel")          # text where a number belongs
     wb.create_sheet("Kladblok").sheet_state = "hidden"
     wb.security.lockStructure = False
     wb.save(path)
@@ -102,15 +102,15 @@ def test_bad_cells_are_named_and_the_rest_loads(tmp_path, filled, model):
     assert "'drie' is geen niveau" in where[f"Vragen!J{ra}"]
     assert "formule" in where[f"Vragen!K{rb}"]
     assert "samengevoegd" in where[f"Vragen!J{rc}:K{rc}"]
-    assert "zonder item-id" in where[f"Vragen!A{ws.max_row - 1}"]
-    assert f"ook in rij {ra}" in where[f"Vragen!A{ws.max_row}"]
-    assert "geen getal" in where["Investering!E2"]
+    assert "zonder item-id" in where[f"Vragen!J{ws.max_row - 1}"]
+    assert f"ook in rij {ra}" in where[f"Vragen!J{ws.max_row}"]
+    assert "'veel' past niet: Uren ict" in where["Investering!E3"]
     assert "verborgen" in where["Kladblok"]
     got = result.answers
     assert got.answers[a].current is None and got.answers[a].target == answers.answers[a].target  # valid part kept
     assert got.answers[b].current == answers.answers[b].current
     cells = got.set_aside["cells"]
-    assert cells[f"Vragen!J{ra}"] == "drie" and cells[f"Vragen!K{rb}"] == "=1+2" and cells["Investering!E2"] == "veel"
+    assert cells[f"Vragen!J{ra}"] == "drie" and cells[f"Vragen!K{rb}"] == "=1+2" and cells["Investering!E3"] == "veel"
     untouched = model.item_ids[10]
     assert got.answers[untouched] == answers.answers[untouched]
 
@@ -120,12 +120,12 @@ def test_unusable_workbooks_are_refused_with_a_message(tmp_path, filled, model):
     wb = load_workbook(path)
     wb[SHEETS["intro"]][VERSION_CELL] = 99
     wb.save(tmp_path / "oud-sjabloon.xlsx")
-    with pytest.raises(AnswersFileError, match=r"Uitleg!B3.*sjabloonversie 99"):
+    with pytest.raises(AnswersFileError, match=r"Uitleg!C3.*sjabloonversie 99"):
         load_answers(tmp_path / "oud-sjabloon.xlsx", model)
     wb = load_workbook(path)
-    wb[SHEETS["school"]]["B2"] = None
+    wb[SHEETS["school"]]["C3"] = None
     wb.save(tmp_path / "geen-naam.xlsx")
-    with pytest.raises(AnswersFileError, match=r"School!B2.*naam"):
+    with pytest.raises(AnswersFileError, match=r"School!C3.*[Nn]aam"):
         load_answers(tmp_path / "geen-naam.xlsx", model)
     (tmp_path / "beveiligd.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)  # an encrypted file is OLE
     with pytest.raises(AnswersFileError, match="wachtwoord"):
@@ -136,7 +136,7 @@ def test_unusable_workbooks_are_refused_with_a_message(tmp_path, filled, model):
     other = load_workbook(path)
     del other[SHEETS["items"]]
     other.save(tmp_path / "ander.xlsx")
-    with pytest.raises(AnswersFileError, match="geen vragenlijst van imworkbook"):
+    with pytest.raises(AnswersFileError, match=r"blad .Vragen.*ontbreekt"):
         load_answers(tmp_path / "ander.xlsx", model)
 
 
