@@ -236,7 +236,7 @@ def _print_report(collected) -> None:
           f"{counts['overgeslagen']} overgeslagen.")
 
 
-NO_ANSWERS_FILES = ("Geen antwoordenbestanden (.json of .xlsx) gevonden in {}; controleer of dit de goede map of zip "
+NO_ANSWERS_FILES = ("Geen antwoordenbestanden (.json, .xlsx of .ods) gevonden in {}; controleer of dit de goede map of zip "
                     "is.")
 
 
@@ -418,8 +418,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     answers = load_answers(args.school).answers if args.school else None
     path = write_template(args.xlsx, answers=answers, lang=args.lang)
-    print(f"Vragenlijst in Excel: {path}")
-    print("Vul de gele cellen in, sla op als .xlsx en lees het in met: imworkbook import " + str(path))
+    print(f"Vragenlijst: {path}")
+    print(f"Vul de gele cellen in, sla op (als {path.suffix}, of .xlsx/.ods) en lees het in met: imworkbook import "
+          + str(path))
     return 0
 
 
@@ -515,7 +516,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Maak een Excel-werkmap met alle vragen, de beschrijving van elk niveau, "
                                    "keuzelijsten en uitleg. Alleen de antwoordcellen zijn te wijzigen. Een "
                                    "ingevulde werkmap leest het werkboek in als gewoon antwoordenbestand.")
-    p.add_argument("--xlsx", required=True, metavar="BESTAND", help="het Excel-bestand dat gemaakt wordt (.xlsx)")
+    p.add_argument("--xlsx", required=True, metavar="BESTAND",
+                   help="het bestand dat gemaakt wordt: .xlsx (Excel) of .ods (LibreOffice; daarvoor is LibreOffice "
+                        "nodig)")
     p.add_argument("--school", metavar="ANTWOORDEN", help="vul het sjabloon alvast met dit antwoordenbestand")
     p.add_argument("--lang", choices=["nl", "en"], default="nl", help="taal van de vragen (standaard: nl)")
     p.set_defaults(func=cmd_template)
@@ -524,7 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Lees een ingevulde Excel-vragenlijst (uit Excel of LibreOffice) en bewaar het "
                                    "als antwoordenbestand in je werkmap. Wat niet klopt wordt per cel gemeld; de "
                                    "rest wordt gewoon ingelezen.")
-    p.add_argument("bestand", help="de ingevulde vragenlijst (.xlsx)")
+    p.add_argument("bestand", help="de ingevulde vragenlijst (.xlsx of .ods)")
     p.add_argument("--out", help="het antwoordenbestand (standaard: in je werkmap)")
     p.add_argument("--overwrite", action="store_true", help="een bestaand bestand vervangen")
     p.set_defaults(func=cmd_import)

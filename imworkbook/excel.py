@@ -43,8 +43,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .answers import KIND, SCHEMA_VERSION, LoadResult, atomic_write_bytes, current_round, parse_answers
-from .cells import FORMULA_START, safe_cell, workbook_bytes
+from .answers import KIND, SCHEMA_VERSION, LoadResult, current_round, parse_answers
+from .storage import atomic_write_bytes
+from .cells import safe_cell, workbook_bytes
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model, load_rater_roles
 from .errors import AnswersFileError, Problem
 from .i18n import t
@@ -792,14 +793,6 @@ def write_inventory(path: str | Path, apps: list, ref=None, lang: str = "nl") ->
     path = Path(path)
     atomic_write_bytes(path, workbook_bytes(wb))  # text that looks like a formula stays text
     return path
-
-
-DANGEROUS = FORMULA_START  # kept for older imports; see imworkbook.cells
-
-
-def safe_text(value):
-    """Text for a CSV cell (see :func:`imworkbook.cells.safe_cell`); kept for older imports."""
-    return safe_cell(value, csv=True)
 
 
 def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem]]:
