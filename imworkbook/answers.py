@@ -94,10 +94,13 @@ _UNIT_MAX = {"hours": 100_000, "euro": 1_000_000_000, "euro_per_year": 1_000_000
 
 
 def normalize_ambition(value: Any) -> int | None:
-    """Ambition (importance) of an area: 1-5 or ``None``."""
-    level = normalize_level(value)
+    """Ambition (importance) of an area: 1-5 or ``None`` ('weet niet' and 'n.v.t.' do not apply here)."""
+    try:
+        level = normalize_level(value)
+    except ValueError:
+        level = "?"
     if isinstance(level, str):
-        raise ValueError(f"belang moet 1 t/m 5 zijn (of leeg); gekregen: {value!r}")
+        raise ValueError(f"belang moet 1 t/m 5 zijn (of leeg); gekregen: {value!r}") from None
     return level
 
 
