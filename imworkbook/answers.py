@@ -690,24 +690,51 @@ def dumps_answers(answers: Answers) -> str:
     data = answers.model_dump(mode="json", exclude={"set_aside"})
     data["answers"] = {k: v for k, v in data["answers"].items()
                        if v["current"] is not None or v["target"] is not None or v["note"]}
-    data["set_aside"] = _finite(answers.set_aside)
+    data["set_aside"] = _standard_json(answers)
     empty = unwritten_sections(answers)
     keys = [k for k in Answers.model_fields if k not in empty]  # optional sections only when filled in
     data = {k: data[k] for k in keys}
+    size = 0
     for layout in ({"indent": 1}, {"separators": (",", ":")}):
         try:
             text = json.dumps(data, ensure_ascii=False, allow_nan=False, **layout)
-            size = len(text.encode("utf-8"))
-        except UnicodeEncodeError:  # a lone surrogate from an odd file: escape everything instead
-            text = json.dumps(data, ensure_ascii=True, allow_nan=False, **layout)
-            size = len(text)
+        except RecursionError:  # deeply nested set-aside data: the pure-Python indenting encoder gives up
+            continue
+        # a lone surrogate (from an odd file) cannot be UTF-8: escape those characters only (they occur only in
+        # strings, where \udXXX is valid JSON), not every non-ASCII character
+        text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        size = len(text.encode("utf-8"))
         if size + 1 <= MAX_FILE_BYTES:
             return text + "\n"
     raise AnswersFileError(Problem(
         file_name(answers.school.name, answers.round, answers.rater), "",
         f"dit antwoordenbestand zou te groot worden ({mb(size)}; hoogstens {mb(MAX_FILE_BYTES)}) en is niet "
-        "opgeslagen. Meestal komt dat door veel apart gezette gegevens (set_aside) of applicaties: haal die weg en "
-        "probeer het opnieuw"))
+        "opgeslagen. Haal een deel van de inhoud weg (lange toelichtingen, apart gezette gegevens onder set_aside, "
+        "applicaties) en probeer het opnieuw"))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _standard_json(answers: Answers) -> Any:
+    """``set_aside`` ready for standard JSON: NaN and infinity as text (see :func:`_finite`)."""
+    try:
+        json.dumps(answers.set_aside, allow_nan=False, separators=(",", ":"))  # the C encoder: quick
+        return answers.set_aside
+    except ValueError:
+        pass
+    except RecursionError:
+        raise _too_deep(answers) from None
+    try:
+        return _finite(answers.set_aside)
+    except RecursionError:
+        raise _too_deep(answers) from None
+
+
+def _too_deep(answers: Answers) -> AnswersFileError:
+    return AnswersFileError(Problem(file_name(answers.school.name, answers.round, answers.rater), "set_aside",
+                                    "de apart gezette gegevens zijn te diep genest om op te slaan; haal ze weg en "
+                                    "probeer het opnieuw"))
 
 
 def _finite(value: Any) -> Any:
@@ -893,16 +920,17 @@ class Session:
         self._change(lambda a: setattr(a.investment, key, number))
 
     def set_application(self, app: "Application | dict", replace: str | None = None) -> None:
-        """Add an application to the inventory, or replace the one named ``replace``; names are unique."""
+        """Add a new application to the inventory (``replace=None``), or replace the one named ``replace``. Names
+        are unique (case does not count), also against what another window saved in the meantime."""
         try:
             app = app if isinstance(app, Application) else Application.model_validate(app)
         except ValidationError as exc:
             raise ValueError("\n".join(f"{p.where}: {p.message}" for p in from_pydantic(exc, "", app))) from None
-        others = [a for a in self.answers.landscape if a.name != (replace or app.name)]
-        if any(a.name.lower() == app.name.lower() for a in others):
-            raise ValueError(f"er is al een applicatie met de naam {app.name!r}")
-        def apply(a: Answers) -> None:  # by name in the list being changed (it may have been read again)
-            position = next((i for i, x in enumerate(a.landscape) if x.name == (replace or app.name)), None)
+
+        def apply(a: Answers) -> None:  # on the list being changed (it may have been read again)
+            if any(x.name.lower() == app.name.lower() and x.name != replace for x in a.landscape):
+                raise ValueError(f"er is al een applicatie met de naam {app.name!r}")
+            position = next((i for i, x in enumerate(a.landscape) if replace is not None and x.name == replace), None)
             if position is None:
                 a.landscape.append(app)
             else:
@@ -958,11 +986,12 @@ class Session:
         """Change school details (name, code, sector, pupils); the file name stays the same."""
         data = self.answers.school.model_dump() | fields
         try:
-            school = School.model_validate(data)
+            School.model_validate(data)  # the message, before anything is written
         except ValidationError as exc:
             raise ValueError("\n".join(f"{FIELD_NAMES_NL.get(p.where, p.where)}: {p.message}"
                                        for p in from_pydantic(exc, "", data))) from None
-        self._change(lambda a: setattr(a, "school", school))
+        # only the fields changed here, on the state being written (it may have been read again)
+        self._change(lambda a: setattr(a, "school", School.model_validate(a.school.model_dump() | fields)))
 
     def __repr__(self) -> str:
         s = self.answers.school

@@ -43,15 +43,31 @@ def lock_path(path: Path) -> Path:
     """The lock of ``path``: a file named after a hash of its full path, in a folder of this user's own under the
     system's temporary folder, so locks never clutter (or need write access to) the folder of the file itself.
     Every window and process of one user on one machine uses the same lock for the same file."""
-    full = Path(os.path.abspath(path))
-    try:
-        full = full.parent.resolve() / full.name  # the same file reached through a link: the same lock
-    except OSError:
-        pass
+    full = Path(os.path.realpath(path))  # the same file reached through a link (folder or file): the same lock
+    return _lock_folder() / (hashlib.sha256(str(full).encode("utf-8", "surrogatepass")).hexdigest()[:40] + ".lock")
+
+
+_LOCK_FOLDER: Path | None = None
+
+
+def _lock_folder() -> Path:
+    """This user's own folder for locks. On a shared machine another user could create the expected name first
+    (to hold our locks, or to plant links): a folder that is not a real directory owned by us, private, is not
+    used; a private one is made with ``mkdtemp`` instead."""
+    global _LOCK_FOLDER
+    if _LOCK_FOLDER is not None:
+        return _LOCK_FOLDER
     user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
     folder = Path(tempfile.gettempdir()) / f"imworkbook-locks-{user}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder / (hashlib.sha256(str(full).encode("utf-8", "surrogatepass")).hexdigest()[:40] + ".lock")
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+        ours = stat.S_ISDIR(info.st_mode) and (not hasattr(os, "getuid") or
+                                               (info.st_uid == os.getuid() and info.st_mode & 0o077 == 0))
+    except OSError:
+        ours = False
+    _LOCK_FOLDER = folder if ours else Path(tempfile.mkdtemp(prefix="imworkbook-locks-"))
+    return _LOCK_FOLDER
 
 
 @contextmanager
@@ -100,7 +116,7 @@ def atomic_write_bytes(path: str | Path, data: bytes, mode: int | None = None) -
     old file is untouched; the ``OSError`` is raised for the caller to word (:func:`errors.os_error_message`).
     Temporary files of this same file left by a killed process (older than a minute) are removed first.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))  # a link to the file: write the file it points to, keep the link
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)

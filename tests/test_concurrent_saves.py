@@ -118,3 +118,27 @@ def test_a_sync_client_replacing_the_file_is_not_overwritten(tmp_path, model):
     on_disk = load_answers(session.path, model).answers
     assert on_disk.answer("rollen.mandaat").current == 4 and on_disk.answer("visie.ambitieniveau").current == 2
     assert session.reloaded
+
+
+def test_a_linked_answers_file_is_written_through_the_link_under_the_same_lock(tmp_path, model):
+    from imworkbook import storage
+
+    real = Session.create("De Linde", "po", "2026-2027", folder=tmp_path / "echt", model=model).path
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert storage.lock_path(link) == storage.lock_path(real)
+    Session.open(link, model).set_level("visie.ambitieniveau", "current", 2)
+    assert link.is_symlink() and load_answers(real, model).answers.answer("visie.ambitieniveau").current == 2
+
+
+def test_two_windows_changing_school_details_and_applications_keep_both(tmp_path, model):
+    one = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model, pupils=100)
+    two = Session.open(one.path, model)
+    one.update_school(pupils=333)
+    two.update_school(name="De Linde (Zuid)")  # had not seen the pupils change: only its own field is written
+    school = load_answers(one.path, model).answers.school
+    assert (school.name, school.pupils) == ("De Linde (Zuid)", 333)
+    one.set_application({"name": "Magister", "type": "las"})
+    with pytest.raises(ValueError, match="er is al een applicatie"):
+        two.set_application({"name": "magister", "type": "las"})  # unique also against the other window's save
+    assert [a.name for a in load_answers(one.path, model).answers.landscape] == ["Magister"]
