@@ -749,6 +749,12 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def answers_bytes(answers: Answers) -> bytes:
+    """Set ``saved_at`` and serialise (may raise :class:`AnswersFileError` when too large): for a caller that
+    holds the file's lock itself and writes with :func:`storage.atomic_write_bytes`."""
+    return _stamped(answers)
+
+
 def _stamped(answers: Answers) -> bytes:
     """Set ``saved_at`` and serialise (may raise :class:`AnswersFileError` when too large)."""
     answers.saved_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")

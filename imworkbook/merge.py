@@ -24,7 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from .answers import Answers, ItemAnswer, backup_copy, load_answers, save_answers, school_identity
+from .answers import Answers, ItemAnswer, answers_bytes, backup_copy, load_answers, school_identity
+from .storage import atomic_write_bytes, locked
 from .content import MaturityModel, RaterRoles, load_investment_model, load_rater_roles
 from .errors import ImworkbookError, Problem
 from .i18n import format_number, t
@@ -230,12 +231,21 @@ def merge_and_save(raters: list[Rater], model: MaturityModel, path: Path, *, ove
     ``<name>.origineel-<time>.json`` and what no rater filled in is taken from it (see :func:`merge`).
     """
     path = Path(path)
-    existing = backup = None
-    if path.exists():
-        if not overwrite:
-            raise FileExistsError(2, "bestaat al", str(path))
-        existing = load_answers(path, model).answers
-        backup = backup_copy(path)
-    merged = merge(raters, model, choices, roles=roles, lang=lang, into=existing)
-    save_answers(merged, path)
+    first = raters[0].answers
+    with locked(path):  # read, copy and replace as one step: a window saving meanwhile waits, nothing is lost
+        existing = backup = None
+        if path.exists():
+            if not overwrite:
+                raise FileExistsError(2, "bestaat al", str(path))
+            existing = load_answers(path, model).answers
+            if (school_identity(existing.school.code, existing.school.name), existing.round) != \
+                    (school_identity(first.school.code, first.school.name), first.round):
+                raise ImworkbookError(Problem(path.name, "", (
+                    f"dit bestand is van {existing.school.name} ({existing.school.code or 'zonder code'}), ronde "
+                    f"{existing.round}; de invullers zijn van {first.school.name} "
+                    f"({first.school.code or 'zonder code'}), ronde {first.round}. Niet samengevoegd: kies een "
+                    "ander doelbestand")))
+            backup = backup_copy(path)
+        merged = merge(raters, model, choices, roles=roles, lang=lang, into=existing)
+        atomic_write_bytes(path, answers_bytes(merged))
     return Saved(path, merged, backup)

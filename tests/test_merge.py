@@ -155,3 +155,22 @@ def test_replacing_the_school_file_keeps_what_the_raters_did_not_fill_in(model):
     assert merged.roles == school.roles and merged.investment == school.investment
     plain = merge(raters, model)
     assert plain.landscape == [] and plain.investment.areas == {}
+
+
+def test_merging_into_another_school_file_is_refused(tmp_path, model):
+    """The target file name comes from the school's name; a file of that name that belongs to another school (or
+    round) is never filled with these raters' answers."""
+    from imworkbook.answers import load_answers, save_answers
+    from imworkbook.errors import ImworkbookError
+    from imworkbook.merge import Rater, merge_and_save
+
+    raters = [Rater(p.stem, load_answers(p, model).answers) for p in sorted(RATERS.glob("*.json"))]
+    other = raters[0].answers.model_copy(deep=True)
+    other.rater = None
+    other.school = other.school.model_copy(update={"code": "99ZZ"})
+    target = tmp_path / "doel.json"
+    save_answers(other, target)
+    before = target.read_bytes()
+    with pytest.raises(ImworkbookError, match="Niet samengevoegd"):
+        merge_and_save(raters, model, target, overwrite=True)
+    assert target.read_bytes() == before and not list(tmp_path.glob("*.origineel-*"))
