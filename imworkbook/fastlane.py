@@ -164,6 +164,14 @@ class FastLane:
             return False
         if not raw["answers"].keys() <= self.items or raw["set_aside"]:
             return False
+        # written as imworkbook writes: every item with its three fields and something in it, and an optional
+        # section only when it holds something (answers.unwritten_sections)
+        for item in raw["answers"].values():
+            if len(item) != 3 or (item["current"] is None and item["target"] is None and not item["note"]):
+                return False
+        if any(k in raw and not raw[k] for k in ("landscape", "proposals")) or \
+                ("roles" in raw and not (raw["roles"].get("assignments") or raw["roles"].get("hours"))):
+            return False
         if not inv["areas"].keys() <= self.areas:
             return False
         try:

@@ -139,3 +139,20 @@ def test_both_lanes_agree_on_generated_headers(model, lane, values):
         return
     full = parse_answers(text, "school.json", model)
     assert not full.has_problems and fast == as_document(full.answers)
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["answers"].__setitem__("visie.ambitieniveau", {"current": 3}),        # not all three fields
+    lambda d: d["answers"].__setitem__("visie.ambitieniveau", {}),                    # an empty item
+    lambda d: d["answers"].__setitem__("visie.ambitieniveau", {"current": None, "target": None, "note": ""}),
+    lambda d: d.__setitem__("landscape", []),                                          # empty optional sections
+    lambda d: d.__setitem__("proposals", []),
+    lambda d: d.__setitem__("roles", {"assignments": {}, "hours": {}}),
+])
+def test_forms_the_writer_never_makes_go_to_the_full_parser(lane, model, change):
+    """Found in review: the full parser gives these back changed (without a remark), so they are not canonical."""
+    doc = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
+    change(doc)
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    assert lane.read(text.encode()) is None
+    assert parse_answers(text, "school.json", model).answers.school.name  # the full parser takes it
