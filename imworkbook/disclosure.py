@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 from typing import Hashable, Mapping, Sequence
 
 import numpy as np
@@ -110,6 +111,22 @@ def round_value(value: float, unit: str) -> float:
 FILTER_COST = {(): 3.0, ("sector",): 4.0, ("band",): 2.0, ("sector", "band"): 1.0}  # keep sector and total longest
 
 
+@dataclass
+class Measure:
+    """One variable of a family, with the schools it is about: ``frame`` has one row per school (``key``), the
+    filter columns and ``values`` (a school counts when all of them are known); ``label`` goes into every output
+    row (e.g. ``{"item_id": ...}``)."""
+
+    frame: pd.DataFrame
+    values: list[str]
+    label: dict
+    spread: str | None = None
+    unit: str = "level"
+    cohort: str | None = None
+    cost_factor: float = 1.0
+    phase: int = 0  # decided after the measures of lower phases, which then stay as they are
+
+
 def release(frame: pd.DataFrame, value: str | Sequence[str], *, family_by: Sequence[str] = (),
             filters: Sequence[str] = ("sector", "band"), cohort: str | None = None, spread: str | None = None,
             unit: str = "level") -> pd.DataFrame:
@@ -121,35 +138,60 @@ def release(frame: pd.DataFrame, value: str | Sequence[str], *, family_by: Seque
     ``frame``: one row per school (column ``key``) per family, with the filter columns. A school counts in a
     family when every one of ``value`` is known there. ``cohort``: a boolean column; groups restricted to the
     cohort (the schools present in every round) are released alongside, and checked together with the rest.
-    The lower and upper half of a group are its schools sorted by ``spread``, ties by key; the middle school of an
-    odd group goes up.
+    Variables that are sums over the same values (an area's score and its items) must be released together:
+    :func:`release_together`.
     """
     values = [value] if isinstance(value, str) else list(value)
-    spread = spread if spread is not None else values[0]
     data = frame.dropna(subset=values)
-    combos = list(itertools.chain.from_iterable(itertools.combinations(filters, r) for r in range(len(filters) + 1)))
-    rows = []
-    # each filter's values as small integer codes, sorted by value (made once, not per family)
-    codes, labels = {}, {}
-    for f in filters:
-        labels[f], inverse = np.unique(data[f].astype(str).to_numpy(), return_inverse=True)
-        codes[f] = pd.Series(inverse.reshape(-1), index=data.index)
     families = data.groupby(list(family_by), sort=False) if family_by else [((), data)]
+    out = []
     for fam_key, part in families:
         fam_key = fam_key if isinstance(fam_key, tuple) else (fam_key,)
-        part = part.drop_duplicates("key")
-        n = len(part)
-        columns = {f: codes[f].loc[part.index].to_numpy() for f in filters}
-        in_cohort = part[cohort].to_numpy(dtype=bool) if cohort else np.zeros(n, dtype=bool)
-        masks, costs, meta = [], [], []
-        for cohort_flag in ([False, True] if cohort else [False]):
-            base = in_cohort if cohort_flag else np.ones(n, dtype=bool)
+        measure = Measure(part, values, dict(zip(family_by, fam_key)), spread, unit, cohort)
+        out.extend(release_together([measure], filters))
+    columns = [*family_by, *filters, *(["cohort"] if cohort else []), "n", *values, "lower", "upper", "status",
+               "halves_status"]
+    return pd.concat(out, ignore_index=True)[columns] if out else pd.DataFrame(columns=columns)
+
+
+def release_together(measures: Sequence[Measure], filters: Sequence[str] = ("sector", "band")) -> list[pd.DataFrame]:
+    """Release several variables of one family in one check (one membership matrix): needed when one can be
+    computed from the others for the same schools — an area's score is the mean of the item levels a school gave,
+    so an area released over 6 schools and its items over those 6 plus one would give that one school's area score.
+    Returns one table per measure (see :func:`release`)."""
+    combos = list(itertools.chain.from_iterable(itertools.combinations(filters, r) for r in range(len(filters) + 1)))
+    frames = [m.frame.dropna(subset=m.values).drop_duplicates("key") for m in measures]
+    schools = pd.concat([f[["key", *filters]] for f in frames]).drop_duplicates("key").reset_index(drop=True)
+    n = len(schools)
+    position = pd.Series(np.arange(n), index=schools["key"])
+    codes, labels = {}, {}
+    for f in filters:
+        labels[f], inverse = np.unique(schools[f].astype(str).to_numpy(), return_inverse=True)
+        codes[f] = inverse.reshape(-1)
+    masks, costs, meta = [], [], []  # meta: (measure index, where, cohort flag)
+    members_of, numbers_of, spread_of = [], [], []
+    for m_index, (measure, frame) in enumerate(zip(measures, frames)):
+        rows = position.loc[frame["key"]].to_numpy()
+        member = np.zeros(n, dtype=bool)
+        member[rows] = True
+        numbers = np.full((n, len(measure.values)), np.nan)
+        numbers[rows] = frame[measure.values].to_numpy(dtype=float)
+        spread_values = np.full(n, np.nan)
+        spread_values[rows] = frame[measure.spread or measure.values[0]].to_numpy(dtype=float)
+        in_cohort = np.zeros(n, dtype=bool)
+        if measure.cohort:
+            in_cohort[rows] = frame[measure.cohort].to_numpy(dtype=bool)
+        members_of.append(member)
+        numbers_of.append(numbers)
+        spread_of.append(spread_values)
+        for cohort_flag in ([False, True] if measure.cohort else [False]):
+            base = member & in_cohort if cohort_flag else member
             for fixed in combos:
                 if fixed:  # the combinations present, as one number each (mixed radix), counted not sorted
                     sizes = [len(labels[f]) for f in fixed]
                     combined = np.zeros(int(base.sum()), dtype=np.int64)
                     for f, size in zip(fixed, sizes):
-                        combined = combined * size + columns[f][base]
+                        combined = combined * size + codes[f][base]
                     choices = []
                     for number in np.flatnonzero(np.bincount(combined, minlength=int(np.prod(sizes)))):
                         combo = []
@@ -162,57 +204,71 @@ def release(frame: pd.DataFrame, value: str | Sequence[str], *, family_by: Seque
                 for combo in choices:
                     mask = base.copy()
                     for f, v in zip(fixed, combo):
-                        mask &= columns[f] == v
+                        mask &= codes[f] == v
                     masks.append(mask)
-                    costs.append(FILTER_COST.get(tuple(fixed), 1.0) * (0.5 if cohort_flag else 1.0))
-                    meta.append(({f: ALL for f in filters} | {f: labels[f][v] for f, v in zip(fixed, combo)},
+                    costs.append(FILTER_COST.get(tuple(fixed), 1.0) * (0.5 if cohort_flag else 1.0)
+                                 * measure.cost_factor)
+                    meta.append((m_index, {f: ALL for f in filters} | {f: labels[f][v] for f, v in zip(fixed, combo)},
                                  cohort_flag))
-        matrix = np.column_stack(masks) if masks else np.zeros((n, 0), dtype=bool)
-        status = suppress(matrix, np.asarray(costs))
-        # then the halves of the released groups (which may only take themselves out; the groups stay)
-        order = np.lexsort((part["key"].astype(str).to_numpy(), part[spread].to_numpy(dtype=float)))
-        kept = np.flatnonzero(status == OK)
-        half_cols, half_parent = [], []
-        for j in kept:
-            if matrix[:, j].sum() >= MIN_HALVES:
-                members = order[matrix[order, j]]
-                cut = len(members) // 2
-                for part_idx in (members[:cut], members[cut:]):
-                    col = np.zeros(n, dtype=bool)
-                    col[part_idx] = True
-                    half_cols.append(col)
-                    half_parent.append(j)
-        half_status = {}
-        if half_cols:
-            both = np.column_stack([matrix[:, kept], *half_cols])
-            cost = np.concatenate([np.full(len(kept), math.inf), np.ones(len(half_cols))])
-            parent = np.concatenate([np.full(len(kept), -1), [int(np.flatnonzero(kept == p)[0]) for p in half_parent]])
-            second = suppress(both, cost, parent)
-            for h, j in enumerate(half_parent):
-                half_status.setdefault(j, []).append((second[len(kept) + h], half_cols[h]))
-        numbers = part[values].to_numpy(dtype=float)
-        spread_values = part[spread].to_numpy(dtype=float)
-        for j, (where, cohort_flag) in enumerate(meta):
-            mask, state = matrix[:, j], status[j]
-            row = dict(zip(family_by, fam_key)) | where
-            if cohort:
-                row["cohort"] = cohort_flag
-            row |= {"n": int(mask.sum()), "status": state}
-            means = numbers[mask].mean(axis=0) if state == OK else [math.nan] * len(values)
-            for v, m in zip(values, means):
-                row[v] = round_value(m, unit)
-            halves = half_status.get(j)
-            if state == OK and halves and all(s == OK for s, _ in halves):
-                row["lower"] = round_value(spread_values[halves[0][1]].mean(), unit)
-                row["upper"] = round_value(spread_values[halves[1][1]].mean(), unit)
-                row["halves_status"] = OK
-            else:
-                row["lower"] = row["upper"] = math.nan
-                row["halves_status"] = (state if state != OK else TOO_FEW if not halves else WOULD_BETRAY)
-            rows.append(row)
-    columns_out = [*family_by, *filters, *(["cohort"] if cohort else []), "n", *values, "lower", "upper", "status",
-                   "halves_status"]
-    return pd.DataFrame(rows, columns=columns_out)
+    matrix = np.column_stack(masks) if masks else np.zeros((n, 0), dtype=bool)
+    # by phase: the main variable first (an area's levels), then the ones that follow it (its items), which may
+    # only take themselves out — so every area makes the same choice (e.g. all schools or the sector)
+    phase_of = np.array([measures[m].phase for m, _, _ in meta], dtype=int)
+    costs_arr = np.asarray(costs, dtype=float)
+    status = np.full(len(meta), TOO_FEW, dtype=object)
+    decided = np.zeros(len(meta), dtype=bool)
+    for phase in sorted(set(phase_of.tolist())):
+        current = phase_of == phase
+        columns = np.flatnonzero((decided & (status == OK)) | current)
+        cost = np.where(decided[columns], math.inf, costs_arr[columns])
+        result = suppress(matrix[:, columns], cost)
+        status[columns[current[columns]]] = result[current[columns]]
+        decided |= current
+    # then the halves of the released groups (which may only take themselves out; the groups stay)
+    key_order = schools["key"].astype(str).to_numpy()
+    kept = np.flatnonzero(status == OK)
+    half_cols, half_parent = [], []
+    for j in kept:
+        if matrix[:, j].sum() >= MIN_HALVES:
+            spread_values = spread_of[meta[j][0]]
+            order = np.lexsort((key_order, spread_values))
+            members = order[matrix[order, j]]
+            cut = len(members) // 2
+            for part_idx in (members[:cut], members[cut:]):
+                col = np.zeros(n, dtype=bool)
+                col[part_idx] = True
+                half_cols.append(col)
+                half_parent.append(j)
+    half_status: dict[int, list] = {}
+    if half_cols:
+        both = np.column_stack([matrix[:, kept], *half_cols])
+        cost = np.concatenate([np.full(len(kept), math.inf), np.ones(len(half_cols))])
+        where_kept = {int(j): i for i, j in enumerate(kept)}
+        parent = np.concatenate([np.full(len(kept), -1), [where_kept[p] for p in half_parent]])
+        second = suppress(both, cost, parent)
+        for h, j in enumerate(half_parent):
+            half_status.setdefault(j, []).append((second[len(kept) + h], half_cols[h]))
+    out: list[list[dict]] = [[] for _ in measures]
+    for j, (m_index, where, cohort_flag) in enumerate(meta):
+        measure = measures[m_index]
+        mask, state = matrix[:, j], status[j]
+        row = dict(measure.label) | where
+        if measure.cohort:
+            row["cohort"] = cohort_flag
+        row |= {"n": int(mask.sum()), "status": state}
+        means = numbers_of[m_index][mask].mean(axis=0) if state == OK else [math.nan] * len(measure.values)
+        for v, mean in zip(measure.values, means):
+            row[v] = round_value(mean, measure.unit)
+        halves = half_status.get(j)
+        if state == OK and halves and all(s == OK for s, _ in halves):
+            row["lower"] = round_value(spread_of[m_index][halves[0][1]].mean(), measure.unit)
+            row["upper"] = round_value(spread_of[m_index][halves[1][1]].mean(), measure.unit)
+            row["halves_status"] = OK
+        else:
+            row["lower"] = row["upper"] = math.nan
+            row["halves_status"] = (state if state != OK else TOO_FEW if not halves else WOULD_BETRAY)
+        out[m_index].append(row)
+    return [pd.DataFrame(rows) for rows in out]
 
 
 def percentile_rank(values: Mapping[Hashable, float], key: Hashable, group_status: str) -> float:

@@ -18,7 +18,6 @@ import hmac
 import math
 import re
 import secrets
-import weakref
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 from pathlib import Path
@@ -32,7 +31,7 @@ from .errors import ImworkbookError, Problem
 from .storage import atomic_write_bytes, locked
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model
 from .collect import Collected
-from .disclosure import ALL, OK, TOO_FEW, percentile_rank, release
+from .disclosure import ALL, OK, TOO_FEW, Measure, percentile_rank, release, release_together
 from .fastlane import column_spec, extract_columns
 from .proportion import investment_eur
 
@@ -100,6 +99,7 @@ class NetworkData:
     items: pd.DataFrame  # one row per school x round x item with a level: key, round, area_id, item_id, current, target
     areas: pd.DataFrame  # one row per school x round x area: scores, ambition, investment
     _items_grouped: pd.DataFrame | None = field(default=None, repr=False)
+    _released: dict = field(default_factory=dict, repr=False)  # (kind, round) -> what the rule releases
 
 
 def network_frames(documents: "list[dict] | Collected", model: MaturityModel | None = None,
@@ -190,49 +190,67 @@ def with_cohort(areas: pd.DataFrame, values: Sequence[str] = LEVELS) -> pd.DataF
     return areas.assign(cohort=pd.MultiIndex.from_arrays([areas["area_id"], areas["key"]]).isin(stayers))
 
 
-def _per_round(fn):
-    """Release per round, remembered per frame object and round (the frames of a NetworkData are not changed after
-    they are made): a screen asks for the same released table for every chart and filter, and rounds are released
-    independently (the cohort of :func:`with_cohort` is decided over all rounds first)."""
-    cache: dict[tuple[int, str], pd.DataFrame] = {}
-
-    def wrapper(frame: pd.DataFrame, round: str | None = None) -> pd.DataFrame:
-        rounds = sorted(frame["round"].unique()) if round is None else [round]
-        parts = []
-        for r in rounds:
-            key = (id(frame), r)
-            if key not in cache:
-                if not any(k[0] == id(frame) for k in cache):
-                    weakref.finalize(frame, lambda fid=id(frame): [cache.pop(k) for k in list(cache) if k[0] == fid])
-                cache[key] = fn(frame, r)
-            parts.append(cache[key])
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    wrapper.__doc__, wrapper.__name__ = fn.__doc__, fn.__name__
-    return wrapper
+def _released(data: NetworkData, kind: str, round: str | None) -> pd.DataFrame:
+    """What the rule releases for ``kind`` (levels, items, money), one round or all, made once per network and
+    round (a screen asks for the same tables for every chart and filter; rounds are independent)."""
+    rounds = sorted(data.schools["round"].unique()) if round is None else [round]
+    parts = []
+    for r in rounds:
+        if (kind, r) not in data._released:
+            if kind == "money":
+                part = data.areas[data.areas["round"] == r]
+                data._released[(kind, r)] = release(part, "invest_per_pupil", family_by=["area_id"],
+                                                    unit="euro").assign(round=r)
+            else:
+                levels, items = _release_levels_and_items(data, r)
+                data._released[("levels", r)], data._released[("items", r)] = levels, items
+        parts.append(data._released[(kind, r)])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-@_per_round
-def released_levels(areas: pd.DataFrame, round: str) -> pd.DataFrame:
+def _release_levels_and_items(data: NetworkData, round: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per area, its levels (current, target, gap; with the cohort) and its items in ONE check: an area's score is
+    the mean of the item levels a school gave, so releasing them separately could give one school's score."""
+    areas = with_cohort(data.areas)
+    areas = areas[areas["round"] == round]
+    items = _items_with_groups(data)
+    items = items[items["round"] == round].dropna(subset=["current"])
+    item_groups = dict(tuple(items.groupby("item_id", sort=False)))
+    levels_out, items_out = [], []
+    for area_id, part in areas.dropna(subset=list(LEVELS)).groupby("area_id", sort=False):
+        measures = [Measure(part, list(LEVELS), {"area_id": area_id}, "current", cohort="cohort")]
+        measures += [Measure(frame, ["current"], {"item_id": item_id}, phase=1)
+                     for item_id, frame in item_groups.items() if frame["area_id"].iloc[0] == area_id]
+        tables = release_together(measures)
+        levels_out.append(tables[0])
+        items_out.extend(tables[1:])
+    done = {t["item_id"].iloc[0] for t in items_out if len(t)}
+    for item_id, frame in item_groups.items():  # items of an area no school has levels for: on their own
+        if item_id not in done:
+            items_out.extend(release_together([Measure(frame, ["current"], {"item_id": item_id})]))
+    level_columns = ["area_id", "sector", "band", "cohort", "n", *LEVELS, "lower", "upper", "status", "halves_status"]
+    item_columns = ["item_id", "sector", "band", "n", "current", "lower", "upper", "status", "halves_status"]
+    levels = pd.concat(levels_out, ignore_index=True)[level_columns] if levels_out else pd.DataFrame(
+        columns=level_columns)
+    items_table = pd.concat(items_out, ignore_index=True)[item_columns] if items_out else pd.DataFrame(
+        columns=item_columns)
+    return levels.assign(round=round), items_table.assign(round=round)
+
+
+def released_levels(data: NetworkData, round: str | None = None) -> pd.DataFrame:
     """Current, desired and gap per area and every filter combination in ``round`` (all rounds when None), as the
-    rule releases them (:func:`imworkbook.disclosure.release`); the cohort of schools present in every round of
-    ``areas`` is released alongside."""
-    part = with_cohort(areas)
-    part = part[part["round"] == round]
-    return release(part, list(LEVELS), family_by=["area_id"], cohort="cohort", spread="current").assign(round=round)
+    rule releases them (:mod:`imworkbook.disclosure`), with the cohort of schools present in every round."""
+    return _released(data, "levels", round)
 
 
-@_per_round
-def released_money(areas: pd.DataFrame, round: str) -> pd.DataFrame:
+def released_money(data: NetworkData, round: str | None = None) -> pd.DataFrame:
     """Investment per pupil per area, as released."""
-    part = areas[areas["round"] == round]
-    return release(part, "invest_per_pupil", family_by=["area_id"], unit="euro").assign(round=round)
+    return _released(data, "money", round)
 
 
-@_per_round
-def released_items(items: pd.DataFrame, round: str) -> pd.DataFrame:
-    """Current level per item, as released."""
-    part = items[items["round"] == round]
-    return release(part, "current", family_by=["item_id"]).assign(round=round)
+def released_items(data: NetworkData, round: str | None = None) -> pd.DataFrame:
+    """Current level per item, as released (checked together with its area's levels)."""
+    return _released(data, "items", round)
 
 
 def _items_with_groups(data: NetworkData) -> pd.DataFrame:
@@ -253,10 +271,10 @@ def at(released: pd.DataFrame, round: str | None = None, sector: str | None = No
     return released[mask]
 
 
-def group_status(all_areas: pd.DataFrame, round: str, sector: str | None = None,
+def group_status(data: NetworkData, round: str, sector: str | None = None,
                  band: str | None = None) -> dict[str, str]:
     """Per area: whether the rule releases the levels of this group (``OK``) or why not."""
-    rows = at(released_levels(all_areas, round), round, sector, band)
+    rows = at(released_levels(data, round), round, sector, band)
     return dict(zip(rows["area_id"], rows["status"]))
 
 
@@ -283,10 +301,10 @@ def percentiles(areas: pd.DataFrame, key: str, status: Mapping[str, str] | None 
     return pd.DataFrame(rows, columns=["area_id", value, "percentile", "n", "te_weinig", "reason"]).set_index("area_id")
 
 
-def trend(areas: pd.DataFrame, sector: str | None = None, band: str | None = None) -> pd.DataFrame:
-    """Per area and round: mean and halves of the current level over the schools present in *every* round of
-    ``areas`` (the cohort), for one filter, as released (``status``; nothing where the rule says no)."""
-    released = released_levels(areas)
+def trend(data: NetworkData, sector: str | None = None, band: str | None = None) -> pd.DataFrame:
+    """Per area and round: mean and halves of the current level over the schools present in *every* round of the
+    network (the cohort), for one filter, as released (``status``; nothing where the rule says no)."""
+    released = released_levels(data)
     if not len(released):
         return pd.DataFrame(columns=["n", "mean", "lower", "upper", "te_weinig", "status"])
     rows = at(released, None, sector, band, cohort=True)
@@ -337,8 +355,8 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
     model = model or load_model()
     names = {a.id: a.name("nl") for a in model.areas}
     round = round or (sorted(data.schools["round"].unique())[-1] if len(data.schools) else None)
-    levels = at(released_levels(data.areas, round), round, sector, band).set_index("area_id")
-    money = at(released_money(data.areas, round), round, sector, band).set_index("area_id")
+    levels = at(released_levels(data, round), round, sector, band).set_index("area_id")
+    money = at(released_money(data, round), round, sector, band).set_index("area_id")
     order = [a for a in names if a in levels.index]
     overview = pd.DataFrame({
         "gebied": [names[a] for a in order],
@@ -352,7 +370,7 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
         "€ per leerling: gemiddelde": money.reindex(order)["invest_per_pupil"].to_numpy(),
         "toelichting": [_reason(levels.at[a, "status"], levels.at[a, "halves_status"]) for a in order]})
 
-    everything = released_levels(data.areas, round)
+    everything = released_levels(data, round)
     groups = everything[(everything["round"] == round) & ~everything["cohort"]]
     if sector:
         groups = groups[groups["sector"] == sector]
@@ -365,7 +383,7 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
         "huidig: gemiddelde bovenste helft": groups["upper"],
         "toelichting": [_reason(s_, h) for s_, h in zip(groups["status"], groups["halves_status"])]})
 
-    items = released_items(_items_with_groups(data), round)
+    items = released_items(data, round)
     items = at(items, round, sector, band) if len(items) else items
     per_item = pd.DataFrame({
         "item": items.get("item_id", pd.Series(dtype=object)),

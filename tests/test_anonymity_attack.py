@@ -147,7 +147,7 @@ def released_numbers(folder, data, model, tmp_path) -> dict[tuple, set[frozenset
                             band)
     for sector in (None, "po", "vo"):
         for band in bands:
-            released = trend(data.areas, sector, band)
+            released = trend(data, sector, band)
             for (area, round_), row in released.iterrows():
                 if not row["te_weinig"]:
                     members = _members(data, ("levels", area), round_, sector, band, cohort=True)
@@ -214,3 +214,51 @@ def test_the_example_network_sizes_are_what_the_attack_assumes(network):
     last = data.schools[data.schools["round"] == ROUNDS[-1]]
     sizes = sorted(last.groupby(["sector", "band"])["key"].nunique())
     assert sizes == [1, 4, 5, 7] and set(last["band"]) == {size_band(p) for _, p, _ in GROUPS}
+
+
+def test_an_area_and_its_items_are_released_in_one_check(model):
+    """Found in review: an area's score is the mean of the item levels a school gave. Seven po schools, one with
+    current levels but no targets: it counted in every item (n = 7) but not in the area (n = 6), and the item means
+    minus the area mean gave its score. The attack here works on the item levels themselves (school x item), with
+    every released area mean and item mean as a linear function of them."""
+    from imworkbook.answers import ItemAnswer
+
+    area = model.areas[0].id
+    items = [i for i in model.item_ids if model.area_of(i).id == area]
+    rng = np.random.default_rng(1)
+    documents = []
+    for n in range(7):
+        answers = new_answers(f"School {n}", "po", "2025-2026", code=f"{n:02d}XX", pupils=150, model=model)
+        for item in model.item_ids:
+            current = int(rng.integers(1, 6))
+            answers.answers[item] = ItemAnswer(current=current, target=None if n == 6 else min(5, current + 1))
+        documents.append(as_document(answers))
+    data = network_frames(documents, model, secret=b"0" * 64)
+    keys = sorted(data.schools["key"].unique())
+    variables = {(k, i): v for v, (k, i) in enumerate(itertools.product(keys, items))}
+    rows = []
+    for sector, band in itertools.product((None, "po"), (None, "101–200")):
+        tables = comparison_tables(data, model, round="2025-2026", sector=sector, band=band)
+        overview = tables["Overzicht"].iloc[0]
+        if not math.isnan(overview["huidig: gemiddelde"]):  # the area: mean over its schools of their item mean
+            row = np.zeros(len(variables))
+            for k in _members(data, ("levels", area), "2025-2026", sector, band):
+                for i in items:
+                    row[variables[(k, i)]] = 1 / len(items)
+            rows.append(row)
+        per_item = tables["Per item"]
+        for record in per_item[per_item["item"].isin(items)].to_dict("records"):
+            if not math.isnan(record["huidig: gemiddelde"]):
+                row = np.zeros(len(variables))
+                for k in _members(data, ("item", record["item"]), "2025-2026", sector, band):
+                    row[variables[(k, record["item"])]] = 1
+                rows.append(row)
+    assert rows, "something must be released"
+    released = np.array(rows)
+    rank = np.linalg.matrix_rank(released)
+    for size in range(1, MIN_GROUP):
+        for group in itertools.combinations(keys, size):
+            outside = [v for (k, _), v in variables.items() if k not in group]
+            # a combination that involves only `group`'s item levels exists iff dropping the other schools'
+            # variables loses rank
+            assert np.linalg.matrix_rank(released[:, outside]) == rank, f"exposes {group}"

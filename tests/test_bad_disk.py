@@ -47,10 +47,12 @@ def read_only():
     target = _mount("1m")
     if target is None:
         pytest.skip("cannot mount a file system here (needs root)")
-    (target / "werkmap").mkdir()
-    subprocess.run(["mount", "-o", "remount,ro", str(target)], check=True)
-    yield target
-    _unmount(target)
+    try:
+        (target / "werkmap").mkdir()
+        subprocess.run(["mount", "-o", "remount,ro", str(target)], check=True)
+        yield target
+    finally:
+        _unmount(target)
 
 
 @pytest.fixture
@@ -58,17 +60,19 @@ def full_disk():
     target = _mount("256k")
     if target is None:
         pytest.skip("cannot mount a file system here (needs root)")
-    fd = os.open(target / "vulling", os.O_WRONLY | os.O_CREAT)
-    try:  # fill it up, to the last byte
-        for size in (65536, 4096, 1):
-            while True:
-                os.write(fd, b"\0" * size)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-    yield target
-    _unmount(target)
+    try:
+        fd = os.open(target / "vulling", os.O_WRONLY | os.O_CREAT)
+        try:  # fill it up, to the last byte
+            for size in (65536, 4096, 1):
+                while True:
+                    os.write(fd, b"\0" * size)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        yield target
+    finally:  # also when filling failed: never leave a mount behind
+        _unmount(target)
 
 
 def _commands(out: Path, xlsx: Path) -> dict[str, list[str]]:

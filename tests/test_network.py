@@ -21,8 +21,8 @@ from imworkbook.export import write_csv, write_xlsx
 from imworkbook.figures.network import area_boxes, percentile_bars
 from imworkbook.generate import ERROR_FILES, generate_network, write_zip_slip
 from imworkbook.disclosure import MIN_GROUP, MIN_PERCENTILE, OK, TOO_FEW, WOULD_BETRAY
-from imworkbook.network import (comparison_tables, group_status, heatmap_frame, network_frames, percentiles, pseudonym,
-                                released_levels, select, trend)
+from imworkbook.network import (NetworkData, comparison_tables, group_status, heatmap_frame, network_frames,
+                                percentiles, pseudonym, released_levels, select, trend)
 
 from .conftest import REPO
 
@@ -112,7 +112,7 @@ def test_too_large_file_is_refused_without_being_read(tmp_path, monkeypatch):
 
 
 def test_no_statistic_for_groups_below_six(data):
-    released = released_levels(data.areas)
+    released = released_levels(data)
     small = released[released["n"] < MIN_GROUP]
     assert len(small) and (small["status"] == TOO_FEW).all() and small[["current", "lower", "upper"]].isna().all().all()
     shown = released[released["status"] == OK]
@@ -120,7 +120,7 @@ def test_no_statistic_for_groups_below_six(data):
 
 
 def test_released_means_are_plain_means_rounded(data):
-    released = released_levels(data.areas)
+    released = released_levels(data)
     shown = released[(released["status"] == OK) & ~released["cohort"] & (released["band"] == "alle")]
     assert len(shown)
     for row in shown.itertuples():
@@ -135,11 +135,11 @@ def test_released_means_are_plain_means_rounded(data):
 def test_the_example_network_total_is_withheld_because_it_would_betray_the_vo_schools(data):
     """All schools = po + the few vo schools: releasing both totals would give the vo schools' mean by subtraction."""
     last = data.schools["round"].max()
-    status = group_status(data.areas, last)
+    status = group_status(data, last)
     vo = data.schools[(data.schools["round"] == last) & (data.schools["sector"] == "vo")]["key"].nunique()
     assert 0 < vo < MIN_GROUP
     assert set(status.values()) == {WOULD_BETRAY}
-    assert set(group_status(data.areas, last, "po").values()) == {OK}
+    assert set(group_status(data, last, "po").values()) == {OK}
 
 
 def test_percentile_places_the_school_rounded_and_respects_the_thresholds(data):
@@ -159,7 +159,7 @@ def test_trend_uses_only_schools_present_in_every_round(data):
     areas = data.areas.copy()
     dropped = areas["key"].iloc[0]
     areas = areas[~((areas["key"] == dropped) & (areas["round"] == areas["round"].min()))]
-    result = trend(areas, "po")
+    result = trend(NetworkData(data.schools, data.items, areas), "po")
     assert (result.groupby(level=0)["n"].nunique() == 1).all()  # same schools in every round
     complete = areas.dropna(subset=["current", "target", "gap"])
     po = complete[complete["sector"] == "po"]

@@ -135,13 +135,13 @@ class NetworkApp(AppBase):
     def _default_group(self) -> None:
         """Start on a group the anonymity rule shows: all schools if it can, else the chosen school's sector (in the
         example network, all schools minus po would betray the 5 vo schools, so "all" shows nothing)."""
-        if self.group.value != EMPTY or OK in group_status(self.data.areas, self.round.value).values():
+        if self.group.value != EMPTY or OK in group_status(self.data, self.round.value).values():
             return
         schools = self.data.schools[self.data.schools["round"] == self.round.value].set_index("key")
         key = self.school.value
         sectors = ([schools.at[key, "sector"]] if key in schools.index else []) + ["po", "vo"]
         for sector in sectors:
-            if OK in group_status(self.data.areas, self.round.value, sector).values():
+            if OK in group_status(self.data, self.round.value, sector).values():
                 self.group.value = f"sector:{sector}"
                 return
 
@@ -209,7 +209,7 @@ class NetworkApp(AppBase):
         figs["boxes"] = show_figure(self.boxes["boxes"], area_boxes(current, self.short, highlight=key, highlight_name=name,
                                                     lang=lang, width=w + 160), chart_config(lang, "netwerk"))
         if key:
-            status = group_status(data.areas, self.round.value, sector, band)
+            status = group_status(data, self.round.value, sector, band)
             figs["percentiles"] = show_figure(self.boxes["percentiles"], percentile_bars(percentiles(current, key, status),
                                                                                          self.short,
                                                                    school=name, lang=lang, width=w - 20),
@@ -219,7 +219,7 @@ class NetworkApp(AppBase):
             figs.pop("percentiles", None)
         history = select(data, None, sector, band)
         own = (history[history["key"] == key].set_index(["area_id", "round"])["current"] if key else None)
-        figs["trend"] = show_figure(self.boxes["trend"], trend_lines(trend(data.areas, sector, band), self.short, own=own, school=name, lang=lang,
+        figs["trend"] = show_figure(self.boxes["trend"], trend_lines(trend(data, sector, band), self.short, own=own, school=name, lang=lang,
                                                      width=2 * w + 140), chart_config(lang, "trend"))
         figs["heatmap"] = show_figure(self.boxes["heatmap"], school_heatmap(heatmap_frame(current, data.schools, key,
                                                                         order=list(self.short)),
