@@ -51,8 +51,9 @@ def test_answer_redraws_radar_and_persists_after_reload(page: Page, voila_url, v
     expect(page.get_by_text("Opgeslagen om")).to_be_visible(timeout=10_000)
     _tall_screenshot(page, "02_after_change.png")
 
-    saved = list((voila_home / "antwoorden").glob("*.json"))
+    saved = list((voila_home / "antwoorden" / "voorbeelden").glob("*.json"))  # your copy of the example school
     assert [p.name for p in saved] == ["de-regenboog_2026-2027.json"]
+    assert not list((voila_home / "antwoorden").glob("*.json"))  # ... is not one of your schools (issue 17)
 
     again = _open(page, voila_url + NOTEBOOK)  # a new page = a new kernel that reads the saved file
     with open(ARTIFACTS / "timing.txt", "a") as fh:
