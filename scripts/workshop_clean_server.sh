@@ -6,8 +6,9 @@
 #
 #   sudo bash scripts/workshop_clean_server.sh [FOLDER]     # default /var/tmp/imw-debian12 (reused when present)
 #
-# Differences from a real server: `git clone` is replaced by a copy of this checkout's last commit (git archive), and
-# the hub listens on 127.0.0.1:8799 (HUB_URL) so nothing outside this machine can reach it. The folder is left
+# Differences from a real server: `git clone` is replaced by a copy of this checkout's last commit (git archive), the
+# hub listens on 127.0.0.1:8799 (HUB_URL) so nothing outside this machine can reach it, and pip and npm may be given
+# the host's CA bundle (see below). The folder is left
 # behind for inspection; remove it with: rm -rf FOLDER (after this script has unmounted /proc and /dev).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ STEPS=(
   "/opt/imworkbook-hub/bin/pip install -r /opt/imworkbook/docs/hub-requirements.txt /opt/imworkbook"
   "npm install --prefix /opt/imworkbook-hub/proxy configurable-http-proxy@5.1.0"
   "ln -sf /opt/imworkbook-hub/bin/imworkbook /usr/local/bin/imworkbook"
-  "/usr/bin/python3 /opt/imworkbook/scripts/workshop_users.py maak --aantal 20 --adres http://<server>:8000"
+  "/usr/bin/python3 /opt/imworkbook/scripts/workshop_users.py maak --aantal 20 --adres http://SERVER:8000"
 )
 START="/opt/imworkbook-hub/bin/jupyterhub -f /opt/imworkbook/docs/jupyterhub_config.py"
 for cmd in "${STEPS[@]}" "$START"; do
@@ -42,8 +43,15 @@ cleanup() {
   umount "$ROOT/proc" 2>/dev/null || true
 }
 trap cleanup EXIT
+# A machine whose way out goes through a TLS-inspecting proxy (like the one this was tested on) trusts an extra CA;
+# pip and npm in the clean system get the host's CA bundle for that. A real server needs nothing of the kind.
+CA=()
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+  cp /etc/ssl/certs/ca-certificates.crt "$ROOT/root/host-ca-bundle.crt"
+  CA=(PIP_CERT=/root/host-ca-bundle.crt NODE_EXTRA_CA_CERTS=/root/host-ca-bundle.crt)
+fi
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+  HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "${CA[@]}" "$@"; }
 
 rm -rf "$ROOT/opt/imworkbook" && mkdir -p "$ROOT/opt/imworkbook"
 git -C "$REPO" archive HEAD | tar -x -C "$ROOT/opt/imworkbook"   # instead of: git clone ... /opt/imworkbook

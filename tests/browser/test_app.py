@@ -164,7 +164,7 @@ def test_two_raters_are_merged_into_the_school_answer(page: Page, voila_url, voi
         if first.evaluate("s => s.selectedIndex") == 3:
             break
     _tall_screenshot(page, "07_merge.png")
-    school_file = voila_home / "antwoorden" / "de-regenboog_2026-2027.json"
+    school_file = voila_home / "antwoorden" / "voorbeelden" / "de-regenboog_2026-2027.json"  # example raters' merge
     existed = school_file.exists()  # the other tests opened the example school, so usually it does
     page.get_by_role("button", name="Samenvoegen en opslaan als antwoord van de school").click()
     if existed:  # never replaced without asking
@@ -174,7 +174,7 @@ def test_two_raters_are_merged_into_the_school_answer(page: Page, voila_url, voi
     expect(page.get_by_text("Opgeslagen als het antwoord van de school")).to_be_visible(timeout=30_000)
     if existed:
         assert list(school_file.parent.glob("de-regenboog_2026-2027.origineel-*.json"))
-    merged = json.loads((voila_home / "antwoorden" / "de-regenboog_2026-2027.json").read_text(encoding="utf-8"))
+    merged = json.loads(school_file.read_text(encoding="utf-8"))
     assert "rater" not in merged and merged["answers"]["visie.ambitieniveau"]["current"] == 3
     assert "Verschil tussen invullers" in merged["answers"]["visie.ambitieniveau"]["note"]
 
