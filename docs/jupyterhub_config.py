@@ -14,6 +14,7 @@ Settings (environment variables, all optional):
     WORKSHOP_CULL_SERVER   minutes without activity after which a participant's server is stopped (default 60)
     WORKSHOP_CULL_KERNEL   minutes after which a page without a connection loses its kernel (default 2)
     WORKSHOP_CULL_EVERY    seconds between two rounds of the server culler (default 300)
+    WORKSHOP_ACTIVITY_INTERVAL  seconds between two activity reports of a server to the hub (default 300)
 """
 
 import asyncio
@@ -142,9 +143,13 @@ c.JupyterHub.spawner_class = WorkshopSpawner
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/voila/render/imworkbook/notebooks/00_start.ipynb"  # the start page, as an app
+_activity = os.environ.get("WORKSHOP_ACTIVITY_INTERVAL", "300")  # seconds; the smoke test makes it short
+c.JupyterHub.last_activity_interval = int(_activity)
 c.Spawner.environment = {
     # the 'imworkbook' Voila template (Voila's lab template without CDN links: works offline)
     "JUPYTER_PATH": str(imworkbook.paths.PACKAGE_DIR / "jupyter"),
+    # how often a participant's server tells the hub it is in use (the idle culler below goes by that)
+    "JUPYTERHUB_ACTIVITY_INTERVAL": _activity,
 }
 _kernel_min = float(os.environ.get("WORKSHOP_CULL_KERNEL", "2"))
 c.Spawner.args = [
