@@ -82,12 +82,16 @@ t=$(date +%s)
 app="http://127.0.0.1:$PORT/user/$name/voila/render/imworkbook/notebooks/00_start.ipynb"
 ok=""
 for _ in $(seq 90); do
-  if curl -fsL -c "$jar" -b "$jar" "$app" 2>/dev/null | grep -q "imw-route"; then ok=1; break; fi
+  # the app's page (Voila; its content comes from the kernel, in the browser): served once the server runs
+  if curl -fsL -c "$jar" -b "$jar" "$app" 2>/dev/null | grep -q "jupyter-config-data"; then ok=1; break; fi
   sleep 2
 done
-rm -f "$jar"
 if [ -n "$ok" ]; then
-  echo "$name logged in and got the start page of the app ($(( $(date +%s) - t )) s after log-in, curl)"
+  echo "$name logged in and got the app's page ($(( $(date +%s) - t )) s after log-in, curl)"
+  lab=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" "http://127.0.0.1:$PORT/user/$name/lab")
+  echo "JupyterLab for $name: HTTP $lab (404 expected)"
+  [ "$lab" = 404 ] || exit 1
+  rm -f "$jar"
   echo "clean Debian 12: docs/workshop.md steps 1-4 work as written"
 else
   echo "FAILED: no start page for $name; hub log: $ROOT/root/hub.log" >&2
