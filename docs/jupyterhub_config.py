@@ -49,6 +49,7 @@ c.ConfigurableHTTPProxy.pid_file = str(STATE / "jupyterhub-proxy.pid")
 _proxy = BIN.parent / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
 if _proxy.exists():  # installed as in docs/workshop.md: no PATH needed
     c.ConfigurableHTTPProxy.command = [str(_proxy)]
+c.JupyterHub.template_paths = [str(Path(__file__).resolve().parent / "hub-templates")]  # log-in page in Dutch
 c.JupyterHub.template_vars = {
     "announcement_login": "Log in met de naam en het wachtwoord van je kaartje. "
                           "<span lang='en' style='color:#555'>· Log in with the name and password on your card.</span>",
