@@ -23,12 +23,12 @@ import hashlib
 import hmac
 import os
 import pwd
-import shutil
+import stat
 import sys
 from pathlib import Path
 
 from jupyterhub.auth import Authenticator
-from jupyterhub.spawner import LocalProcessSpawner
+from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 
 import imworkbook.paths
 
@@ -165,23 +165,42 @@ c.Spawner.args = [
 ]
 
 
-def prepare_home(spawner):
-    """Private home and werkmap, and the participant's own copy of the notebooks."""
+# Run as the participant (never as root: a participant could have put a symlink in their werkmap, and root would
+# follow it): their own copy of the notebooks, and their werkmap private. Files made before umask 077 are fixed too.
+_PREPARE = """
+import os, shutil, stat, sys
+from pathlib import Path
+os.umask(0o077)
+werkmap = Path.home() / "imworkbook"
+target = werkmap / "notebooks"
+target.mkdir(parents=True, exist_ok=True)
+for nb in Path(sys.argv[1]).glob("*.ipynb"):
+    if not (target / nb.name).exists():
+        shutil.copyfile(nb, target / nb.name)
+for folder, dirs, files in os.walk(werkmap):
+    for name in dirs + files:
+        path = os.path.join(folder, name)
+        st = os.lstat(path)
+        if stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode):
+            os.chmod(path, st.st_mode & 0o700)
+os.chmod(werkmap, 0o700)
+"""
+
+
+async def prepare_home(spawner):
+    """A private home (0700) and werkmap, and the participant's own copy of the notebooks."""
     user = pwd.getpwnam(spawner.user.name)
     home = Path(user.pw_dir)
-    os.chmod(home, 0o700)  # nobody else can read the answers, also not from werkboek 3's folder field
-    werkmap = home / "imworkbook"
-    target = werkmap / "notebooks"
-    target.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for nb in imworkbook.paths.notebooks_dir().glob("*.ipynb"):
-        if not (target / nb.name).exists():
-            shutil.copy2(nb, target / nb.name)
-    for folder, _dirs, files in os.walk(werkmap):
-        os.chown(folder, user.pw_uid, user.pw_gid)
-        os.chmod(folder, 0o700)
-        for name in files:
-            os.chown(os.path.join(folder, name), user.pw_uid, user.pw_gid)
-            os.chmod(os.path.join(folder, name), 0o600)
+    st = home.lstat()  # /home is root's: the participant cannot swap their home for a link
+    if stat.S_ISDIR(st.st_mode) and st.st_uid == user.pw_uid:
+        os.chmod(home, 0o700)  # nobody else can read the answers, also not from werkboek 3's folder field
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _PREPARE, str(imworkbook.paths.notebooks_dir()), cwd=home,
+        env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, preexec_fn=set_user_setuid(spawner.user.name),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    _out, err = await asyncio.wait_for(process.communicate(), 60)
+    if process.returncode:
+        raise RuntimeError(f"werkmap van {spawner.user.name} niet klaargezet: {err.decode(errors='replace')[-500:]}")
 
 
 c.Spawner.pre_spawn_hook = prepare_home

@@ -5,8 +5,9 @@
 #   bash /opt/imworkbook/scripts/workshop_collect.sh [MAP]     # standaard: /srv/imworkbook/verzameld-<datum-tijd>
 #
 # Als root. De deelnemers staan in /srv/imworkbook-hub/gebruikers.txt (scripts/workshop_users.py; andere map:
-# WORKSHOP_STATE). Alleen gewone bestanden ~/imworkbook/antwoorden/*.json: geen reservekopieën (*.origineel-*),
-# geen verborgen bestanden, geen symlinks, en geen voorbeeldscholen (die staan in antwoorden/voorbeelden/).
+# WORKSHOP_STATE). Alleen gewone bestanden ~/imworkbook/antwoorden/*.json van de deelnemer zelf: geen
+# reservekopieën (*.origineel-*), geen verborgen bestanden, geen koppelingen (symlinks), en geen voorbeeldscholen
+# (die staan in antwoorden/voorbeelden/).
 # De verzamelde map is alleen voor root leesbaar (de antwoorden horen bij de scholen).
 set -euo pipefail
 
@@ -27,9 +28,13 @@ while IFS=: read -r naam rol _hash; do
   [ "$rol" = deelnemer ] || continue
   thuis=$(getent passwd "$naam" | cut -d: -f6) || { echo "  $naam: geen systeemgebruiker; overgeslagen" >&2; continue; }
   bron="$thuis/imworkbook/antwoorden"
+  if [ -L "$thuis/imworkbook" ] || [ -L "$bron" ]; then  # root reads here: never through a participant's link
+    echo "  $naam: $bron is (via) een koppeling; overgeslagen" >&2
+    continue
+  fi
   n=0
   for f in "$bron"/*.json; do
-    [ -f "$f" ] && [ ! -L "$f" ] || continue
+    [ -f "$f" ] && [ ! -L "$f" ] && [ "$(stat -c %U -- "$f")" = "$naam" ] || continue  # own regular files only
     case "$(basename "$f")" in .*|*.origineel-*) continue;; esac
     mkdir -p "$UIT/$naam"
     cp -- "$f" "$UIT/$naam/"

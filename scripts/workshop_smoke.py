@@ -15,7 +15,8 @@ What it checks:
 2. each opens werkboek 1 (the example school), makes their own school and answers one question;
 3. isolation: homes 0700 and answers files 0600 owned by the participant; participant A cannot read B's home or
    answers as a system user (what werkboek 3's folder field would do); a participant's password does not log in
-   as another participant or as the facilitator;
+   as another participant or as the facilitator; links a participant puts in their werkmap make root touch nothing
+   (neither when their server is prepared nor when the facilitator collects);
 4. code-free: for a participant /user/A/lab, /user/A/tree, /user/A/api/terminals are not served (404) and
    /hub/admin is refused (403); the app page has the log-out link; the facilitator does get /hub/admin and JupyterLab;
 5. memory per participant (PSS of all their processes: server and kernels) with werkboek 1 open;
@@ -216,7 +217,20 @@ def main() -> int:
         check("hub state outside the checkout",
               (state / "jupyterhub.sqlite").exists() and not (REPO / "jupyterhub.sqlite").exists()
               and stat.S_IMODE(state.stat().st_mode) == 0o700, str(state))
+        # a participant's links must never make root touch other files: not when their server is prepared
+        # (docs/jupyterhub_config.py: prepare_home) and not when the facilitator collects
+        bait = work / "alleen-root.json"
+        bait.write_text("{}")
+        os.chmod(bait, 0o600)
+        sly = PARTICIPANTS[2]
+        sly_home = pwd.getpwnam(sly).pw_dir
+        as_user(sly, "mkdir", "-p", f"{sly_home}/imworkbook/antwoorden")
+        as_user(sly, "ln", "-s", str(bait), f"{sly_home}/imworkbook/koppeling.ipynb")
+        as_user(sly, "ln", "-s", str(bait), f"{sly_home}/imworkbook/antwoorden/koppeling.json")
         asyncio.run(browsers(base, cards, shots, results))
+        st = bait.stat()
+        check(f"{sly}: links in the werkmap leave root's files alone", st.st_uid == 0
+              and stat.S_IMODE(st.st_mode) == 0o600, f"owner uid {st.st_uid}, mode {oct(stat.S_IMODE(st.st_mode))}")
         for out in results["participants"]:
             user = out["user"]
             check(f"{user}: start page, werkboek 1 and own school", True,
