@@ -73,12 +73,23 @@ def write_users(users: dict[str, tuple[str, str]]) -> None:
     os.replace(tmp, USERS_FILE)
 
 
+CREATED_FILE = STATE / "aangemaakt.txt"  # the system users this script made: only those are removed again
+
+
+def created() -> set[str]:
+    return set(CREATED_FILE.read_text(encoding="utf-8").split()) if CREATED_FILE.exists() else set()
+
+
 def system_user(name: str) -> None:
-    """The participant's system user with a private home (0700); an existing user is kept as it is."""
+    """The participant's system user with a private home (0700); an existing user is kept as it is (and is never
+    removed by `verwijder`)."""
     try:
         pwd.getpwnam(name)
     except KeyError:
         subprocess.run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+        STATE.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with open(CREATED_FILE, "a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
     os.chmod(pwd.getpwnam(name).pw_dir, 0o700)
 
 
@@ -162,12 +173,18 @@ def remove(args) -> int:
     if not users:
         print(f"Geen accounts in {USERS_FILE}.")
         return 0
+    made = created()
+    ours = [n for n in users if n in made]
+    kept = [n for n in users if n not in made]
     if not args.ja:
-        print("Dit verwijdert deze systeemgebruikers MET hun thuismap (userdel -r): " + ", ".join(users))
+        print("Dit verwijdert deze systeemgebruikers MET hun thuismap (userdel -r): " + (", ".join(ours) or "geen"))
+        if kept:
+            print("Deze bestonden al vóór workshop_users.py en blijven (alleen uit de lijst van de hub): "
+                  + ", ".join(kept))
         print("Verzamel en archiveer eerst (docs/workshop.md, stap 7). Herhaal met --ja om het te doen.")
         return 1
     failed = []
-    for name in users:
+    for name in ours:
         try:
             pwd.getpwnam(name)
         except KeyError:
@@ -184,9 +201,12 @@ def remove(args) -> int:
         print("Niet gelukt (draait hun server nog? stop eerst de hub): " + ", ".join(failed), file=sys.stderr)
         return 1
     USERS_FILE.unlink()
+    CREATED_FILE.unlink(missing_ok=True)
     for leftover in STATE.glob("inloggegevens-*"):
         leftover.unlink()
-    print(f"{len(users)} account(s) verwijderd, met hun thuismap; {USERS_FILE} en de kaartjes ook.")
+    print(f"{len(ours)} account(s) verwijderd, met hun thuismap; {USERS_FILE} en de kaartjes ook.")
+    if kept:
+        print("Bestonden al en zijn gebleven (alleen uit de lijst van de hub gehaald): " + ", ".join(kept))
     return 0
 
 
