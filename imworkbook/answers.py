@@ -1021,6 +1021,9 @@ def backup_copy(path: Path) -> Path:
     raise OSError("kan geen reservekopie maken")  # pragma: no cover
 
 
+EXAMPLES_SUBFOLDER = "voorbeelden"  # your working copies of the examples: <antwoorden>/voorbeelden/
+
+
 def examples_dir() -> Path:
     return paths.data_dir() / "examples"
 
@@ -1034,8 +1037,13 @@ def open_example(which: str = "po", folder: str | Path | None = None,
     """Open an example school as your own working copy (the file in ``data/`` is never changed).
 
     ``which`` is ``"po"``, ``"vo"`` or the name of an example file. The first
-    time, the example is copied into the werkmap; later calls open that copy
-    (with your changes) unless ``reset=True``.
+    time, the example is copied into ``<folder>/voorbeelden/`` (``folder``: the
+    answers folder, ``werkmap/antwoorden``); later calls open that copy (with
+    your changes) unless ``reset=True``. The copy is not one of your schools:
+    :func:`list_schools` and the collection step read ``antwoorden/*.json``
+    only, and :func:`imworkbook.collect.collect` skips a ``voorbeelden/``
+    folder ("voorbeeld; niet meegeteld"), so an example never counts as a
+    network school.
     """
     model = model or load_model()
     candidates = list_examples()
@@ -1048,7 +1056,7 @@ def open_example(which: str = "po", folder: str | Path | None = None,
     if not chosen:
         names = ", ".join(p.stem for p in candidates)
         raise ValueError(f"voorbeeld {which!r} bestaat niet; kies 'po', 'vo' of een van: {names}")
-    folder = Path(folder) if folder is not None else paths.answers_dir()
+    folder = (Path(folder) if folder is not None else paths.answers_dir()) / EXAMPLES_SUBFOLDER
     target = folder / chosen[0].name
     if reset or not target.exists():
         folder.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,7 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from . import budgets
-from .answers import MAX_FILE_BYTES, _decode, parse_answers, school_identity
+from .answers import EXAMPLES_SUBFOLDER, MAX_FILE_BYTES, _decode, parse_answers, school_identity
 from .content import MaturityModel, load_investment_model, load_model
 from .fastlane import FastLane, as_document, column_spec, extract_columns, join_columns
 from .errors import AnswersFileError, plain_reason
@@ -288,6 +288,9 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
         return row, None
     if base.startswith(".") or ".origineel-" in base:
         row.update(status=STATUS_SKIPPED, melding="verborgen bestand of reservekopie; niet meegeteld")
+        return row, None
+    if EXAMPLES_SUBFOLDER in PurePosixPath(name.replace("\\", "/")).parts[:-1]:  # a copy of an example school
+        row.update(status=STATUS_SKIPPED, melding="voorbeeld; niet meegeteld")
         return row, None
     suffix = PurePosixPath(name).suffix.lower()
     if size > MAX_FILE_BYTES:

@@ -113,7 +113,8 @@ def test_merge_app_from_the_example_to_the_school_file(tmp_path, model):
     assert "al een antwoordenbestand" in app.result.value and app.messages.value == ""  # beside the button
     app.overwrite.value = True
     app.save()
-    assert list(tmp_path.glob("de-regenboog_2026-2027.origineel-*.json"))  # the previous file kept
+    assert path.parent == tmp_path / "voorbeelden"  # an example's merge stays an example: never collected
+    assert list(path.parent.glob("de-regenboog_2026-2027.origineel-*.json"))  # the previous file kept
 
 
 def test_network_counts_a_rater_file_once_and_explains_the_others(tmp_path):

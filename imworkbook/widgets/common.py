@@ -15,7 +15,8 @@ from typing import Any, Callable
 import ipywidgets as W
 import plotly.graph_objects as go
 
-from ..answers import Session, current_round, list_examples, list_schools, load_answers, open_example
+from ..answers import (EXAMPLES_SUBFOLDER, Session, current_round, list_examples, list_schools, load_answers,
+                       open_example)
 from .. import paths
 from ..content import MaturityModel, load_model, load_rater_roles
 from ..errors import ImworkbookError, Problem, error_text
@@ -353,7 +354,8 @@ def open_session(school: str | Path | None, folder: Path, model: MaturityModel) 
     """``None``: the school saved most recently (or the po example the first time); ``"po"``/``"vo"``: that
     example as your own working copy; a path: that answers file."""
     if school is None:
-        schools, _ = list_schools(folder, model)
+        schools = list_schools(folder, model)[0] + list_schools(folder / EXAMPLES_SUBFOLDER, model)[0]
+        schools.sort(key=lambda s: (s.saved_at or "", s.path.stat().st_mtime), reverse=True)  # as list_schools
         return Session.open(schools[0].path, model) if schools else open_example("po", folder, model)
     if str(school) in ("po", "vo") or not str(school).endswith(".json"):
         return open_example(str(school), folder, model)
@@ -462,12 +464,14 @@ class SchoolBar:
     # the list -------------------------------------------------------------------------
     def refresh(self) -> None:
         schools, problems = list_schools(self.folder, self.model)
-        own = {s.path.name for s in schools}
+        copies, _ = list_schools(self.folder / EXAMPLES_SUBFOLDER, self.model)  # your copies of the examples
+        own = {s.path.name for s in copies}
         lang = self.app.lang
         options: list[tuple[str, Any]] = [(t("pick_placeholder", lang), EMPTY)]
         roles = load_rater_roles()
         options += [(f"{s.name} ({s.sector}) · {s.round}" + (f" · {roles.label(s.rater, lang)}" if s.rater else ""),
                      str(s.path)) for s in schools]
+        options += [(t("example_option", lang, name=s.name, sector=s.sector), str(s.path)) for s in copies]
         for p in list_examples():
             if p.name not in own:
                 a = load_answers(p, self.model).answers

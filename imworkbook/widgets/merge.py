@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as W
 
 from .. import paths
-from ..answers import examples_dir, file_name, list_schools, load_answers, school_identity
+from ..answers import EXAMPLES_SUBFOLDER, examples_dir, file_name, list_schools, load_answers, school_identity
 from ..content import MaturityModel, load_model, load_rater_roles
 from ..i18n import t
 from ..merge import Rater, compare, merge_and_save, rater_label
@@ -81,7 +81,9 @@ class MergeApp(AppBase):
 
     # choosing -----------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.groups = rater_groups(self.folder, self.model) if self.folder.exists() else {}
+        examples = self.folder / EXAMPLES_SUBFOLDER  # the example raters (add_example): never collected
+        self.groups = rater_groups(examples, self.model) if examples.exists() else {}
+        self.groups.update(rater_groups(self.folder, self.model) if self.folder.exists() else {})
         options = [(t("merge_pick_placeholder", self.lang), EMPTY)] + [(label, label) for label in self.groups]
         self.group.options = options
         if len(self.groups) == 1:
@@ -90,10 +92,12 @@ class MergeApp(AppBase):
             self.summary.value = f"<div class='imw-help'>{paragraphs(t('merge_empty', self.lang))}</div>"
 
     def add_example(self) -> None:
-        """Copy the example of three raters (De Regenboog) into the werkmap, to try the merge."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Copy the example of three raters (De Regenboog) into ``<werkmap>/antwoorden/voorbeelden/``, to try the
+        merge; their merge is saved there too (over your copy of the example school), so it is never collected."""
+        folder = self.folder / EXAMPLES_SUBFOLDER
+        folder.mkdir(parents=True, exist_ok=True)
         for path in sorted((examples_dir() / "invullers").glob("*.json")):
-            target = self.folder / path.name
+            target = folder / path.name
             if not target.exists():
                 shutil.copy2(path, target)
         self.refresh()
@@ -168,7 +172,8 @@ class MergeApp(AppBase):
     def save(self) -> Path:
         raters = self.chosen_raters()
         first = raters[0].answers
-        path = self.folder / file_name(first.school.name, first.round)
+        folder = Path(self.groups[self.group.value][0]).parent  # beside the raters' files (examples: voorbeelden/)
+        path = folder / file_name(first.school.name, first.round)
         if path.exists() and not self.overwrite.value:
             raise FileExistsError(t("merge_exists", self.lang, name=path.name))
         saved = merge_and_save(raters, self.model, path, overwrite=True, choices=self.choices(), roles=self.roles,

@@ -51,8 +51,9 @@ def test_answer_redraws_radar_and_persists_after_reload(page: Page, voila_url, v
     expect(page.get_by_text("Opgeslagen om")).to_be_visible(timeout=10_000)
     _tall_screenshot(page, "02_after_change.png")
 
-    saved = list((voila_home / "antwoorden").glob("*.json"))
+    saved = list((voila_home / "antwoorden" / "voorbeelden").glob("*.json"))  # your copy of the example school
     assert [p.name for p in saved] == ["de-regenboog_2026-2027.json"]
+    assert not list((voila_home / "antwoorden").glob("*.json"))  # ... is not one of your schools (issue 17)
 
     again = _open(page, voila_url + NOTEBOOK)  # a new page = a new kernel that reads the saved file
     with open(ARTIFACTS / "timing.txt", "a") as fh:
@@ -163,7 +164,7 @@ def test_two_raters_are_merged_into_the_school_answer(page: Page, voila_url, voi
         if first.evaluate("s => s.selectedIndex") == 3:
             break
     _tall_screenshot(page, "07_merge.png")
-    school_file = voila_home / "antwoorden" / "de-regenboog_2026-2027.json"
+    school_file = voila_home / "antwoorden" / "voorbeelden" / "de-regenboog_2026-2027.json"  # example raters' merge
     existed = school_file.exists()  # the other tests opened the example school, so usually it does
     page.get_by_role("button", name="Samenvoegen en opslaan als antwoord van de school").click()
     if existed:  # never replaced without asking
@@ -173,7 +174,7 @@ def test_two_raters_are_merged_into_the_school_answer(page: Page, voila_url, voi
     expect(page.get_by_text("Opgeslagen als het antwoord van de school")).to_be_visible(timeout=30_000)
     if existed:
         assert list(school_file.parent.glob("de-regenboog_2026-2027.origineel-*.json"))
-    merged = json.loads((voila_home / "antwoorden" / "de-regenboog_2026-2027.json").read_text(encoding="utf-8"))
+    merged = json.loads(school_file.read_text(encoding="utf-8"))
     assert "rater" not in merged and merged["answers"]["visie.ambitieniveau"]["current"] == 3
     assert "Verschil tussen invullers" in merged["answers"]["visie.ambitieniveau"]["note"]
 
