@@ -274,7 +274,12 @@ def slug(text: str) -> str:
 def school_identity(code: str | None, name: str) -> str:
     """Who a school is, across files, raters and rounds: its code (upper case), else its name as a slug.
     The one rule; merging, duplicates in a network and pseudonyms all use it."""
-    return (code or "").strip().upper() or slug(name)
+    if (code or "").strip():
+        return code.strip().upper()
+    # the name, case and punctuation aside; letters of any script kept (a slug would turn every name in another
+    # script into "school", and two such schools into one)
+    text = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", name).casefold()).strip("-")
+    return text or "school"
 
 
 def file_name(school_name: str, round: str, rater: str | None = None) -> str:

@@ -402,6 +402,7 @@ def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, to
         own = row["melding"] if row["status"] == STATUS_WARN else ""
         row.update(status=STATUS_DUPLICATE, melding=message + (f". Eigen meldingen: {own}" if own else ""))
         keep.append(False)
+    _same_name_with_and_without_code(winner)
     result.columns = join_columns([c.columns for c in chunks], np.asarray(keep, dtype=bool))
     if progress:
         progress(total, total)
@@ -411,6 +412,23 @@ def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, to
                 row[column] = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", row[column])
     result.report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     return result
+
+
+def _same_name_with_and_without_code(winner: dict) -> None:
+    """A school identifies by its code, else by its name: the same school once with and once without a code would
+    count twice (and make a group look bigger than it is). Names are not unique in the Netherlands, so this is a
+    remark on the file without a code, not a merge."""
+    coded: dict[tuple[str, str], str] = {}
+    for (identity, round_), (row, _rater, _saved) in winner.items():
+        by_name = school_identity(None, row["school"])
+        if identity != by_name:
+            coded.setdefault((by_name, round_), row["bestand"])
+    for (identity, round_), (row, _rater, _saved) in winner.items():
+        other = coded.get((identity, round_))
+        if other and identity == school_identity(None, row["school"]):
+            note = (f"zelfde naam als {other}, dat wél een schoolcode heeft: is dit dezelfde school, vul dan de "
+                    "schoolcode in (anders telt ze twee keer)")
+            row.update(status=STATUS_WARN, melding="; ".join(m for m in (row["melding"], note) if m))
 
 
 # C0 and C1 control characters (terminal escape codes), and the invisible ones that reorder or hide text

@@ -390,3 +390,17 @@ def test_the_network_computes_each_area_investment_as_the_school_own_app_does(mo
     areas = network_frames([as_document(answers)], model).areas.set_index("area_id")["invest_eur"]
     assert own.notna().sum() >= 6
     pd.testing.assert_series_equal(areas.reindex(own.index), own, check_names=False)
+
+
+def test_the_same_school_with_and_without_a_code_is_pointed_out(tmp_path, model):
+    """Found in review: identity is the code, else the name; the same school once with and once without its code
+    counted as two. Names are not unique, so it is a remark on the file without a code, not a merge."""
+    from imworkbook.answers import new_answers, save_answers
+
+    for name, code in (("De Regenboog", "01AB"), ("De Regenboog", None), ("学校", None), ("学园", None)):
+        answers = new_answers(name, "po", "2026-2027", code=code, model=model)
+        save_answers(answers, tmp_path / f"{name}-{code}.json")
+    report = collect(tmp_path).report.set_index("bestand")
+    assert "wél een schoolcode" in report.loc["De Regenboog-None.json", "melding"]
+    assert "schoolcode" not in report.loc["De Regenboog-01AB.json", "melding"]
+    assert (report["status"] != "dubbel").all()  # two schools in another script are two schools
