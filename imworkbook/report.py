@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import html as _html
 import math
 import re
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from . import paths
 from .answers import Answers, school_identity, slug
@@ -90,15 +90,11 @@ class BoardReport:
 def _fig_html(fig, first: bool = False) -> str:
     import plotly.io as pio
 
-    return pio.to_html(fig, include_plotlyjs=False, full_html=False, config={"displaylogo": False})
+    return Markup(pio.to_html(fig, include_plotlyjs=False, full_html=False, config={"displaylogo": False}))
 
 
 def _eur(value: float | None, lang: str) -> str:
     return format_euro(value, lang, unknown=t("unknown", lang))
-
-
-def _esc(text: Any) -> str:
-    return _html.escape("" if text is None else str(text))
 
 
 def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | None = None, *,
@@ -142,72 +138,61 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
     if len(no_importance):
         missing.append(t("report_missing_importance", lang, areas=", ".join(no_importance["short"])))
 
-    parts: list[str] = []
-    add = parts.append
     sector = t("sector_po" if school.sector == "po" else "sector_vo", lang)
     pupils = t("report_pupils", lang, n=school.pupils) if school.pupils else ""
-    add(f"<h1>{_esc(t('report_title', lang, school=school.name))}</h1>")
-    add(f"<p class='meta'>{_esc(t('report_meta', lang, round=answers.round, sector=sector, pupils=pupils, date=format_date(today, lang), model=model.version))}</p>")
-    add(f"<p>{_esc(t('report_intro', lang))}</p>")
-    if missing:
-        add("<div class='missing'><b>" + _esc(t("report_missing_title", lang)) + "</b><ul>"
-            + "".join(f"<li>{_esc(m)}</li>" for m in missing) + "</ul></div>")
-
-    add(f"<h2>{_esc(t('report_prio_title', lang))}</h2>")
-    if len(prio):
-        add(f"<p class='note'>{_esc(t('report_prio_how', lang))}</p><ol class='prio'>"
-            + "".join(f"<li>{_esc(r)}</li>" for r in prio["reason"]) + "</ol>")
-    else:
-        add(f"<p>{_esc(t('report_prio_none', lang))}</p>")
-
-    add(f"<h2>{_esc(t('report_maturity_title', lang))}</h2>")
-    # 'summary' is content with <b> markup (like in the app); only numbers are filled in
-    add(f"<p>{t('summary', lang, current=format_number(total['current'], lang), target=format_number(total['target'], lang), gap=format_number(total['gap'], lang))}</p>")
-    add("<div class='charts'><div>" + _fig_html(radar(scores, lang=lang, width=HALF), True) + "</div><div>"
-        + _fig_html(gap_bars(scores, lang=lang, width=HALF), False) + "</div></div>")
-    add(score_table_html(score_table(answers, model, lang, areas=scores), lang=lang))
-
-    add(f"<h2>{_esc(t('report_proportion_title', lang))}</h2>")
     ov = prop.overall
-    add(f"<p>{_esc(t('report_proportion_headline', lang, eur=_eur(ov.get('known_eur'), lang), pp=_eur(ov.get('invest_per_pupil'), lang), index=format_number(ov.get('index', math.nan), lang, 2), complete=ov.get('n_complete', 0), total=ov.get('n_areas', 0)))}</p>")
-    add("<div class='charts'><div>" + _fig_html(quadrant(prop.table, lang=lang, thresholds=th, width=HALF), False)
-        + "</div><div>" + _fig_html(share_difference(prop.table, lang=lang, width=HALF), False) + "</div></div>")
-    rows = "".join(
-        f"<tr><td>{_esc(r.short)}</td><td class='n'>{_esc(format_number(r.ambition, lang, 0))}</td>"
-        f"<td class='n'>{_esc(_eur(r.invest_eur, lang))}</td><td class='n'>{_esc(format_number(r.index, lang, 2))}</td>"
-        f"<td>{_esc(r.explanation)}</td></tr>" for r in prop.table.itertuples())
-    add(f"<table class='r'><tr><th>{_esc(t('col_area', lang))}</th><th>{_esc(t('ambition', lang))}</th>"
-        f"<th>{_esc(t('per_year', lang))}</th><th>{_esc(t('index', lang))}</th><th>{_esc(t('explanation', lang))}</th></tr>{rows}</table>")
-
-    if answers.landscape or answers.proposals or answers.roles.assignments:
-        add(_landscape_section(answers, lang))
-
+    context = {
+        "lang": lang, "css": Markup(REPORT_CSS), "plotly_js": Markup(_plotly_js()),
+        "title": t("report_title", lang, school=school.name),
+        "meta": t("report_meta", lang, round=answers.round, sector=sector, pupils=pupils,
+                  date=format_date(today, lang), model=model.version),
+        "intro": t("report_intro", lang), "missing": missing, "missing_title": t("report_missing_title", lang),
+        "prio_title": t("report_prio_title", lang), "priorities": list(prio["reason"]) if len(prio) else [],
+        "prio_how": t("report_prio_how", lang), "prio_none": t("report_prio_none", lang),
+        "maturity_title": t("report_maturity_title", lang),
+        # 'summary' is content with <b> markup (like in the app); only numbers are filled in
+        "maturity_summary": Markup(t("summary", lang, current=format_number(total["current"], lang),
+                                     target=format_number(total["target"], lang),
+                                     gap=format_number(total["gap"], lang))),
+        "radar": _fig_html(radar(scores, lang=lang, width=HALF), True),
+        "gaps": _fig_html(gap_bars(scores, lang=lang, width=HALF), False),
+        "score_table": Markup(score_table_html(score_table(answers, model, lang, areas=scores), lang=lang)),
+        "proportion_title": t("report_proportion_title", lang),
+        "proportion_headline": t("report_proportion_headline", lang, eur=_eur(ov.get("known_eur"), lang),
+                                 pp=_eur(ov.get("invest_per_pupil"), lang),
+                                 index=format_number(ov.get("index", math.nan), lang, 2),
+                                 complete=ov.get("n_complete", 0), total=ov.get("n_areas", 0)),
+        "quadrant": _fig_html(quadrant(prop.table, lang=lang, thresholds=th, width=HALF), False),
+        "share": _fig_html(share_difference(prop.table, lang=lang, width=HALF), False),
+        "proportion_header": [t(k, lang) for k in ("col_area", "ambition", "per_year", "index", "explanation")],
+        "proportion_rows": [{"short": r.short, "ambition": format_number(r.ambition, lang, 0),
+                             "eur": _eur(r.invest_eur, lang), "index": format_number(r.index, lang, 2),
+                             "explanation": r.explanation} for r in prop.table.itertuples()],
+        "landscape": (_landscape_section(answers, lang)
+                      if answers.landscape or answers.proposals or answers.roles.assignments else None),
+        "network": None, "footer": t("report_footer", lang),
+    }
     if network is not None:
-        add(f"<h2>{_esc(t('report_network_title', lang))}</h2>")
         peers = select(network, round=answers.round, sector=school.sector)
         key = school_identity(school.code, school.name)
         own = scores[["current", "target", "gap"]].reset_index().assign(key=key, round=answers.round)
         peers = pd.concat([peers[peers["key"] != key][["key", "round", "area_id", "current", "target", "gap"]], own],
                           ignore_index=True)
         n_schools = peers["key"].nunique()
-        add(f"<p>{_esc(t('report_network_intro', lang, n=n_schools, sector=sector, round=answers.round, min=MIN_PERCENTILE))}</p>")
+        chart = None
         if n_schools >= MIN_PERCENTILE:
             short = {a.id: a.short(lang) for a in model.areas}
-            add("<div class='charts'><div>" + _fig_html(percentile_bars(percentiles(peers, key), short, school=school.name,
-                                                                        lang=lang, width=2 * HALF), False) + "</div></div>")
-        else:
-            add(f"<p><b>{_esc(t('net_too_few_all', lang))}</b></p>")
-    add(f"<p class='note'>{_esc(t('report_footer', lang))}</p>")
-
-    title = _esc(t("report_title", lang, school=school.name))
-    page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{REPORT_CSS}</style>"
-            f"<script type='text/javascript'>{_plotly_js()}</script></head><body>"
-            + "".join(parts) + "</body></html>")
+            chart = _fig_html(percentile_bars(percentiles(peers, key), short, school=school.name, lang=lang,
+                                              width=2 * HALF), False)
+        context["network"] = {"title": t("report_network_title", lang), "chart": chart,
+                              "intro": t("report_network_intro", lang, n=n_schools, sector=sector,
+                                         round=answers.round, min=MIN_PERCENTILE),
+                              "too_few": t("net_too_few_all", lang)}
+    page = _template("board_report.html.j2").render(context)
     return BoardReport(page, missing, prio)
 
 
-def _landscape_section(answers: Answers, lang: str) -> str:
+def _landscape_section(answers: Answers, lang: str) -> dict:
     """Werkboek 4-6 in the report: what stands out in the application landscape, the advice on proposed
     applications and the flags on roles; only the parts the school filled in."""
     from .content import load_landscape_reference, load_roles_model
@@ -216,26 +201,35 @@ def _landscape_section(answers: Answers, lang: str) -> str:
     from .proposals import ADVICE_KEYS
     from .roles import flags
 
-    parts = [f"<h2>{_esc(t('report_landscape_title', lang))}</h2>"]
+    section: dict[str, Any] = {"title": t("report_landscape_title", lang), "inventory": bool(answers.landscape),
+                               "proposals": [], "roles": bool(answers.roles.assignments)}
     if answers.landscape:
         ref = load_landscape_reference()
         an = analyse(answers.landscape, ref, lang)
-        found = findings(an, ref, lang)
-        parts.append(f"<p>{_esc(t('report_landscape_intro', lang, n=len(answers.landscape)))}</p>")
-        if found:
-            parts.append("<ul>" + "".join(f"<li>{_esc(x)}</li>" for x in found) + "</ul>")
-        parts.append("<div class='charts'><div>" + _fig_html(time_quadrant(an.inventory, high_from=ref.time.high_from,
-                                                                             lang=lang, width=HALF)) + "</div></div>")
+        section |= {"intro": t("report_landscape_intro", lang, n=len(answers.landscape)),
+                    "findings": findings(an, ref, lang),
+                    "chart": _fig_html(time_quadrant(an.inventory, high_from=ref.time.high_from, lang=lang,
+                                                     width=HALF))}
     if answers.proposals:
-        parts.append(f"<p><b>{_esc(t('report_proposals', lang))}</b></p><ul>" + "".join(
-            f"<li>{_esc(p.name)}: <b>{_esc(t(ADVICE_KEYS[p.advice], lang) if p.advice else t('unknown', lang))}</b>"
-            + (f" — {_esc(p.reasons[0])}" if p.reasons else "") + "</li>" for p in answers.proposals) + "</ul>")
+        section["proposals_title"] = t("report_proposals", lang)
+        section["proposals"] = [{"name": p.name,
+                                 "advice": t(ADVICE_KEYS[p.advice], lang) if p.advice else t("unknown", lang),
+                                 "reason": p.reasons[0] if p.reasons else ""} for p in answers.proposals]
     if answers.roles.assignments:
-        found_flags = flags(answers, load_roles_model(), lang)
-        parts.append(f"<p><b>{_esc(t('report_roles', lang))}</b></p>" + (
-            "<ul>" + "".join(f"<li>{_esc(f.message)}</li>" for f in found_flags) + "</ul>" if found_flags
-            else f"<p>{_esc(t('roles_no_flags', lang))}</p>"))
-    return "".join(parts)
+        section |= {"roles_title": t("report_roles", lang), "no_flags": t("roles_no_flags", lang),
+                    "flags": [f.message for f in flags(answers, load_roles_model(), lang)]}
+    return section
+
+
+@lru_cache(maxsize=None)
+def _template(name: str):
+    """A page template from ``imworkbook/templates`` (Jinja2, every value escaped unless marked as markup)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+    return env.get_template(name)
 
 
 @lru_cache(maxsize=1)

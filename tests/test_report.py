@@ -157,3 +157,11 @@ def test_report_includes_landscape_proposals_and_roles_when_filled_in(po, model)
     assert "LeerlingAdmin en Boekhoudpakket" in html  # the register-once finding
     assert "OuderConnect" in html and "Eerst uitzoeken" in html
     assert "IM-coördinator heeft zowel vraagtaken" in html
+
+
+def test_the_report_escapes_every_value_from_a_file(po, model):
+    """The board report is a Jinja2 template with autoescape: a school name or a note with markup stays text."""
+    answers = po.model_copy(deep=True)
+    answers.school = answers.school.model_copy(update={"name": "<script>alert(1)</script> & Zn"})
+    html = board_report(answers, model).html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Zn" in html
