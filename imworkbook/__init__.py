@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 # name -> module that defines it; imported on first use (PEP 562).
 _LAZY = {
     "load_model": "imworkbook.content",
-    "load_answers": "imworkbook.answers",
+    "load_answers": "imworkbook.files",  # any format: .json, .xlsx, .ods (files.read_any)
     "save_answers": "imworkbook.answers",
     "Answers": "imworkbook.answers",
     "Session": "imworkbook.answers",
@@ -49,7 +49,7 @@ _LAZY = {
     "MaturityApp": "imworkbook.widgets.questionnaire",
 }
 
-_ALIAS = {"compute_proportion": "compute"}
+_ALIAS = {"compute_proportion": "compute", "load_answers": "read_any"}
 
 # The one call of each notebook. Under Voila's kernel pool such a call first waits for its page to be
 # requested (imworkbook.widgets.page), after its module -- pandas, plotly, ipywidgets -- has been imported.

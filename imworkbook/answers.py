@@ -643,13 +643,25 @@ def _validate_header(header: dict, name: str, set_aside: dict, problems: list[Pr
 
 
 def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadResult:
-    """Read one answers file.
+    """Read one answers file (``.json``; a filled-in questionnaire spreadsheet: :func:`imworkbook.files.read_any`).
 
     Returns the answers and a list of problems (warnings and field errors that
     did not stop loading). Raises :class:`AnswersFileError` with a Dutch
     message naming file and field when the file cannot be used at all.
     """
     path = Path(path)
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        raise AnswersFileError(Problem(path.name, "", "dit is een ingevulde vragenlijst, geen antwoordenbestand; lees "
+                                       "hem in met: imworkbook import " + path.name))
+    return _parse_bytes(read_capped(path), path.name, model)
+
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv")  # the spreadsheet route (imworkbook.excel)
+
+
+def read_capped(path: Path) -> bytes:
+    """The bytes of an input file, never more than the budget of an answers file (also when it grows while being
+    read); Dutch messages for a missing, empty, too large or unreadable file."""
     name = path.name
     try:
         size = path.stat().st_size
@@ -667,11 +679,7 @@ def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadRe
         raise AnswersFileError(Problem(name, "", f"bestand niet gevonden ({path})")) from None
     except OSError as exc:
         raise AnswersFileError(Problem(name, "", f"kan het bestand niet lezen ({exc.strerror or exc})")) from None
-    if path.suffix.lower() in (".xlsx", ".xls", ".ods", ".csv"):  # the spreadsheet route (imworkbook template)
-        from .excel import read_workbook
-
-        return read_workbook(data, name, model)
-    return _parse_bytes(data, name, model)
+    return data
 
 
 def _parse_bytes(data: bytes, name: str, model: MaturityModel | None = None) -> LoadResult:

@@ -208,12 +208,12 @@ def cmd_check_content(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .answers import load_answers
+    from .files import read_any
     from .content import load_model
     from .scoring import score_table
 
     model = load_model()
-    result = load_answers(args.bestand, model)
+    result = read_any(args.bestand, model)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     a = result.answers
@@ -326,7 +326,8 @@ class Progress:
 def cmd_report(args: argparse.Namespace) -> int:
     import zipfile
 
-    from .answers import Answers, load_answers
+    from .answers import Answers
+    from .files import read_any
     from .collect import collect
     from .content import load_model
     from .network import network_frames, network_secret
@@ -343,7 +344,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         collected = collect(network_source, model, keep_documents=batch and Path(network_source) == source)
         network = network_frames(collected, model, secret=network_secret(notify=lambda text: print(text, file=sys.stderr)))
     if not batch:
-        result = load_answers(source, model)
+        result = read_any(source, model)
         for problem in result.problems:
             print(problem, file=sys.stderr)
         path = save_board_report(result.answers, model, args.out, network=network, lang=args.lang)
@@ -377,14 +378,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from .answers import file_name, load_answers
+    from .answers import file_name
+    from .files import read_any
     from .content import load_model
     from .merge import Rater, compare, merge_and_save, rater_label
 
     model = load_model()
     raters = []
     for name in args.bestanden:
-        result = load_answers(name, model)
+        result = read_any(name, model)
         for problem in result.problems:
             print(problem, file=sys.stderr)
         raters.append(Rater(rater_label(result.answers, Path(name).name), result.answers))
@@ -413,10 +415,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .answers import load_answers
+    from .files import read_any
     from .excel import write_template
 
-    answers = load_answers(args.school).answers if args.school else None
+    answers = read_any(args.school).answers if args.school else None
     path = write_template(args.xlsx, answers=answers, lang=args.lang)
     print(f"Vragenlijst: {path}")
     print(f"Vul de gele cellen in, sla op (als {path.suffix}, of .xlsx/.ods) en lees het in met: imworkbook import "
@@ -425,9 +427,10 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .answers import file_name, load_answers, save_answers
+    from .answers import file_name, save_answers
+    from .files import read_any
 
-    result = load_answers(args.bestand)
+    result = read_any(args.bestand)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     answers = result.answers

@@ -444,3 +444,10 @@ def test_a_document_that_cannot_fit_is_refused_before_writing(tmp_path, model):
     with pytest.raises(AnswersFileError, match="zou te groot worden .* hoogstens 5 MB"):
         session.set_level("visie.ambitieniveau", "target", 5)
     assert session.path.read_bytes() == before
+
+
+def test_a_spreadsheet_given_as_answers_file_says_how_to_read_it(tmp_path, model):
+    path = tmp_path / "vragenlijst.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(AnswersFileError, match="imworkbook import vragenlijst.xlsx"):
+        load_answers(path, model)

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imworkbook import budgets
-from imworkbook.answers import load_answers
+from imworkbook.files import read_any as load_answers  # any format: .json, .xlsx, .ods
 from imworkbook.cli import main
 from imworkbook.collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
 from imworkbook.errors import AnswersFileError

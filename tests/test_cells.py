@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-from imworkbook.answers import Application, load_answers
+from imworkbook.answers import Application
+from imworkbook.files import read_any as load_answers  # any format
 from imworkbook.cells import FORMULA_START, clean_text, put, safe_cell, workbook_bytes
 from imworkbook.cli import main
 from imworkbook.content import load_model

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from imworkbook.answers import load_answers
+from imworkbook.files import read_any as load_answers  # any format: .json, .xlsx, .ods
 from imworkbook.cli import main
 from imworkbook.collect import STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
 from imworkbook.errors import AnswersFileError
