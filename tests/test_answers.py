@@ -238,7 +238,7 @@ def test_duplicate_json_keys_keep_both_values(tmp_path, model):
 
 
 def test_too_large_file_is_refused_without_reading(tmp_path, model, monkeypatch):
-    monkeypatch.setattr(A, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(A.reading, "MAX_FILE_BYTES", 100)
     with pytest.raises(AnswersFileError, match="te groot"):
         load_answers(PO_EXAMPLE, model)
 

@@ -1,0 +1,423 @@
+"""Reading answers files: decoding, migrations, lenient parsing with messages, the budget."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from ..content import (MaturityModel, load_investment_model, load_mappings, load_model)
+from ..numbers import parse_number
+from ..storage import content_digest
+from ..errors import AnswersFileError, Problem, from_pydantic, from_pydantic_error_message
+from ..errors import json_reason, plain_reason
+from .model import (_ITEMS, KIND, MAX_FILE_BYTES, SCHEMA_VERSION, Answers, Application, Investment, ItemAnswer, ModelRef,
+                    Proposal, Roles, normalize_ambition, normalize_investment)
+
+
+# --- reading ------------------------------------------------------------------
+
+@dataclass
+class LoadResult:
+    answers: Answers
+    problems: list[Problem] = field(default_factory=list)
+    encoding: str = "utf-8"
+    digest: str | None = None  # SHA-256 of the bytes read (storage.content_digest): what a Session compares
+
+    @property
+    def has_problems(self) -> bool:
+        return any(p.severity in ("fout", "waarschuwing") for p in self.problems)
+
+
+def _cp1252_for_bad_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode only the bytes that are not valid UTF-8 as Windows-1252 (keeps good accents intact)."""
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("imworkbook-cp1252", _cp1252_for_bad_bytes)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, list[Problem]]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError:
+            pass
+    body, encoding = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (data, "utf-8")
+    try:
+        return body.decode("utf-8"), encoding, []
+    except UnicodeDecodeError as exc:
+        text = body.decode("utf-8", errors="imworkbook-cp1252")
+        note = Problem(name, f"byte {exc.start}",
+                       "het bestand is niet (helemaal) in UTF-8 opgeslagen (waarschijnlijk Windows-1252, "
+                       "bijvoorbeeld door Kladblok of Excel); het is zo gelezen. Controleer letters met accenten; "
+                       "bij opslaan wordt het UTF-8.", "waarschuwing")
+        return text, "cp1252", [note]
+
+
+def _keep(set_aside: dict, section: str, key: str, value: Any) -> None:
+    """Put ``value`` under ``set_aside[section][key]`` without ever overwriting what is there."""
+    box = set_aside.setdefault(section, {})
+    if not isinstance(box, dict):
+        box = set_aside[section] = {"_eerder": box}
+    name, n = key, 2
+    while name in box and box[name] != value:
+        name, n = f"{key}#{n}", n + 1
+    box[name] = value
+
+
+# Upgrade steps: MIGRATIONS[n] turns a version-n dict into a version-(n+1) dict.
+def _v1_to_v2(raw: dict) -> dict:
+    """Schema 2 adds the investment section (time, money, resources and ambition per area): empty = unknown."""
+    raw.setdefault("investment", {"hourly_rate": None, "staff_fte": None, "areas": {}})
+    return raw
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
+OLDEST_SCHEMA = 1
+
+
+def _upgrade(raw: dict, name: str) -> dict:
+    version = raw.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise AnswersFileError(Problem(name, "schema_version",
+                                       f"ontbreekt of is geen geheel getal; gekregen: {version!r}"))
+    if version > SCHEMA_VERSION:
+        raise AnswersFileError(Problem(name, "schema_version",
+                                       f"het bestand is gemaakt met een nieuwere versie van imworkbook "
+                                       f"(schemaversie {version}; deze versie leest tot en met {SCHEMA_VERSION}). "
+                                       "Werk imworkbook bij; het bestand is niet gewijzigd."))
+    if version < OLDEST_SCHEMA:
+        raise AnswersFileError(Problem(name, "schema_version",
+                                       f"schemaversie {version} is te oud; deze versie leest vanaf {OLDEST_SCHEMA}"))
+    while version < SCHEMA_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+        raw["schema_version"] = version
+    return raw
+
+
+_SOFT_HEADER = {("saved_at",), ("rater",), ("school", "code"), ("school", "pupils"), ("model", "version")}
+
+
+def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> LoadResult:
+    """Parse the text of an answers file; see :func:`load_answers`."""
+    model = model or load_model()
+    problems: list[Problem] = []
+    duplicates: list[tuple[str, Any]] = []
+
+    def pairs(items):
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                duplicates.append((key, out[key]))
+            out[key] = value
+        return out
+
+    try:
+        raw = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise AnswersFileError(Problem(name, f"regel {exc.lineno}, kolom {exc.colno}",
+                                       f"geen geldig JSON-bestand ({json_reason(exc)}); herstel het in een teksteditor "
+                                       "of lever het opnieuw in; het bestand is niet gewijzigd")) from None
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits, nesting thousands deep
+        raise AnswersFileError(Problem(name, "", f"geen bruikbaar JSON-bestand ({plain_reason(exc)}); het bestand "
+                                       "is niet gewijzigd")) from None
+    if not isinstance(raw, dict) or raw.get("kind") != KIND:
+        raise AnswersFileError(Problem(name, "kind", "dit is geen antwoordenbestand van imworkbook "
+                                       f"(verwacht \"kind\": \"{KIND}\")"))
+    raw = _upgrade(raw, name)
+
+    earlier = raw.pop("set_aside", None)
+    set_aside: dict[str, Any] = earlier if isinstance(earlier, dict) else {}
+    if earlier not in (None, {}) and not isinstance(earlier, dict):
+        _keep(set_aside, "other", "set_aside", earlier)
+    for key, value in duplicates:
+        set_aside.setdefault("duplicates", [])
+        if not isinstance(set_aside["duplicates"], list):
+            set_aside["duplicates"] = [set_aside["duplicates"]]
+        set_aside["duplicates"].append({"key": key, "value": value})
+        problems.append(Problem(name, key, "komt twee keer voor; de laatste waarde is gebruikt, de eerdere is "
+                                "bewaard onder set_aside › duplicates", "waarschuwing"))
+
+    known = set(Answers.model_fields)
+    for key in [k for k in raw if k not in known]:
+        _keep(set_aside, "fields", key, raw.pop(key))
+        problems.append(Problem(name, key, "onbekend veld; bewaard onder set_aside, niet gebruikt", "waarschuwing"))
+
+    header = {k: v for k, v in raw.items() if k not in ("answers", "investment", *_LENIENT)}
+    answers = _validate_header(header, name, set_aside, problems)
+    answers.investment = _parse_investment(raw.get("investment"), name, model, set_aside, problems)
+    for key, (model_cls, label) in _LENIENT.items():
+        if key in raw:
+            _parse_section(answers, key, raw[key], model_cls, label, name, set_aside, problems)
+
+    raw_items = raw.get("answers")
+    if raw_items is None:
+        raw_items = {}
+    if isinstance(raw_items, dict) and answers.model.version != model.version:
+        raw_items = _apply_mapping(raw_items, answers, model, name, set_aside, problems)
+    if not isinstance(raw_items, dict):
+        _keep(set_aside, "other", "answers", raw_items)
+        problems.append(Problem(name, "answers", "moet een mapping van item-id naar antwoord zijn; "
+                                "bewaard onder set_aside"))
+        raw_items = {}
+    valid_ids = set(model.item_ids)
+    fast = None
+    if raw_items.keys() <= valid_ids:  # the usual case: one validation call for all items
+        try:
+            fast = _ITEMS.validate_python(raw_items)
+        except ValidationError:
+            fast = None
+    for item_id, value in ({} if fast is not None else raw_items).items():
+        where = f"answers › {item_id}"
+        if item_id not in valid_ids:
+            _keep(set_aside, "items", item_id, value)
+            problems.append(Problem(name, where, "onbekend item-id (niet in dit volwassenheidsmodel); bewaard "
+                                    "onder set_aside, telt niet mee", "waarschuwing"))
+            continue
+        if not isinstance(value, dict):
+            _keep(set_aside, "items", item_id, value)
+            problems.append(Problem(name, where, f"moet een mapping met current, target en note zijn; gekregen: "
+                                    f"{value!r:.80}; bewaard onder set_aside"))
+            continue
+        good: dict[str, Any] = {}
+        for key, field_value in value.items():
+            if key not in ItemAnswer.model_fields:
+                _keep(set_aside.setdefault("item_fields", {}), item_id, key, field_value)
+                problems.append(Problem(name, f"{where} › {key}", "onbekend veld; bewaard onder set_aside",
+                                        "waarschuwing"))
+                continue
+            try:
+                ItemAnswer.model_validate({key: field_value})
+                good[key] = field_value
+            except ValidationError as exc:
+                _keep(set_aside.setdefault("item_fields", {}), item_id, key, field_value)
+                for p in from_pydantic(exc, name, value):
+                    problems.append(Problem(name, f"{where} › {p.where}",
+                                            p.message + "; niet gebruikt, bewaard onder set_aside"))
+        answers.answers[item_id] = ItemAnswer.model_validate(good)
+
+    if fast is not None:
+        answers.__dict__["answers"] = fast  # already validated above; skip validate_assignment's copy
+    try:  # what is set aside must be writable again, or every later save would fail
+        json.dumps(set_aside)
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise AnswersFileError(Problem(name, "set_aside", f"bevat gegevens die niet opnieuw kunnen worden "
+                                       f"opgeslagen ({plain_reason(exc)}); het bestand is niet gewijzigd")) from None
+    answers.set_aside = set_aside  # assign when complete: validate_assignment stores a copy
+    if answers.model.id != model.id:
+        problems.append(Problem(name, "model › id", f"ingevuld met een ander volwassenheidsmodel "
+                                f"('{answers.model.id}', nu '{model.id}')", "waarschuwing"))
+    elif answers.model.version != model.version:
+        problems.append(Problem(name, "model › version", f"ingevuld met versie {answers.model.version} van het "
+                                f"model; nu is het versie {model.version}", "opmerking"))
+    return LoadResult(answers, problems)
+
+
+def _apply_mapping(raw_items: dict, answers: "Answers", model: MaturityModel, name: str, set_aside: dict,
+                   problems: list[Problem]) -> dict:
+    """Rename item ids of an older question set (data/maturity/mappings); nothing is dropped."""
+    mapping = load_mappings(model.source).get((answers.model.id, answers.model.version)) if model.source else None
+    if mapping is None:
+        return raw_items
+    out: dict[str, Any] = {}
+    renamed = 0
+    for old_id, value in raw_items.items():
+        if old_id not in mapping.items:
+            new_id = old_id
+        elif mapping.items[old_id] is None:
+            _keep(set_aside, "items", old_id, value)
+            problems.append(Problem(name, f"answers › {old_id}", f"dit item bestaat niet meer in versie "
+                                    f"{model.version}; bewaard onder set_aside", "opmerking"))
+            continue
+        else:
+            new_id, renamed = mapping.items[old_id], renamed + 1
+        if new_id in out:
+            _keep(set_aside, "items", old_id, value)
+            problems.append(Problem(name, f"answers › {old_id}", f"komt na omzetting samen met {new_id}; "
+                                    "bewaard onder set_aside", "waarschuwing"))
+            continue
+        out[new_id] = value
+    problems.append(Problem(name, "model › version", f"ingevuld met versie {answers.model.version}; {renamed} "
+                            f"item(s) omgezet naar versie {model.version}", "opmerking"))
+    answers.model = ModelRef(id=model.id, version=model.version)
+    return out
+
+
+_LENIENT = {"landscape": (Application, "applicatie"), "proposals": (Proposal, "voorstel"), "roles": (Roles, "rollen")}
+
+
+def _parse_section(answers: "Answers", key: str, raw: Any, model_cls, label: str, name: str, set_aside: dict,
+                   problems: list[Problem]) -> None:
+    """Landscape, proposals and roles: every valid entry loads; a wrong one is set aside with a message."""
+    if key == "roles":
+        try:
+            answers.roles = Roles.model_validate(raw)
+        except ValidationError as exc:
+            _keep(set_aside, key, "roles", raw)
+            problems.extend(Problem(p.file, p.where, f"{p.message}; bewaard onder set_aside", "fout")
+                            for p in from_pydantic(exc, name, raw, prefix=["roles"]))
+        return
+    if not isinstance(raw, list):
+        _keep(set_aside, key, key, raw)
+        problems.append(Problem(name, key, "moet een lijst zijn; bewaard onder set_aside"))
+        return
+    kept = []
+    for n, entry in enumerate(raw):
+        try:
+            kept.append(model_cls.model_validate(entry))
+        except ValidationError as exc:
+            who = entry.get("name") if isinstance(entry, dict) else None
+            _keep(set_aside, key, f"{n}", entry)
+            for p in from_pydantic(exc, name, entry, prefix=[f"{key}[{n}]" + (f" ({who})" if who else "")]):
+                problems.append(Problem(p.file, p.where, f"{p.message}; deze {label} is niet gebruikt, bewaard onder "
+                                        "set_aside", "fout"))
+    setattr(answers, key, kept)
+
+
+def _parse_investment(raw: Any, name: str, model: MaturityModel, set_aside: dict,
+                      problems: list[Problem]) -> Investment:
+    """The investment section, value by value: what is unusable is reported and set aside."""
+    inv_model = load_investment_model()
+    investment = Investment()
+    if raw is None:
+        return investment
+    if not isinstance(raw, dict):
+        _keep(set_aside, "other", "investment", raw)
+        problems.append(Problem(name, "investment", "moet een mapping zijn; bewaard onder set_aside"))
+        return investment
+    for key in ("hourly_rate", "staff_fte"):
+        if raw.get(key) is None:
+            continue
+        try:
+            setattr(investment, key, parse_number(raw[key]))
+        except (ValueError, ValidationError) as exc:
+            _keep(set_aside, "fields", f"investment.{key}", raw[key])
+            problems.append(Problem(name, f"investment › {key}", _message(exc) + "; niet gebruikt, bewaard onder set_aside"))
+    for key in [k for k in raw if k not in ("hourly_rate", "staff_fte", "areas")]:
+        _keep(set_aside, "fields", f"investment.{key}", raw[key])
+        problems.append(Problem(name, f"investment › {key}", "onbekend veld; bewaard onder set_aside", "waarschuwing"))
+    areas = raw.get("areas") or {}
+    if not isinstance(areas, dict):
+        _keep(set_aside, "other", "investment.areas", areas)
+        problems.append(Problem(name, "investment › areas", "moet een mapping per gebied zijn; bewaard onder set_aside"))
+        return investment
+    area_ids = {a.id for a in model.areas}
+    fields = {f.id: f for f in inv_model.fields}
+    for area_id, values in areas.items():
+        where = f"investment › areas › {area_id}"
+        if area_id not in area_ids or not isinstance(values, dict):
+            _keep(set_aside, "investment", area_id, values)
+            problems.append(Problem(name, where, "onbekend gebied of geen mapping; bewaard onder set_aside",
+                                    "waarschuwing"))
+            continue
+        clean: dict[str, Any] = {}
+        for key, value in values.items():
+            try:
+                if key == "ambition":
+                    clean[key] = normalize_ambition(value)
+                elif key == "note":
+                    if not isinstance(value, str):
+                        raise ValueError(f"moet tekst zijn; gekregen: {value!r}")
+                    clean[key] = value
+                elif key in fields:
+                    clean[key] = normalize_investment(fields[key], value)
+                else:
+                    raise KeyError(key)
+            except KeyError:
+                _keep(set_aside.setdefault("investment_fields", {}), area_id, key, value)
+                problems.append(Problem(name, f"{where} › {key}", "onbekend veld; bewaard onder set_aside",
+                                        "waarschuwing"))
+            except ValueError as exc:
+                _keep(set_aside.setdefault("investment_fields", {}), area_id, key, value)
+                problems.append(Problem(name, f"{where} › {key}", f"{exc}; niet gebruikt, bewaard onder set_aside"))
+        investment.areas[area_id] = clean
+    return investment
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(from_pydantic_error_message(e) for e in exc.errors())
+    return str(exc)
+
+
+def _validate_header(header: dict, name: str, set_aside: dict, problems: list[Problem]) -> Answers:
+    """Validate everything but the answers. Optional fields that are wrong are set aside (with a
+    message); a wrong name, sector, round or model id makes the file unusable."""
+    for _ in range(10):
+        try:
+            return Answers.model_validate(header)
+        except ValidationError as exc:
+            soft, hard = [], []
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                is_extra_school_field = len(loc) == 2 and loc[0] == "school" and err["type"] == "extra_forbidden"
+                (soft if loc[:2] in _SOFT_HEADER or is_extra_school_field else hard).append(err)
+            if hard:
+                raise AnswersFileError(from_pydantic(exc, name, header),
+                                       "De gegevens van de school in dit bestand zijn niet bruikbaar:") from None
+            for err in soft:
+                loc = tuple(err["loc"])
+                parent = header
+                for key in loc[:-1]:
+                    parent = parent[key]
+                value = parent.pop(loc[-1])
+                _keep(set_aside, "fields", ".".join(map(str, loc)), value)
+                where = " › ".join(map(str, loc))
+                message = from_pydantic_error_message(err)
+                problems.append(Problem(name, where, f"{message}; niet gebruikt, bewaard onder set_aside"))
+    raise AnswersFileError(Problem(name, "", "de schoolgegevens zijn niet bruikbaar"))  # pragma: no cover
+
+
+def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadResult:
+    """Read one answers file (``.json``; a filled-in questionnaire spreadsheet: :func:`imworkbook.files.read_any`).
+
+    Returns the answers and a list of problems (warnings and field errors that
+    did not stop loading). Raises :class:`AnswersFileError` with a Dutch
+    message naming file and field when the file cannot be used at all.
+    """
+    path = Path(path)
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        raise AnswersFileError(Problem(path.name, "", "dit is een ingevulde vragenlijst, geen antwoordenbestand; lees "
+                                       "hem in met: imworkbook import " + path.name))
+    return _parse_bytes(read_capped(path), path.name, model)
+
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv")  # the spreadsheet route (imworkbook.excel)
+
+
+def read_capped(path: Path) -> bytes:
+    """The bytes of an input file, never more than the budget of an answers file (also when it grows while being
+    read); Dutch messages for a missing, empty, too large or unreadable file."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise AnswersFileError(Problem(name, "", f"bestand is te groot voor een antwoordenbestand "
+                                           f"({size / 1e6:.1f} MB; hoogstens {MAX_FILE_BYTES / 1e6:.0f} MB)"))
+        if size == 0:
+            raise AnswersFileError(Problem(name, "", "bestand is leeg"))
+        with path.open("rb") as fh:  # never more than the budget, even if the file grew since stat()
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise AnswersFileError(Problem(name, "", f"bestand is te groot voor een antwoordenbestand (meer dan "
+                                           f"{MAX_FILE_BYTES / 1e6:.0f} MB)"))
+    except FileNotFoundError:
+        raise AnswersFileError(Problem(name, "", f"bestand niet gevonden ({path})")) from None
+    except OSError as exc:
+        raise AnswersFileError(Problem(name, "", f"kan het bestand niet lezen ({exc.strerror or exc})")) from None
+    return data
+
+
+def _parse_bytes(data: bytes, name: str, model: MaturityModel | None = None) -> LoadResult:
+    text, encoding, problems = _decode(data, name)
+    result = parse_answers(text, name, model)
+    result.problems[:0] = problems
+    result.encoding = encoding
+    result.digest = content_digest(data)
+    return result
