@@ -224,10 +224,12 @@ def show_figure(box: W.Box, fig: go.Figure, config: dict) -> go.Figure:
     if out is None or len(box.children) < 2:
         out = out or W.Output()
         box.children = (out, W.HTML())
+        box.layout.flex_flow = "column"  # the table under its chart (charts sit side by side in their boxes)
     # reserve the chart's size, so the page does not jump while it draws, and charts with a width sit side by side
     out.layout.min_height = f"{int(fig.layout.height or 450)}px"
     out.layout.width = f"{int(fig.layout.width) + 4}px" if fig.layout.width else "100%"
     out.outputs = (figure_output(fig, config),)
+    box.children[1].layout.width = out.layout.width
     box.children[1].value = chart_table_html(fig, config.get("locale", "nl"))
     return fig
 

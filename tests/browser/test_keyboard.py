@@ -60,6 +60,11 @@ def test_keyboard_only_from_start_to_board_report(page: Page, voila_url, voila_h
     header = tab_to(page, lambda a: a["text"] == "Rapport voor het bestuur", "the board-report section")
     assert header["role"] == "button" and header["expanded"] == "false" and header["outline"], header
     page.screenshot(path=str(ARTIFACTS / "keyboard_02_section_focused_nl.png"))
+    box = page.evaluate("() => { const r = document.activeElement.getBoundingClientRect();"
+                        " return {x: r.x, y: r.y, width: r.width, height: r.height}; }")
+    page.screenshot(path=str(ARTIFACTS / "keyboard_02b_focus_ring_nl.png"),
+                    clip={"x": max(0, box["x"] - 8), "y": max(0, box["y"] - 8),
+                          "width": min(700, box["width"] + 16), "height": box["height"] + 16})
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Rapport voor het bestuur", exact=True)).to_have_attribute(
         "aria-expanded", "true")
