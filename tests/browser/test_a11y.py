@@ -34,6 +34,8 @@ PAGES = {
     "06_rollen.ipynb": (".imw-raci-head", "6. Rollen", "6. Roles"),
     "07_samenvoegen.ipynb": (".imw-app button", "7. Samenvoegen", "7. Merge raters"),
 }
+# the collapsed sections (ipywidgets Accordion) on each page; opened before axe looks
+SECTIONS = {"01_volwassenheid.ipynb": 2, "02_verhouding.ipynb": 3, "03_netwerk.ipynb": 1, "04_applicaties.ipynb": 1}
 EXAMPLE_07 = re.compile(r"^(Voorbeeld: drie invullers|Example: three raters)")
 
 
@@ -48,6 +50,20 @@ def open_page(page: Page, voila_url: str, notebook: str) -> None:
     if notebook[:2] in ("01", "02", "03", "04"):
         expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=30_000)
     page.wait_for_timeout(1500)  # the last charts and messages settle
+
+
+def open_everything(page: Page) -> int:
+    """Open every collapsed section and every chart table, so that axe checks what is in them too."""
+    headers = page.locator(".jupyter-widget-Collapse-header[aria-expanded='false']")
+    opened = headers.count()
+    for i in range(opened):
+        headers.first.click()
+        page.wait_for_timeout(300)
+    page.evaluate("() => document.querySelectorAll('details.imw-chart-data').forEach(d => d.open = true)")
+    if opened:
+        expect(page.locator(".jupyter-widget-Collapse-header[aria-expanded='false']")).to_have_count(0)
+        page.wait_for_timeout(2000)  # charts inside the sections draw
+    return opened
 
 
 def axe_violations(page: Page) -> list[dict]:
@@ -73,6 +89,11 @@ def _check_page(page: Page, voila_url: str, notebook: str, lang: str) -> None:
     _, title_nl, title_en = PAGES[notebook]
     stem = notebook.removesuffix(".ipynb")
     page.screenshot(path=str(ARTIFACTS / f"a11y_{stem}_{lang}.png"))
+    sections = open_everything(page)
+    assert sections == SECTIONS.get(notebook, 0), f"{notebook}: {sections} collapsed sections"
+    if notebook.startswith("02"):  # the sliders of "Wat als…?" say what they set, for which area
+        importance = re.compile(r"^Belang — \S" if lang == "nl" else r"^Importance — \S")
+        expect(page.get_by_role("slider", name=importance)).to_have_count(8)
     violations = axe_violations(page)
     (ARTIFACTS / f"axe_{stem}_{lang}.json").write_text(json.dumps(violations, indent=1, ensure_ascii=False))
     assert page.evaluate("() => document.documentElement.lang") == lang
@@ -87,15 +108,17 @@ def _check_page(page: Page, voila_url: str, notebook: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize("notebook", list(PAGES))
-def test_page_has_no_wcag_violations_dutch(page: Page, voila_url, voila_home, notebook):
+def test_page_has_no_wcag_violations_dutch(page: Page, own_app, notebook):
+    voila_url, voila_home = own_app
     _set_language(voila_home, "nl")
     _check_page(page, voila_url, notebook, "nl")
 
 
 @pytest.mark.parametrize("notebook", list(PAGES))
-def test_page_has_no_wcag_violations_english(page: Page, voila_url, voila_home, notebook):
+def test_page_has_no_wcag_violations_english(page: Page, own_app, notebook):
+    voila_url, voila_home = own_app
     _set_language(voila_home, "en")
     try:
         _check_page(page, voila_url, notebook, "en")
     finally:
-        _set_language(voila_home, "nl")  # the other browser tests expect Dutch
+        _set_language(voila_home, "nl")

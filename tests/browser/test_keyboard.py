@@ -29,7 +29,8 @@ def tab_to(page: Page, matches, what: str, limit: int = 700, key: str = "Tab") -
     raise AssertionError(f"{what} not reached with {limit}× {key}")
 
 
-def test_keyboard_only_from_start_to_board_report(page: Page, voila_url, voila_home, tmp_path):
+def test_keyboard_only_from_start_to_board_report(page: Page, own_app, tmp_path):
+    voila_url, voila_home = own_app
     (voila_home / "voorkeuren.json").write_text('{"lang": "nl"}', encoding="utf-8")
     page.goto(voila_url + "/voila/render/00_start.ipynb", wait_until="domcontentloaded")
     expect(page.locator(".imw-routes a").first).to_be_visible(timeout=READY)
@@ -86,9 +87,10 @@ def test_keyboard_only_from_start_to_board_report(page: Page, voila_url, voila_h
     assert first.evaluate("s => s.selectedIndex") == after  # the answer is still there
 
 
-def test_keyboard_toggle_buttons_say_pressed_and_switch_language(page: Page, voila_url, voila_home):
+def test_keyboard_toggle_buttons_say_pressed_and_switch_language(page: Page, own_app):
     """The language switch (ToggleButtons) with Tab and Space: aria-pressed follows, and the page's
     <html lang> and title follow the language; then back to Dutch the same way."""
+    voila_url, voila_home = own_app
     (voila_home / "voorkeuren.json").write_text('{"lang": "nl"}', encoding="utf-8")
     page.goto(voila_url + "/voila/render/06_rollen.ipynb", wait_until="domcontentloaded")
     expect(page.locator(".imw-raci-head").first).to_be_visible(timeout=READY)
