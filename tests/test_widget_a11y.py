@@ -40,7 +40,8 @@ def test_every_chart_has_a_table_of_its_data(tmp_path):
     scores = app.scores()
     first_area = str(app.radar_fig.data[0].theta[0])
     assert re.sub(r"<[^>]+>", " ", first_area).split()[0] in radar
-    value = f"{scores.iloc[0]['current']:.1f}".replace(".", ",")  # Dutch decimal comma
+    current = float(app.radar_fig.data[0].r[0])
+    value = f"{current:.0f}" if current.is_integer() else f"{current:.1f}".replace(".", ",")  # decimal comma
     assert f"<td>{value}</td>" in radar
     assert radar.count("<tr>") - 1 >= len(scores)  # one row per area and series (header row not counted)
     item = app.model.areas[0].items[0].id
@@ -48,3 +49,17 @@ def test_every_chart_has_a_table_of_its_data(tmp_path):
     card.current.value = 1 if card.current.value != 1 else 5
     assert _table(app.radar_box) != radar  # follows the chart
     assert "Table for the chart" in _table(vragenlijst("po", folder=tmp_path, lang="en").radar_box)
+
+
+def test_chart_table_leaves_out_zones_and_reference_lines_and_unescapes_labels(tmp_path):
+    from imworkbook.widgets.common import chart_table_html
+    from imworkbook.widgets.investment import verhouding
+
+    app = verhouding("po", folder=tmp_path)
+    quadrant = chart_table_html(app.figs["quadrant"], "nl")
+    assert "In balans (zone)" not in quadrant and "Precies in verhouding" not in quadrant
+    assert "<th scope=\"col\">Aandeel in het belang (ambitie)</th>" in quadrant  # the axis titles head the columns
+    assert "<td>Privacy &amp; IBP</td>" in quadrant and "&amp;amp;" not in quadrant  # escaped once
+    assert quadrant.count("<tr>") - 1 == 8  # one row per area
+    bars = chart_table_html(app.figs["bars"], "nl")
+    assert "€ 2" not in bars  # the text labels above the bars are not rows of their own

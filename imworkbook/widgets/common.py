@@ -157,25 +157,37 @@ MAX_TABLE_ROWS = 120
 
 
 def _plain(value: Any) -> str:
-    return re.sub(r"<[^>]+>", " ", str(value)).replace("  ", " ").strip()
+    """Text of a label as plotly shows it: without tags (``<br>``) and entities (``&amp;``)."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(value)))).strip()
+
+
+def _decoration(trace: Any) -> bool:
+    """A trace that draws no data: a shaded zone or a reference line (no hover), or labels only."""
+    return getattr(trace, "hoverinfo", None) == "skip" or str(getattr(trace, "mode", None) or "") == "text"
 
 
 def chart_table_html(fig: go.Figure, lang: str) -> str:
     """The text alternative of a chart: a table of what it draws (per series the points: x and y, or the
     direction and length of a radar, or label and value), behind a ``<details>`` with the chart's title.
-    Visible to everyone, so a keyboard or screen-reader user reads the same numbers the chart shows."""
+    Visible to everyone, so a keyboard or screen-reader user reads the same numbers the chart shows.
+    Zones, reference lines and text-only label traces are decoration and left out."""
     from ..i18n import format_number
 
     def cell(v: Any) -> str:
-        if isinstance(v, float):
-            return format_number(v, lang, 1 if abs(v) < 100 else 0)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            v = float(v)
+            return format_number(v, lang, 0 if v.is_integer() or abs(v) >= 100 else 1)
         return _plain(v) if v is not None else ""
 
-    rows: list[tuple[str, str, str]] = []
-    heads = ("x", "y")
+    rows: list[tuple[str, str, str, str]] = []  # series, label of a point, x, y
+    x_title, y_title = (_plain(axis.title.text or "") for axis in (fig.layout.xaxis, fig.layout.yaxis))
+    heads = (x_title or t("chart_col_category", lang), y_title or t("chart_col_value", lang))
     for trace in fig.data:
+        if _decoration(trace):
+            continue
         name = _plain(getattr(trace, "name", None) or "")
         pairs: list[tuple[Any, Any]] = []
+        labels: list[Any] = []
         if getattr(trace, "r", None) is not None and getattr(trace, "theta", None) is not None:
             pairs, heads = list(zip(trace.theta, trace.r)), (t("chart_col_category", lang), t("chart_col_value", lang))
         elif getattr(trace, "labels", None) is not None and getattr(trace, "values", None) is not None:
@@ -190,26 +202,29 @@ def chart_table_html(fig: go.Figure, lang: str) -> str:
             horizontal = getattr(trace, "orientation", None) == "h"
             xs, ys = list(trace.x), list(trace.y)
             pairs = list(zip(ys, xs)) if horizontal else list(zip(xs, ys))
+            if horizontal:
+                heads = (y_title or t("chart_col_category", lang), x_title or t("chart_col_value", lang))
             texts = getattr(trace, "text", None)
-            if getattr(trace, "mode", None) and "text" in str(trace.mode) and texts is not None \
+            if "text" in str(getattr(trace, "mode", None) or "") and texts is not None \
                     and not isinstance(texts, str) and len(texts) == len(pairs):  # labelled points
-                pairs = [(f"{_plain(tx)} ({cell(a)}; {cell(b)})", "") for tx, (a, b) in zip(texts, pairs)]
-        for a, b in pairs:
-            rows.append((name, cell(a), cell(b)))
-    rows = [r for r in rows if r[1] or r[2]]
+                labels = list(texts)
+        for i, (a, b) in enumerate(pairs):
+            rows.append((name, _plain(labels[i]) if labels else "", cell(a), cell(b)))
+    rows = [r for r in rows if r[2] or r[3]]
     title = _plain(fig.layout.title.text or "") or t("chart_untitled", lang)
     if not rows:
         return (f'<div class="imw-chart-data imw-sr-only">{html.escape(t("chart_table_empty", lang, title=title))}'
                 f'</div>')
+    labelled = any(r[1] for r in rows)
+    columns = [t("chart_col_series", lang), *([t("chart_col_category", lang)] if labelled else []), *heads]
     more = len(rows) - MAX_TABLE_ROWS
-    body = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c)}</td></tr>"
-                   for a, b, c in rows[:MAX_TABLE_ROWS])
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (r if labelled else (r[0], r[2], r[3])))
+                   + "</tr>" for r in rows[:MAX_TABLE_ROWS])
     if more > 0:
-        body += f'<tr><td colspan="3">{html.escape(t("chart_table_more", lang, n=more))}</td></tr>'
+        body += f'<tr><td colspan="{len(columns)}">{html.escape(t("chart_table_more", lang, n=more))}</td></tr>'
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
     return (f'<details class="imw-chart-data"><summary>{html.escape(t("chart_table", lang, title=title))}</summary>'
-            f'<table><thead><tr><th scope="col">{html.escape(t("chart_col_series", lang))}</th>'
-            f'<th scope="col">{html.escape(heads[0])}</th><th scope="col">{html.escape(heads[1])}</th></tr></thead>'
-            f'<tbody>{body}</tbody></table></details>')
+            f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>')
 
 
 def show_figure(box: W.Box, fig: go.Figure, config: dict) -> go.Figure:

@@ -91,9 +91,17 @@ def _check_page(page: Page, voila_url: str, notebook: str, lang: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"a11y_{stem}_{lang}.png"))
     sections = open_everything(page)
     assert sections == SECTIONS.get(notebook, 0), f"{notebook}: {sections} collapsed sections"
+    pressed = page.evaluate("""() => [...document.querySelectorAll('.widget-toggle-buttons button')]
+        .map(b => [b.classList.contains('mod-active'), b.getAttribute('aria-pressed')])""")
+    assert pressed and all(state == ("true" if active else "false") for active, state in pressed), pressed
     if notebook.startswith("02"):  # the sliders of "Wat als…?" say what they set, for which area
         importance = re.compile(r"^Belang — \S" if lang == "nl" else r"^Importance — \S")
         expect(page.get_by_role("slider", name=importance)).to_have_count(8)
+    size = page.viewport_size  # Voila scrolls in its own panel: a tall window shows the opened sections
+    page.set_viewport_size({"width": size["width"], "height": 4000})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / f"a11y_{stem}_{lang}_open.png"))
+    page.set_viewport_size(size)
     violations = axe_violations(page)
     (ARTIFACTS / f"axe_{stem}_{lang}.json").write_text(json.dumps(violations, indent=1, ensure_ascii=False))
     assert page.evaluate("() => document.documentElement.lang") == lang
