@@ -63,3 +63,15 @@ def test_chart_table_leaves_out_zones_and_reference_lines_and_unescapes_labels(t
     assert quadrant.count("<tr>") - 1 == 8  # one row per area
     bars = chart_table_html(app.figs["bars"], "nl")
     assert "€ 2" not in bars  # the text labels above the bars are not rows of their own
+
+
+def test_a_heat_map_is_a_grid_table_with_row_and_column_heads(tmp_path):
+    from imworkbook.widgets.common import chart_table_html
+    from imworkbook.widgets.landscape import applicaties
+
+    fig = applicaties("po", folder=tmp_path, lang="en").figs["coverage"]
+    table = chart_table_html(fig, "en")
+    trace = fig.data[0]
+    assert table.count('<th scope="col">') == len(trace.x)
+    assert table.count('<th scope="row">') == len(trace.y)
+    assert "<th scope=\"row\">Monitoring pupils&#x27; progress</th>" in table  # the chart's label, escaped once

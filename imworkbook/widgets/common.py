@@ -179,6 +179,19 @@ def chart_table_html(fig: go.Figure, lang: str) -> str:
             return format_number(v, lang, 0 if v.is_integer() or abs(v) >= 100 else 1)
         return _plain(v) if v is not None else ""
 
+    title = _plain(fig.layout.title.text or "") or t("chart_untitled", lang)
+    summary = f'<summary>{html.escape(t("chart_table", lang, title=title))}</summary>'
+    maps = [tr for tr in fig.data if getattr(tr, "type", None) == "heatmap" and tr.z is not None]
+    if maps:  # a heat map reads best as the same grid: a row per row of the chart, a column per column
+        trace = maps[0]
+        xs = list(trace.x) if trace.x is not None else list(range(len(trace.z[0])))
+        ys = list(trace.y) if trace.y is not None else list(range(len(trace.z)))
+        head = "<th></th>" + "".join(f'<th scope="col">{html.escape(_plain(x))}</th>' for x in xs)
+        body = "".join(f'<tr><th scope="row">{html.escape(_plain(y))}</th>'
+                       + "".join(f"<td>{html.escape(cell(v))}</td>" for v in row) + "</tr>"
+                       for y, row in list(zip(ys, trace.z))[:MAX_TABLE_ROWS])
+        return (f'<details class="imw-chart-data">{summary}<table><thead><tr>{head}</tr></thead>'
+                f'<tbody>{body}</tbody></table></details>')
     rows: list[tuple[str, str, str, str]] = []  # series, label of a point, x, y
     x_title, y_title = (_plain(axis.title.text or "") for axis in (fig.layout.xaxis, fig.layout.yaxis))
     heads = (x_title or t("chart_col_category", lang), y_title or t("chart_col_value", lang))
@@ -192,12 +205,6 @@ def chart_table_html(fig: go.Figure, lang: str) -> str:
             pairs, heads = list(zip(trace.theta, trace.r)), (t("chart_col_category", lang), t("chart_col_value", lang))
         elif getattr(trace, "labels", None) is not None and getattr(trace, "values", None) is not None:
             pairs, heads = list(zip(trace.labels, trace.values)), (t("chart_col_category", lang), t("chart_col_value", lang))
-        elif getattr(trace, "z", None) is not None and getattr(trace, "x", None) is not None \
-                and getattr(trace, "y", None) is not None:  # a heat map: one row per cell
-            for yi, row in zip(trace.y, trace.z):
-                for xi, zi in zip(trace.x, row):
-                    pairs.append((f"{_plain(yi)} · {_plain(xi)}", zi))
-            heads = (t("chart_col_category", lang), t("chart_col_value", lang))
         elif getattr(trace, "x", None) is not None and getattr(trace, "y", None) is not None:
             horizontal = getattr(trace, "orientation", None) == "h"
             xs, ys = list(trace.x), list(trace.y)
@@ -211,7 +218,6 @@ def chart_table_html(fig: go.Figure, lang: str) -> str:
         for i, (a, b) in enumerate(pairs):
             rows.append((name, _plain(labels[i]) if labels else "", cell(a), cell(b)))
     rows = [r for r in rows if r[2] or r[3]]
-    title = _plain(fig.layout.title.text or "") or t("chart_untitled", lang)
     if not rows:
         return (f'<div class="imw-chart-data imw-sr-only">{html.escape(t("chart_table_empty", lang, title=title))}'
                 f'</div>')
@@ -223,7 +229,7 @@ def chart_table_html(fig: go.Figure, lang: str) -> str:
     if more > 0:
         body += f'<tr><td colspan="{len(columns)}">{html.escape(t("chart_table_more", lang, n=more))}</td></tr>'
     head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
-    return (f'<details class="imw-chart-data"><summary>{html.escape(t("chart_table", lang, title=title))}</summary>'
+    return (f'<details class="imw-chart-data">{summary}'
             f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>')
 
 
