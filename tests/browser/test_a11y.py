@@ -94,6 +94,9 @@ def _check_page(page: Page, voila_url: str, notebook: str, lang: str) -> None:
     pressed = page.evaluate("""() => [...document.querySelectorAll('.widget-toggle-buttons button')]
         .map(b => [b.classList.contains('mod-active'), b.getAttribute('aria-pressed')])""")
     assert pressed and all(state == ("true" if active else "false") for active, state in pressed), pressed
+    if notebook.startswith("07"):  # each level choice says for which item it is
+        current = re.compile(r"^School: (huidig|current) — \S.*\?$")
+        expect(page.get_by_role("combobox", name=current).first).to_be_visible()
     if notebook.startswith("02"):  # the sliders of "Wat als…?" say what they set, for which area
         importance = re.compile(r"^Belang — \S" if lang == "nl" else r"^Importance — \S")
         expect(page.get_by_role("slider", name=importance)).to_have_count(8)
