@@ -44,6 +44,11 @@ def open_page(page: Page, voila_url: str, notebook: str) -> None:
     ready = PAGES[notebook][0]
     page.goto(f"{voila_url}/voila/render/{notebook}", wait_until="domcontentloaded")
     expect(page.locator(ready).first).to_be_visible(timeout=READY)
+    if notebook.startswith("05"):  # the Ja/Nee buttons are a group named by their question
+        technical = re.compile(r"^(Technisch|Technically)")
+        group = page.get_by_role("group", name=technical)
+        expect(group).to_have_count(1)
+        expect(group.get_by_role("button")).to_have_count(3)
     if notebook.startswith("07"):
         page.get_by_role("button", name=EXAMPLE_07).click()
         expect(page.locator(".imw-app .widget-dropdown select").nth(1)).to_be_visible(timeout=30_000)
@@ -94,6 +99,11 @@ def _check_page(page: Page, voila_url: str, notebook: str, lang: str) -> None:
     pressed = page.evaluate("""() => [...document.querySelectorAll('.widget-toggle-buttons button')]
         .map(b => [b.classList.contains('mod-active'), b.getAttribute('aria-pressed')])""")
     assert pressed and all(state == ("true" if active else "false") for active, state in pressed), pressed
+    if notebook.startswith("05"):  # the Ja/Nee buttons are a group named by their question
+        technical = re.compile(r"^(Technisch|Technically)")
+        group = page.get_by_role("group", name=technical)
+        expect(group).to_have_count(1)
+        expect(group.get_by_role("button")).to_have_count(3)
     if notebook.startswith("07"):  # each level choice says for which item it is
         current = re.compile(r"^School: (huidig|current) — \S.*\?$")
         expect(page.get_by_role("combobox", name=current).first).to_be_visible()
