@@ -126,8 +126,12 @@ def _share_compiled_templates() -> None:
 
 
 def page_config_hook(page_config: dict, *, idle_min: float, disconnected_min: float, **_kwargs) -> dict:
-    """Tell the page after how many minutes it is closed (for its message)."""
-    return page_config | {"imworkbookCullIdleMinutes": idle_min, "imworkbookCullDisconnectedMinutes": disconnected_min}
+    """Tell the page after how many minutes it is closed (for its message), and the chosen language (for
+    ``<html lang>`` and the title before the app is drawn; the app keeps them right after that)."""
+    from .preferences import language
+
+    return page_config | {"imworkbookCullIdleMinutes": idle_min, "imworkbookCullDisconnectedMinutes": disconnected_min,
+                          "imworkbookLang": language()}
 
 
 class AppServer(Voila):

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from imworkbook import server
+from imworkbook.preferences import language
 from imworkbook.widgets import page as page_module
 
 
@@ -26,7 +27,8 @@ def test_config_pools_the_first_pages_and_culls_both_ways():
     assert config.WorkshopKernelManager.cull_disconnected_timeout == 90
     assert 5 <= config.MappingKernelManager.cull_interval <= 60
     assert config.VoilaConfiguration.page_config_hook({"a": 1}, base_url="/") == {
-        "a": 1, "imworkbookCullIdleMinutes": 30, "imworkbookCullDisconnectedMinutes": 1.5}
+        "a": 1, "imworkbookCullIdleMinutes": 30, "imworkbookCullDisconnectedMinutes": 1.5,
+        "imworkbookLang": language()}
 
 
 def test_no_pool_and_never_culling_open_pages():
@@ -177,3 +179,13 @@ def test_the_app_command_runs_the_app_server_with_its_options(tmp_path):
     assert "--pool=4" in command and "--cull-idle=30.0" in command
     assert not any(part.startswith("--cull-disconnected") for part in command)
     assert "imworkbook" in env["JUPYTER_PATH"]
+
+
+def test_page_config_says_the_chosen_language(monkeypatch, tmp_path):
+    """The page template sets ``<html lang>`` and the title from it before the app is drawn."""
+    monkeypatch.setenv("IMWORKBOOK_HOME", str(tmp_path))
+    monkeypatch.delenv("IMWORKBOOK_LANG", raising=False)
+    hook = server.server_config(pool=0, cull_idle_min=1, cull_disconnected_min=1).VoilaConfiguration.page_config_hook
+    assert hook({}, base_url="/")["imworkbookLang"] == "nl"
+    (tmp_path / "voorkeuren.json").write_text('{"lang": "en"}', encoding="utf-8")
+    assert hook({}, base_url="/")["imworkbookLang"] == "en"

@@ -384,10 +384,12 @@ class WhatIf:
         self.sliders = {}
         lang = self.app.lang
         for area_id, row in usable.iterrows():
-            amb = W.IntSlider(value=int(row["ambition"]), min=1, max=5, description=t("ambition", lang),
-                              continuous_update=False, layout=W.Layout(width="300px"))
+            area = f'<span class="imw-sr-only"> — {html.escape(row["short"])}</span>'  # the name says the area
+            amb = W.IntSlider(value=int(row["ambition"]), min=1, max=5, description=html.escape(t("ambition", lang)) + area,
+                              description_allow_html=True, continuous_update=False, layout=W.Layout(width="300px"))
             eur = W.FloatSlider(value=float(row["invest_eur"]), min=0, max=top, step=100,
-                                description=t("per_year", lang), continuous_update=False,
+                                description=html.escape(t("per_year", lang)) + area, description_allow_html=True,
+                                continuous_update=False,
                                 readout_format=",.0f", layout=W.Layout(width="460px"))
             amb.add_class("imw-whatif-ambition")
             eur.add_class("imw-whatif-invest")

@@ -154,8 +154,10 @@ class MergeApp(AppBase):
             for which, label in (("current", "merge_choose_current"), ("target", "merge_choose_target")):
                 value = row[f"proposal_{which}"]
                 values = [v for _, v in options]
+                where = f'<span class="imw-sr-only"> — {html.escape(item.question(self.lang))}</span>'  # which item
                 pick[which] = W.Dropdown(options=options, value=value if value in values else EMPTY,
-                                         description=t(label, self.lang), style={"description_width": "initial"},
+                                         description=html.escape(t(label, self.lang)) + where,
+                                         description_allow_html=True, style={"description_width": "initial"},
                                          layout=W.Layout(width="300px"))
                 self.pickers[(item_id, which)] = pick[which]
             rows.append(W.VBox([head, W.HBox([pick["current"], pick["target"]])],

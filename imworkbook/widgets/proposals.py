@@ -16,7 +16,7 @@ from ..i18n import t
 from ..numbers import format_input, parse_number
 from ..proportion import hourly_rate
 from ..proposals import ADVICE_KEYS, Advice, advise
-from .common import CSS, FieldError, SchoolApp, clear_field_error, download_link
+from .common import CSS, FieldError, SchoolApp, clear_field_error, download_link, name_control
 
 NEW = "__new__"
 VERDICT_COLOUR = {"ga_door": "#009E73", "eerst_uitzoeken": "#E69F00", "niet_doen": "#D55E00"}
@@ -56,6 +56,10 @@ class ProposalApp(SchoolApp):
         for w in (self.f_name, self.f_type, self.f_goal, self.f_activities, self.f_technical, self.f_maintenance,
                   self.f_objects, self.f_agreement, *self.f_costs.values()):
             w.observe(self._guard(lambda _c: self.update_advice()), names="value")
+
+        # the question above each field is its name (shown once, as the question)
+        for n, key, w in ((1, "prop_q1", self.f_goal), (2, "prop_q2", self.f_activities), (4, "prop_q4", self.f_objects)):
+            name_control(w, f"{n}. {t(key, lang)}")
 
         def question(n: int, key: str, *body):
             return W.VBox([W.HTML(f"<div class='imw-q'>{n}. {html.escape(t(key, lang))}</div>"), *body],

@@ -12,7 +12,7 @@ from ..content import MaturityModel, load_roles_model
 from ..i18n import t
 from ..numbers import format_input
 from ..roles import flags, hours_check
-from .common import CSS, EMPTY, FieldError, SchoolApp, clear_field_error
+from .common import CSS, EMPTY, FieldError, SchoolApp, clear_field_error, name_control
 
 LETTER_KEYS = {"R": "raci_r", "A": "raci_a", "C": "raci_c", "I": "raci_i"}
 
@@ -36,6 +36,7 @@ class RolesApp(SchoolApp):
                 widgets = [W.HTML(html.escape(task.label(lang)), layout=W.Layout(width="380px"))]
                 for role in self.roles.roles:
                     d = W.Dropdown(options=options, value=EMPTY, layout=cell)
+                    name_control(d, t("raci_cell_name", lang, task=task.label(lang), role=role.label(lang)))
                     d.observe(self._guard(lambda ch, tk=task.id, r=role.id: self._on_cell(tk, r, ch)), names="value")
                     self.cells[(task.id, role.id)] = d
                     widgets.append(d)

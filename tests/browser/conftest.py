@@ -5,6 +5,7 @@ Chromium through ``executable_path``. Without Chromium these tests are skipped,
 except under CI (``CI=true``), where a missing browser is a failure.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -57,12 +58,12 @@ def voila_home():
     return Path(tempfile.mkdtemp(prefix="imworkbook-voila-home-"))
 
 
-@pytest.fixture(scope="session")
-def voila_url(voila_home):
-    """The app as a user starts it (``imworkbook app``), with its own empty werkmap; yields the base URL."""
+@contextlib.contextmanager
+def serve_app(home: Path, log_name: str = "voila.log"):
+    """The app as a user starts it (``imworkbook app``) on the werkmap ``home``; yields the base URL."""
     port = _free_port()
-    log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "voila.log", "w")
-    env = os.environ | {"IMWORKBOOK_HOME": str(voila_home)}
+    log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / log_name, "w")
+    env = os.environ | {"IMWORKBOOK_HOME": str(home)}
     proc = subprocess.Popen([sys.executable, "-m", "imworkbook", "app", "--no-browser", f"--port={port}"],
                             stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -76,10 +77,28 @@ def voila_url(voila_home):
             time.sleep(0.3)
             continue
         break
-    yield base
-    proc.terminate()
     try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def voila_url(voila_home):
+    """The app with its own empty werkmap (shared by the tests of the session); yields the base URL."""
+    with serve_app(voila_home) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def own_app():
+    """A server on a werkmap of its own, for tests that leave files behind (examples opened, reports made)
+    that other tests do not expect; yields (base URL, werkmap)."""
+    home = Path(tempfile.mkdtemp(prefix="imworkbook-voila-own-"))
+    with serve_app(home, "voila-own.log") as base:
+        yield base, home
