@@ -64,21 +64,24 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
                 released[j] = False
                 status[j] = WOULD_BETRAY if status[parent[j]] == WOULD_BETRAY else TOO_FEW
     orphans()
+    # the finest atoms once (schools with the same membership of every candidate group); dropping groups only
+    # merges atoms, so each round works on these few rows, not on every school
+    fine, weight = _atoms(matrix)
     while True:
         live = np.flatnonzero(released)
         if not len(live):
             return status
-        signatures, counts = _atoms(matrix[:, live])
+        signatures, counts = _atoms(fine[:, live], weight)
         bad = np.flatnonzero(signatures.any(axis=1) & (counts < min_group))
         if not len(bad):
             return status
-        k = min(bad, key=lambda a: (counts[a], tuple(signatures[a])))
+        k = bad[np.argmin(counts[bad])]  # the smallest (atoms come sorted by signature: a fixed order on ties)
         own = signatures[k]
         # neighbours: every other atom, and "no released group at all" (leaving the atom out of everything)
         others = np.vstack([np.delete(signatures, k, axis=0), np.zeros_like(own)[None, :]])
         differ = others != own  # per neighbour: the groups to withhold to merge with it
         total = np.where(differ, cost[live], 0.0).sum(axis=1)
-        best = min(range(len(others)), key=lambda b: (total[b], differ[b].sum()))
+        best = int(np.lexsort((differ.sum(axis=1), total))[0])  # the cheapest, then the fewest groups
         if math.isinf(total[best]):  # pragma: no cover - only groups that must stay: a caller's error
             raise ValueError("geen groep om weg te laten; de regel kan hier niet worden toegepast")
         drop = live[differ[best]]
@@ -87,9 +90,10 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
         orphans()
 
 
-def _atoms(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct membership rows (atoms) of ``matrix`` and how many schools each has. Rows are packed into
-    64-bit words and sorted with ``lexsort`` (exact, and fast for tens of thousands of schools)."""
+def _atoms(matrix: np.ndarray, weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct membership rows (atoms) of ``matrix`` and how many schools each has (``weight``: how many
+    schools each row stands for; default 1). Rows are packed into 64-bit words and sorted with ``lexsort``
+    (exact, and fast for tens of thousands of schools)."""
     packed = np.packbits(matrix, axis=1)
     width = -(-packed.shape[1] // 8) * 8
     packed = np.pad(packed, ((0, 0), (0, width - packed.shape[1])))
@@ -98,7 +102,10 @@ def _atoms(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ordered = words[order]
     start = np.concatenate([[True], np.any(ordered[1:] != ordered[:-1], axis=1)])
     first = np.flatnonzero(start)
-    counts = np.diff(np.append(first, len(order)))
+    if weight is None:
+        counts = np.diff(np.append(first, len(order)))
+    else:
+        counts = np.add.reduceat(weight[order], first) if len(first) else np.zeros(0, dtype=int)
     return matrix[order[first]], counts
 
 
@@ -163,7 +170,7 @@ def release_together(measures: Sequence[Measure], filters: Sequence[str] = ("sec
     frames = [m.frame.dropna(subset=m.values).drop_duplicates("key") for m in measures]
     schools = pd.concat([f[["key", *filters]] for f in frames]).drop_duplicates("key").reset_index(drop=True)
     n = len(schools)
-    position = pd.Series(np.arange(n), index=schools["key"])
+    position = pd.Index(schools["key"])
     codes, labels = {}, {}
     for f in filters:
         labels[f], inverse = np.unique(schools[f].astype(str).to_numpy(), return_inverse=True)
@@ -171,7 +178,7 @@ def release_together(measures: Sequence[Measure], filters: Sequence[str] = ("sec
     masks, costs, meta = [], [], []  # meta: (measure index, where, cohort flag)
     members_of, numbers_of, spread_of = [], [], []
     for m_index, (measure, frame) in enumerate(zip(measures, frames)):
-        rows = position.loc[frame["key"]].to_numpy()
+        rows = position.get_indexer(frame["key"])
         member = np.zeros(n, dtype=bool)
         member[rows] = True
         numbers = np.full((n, len(measure.values)), np.nan)
