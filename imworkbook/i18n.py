@@ -42,11 +42,12 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
 
 
 def format_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
-    """``2.25`` -> ``"2,3"`` in Dutch, ``"2.3"`` in English; NaN/None -> "onbekend"/"unknown"."""
+    """``2.26`` -> ``"2,3"`` in Dutch, ``"2.3"`` in English; thousands grouped (``100069`` -> ``"100.069"`` /
+    ``"100,069"``); NaN/None -> "onbekend"/"unknown". For display; input fields use numbers.format_input."""
     if value is None or value != value:
         return t("unknown", lang)
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    text = f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
 
 
 def _fields(text: str) -> set[str]:

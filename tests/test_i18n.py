@@ -78,3 +78,12 @@ def test_numbers_use_the_decimal_mark_of_the_language():
     assert format_number(3.14159, "nl", decimals=2) == "3,14"
     assert format_number(3.14159, "en", decimals=2) == "3.14"
     assert format_number(float("nan"), "nl") == "onbekend" and format_number(None, "en") == "unknown"
+
+
+def test_numbers_on_screen_group_thousands_in_each_language():
+    """Issue 14: "100069 uur" without a separator; the chart tables showed "2200"."""
+    from imworkbook.i18n import format_number
+
+    assert format_number(100069, "nl", 0) == "100.069" and format_number(100069, "en", 0) == "100,069"
+    assert format_number(-1234.5, "nl", 1) == "-1.234,5" and format_number(2.26, "nl") == "2,3"
+    assert format_number(float("nan"), "nl") == "onbekend"
