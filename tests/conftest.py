@@ -31,3 +31,27 @@ def content_copy(tmp_path):
     target = tmp_path / "content" / "maturity"
     shutil.copytree(paths.data_dir() / "maturity", target)
     return target
+
+
+def disk_fails_halfway(monkeypatch, error: OSError) -> None:
+    """Every atomic write (imworkbook.storage) writes half its bytes and then fails with ``error``."""
+    import os
+
+    from imworkbook import storage
+
+    real_fdopen = os.fdopen
+
+    class HalfWriter:
+        def __init__(self, fd, mode):
+            self.handle = real_fdopen(fd, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(data[: len(data) // 2])
+            raise error
+    monkeypatch.setattr(storage.os, "fdopen", HalfWriter)

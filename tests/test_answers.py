@@ -14,7 +14,7 @@ from imworkbook.answers import (SCHEMA_VERSION, Session, load_answers, normalize
                                 save_answers)
 from imworkbook.errors import AnswersFileError
 
-from .conftest import PO_EXAMPLE, VO_EXAMPLE
+from .conftest import PO_EXAMPLE, VO_EXAMPLE, disk_fails_halfway
 
 
 def _raw(path=PO_EXAMPLE) -> dict:
@@ -107,23 +107,7 @@ def test_interrupted_save_before_rename_leaves_old_file_intact(tmp_path, model, 
 def test_interrupted_save_halfway_through_writing(tmp_path, model, monkeypatch):
     session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
     before = session.path.read_bytes()
-    real_fdopen = os.fdopen
-
-    class HalfWriter:
-        def __init__(self, handle):
-            self.handle = handle
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-        def write(self, data):
-            self.handle.write(data[: len(data) // 2])
-            raise OSError("schijf vol")
-
-    monkeypatch.setattr(storage.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    disk_fails_halfway(monkeypatch, OSError("schijf vol"))
     with pytest.raises(OSError, match="schijf vol"):
         session.set_level("rollen.mandaat", "target", 3)
     assert session.path.read_bytes() == before

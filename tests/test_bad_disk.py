@@ -21,7 +21,7 @@ from imworkbook.cli import main
 from imworkbook.errors import ImworkbookError
 from imworkbook.network import network_secret
 
-from .conftest import PO_EXAMPLE
+from .conftest import PO_EXAMPLE, disk_fails_halfway
 
 EXAMPLES = PO_EXAMPLE.parent
 RATERS = sorted((EXAMPLES / "invullers").glob("*.json"))
@@ -137,23 +137,8 @@ def test_every_writing_command_words_an_os_error(command, code, words, filled_xl
     monkeypatch.setenv("IMWORKBOOK_HOME", str(tmp_path / "werkmap"))
     out = tmp_path / "uit"
     out.mkdir()
-    real_fdopen = os.fdopen
-
-    class Failing:
-        def __init__(self, fd, mode):
-            self.handle = real_fdopen(fd, mode)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-        def write(self, data):
-            self.handle.write(data[: len(data) // 2])
-            raise OSError(code, os.strerror(code))
     network_secret(tmp_path / "werkmap")  # made before the disk "fails"
-    monkeypatch.setattr(storage.os, "fdopen", Failing)
+    disk_fails_halfway(monkeypatch, OSError(code, os.strerror(code)))
     _check_refused(_commands(out, filled_xlsx)[command], capsys, words)
     assert list(out.iterdir()) == []  # the half-written temporary file is gone
 

@@ -15,7 +15,7 @@ from ..errors import AnswersFileError, ImworkbookError, Problem, from_pydantic
 from .model import (FIELD_NAMES_NL, Answers, Application, Investment, ItemAnswer, Proposal, School, Which, file_name,
                     new_answers, normalize_ambition, normalize_investment, normalize_level)
 from .reading import _message, _parse_bytes, load_answers
-from .writing import _stamped, backup_copy
+from .writing import answers_bytes, backup_copy
 
 
 class ConflictError(ImworkbookError):
@@ -102,7 +102,7 @@ class Session:
                 candidate = fresh.answers
                 apply(candidate)
                 reloaded = True
-            data = _stamped(candidate)
+            data = answers_bytes(candidate)
             if self._backup_first and disk is not None:
                 self.backup_path = backup_copy(self.path)
                 self.problems.append(Problem(self.path.name, "", f"het oorspronkelijke bestand is bewaard als "

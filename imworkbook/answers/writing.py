@@ -88,13 +88,8 @@ def _finite(value: Any) -> Any:
 
 
 def answers_bytes(answers: Answers) -> bytes:
-    """Set ``saved_at`` and serialise (may raise :class:`AnswersFileError` when too large): for a caller that
+    """Set ``saved_at`` and serialise (may raise :class:`AnswersFileError` when too large); for a caller that
     holds the file's lock itself and writes with :func:`storage.atomic_write_bytes`."""
-    return _stamped(answers)
-
-
-def _stamped(answers: Answers) -> bytes:
-    """Set ``saved_at`` and serialise (may raise :class:`AnswersFileError` when too large)."""
     answers.saved_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     return dumps_answers(answers).encode("utf-8")
 
@@ -103,7 +98,7 @@ def save_answers(answers: Answers, path: str | Path) -> Path:
     """Save atomically (temp file + rename) under the file's lock; sets ``saved_at``. Overwrites what is there:
     for edits of an open file use :class:`Session`, which never overwrites a change made elsewhere."""
     path = Path(path)
-    data = _stamped(answers)
+    data = answers_bytes(answers)
     with locked(path):
         atomic_write_bytes(path, data)
     return path
