@@ -102,3 +102,12 @@ def own_app():
     home = Path(tempfile.mkdtemp(prefix="imworkbook-voila-own-"))
     with serve_app(home, "voila-own.log") as base:
         yield base, home
+
+
+def tall_screenshot(page, name: str, height: int = 3000) -> None:
+    """Voila scrolls inside its own panel, so make the window tall enough to show the whole app."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": height})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / name))
+    page.set_viewport_size(size)

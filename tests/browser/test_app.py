@@ -7,7 +7,7 @@ import pytest
 
 from playwright.sync_api import Page, expect
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, tall_screenshot
 
 NOTEBOOK = "/voila/render/01_volwassenheid.ipynb"
 GAP_X = "() => { const p = document.querySelectorAll('.js-plotly-plot')[1]; return p && p.data ? Array.from(p.data[0].x).join(';') : null; }"
@@ -23,20 +23,11 @@ def _open(page: Page, url: str) -> float:
     return time.perf_counter() - start
 
 
-def _tall_screenshot(page: Page, name: str) -> None:
-    """Voila scrolls inside its own panel, so make the window tall enough to show the whole app."""
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": 3000})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(ARTIFACTS / name))
-    page.set_viewport_size(size)
-
-
 def test_answer_redraws_radar_and_persists_after_reload(page: Page, voila_url, voila_home):
     ready = _open(page, voila_url + NOTEBOOK)
     (ARTIFACTS / "timing.txt").write_text(f"voila page ready: {ready:.2f} s\n")
     expect(page.locator(".imw-progress")).to_contain_text("48 van 48 beantwoord")
-    _tall_screenshot(page, "01_ready.png")
+    tall_screenshot(page, "01_ready.png")
 
     first = page.locator(".imw-current select").first
     before_index = first.evaluate("s => s.selectedIndex")  # 0 = "— kies —", 1..5 = the levels
@@ -49,7 +40,7 @@ def test_answer_redraws_radar_and_persists_after_reload(page: Page, voila_url, v
     assert page.evaluate(RADAR_CURRENT_R0) != r_before
     expect(page.locator(".imw-levels td.cur").first).to_be_visible()
     expect(page.get_by_text("Opgeslagen om")).to_be_visible(timeout=10_000)
-    _tall_screenshot(page, "02_after_change.png")
+    tall_screenshot(page, "02_after_change.png")
 
     saved = list((voila_home / "antwoorden" / "voorbeelden").glob("*.json"))  # your copy of the example school
     assert [p.name for p in saved] == ["de-regenboog_2026-2027.json"]
@@ -87,7 +78,7 @@ def test_proportion_app_rejects_text_at_the_field_and_redraws_on_a_number(page: 
     field.press("Enter")
     page.wait_for_function(f"() => ({quadrant_y})() !== {before!r}", timeout=30_000)
     expect(page.get_by_text("geen getal: 'veel'")).to_be_hidden()
-    _tall_screenshot(page, "04_proportion.png")
+    tall_screenshot(page, "04_proportion.png")
 
 
 def test_facilitator_app_shows_the_report_first_and_compares_anonymously(page: Page, voila_url):
@@ -99,7 +90,7 @@ def test_facilitator_app_shows_the_report_first_and_compares_anonymously(page: P
             ".find(p => p.data && p.data[0] && p.data[0].type === 'heatmap');"
             " return p ? p.data[0].y.filter(y => !String(y).startsWith('S-')).length : -1; }")
     page.wait_for_function(f"() => ({heat})() === 1", timeout=30_000)  # only the chosen school by name
-    _tall_screenshot(page, "05_network.png")
+    tall_screenshot(page, "05_network.png")
 
 
 def test_start_page_routes_language_switch_and_nothing_from_the_internet(page: Page, voila_url, voila_home):
@@ -110,7 +101,7 @@ def test_start_page_routes_language_switch_and_nothing_from_the_internet(page: P
     expect(routes).to_have_count(3, timeout=90_000)
     expect(routes.nth(0)).to_contain_text("In een workshop")
     expect(routes.nth(2)).to_contain_text("begeleider")
-    _tall_screenshot(page, "00_start.png")
+    tall_screenshot(page, "00_start.png")
     try:
         page.locator(".imw-route a", has_text="1. Volwassenheid").first.click()
         expect(page.locator(".imw-current select").first).to_be_visible(timeout=90_000)
@@ -120,7 +111,7 @@ def test_start_page_routes_language_switch_and_nothing_from_the_internet(page: P
         expect(page.get_by_text("Huidig niveau")).to_have_count(0)
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
         expect(page.locator(".imw-progress")).to_contain_text("48 of 48 answered")
-        _tall_screenshot(page, "04_english.png")
+        tall_screenshot(page, "04_english.png")
         assert '"lang": "en"' in (voila_home / "voorkeuren.json").read_text()
         page.reload(wait_until="domcontentloaded")  # the choice is remembered by the next page
         expect(page.get_by_text("Current level").first).to_be_visible(timeout=90_000)
@@ -163,7 +154,7 @@ def test_two_raters_are_merged_into_the_school_answer(page: Page, voila_url, voi
         page.wait_for_timeout(500)
         if first.evaluate("s => s.selectedIndex") == 3:
             break
-    _tall_screenshot(page, "07_merge.png")
+    tall_screenshot(page, "07_merge.png")
     school_file = voila_home / "antwoorden" / "voorbeelden" / "de-regenboog_2026-2027.json"  # example raters' merge
     existed = school_file.exists()  # the other tests opened the example school, so usually it does
     page.get_by_role("button", name="Samenvoegen en opslaan als antwoord van de school").click()
@@ -189,4 +180,4 @@ def test_landscape_proposal_and_roles_apps_show_their_findings(page: Page, voila
     expect(page.get_by_text(marker).first).to_be_visible(timeout=90_000)
     if notebook.startswith("04"):
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
-    _tall_screenshot(page, shot)
+    tall_screenshot(page, shot)

@@ -3,25 +3,21 @@ field, the file is untouched, the form keeps what was typed; the corrected value
 
 import json
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, tall_screenshot
 
 LANDSCAPE = "/voila/render/04_applicaties.ipynb"
 PROPORTION = "/voila/render/02_verhouding.ipynb"
 
 
 def _shot(page: Page, name: str) -> None:
-    """Voila scrolls inside its own panel: a tall window shows the whole app."""
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": 3200})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(ARTIFACTS / name))
-    page.set_viewport_size(size)
+    tall_screenshot(page, name, height=3200)
 
 
-def _open_file(page: Page, voila_home) -> "Path":
+def _open_file(page: Page, voila_home) -> Path:
     """The answers file the app has open, from its status line ("Geopend: <file>" / "Opgeslagen om …: <file>")."""
     status = page.locator(".imw-status, .imw-status-old").filter(has_text=".json").first
     expect(status).to_be_visible(timeout=90_000)
