@@ -146,10 +146,17 @@ class AppServer(Voila):
                 else (route, handler, *rest) for route, handler, *rest in handlers]
 
 
+#: JupyterLab extensions the app's pages do not load (see :func:`server_config`).
+DENIED_EXTENSIONS = ("jupyterlab-plotly",)
+
+
 def server_config(pool: int, cull_idle_min: float, cull_disconnected_min: float) -> Config:
     """The Voila/jupyter_server settings of the app server (also used by the tests)."""
     config = Config()
     config.VoilaConfiguration.multi_kernel_manager_class = f"{__name__}.WorkshopKernelManager"
+    # Charts are drawn by the app's own plotly.js (imworkbook/widgets/plot.py), not by this extension, which
+    # would make every page load 4.8 MB of JavaScript before it connects to its kernel.
+    config.VoilaConfiguration.extension_denylist = list(DENIED_EXTENSIONS)
     config.VoilaConfiguration.page_config_hook = functools.partial(
         page_config_hook, idle_min=cull_idle_min, disconnected_min=cull_disconnected_min)
     if pool > 0:

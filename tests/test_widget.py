@@ -82,22 +82,22 @@ def test_picking_needs_open_so_arrow_keys_do_not_switch_school(app):
     assert app.school.open_button.disabled
 
 
-def test_charts_are_plotly_mime_outputs_that_follow_every_change(app, model):
-    """One Output widget per chart holds plotly's mime bundle (no FigureWidget: that ships plotly.js with every
-    chart); a change replaces the output with the new figure, also when its traces change."""
-    from imworkbook.widgets.common import PLOTLY_MIME
+def test_charts_are_chart_outputs_that_follow_every_change(app, model):
+    """One Output widget per chart holds the chart as HTML for the app's plotly.js (no FigureWidget: that ships
+    plotly.js with every chart); a change replaces the output with the new figure, also when its traces change."""
+    from imworkbook.widgets.plot import output_spec
 
     out = app.radar_box.children[0]
-    spec = out.outputs[0]["data"][PLOTLY_MIME]
+    spec = output_spec(out.outputs[0])
     assert [tr["type"] for tr in spec["data"]] == [tr.type for tr in app.radar_fig.data]
     assert spec["config"]["displaylogo"] is False and spec["layout"]["width"] == app.radar_fig.layout.width
     card = app.cards[model.areas[0].items[0].id]
     card.current.value = 3 if card.current.value != 3 else 2
     assert app.radar_box.children[0] is out and len(out.outputs) == 1  # the same widget, a new figure
-    assert out.outputs[0]["data"][PLOTLY_MIME]["data"][0]["r"][0] == pytest.approx(app.scores().iloc[0]["current"], abs=0.01)
+    assert output_spec(out.outputs[0])["data"][0]["r"][0] == pytest.approx(app.scores().iloc[0]["current"], abs=0.01)
     app.school.picker.value = next(v for _, v in app.school.picker.options if str(v).startswith("example:"))
     app.school.open_button.click()  # half-filled school: the gap chart gains an "onbekend" trace
-    gap = app.gap_box.children[0].outputs[0]["data"][PLOTLY_MIME]
+    gap = output_spec(app.gap_box.children[0].outputs[0])
     assert len(gap["data"]) == len(app.gap_fig.data) == 2
 
 

@@ -22,6 +22,7 @@ from ..content import MaturityModel, load_model, load_rater_roles
 from ..errors import ImworkbookError, Problem, error_text
 from ..i18n import LANGS, t
 from ..preferences import language, remember_language
+from .plot import figure_output
 
 EMPTY = ""  # dropdown value for "nothing chosen / not answered"
 NEW = "__new__"
@@ -131,21 +132,6 @@ def chart_config(lang: str, name: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}
 
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
-
-
-def figure_output(fig: go.Figure, config: dict) -> dict:
-    """One output of an Output widget that draws ``fig``: plotly's mime bundle (rendered offline by the
-    jupyterlab-plotly extension in JupyterLab and Voila), with the chart's title as the plain-text stand-in."""
-    import plotly.io as pio
-
-    spec = json.loads(pio.to_json(fig, validate=False))  # numpy arrays and dates as plain JSON
-    spec["config"] = config
-    title = re.sub(r"<[^>]+>", " ", str(fig.layout.title.text or "")).strip()
-    return {"output_type": "display_data", "metadata": {},
-            "data": {PLOTLY_MIME: spec, "text/plain": title or "plotly chart"}}
-
-
 def name_control(widget: W.Widget, name: str) -> W.Widget:
     """Give a control without a visible label of its own (a cell of a grid, a list under a question) an
     accessible name: its ``description`` (a ``<label for>`` of the control), shown only to screen readers."""
@@ -240,7 +226,8 @@ def show_figure(box: W.Box, fig: go.Figure, config: dict) -> go.Figure:
 
     Not a ``FigureWidget``: plotly >= 6 builds that on anywidget, which sends plotly's whole JavaScript bundle
     (5 MB) along with *every* chart. Measured in Voila: the questionnaire page went from 6 s to ready (see the
-    README), and the network page (five charts) from 9.6 s. A new figure replaces the output in one message.
+    README), and the network page (five charts) from 9.6 s. A new figure replaces the output in one message,
+    drawn by the app's own plotly.js (:mod:`imworkbook.widgets.plot`).
     """
     out = box.children[0] if box.children and isinstance(box.children[0], W.Output) else None
     if out is None or len(box.children) < 2:
@@ -250,7 +237,7 @@ def show_figure(box: W.Box, fig: go.Figure, config: dict) -> go.Figure:
     # reserve the chart's size, so the page does not jump while it draws, and charts with a width sit side by side
     out.layout.min_height = f"{int(fig.layout.height or 450)}px"
     out.layout.width = f"{int(fig.layout.width) + 4}px" if fig.layout.width else "100%"
-    out.outputs = (figure_output(fig, config),)
+    out.outputs = (figure_output(fig, config, failed=t("chart_load_failed", config.get("locale", "nl"))),)
     box.children[1].layout.width = out.layout.width
     box.children[1].value = chart_table_html(fig, config.get("locale", "nl"))
     return fig
