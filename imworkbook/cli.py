@@ -68,7 +68,8 @@ def _free_port(preferred: int) -> int:
 
 
 def app_command(folder: Path, port: int, *, pool: int | None = None, cull_idle: float | None = None,
-                cull_disconnected: float | None = None) -> tuple[list[str], dict[str, str]]:
+                cull_disconnected: float | None = None, refill_after: float | None = None
+                ) -> tuple[list[str], dict[str, str]]:
     """The command (and environment) that serves the notebooks as an app: code hidden, offline.
 
     It runs Voila through :mod:`imworkbook.server` (kernels that end with their page, a kernel pool, culling)
@@ -79,7 +80,8 @@ def app_command(folder: Path, port: int, *, pool: int | None = None, cull_idle: 
     env = os.environ | {"JUPYTER_PATH": os.pathsep.join(p for p in (extra, os.environ.get("JUPYTER_PATH")) if p)}
     command = [sys.executable, "-m", "imworkbook.server", str(folder), "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1", "--template=imworkbook", "--VoilaConfiguration.show_tracebacks=True"]
-    for flag, value in (("--pool", pool), ("--cull-idle", cull_idle), ("--cull-disconnected", cull_disconnected)):
+    for flag, value in (("--pool", pool), ("--cull-idle", cull_idle), ("--cull-disconnected", cull_disconnected),
+                        ("--refill-after", refill_after)):
         if value is not None:
             command.append(f"{flag}={value}")
     return command, env
@@ -123,7 +125,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         remember_language(args.lang)
     port = args.port or _free_port(8866)
     command, env = app_command(folder, port, pool=args.pool, cull_idle=args.cull_idle,
-                               cull_disconnected=args.cull_disconnected)
+                               cull_disconnected=args.cull_disconnected, refill_after=args.refill_after)
     url = f"http://127.0.0.1:{port}/voila/render/{START_NOTEBOOK}"
 
     def open_when_ready() -> None:
@@ -485,6 +487,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="zoveel kernels staan klaar voor de startpagina en werkboek 1, zodat ze snel openen "
                         "(standaard 1; in een workshop: ongeveer het aantal deelnemers dat tegelijk begint; "
                         "elke klaarstaande kernel kost ± 110 MB geheugen; 0 = uit)")
+    p.add_argument("--refill-after", type=_non_negative_float, metavar="SEC",
+                   help="zo veel seconden nadat een klaarstaande kernel is gebruikt, start de server een nieuwe "
+                        "(standaard 1). In een workshop langer, zodat de zaal eerst binnen is voordat de server "
+                        "nieuwe kernels start; zie docs/workshop.md")
     p.add_argument("--cull-idle", type=_non_negative_float, metavar="MIN",
                    help="een open pagina die zo veel minuten niet gebruikt is, wordt gesloten (antwoorden zijn "
                         "al bewaard; de pagina zegt het en herladen gaat verder). Standaard 60; 0 = nooit")

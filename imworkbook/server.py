@@ -44,6 +44,7 @@ POOLED_PAGES = ("00_start.ipynb", "01_volwassenheid.ipynb")
 DEFAULT_POOL = 1
 DEFAULT_CULL_IDLE_MIN = 60.0
 DEFAULT_CULL_DISCONNECTED_MIN = 2.0
+DEFAULT_REFILL_AFTER_S = 1.0  # Voila's own default
 
 
 class PageHandler(TornadoVoilaHandler):
@@ -150,7 +151,8 @@ class AppServer(Voila):
 DENIED_EXTENSIONS = ("jupyterlab-plotly",)
 
 
-def server_config(pool: int, cull_idle_min: float, cull_disconnected_min: float) -> Config:
+def server_config(pool: int, cull_idle_min: float, cull_disconnected_min: float,
+                  refill_after_s: float = DEFAULT_REFILL_AFTER_S) -> Config:
     """The Voila/jupyter_server settings of the app server (also used by the tests)."""
     config = Config()
     config.VoilaConfiguration.multi_kernel_manager_class = f"{__name__}.WorkshopKernelManager"
@@ -164,6 +166,9 @@ def server_config(pool: int, cull_idle_min: float, cull_disconnected_min: float)
         config.VoilaConfiguration.default_pool_size = 0
         config.VoilaKernelManager.kernel_pools_config = {
             "default": {"pool_size": 0}, **{page: {"pool_size": pool} for page in POOLED_PAGES}}
+        # A kernel taken from the pool is replaced after this many seconds: in a room that arrives at once,
+        # later than the room, so that starting new kernels does not compete with the pages being opened.
+        config.VoilaKernelManager.fill_delay = float(refill_after_s)
     # Under a burst the notebook's display output can reach the server seconds after the cell finished;
     # nbclient waits 4 s by default and then renders the page WITHOUT it (a blank page, "Timeout waiting for
     # IOPub output" in the log). Wait as long as a page may take.
@@ -183,9 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pool", type=int, default=DEFAULT_POOL)
     parser.add_argument("--cull-idle", type=float, default=DEFAULT_CULL_IDLE_MIN)
     parser.add_argument("--cull-disconnected", type=float, default=DEFAULT_CULL_DISCONNECTED_MIN)
+    parser.add_argument("--refill-after", type=float, default=DEFAULT_REFILL_AFTER_S)
     ours, voila_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     _share_compiled_templates()
-    config = server_config(ours.pool, ours.cull_idle, ours.cull_disconnected)
+    config = server_config(ours.pool, ours.cull_idle, ours.cull_disconnected, ours.refill_after)
     AppServer.launch_instance(voila_args, config=config)
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from pathlib import Path
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -189,3 +190,21 @@ def test_page_config_says_the_chosen_language(monkeypatch, tmp_path):
     assert hook({}, base_url="/")["imworkbookLang"] == "nl"
     (tmp_path / "voorkeuren.json").write_text('{"lang": "en"}', encoding="utf-8")
     assert hook({}, base_url="/")["imworkbookLang"] == "en"
+
+
+def test_a_used_pool_kernel_is_replaced_after_the_chosen_delay():
+    """``--refill-after``: Voila's kernel pool waits that long before it starts a replacement (in a room that
+    arrives at once, after the room). Checked on Voila's own class, so a renamed setting fails here."""
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    config = server.server_config(pool=10, cull_idle_min=60, cull_disconnected_min=2, refill_after_s=30)
+    manager_class = voila_kernel_manager_factory(server.WorkshopKernelManager, True, 0)
+    assert manager_class.__name__ == "VoilaKernelManager"  # the name the config section is keyed by
+    assert "fill_delay" in manager_class.class_trait_names(config=True)
+    assert config.VoilaKernelManager.fill_delay == 30
+    default = server.server_config(pool=1, cull_idle_min=60, cull_disconnected_min=2)
+    assert default.VoilaKernelManager.fill_delay == server.DEFAULT_REFILL_AFTER_S
+    from imworkbook.cli import app_command
+
+    command, _env = app_command(Path("."), 8123, refill_after=30.0)
+    assert "--refill-after=30.0" in command
