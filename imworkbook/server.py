@@ -147,8 +147,9 @@ class AppServer(Voila):
                 else (route, handler, *rest) for route, handler, *rest in handlers]
 
 
-#: JupyterLab extensions the app's pages do not load (see :func:`server_config`).
-DENIED_EXTENSIONS = ("jupyterlab-plotly",)
+#: JupyterLab extensions the app's pages do not load (see :func:`server_config`): charts come from the app's own
+#: plotly.js, and the app shows no code to highlight.
+DENIED_EXTENSIONS = ("jupyterlab-plotly", "jupyterlab_pygments")
 
 
 def server_config(pool: int, cull_idle_min: float, cull_disconnected_min: float,
