@@ -31,7 +31,6 @@ from jupyterhub.auth import Authenticator
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 
 import imworkbook.paths
-import imworkbook.server
 
 c = get_config()  # noqa: F821 - provided by JupyterHub
 
@@ -156,8 +155,10 @@ c.Spawner.environment = {
 _kernel_min = float(os.environ.get("WORKSHOP_CULL_KERNEL", "2"))
 c.Spawner.args = [
     "--VoilaConfiguration.template=imworkbook",
-    # charts come from the template's own plotly.js (imworkbook/widgets/plot.py): not 4.8 MB more per page
-    *(f"--VoilaConfiguration.extension_denylist={name}" for name in imworkbook.server.DENIED_EXTENSIONS),
+    # as imworkbook.server.DENIED_EXTENSIONS (tested): charts come from the template's own plotly.js
+    # (imworkbook/widgets/plot.py), not 4.8 MB more per page; the app shows no code to highlight
+    "--VoilaConfiguration.extension_denylist=jupyterlab-plotly",
+    "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
     # Kernels end as in `imworkbook app` (imworkbook/server.py): a page without a connection after 2 minutes,
     # an open page nobody uses after 60 minutes (the page then says so; answers are saved on every change).
     "--ServerApp.kernel_manager_class=imworkbook.server.WorkshopKernelManager",

@@ -208,3 +208,12 @@ def test_a_used_pool_kernel_is_replaced_after_the_chosen_delay():
 
     command, _env = app_command(Path("."), 8123, refill_after=30.0)
     assert "--refill-after=30.0" in command
+
+
+def test_the_hub_and_the_app_leave_out_the_same_extensions():
+    """docs/jupyterhub_config.py cannot import the app server (the hub's process); it names the same list."""
+    import re
+
+    hub = (Path(__file__).resolve().parents[1] / "docs" / "jupyterhub_config.py").read_text(encoding="utf-8")
+    denied = set(re.findall(r'"--VoilaConfiguration\.extension_denylist=([^"]+)"', hub))
+    assert denied == set(server.DENIED_EXTENSIONS)
