@@ -49,9 +49,17 @@ def cmd_open(args: argparse.Namespace) -> int:
     print(f"Het werkboek opent in JupyterLab: {folder / FIRST_NOTEBOOK}")
     print(f"Je antwoorden worden bewaard in: {paths.answers_dir()}")
     print("Stoppen: Ctrl+C in dit venster.", flush=True)
+    env = _jupyter_env()  # the 'imworkbook' template's static files: the charts' plotly.js (widgets/plot.py)
     if os.name == "posix":  # become JupyterLab, so Ctrl+C and stop signals reach it directly
-        os.execv(command[0], command)
-    return subprocess.call(command)
+        os.execve(command[0], command, env)
+    return subprocess.call(command, env=env)
+
+
+def _jupyter_env() -> dict[str, str]:
+    """The environment for JupyterLab and the app server: the package's Jupyter folder (the ``imworkbook`` Voila
+    template with the charts' plotly.js) on ``JUPYTER_PATH``, before anything the user had there."""
+    extra = str(paths.PACKAGE_DIR / "jupyter")
+    return os.environ | {"JUPYTER_PATH": os.pathsep.join(p for p in (extra, os.environ.get("JUPYTER_PATH")) if p)}
 
 
 def _free_port(preferred: int) -> int:
@@ -76,8 +84,7 @@ def app_command(folder: Path, port: int, *, pool: int | None = None, cull_idle: 
     with the ``imworkbook`` template (in the package): Voila's lab template without the CDN links, plus the
     message on a page whose kernel was ended.
     """
-    extra = str(paths.PACKAGE_DIR / "jupyter")
-    env = os.environ | {"JUPYTER_PATH": os.pathsep.join(p for p in (extra, os.environ.get("JUPYTER_PATH")) if p)}
+    env = _jupyter_env()
     command = [sys.executable, "-m", "imworkbook.server", str(folder), "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1", "--template=imworkbook", "--VoilaConfiguration.show_tracebacks=True"]
     for flag, value in (("--pool", pool), ("--cull-idle", cull_idle), ("--cull-disconnected", cull_disconnected),

@@ -80,6 +80,10 @@ def test_open_starts_jupyterlab_at_the_first_notebook(werkmap):
                 time.sleep(0.5)
         else:
             pytest.fail("JupyterLab did not answer within 60 s")
+        # the charts' plotly.js (imworkbook/widgets/plot.py) is served in JupyterLab too
+        bundle = f"http://127.0.0.1:{port}/voila/templates/imworkbook/static/plotly-imworkbook.min.js"
+        with urllib.request.urlopen(bundle, timeout=10) as resp:
+            assert resp.status == 200 and resp.read(200).startswith(b"/*! plotly.js v")
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
