@@ -3,7 +3,7 @@ nothing on any of the 8 pages with an example school open, in Dutch and in Engli
 language and its werkboek in ``<html lang>`` and ``<title>``, and hides the hint meant for JupyterLab.
 
 axe-core is vendored (``tests/browser/vendor/axe.min.js``, see the README there) and injected by Playwright.
-A page's results, and a screenshot, go to ``test-artifacts/``."""
+A page's results, and screenshots (1366×900, 1920×1080, and every section opened), go to ``test-artifacts/``."""
 
 from __future__ import annotations
 
@@ -94,6 +94,11 @@ def _check_page(page: Page, voila_url: str, notebook: str, lang: str) -> None:
     _, title_nl, title_en = PAGES[notebook]
     stem = notebook.removesuffix(".ipynb")
     page.screenshot(path=str(ARTIFACTS / f"a11y_{stem}_{lang}.png"))
+    size = page.viewport_size  # the same first view on a wide screen (issue 14: 1366×900 and 1920×1080)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_timeout(800)  # charts without a fixed width follow their box
+    page.screenshot(path=str(ARTIFACTS / f"a11y_{stem}_{lang}_1920.png"))
+    page.set_viewport_size(size)
     sections = open_everything(page)
     assert sections == SECTIONS.get(notebook, 0), f"{notebook}: {sections} collapsed sections"
     pressed = page.evaluate("""() => [...document.querySelectorAll('.widget-toggle-buttons button')]
@@ -110,7 +115,7 @@ def _check_page(page: Page, voila_url: str, notebook: str, lang: str) -> None:
     if notebook.startswith("02"):  # the sliders of "Wat als…?" say what they set, for which area
         importance = re.compile(r"^Belang — \S" if lang == "nl" else r"^Importance — \S")
         expect(page.get_by_role("slider", name=importance)).to_have_count(8)
-    size = page.viewport_size  # Voila scrolls in its own panel: a tall window shows the opened sections
+    # Voila scrolls in its own panel: a tall window shows the opened sections
     page.set_viewport_size({"width": size["width"], "height": 4000})
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / f"a11y_{stem}_{lang}_open.png"))
