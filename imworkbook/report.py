@@ -22,6 +22,7 @@ from . import paths
 from .answers import Answers, school_identity, slug
 from .storage import atomic_write_bytes
 from .content import InvestmentModel, MaturityModel, load_investment_model
+from .figures.plotlyjs import bundle_js, check_traces
 from .figures.proportion import summary_figure
 from .i18n import format_number, t
 from .numbers import format_euro
@@ -51,9 +52,11 @@ def save_proportion_summary(answers: Answers, model: MaturityModel, folder: str 
     """Write ``<werkmap>/rapporten/<school>_<round>_verhouding.html`` (atomically) and return its path."""
     folder = Path(folder) if folder is not None else paths.workspace_dir() / "rapporten"
     fig = proportion_summary(answers, model, lang=lang)
-    html = fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    check_traces(fig.data)
+    html = fig.to_html(include_plotlyjs=False, full_html=True, config={"displaylogo": False})
     title = re.sub(r"<[^>]+>", " ", fig.layout.title.text or "")
-    html = html.replace("<head>", f'<head><meta charset="utf-8"><title>{title}</title>', 1)
+    html = html.replace("<head>", f'<head><meta charset="utf-8"><title>{title}</title>'
+                                  f'<script type="text/javascript">{_plotly_js()}</script>', 1)
     path = folder / f"{slug(answers.school.name)}_{answers.round}_verhouding.html"
     atomic_write_bytes(path, html.encode("utf-8"))
     return path
@@ -90,6 +93,7 @@ class BoardReport:
 def _fig_html(fig, first: bool = False) -> str:
     import plotly.io as pio
 
+    check_traces(fig.data)
     return Markup(pio.to_html(fig, include_plotlyjs=False, full_html=False, config={"displaylogo": False}))
 
 
@@ -232,12 +236,9 @@ def _template(name: str):
     return env.get_template(name)
 
 
-@lru_cache(maxsize=1)
 def _plotly_js() -> str:
-    """plotly.js (4.8 MB), read from the installed package once, not for every report of a batch."""
-    import plotly.offline
-
-    return plotly.offline.get_plotlyjs()
+    """The app's plotly.js (1.4 MB; :mod:`imworkbook.figures.plotlyjs`), read once for a batch of reports."""
+    return bundle_js()
 
 
 def report_file_name(answers: Answers) -> str:

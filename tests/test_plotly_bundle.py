@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from imworkbook.figures.plotlyjs import BUNDLE
 from imworkbook.widgets import plot
 
 REPO = Path(__file__).resolve().parents[1]
-BUNDLE = REPO / "imworkbook" / "jupyter" / "voila" / "templates" / "imworkbook" / "static" / "plotly-imworkbook.min.js"
 
 
 def _banner() -> str:
@@ -42,9 +42,14 @@ def test_the_bundle_holds_exactly_the_trace_types_the_app_allows():
     assert len(BUNDLE.read_bytes()) < 2_000_000, "the partial bundle grew towards the full one (4.8 MB)"
 
 
-def test_a_chart_type_outside_the_bundle_is_refused_with_the_remedy():
+def test_a_chart_type_outside_the_bundle_is_refused_with_the_remedy(tmp_path):
+    pie = go.Figure(go.Pie(values=[1, 2]))
     with pytest.raises(ValueError, match="pie.*tools/plotly-bundle"):
-        plot.figure_output(go.Figure(go.Pie(values=[1, 2])), {})
+        plot.figure_output(pie, {})
+    from imworkbook import report
+
+    with pytest.raises(ValueError, match="pie"):  # the reports embed the same bundle
+        report._fig_html(pie)
 
 
 def test_the_app_charts_use_only_bundled_trace_types():

@@ -3,8 +3,7 @@
 Why not plotly's mime bundle (``application/vnd.plotly.v1+json``)? It is drawn by the jupyterlab-plotly
 extension, and Voila loads every installed extension before it connects the page to its kernel: 4.8 MB of
 JavaScript on every page, before the first widget can appear, most of it for chart types the app never draws
-(maps, 3D, WebGL). The app serves a partial plotly.js instead (1.4 MB: the trace types in :data:`TRACES`; built by
-``scripts/build_plotly.sh``, checked by ``tests/test_plotly_bundle.py``), which the page template starts loading
+(maps, 3D, WebGL). The app serves a partial plotly.js instead (1.4 MB, :mod:`imworkbook.figures.plotlyjs`), which the page template starts loading
 in ``<head>`` next to Voila's own code, and ``imworkbook app`` switches the extension off for its pages
 (:func:`imworkbook.server.server_config`). See README, "Performance".
 
@@ -22,12 +21,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-#: The trace types in the app's plotly.js (tools/plotly-bundle/entry.js); a figure with another type is refused
-#: by :func:`figure_output`, so a new chart type cannot silently stay blank in the app.
-TRACES = frozenset({"scatter", "bar", "box", "heatmap", "scatterpolar", "table"})
+from ..figures.plotlyjs import BUNDLE_URL_PATH as BUNDLE_PATH
+from ..figures.plotlyjs import TRACES, check_traces  # noqa: F401 - TRACES: the trace types a chart may have
 
-#: Where the template serves the bundle, relative to the server's base URL.
-BUNDLE_PATH = "voila/templates/imworkbook/static/plotly-imworkbook.min.js"
 BUNDLE_ID = "imw-plotly-js"
 
 _HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
@@ -86,10 +82,7 @@ def figure_spec_json(fig: go.Figure, config: dict) -> dict:
     spec = json.loads(pio.to_json(fig, validate=False))
     spec.setdefault("layout", {})
     spec["config"] = config
-    unknown = sorted({trace.get("type", "scatter") for trace in spec.get("data", [])} - TRACES)
-    if unknown:
-        raise ValueError(f"chart type {', '.join(unknown)} is not in the app's plotly.js "
-                         "(imworkbook/widgets/plot.py TRACES; add it in tools/plotly-bundle and rebuild)")
+    check_traces(spec.get("data", []))
     return spec
 
 
