@@ -38,16 +38,17 @@ _DRAW = """(function (script) {
     w.imwPlotly = new Promise(function (resolve, reject) {
       if (w.Plotly && w.Plotly.newPlot) { resolve(w.Plotly); return; }
       var tag = document.getElementById('%(id)s');
-      if (!tag) {
+      if (!tag || tag.getAttribute('data-failed')) {  // not started by the page template, or it failed: (re)try
         var base = '/';
         try { base = JSON.parse(document.getElementById('jupyter-config-data').textContent).baseUrl || '/'; }
         catch (e) {}
+        if (tag) { tag.id = ''; }
         tag = document.createElement('script');
         tag.id = '%(id)s'; tag.async = true; tag.src = base + '%(path)s';
         document.head.appendChild(tag);
       }
       tag.addEventListener('load', function () { resolve(w.Plotly); });
-      tag.addEventListener('error', reject);
+      tag.addEventListener('error', function () { tag.setAttribute('data-failed', '1'); w.imwPlotly = null; reject(); });
       if (w.Plotly && w.Plotly.newPlot) { resolve(w.Plotly); }
     });
   }

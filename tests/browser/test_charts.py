@@ -48,3 +48,11 @@ def test_a_chart_in_a_closed_section_is_drawn_at_its_size_when_opened(page: Page
     assert abs(svg_width - width) <= 1 and svg_width > 300
     chart.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "charts_whatif_open.png"), full_page=False)
+
+
+def test_a_chart_whose_plotly_js_cannot_be_fetched_says_so_and_keeps_its_table(page: Page, voila_url):
+    page.route("**/plotly-imworkbook.min.js", lambda route: route.abort())
+    page.goto(voila_url + NOTEBOOK, wait_until="domcontentloaded")
+    expect(page.get_by_text("De grafiek kon niet worden geladen").first).to_be_visible(timeout=90_000)
+    expect(page.locator(".imw-plot svg")).to_have_count(0)
+    expect(page.locator("details.imw-chart-data").first).to_be_attached()  # the same data as a table
