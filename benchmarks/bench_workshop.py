@@ -139,15 +139,42 @@ def _server_cpu(server: Server) -> float:
     return used["server"] + used["kernels"]
 
 
-async def _open(browser, url: str) -> tuple[float | None, object]:
+# Moments in the page's life, in ms since navigation start: set by a MutationObserver (first widget, first chart
+# drawn) and read from the Navigation/Resource Timing API (HTML complete, kernel connection opened).
+_MARKS_INIT = """
+  window.__imw = {};
+  new MutationObserver(() => {
+    const m = window.__imw, t = performance.now();
+    if (!m.widget && document.querySelector('.jupyter-widgets')) m.widget = t;
+    if (!m.chart && document.querySelector('.js-plotly-plot .main-svg')) m.chart = t;
+  }).observe(document, {subtree: true, childList: true});"""
+_MARKS_READ = """() => {
+  const n = performance.getEntriesByType('navigation')[0];
+  const ws = performance.getEntriesByType('resource').find(e => e.name.includes('/api/kernels/'));
+  return {html: n.responseEnd, scripts: n.loadEventEnd, kernel: ws ? ws.startTime : null,
+          widget: window.__imw.widget || null, chart: window.__imw.chart || null};
+}"""
+PHASES = (("html", "HTML complete (server: kernel from the pool, app built, page rendered)"),
+          ("scripts", "page scripts loaded (Voila, widgets, plotly.js)"),
+          ("kernel", "connection to the kernel opened"),
+          ("widget", "first widget drawn"),
+          ("chart", "first chart drawn"))
+
+
+async def _open(browser, url: str, marks: dict | None = None) -> tuple[float | None, object]:
     context = await browser.new_context(viewport={"width": 1366, "height": 900}, locale="nl-NL")
     page = await context.new_page()
+    if marks is not None:
+        await page.add_init_script(_MARKS_INIT)
     start = time.perf_counter()
     try:
         await page.goto(url, wait_until="domcontentloaded", timeout=READY_TIMEOUT_MS)
         await page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=READY_TIMEOUT_MS)
         await page.locator(".imw-current select").first.wait_for(state="visible", timeout=READY_TIMEOUT_MS)
-        return time.perf_counter() - start, context
+        seconds = time.perf_counter() - start
+        if marks is not None:
+            marks.update(await page.evaluate(_MARKS_READ))
+        return seconds, context
     except Exception as exc:  # noqa: BLE001 - a page that does not become ready is a failure to count
         print(f"   page failed: {type(exc).__name__}: {str(exc).splitlines()[0]}", flush=True)
         return None, context
@@ -215,13 +242,18 @@ async def measure(extra_args: list[str], participants: int, visits: int, settle:
                                                args=["--no-sandbox", "--headless", "--disable-gpu"])
             url = server.base + NOTEBOOK
 
-            singles = []
+            singles, phases = [], []
             for _ in range(3):
-                seconds, context = await _open(browser, url)
+                marks: dict = {}
+                seconds, context = await _open(browser, url, marks)
                 singles.append(seconds if seconds is not None else float("nan"))
+                phases.append(marks)
                 await _close(context)
                 server.settle(quiet_for=3)
             result["one page, s (median of 3)"] = statistics.median(singles)
+            for key, label in PHASES:  # where the time of one page goes
+                values = [m[key] / 1000 for m in phases if m.get(key) is not None]
+                result[f"  one page: {label}, s"] = statistics.median(values) if values else float("nan")
 
             server.settle(quiet_for=3)
             cpu_before = _cpu_seconds(server)
