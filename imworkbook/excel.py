@@ -257,7 +257,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
             ws.cell(row=row, column=COL["id"], value=safe_cell(item.id)).font = MARK_FONT
             ws.cell(row=row, column=COL["area"], value=safe_cell(area.short(lang)))
             ws.cell(row=row, column=COL["nr"], value=safe_cell(f"{a_n}.{i_n}"))
-            ws.cell(row=row, column=COL["question"], value=safe_cell(f"{item.question(lang)}\n\n{item.help(lang)}"))
+            ws.cell(row=row, column=COL["question"], value=safe_cell(f"{item.question(lang)}\n\n{item.guidance(lang)}"))
             for level in range(1, 6):
                 ws.cell(row=row, column=COL["level1"] + level - 1, value=safe_cell(item.levels[level](lang))).font = small
             for key in ("current", "target"):

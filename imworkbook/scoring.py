@@ -125,12 +125,17 @@ def overall_score(areas: pd.DataFrame) -> dict[str, float]:
 
 
 def remarks(items: pd.DataFrame, model: MaturityModel, lang: str = "nl") -> list[str]:
-    """Remarks worth showing: items whose target is below the current level (allowed)."""
+    """Remarks worth showing: items whose target is below the current level (allowed), and answers that break a
+    consistency rule of the model (a level that needs another item at a level it does not have)."""
     out = []
     for row in items.loc[items["target_below_current"]].itertuples():
         q = model.item(row.item_id).question(lang)
         out.append(t("remark_target_below", lang, item=row.item_id, question=q,
                      current=int(row.current), target=int(row.target)))
+    levels = dict(zip(items["item_id"], zip(items["current_raw"], items["target_raw"])))
+    for rule, which in model.unmet(levels):
+        out.append(t(f"remark_prerequisite_{which}", lang, item=rule.item, requires=rule.requires,
+                     level=levels[rule.item][which == "target"], needed=rule.min_level, why=rule.why(lang)))
     return out
 
 

@@ -33,7 +33,7 @@ The package: ``model`` (schema), ``reading`` (parse, migrate, load), ``writing``
 is importable from ``imworkbook.answers``.
 """
 
-from .model import (FIELD_NAMES_NL, KIND, MAX_FILE_BYTES, OPTIONAL_SECTIONS, SCHEMA_VERSION, Answers, Application,
+from .model import (FIELD_NAMES_NL, KIND, MAX_FILE_BYTES, OPTIONAL_SECTIONS, SCHEMA_VERSION, SCOPES, Answers, Application,
                     Choice, current_round, file_name, Fit, Investment, ItemAnswer, LevelValue, ModelRef, Money,
                     new_answers, normalize_ambition, normalize_investment, normalize_level, Proposal, Roles,
                     RoundText, School, school_identity, slug, unwritten_sections, Which)  # noqa: F401

@@ -43,9 +43,10 @@ class _ItemCard:
         self.app, self.item_id = app, item_id
         model, lang = app.model, app.lang
         item = model.item(item_id)
+        guidance = "<br><br>".join(html.escape(part) for part in item.guidance(lang).split("\n\n"))
         self.head = W.HTML(
             f'<div class="imw-q">{number} {html.escape(item.question(lang))}</div>'
-            f'<div class="imw-help">{html.escape(item.help(lang))}</div>')
+            f'<div class="imw-help">{guidance}</div>')
         self.levels = W.HTML()
         opts = _level_options(model, lang)
         style = {"description_width": "initial"}
