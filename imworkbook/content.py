@@ -484,6 +484,7 @@ def _load_mappings_cached(folder: Path) -> dict[tuple[str, str], ItemMapping]:
     model = load_model(folder)
     problems: list[Problem] = []
     steps: dict[tuple[str, str], ItemMapping] = {}
+    names: dict[tuple[str, str], str] = {}
     for path in sorted((folder / "mappings").glob("*.yaml")):
         name = f"maturity/mappings/{path.name}"
         mapping = _read_checked(ItemMapping, path, name, problems)
@@ -499,6 +500,7 @@ def _load_mappings_cached(folder: Path) -> dict[tuple[str, str], ItemMapping]:
                 problems.append(Problem(name, "items", f"verwijst naar items die niet in het model staan: {unknown}"))
                 continue
         steps[(mapping.model, mapping.from_version)] = mapping
+        names[(mapping.model, mapping.from_version)] = name
     out: dict[tuple[str, str], ItemMapping] = {}
     for key, mapping in steps.items():
         chain, seen = mapping, {mapping.from_version}
@@ -510,6 +512,13 @@ def _load_mappings_cached(folder: Path) -> dict[tuple[str, str], ItemMapping]:
             seen.add(step.from_version)
             chain = _compose(chain, step)
         if chain is not None and mapping.model == model.id:
+            # after every step, each id must be an item of the current model (or gone: null); an id a step
+            # leads to that no later step maps and the model does not have is a mistake in the files
+            unknown = sorted({v for v in chain.items.values() if v is not None and v not in model.item_ids})
+            if unknown:
+                problems.append(Problem(names[key], "items", f"verwijst naar items die niet in het model staan: "
+                                        f"{unknown} (ook niet via de volgende omzettingen naar versie {model.version})"))
+                continue
             out[key] = chain
     if problems:
         raise ContentError(problems, "Een mapping tussen vragenlijstversies kan niet worden geladen:")
