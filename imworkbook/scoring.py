@@ -132,7 +132,8 @@ def remarks(items: pd.DataFrame, model: MaturityModel, lang: str = "nl") -> list
         q = model.item(row.item_id).question(lang)
         out.append(t("remark_target_below", lang, item=row.item_id, question=q,
                      current=int(row.current), target=int(row.target)))
-    levels = dict(zip(items["item_id"], zip(items["current_raw"], items["target_raw"])))
+    as_level = lambda v: int(v) if v == v else None  # noqa: E731 - the numeric columns: NaN = not a level
+    levels = {i: (as_level(c), as_level(t_)) for i, c, t_ in zip(items["item_id"], items["current"], items["target"])}
     for rule, which in model.unmet(levels):
         out.append(t(f"remark_prerequisite_{which}", lang, item=rule.item, requires=rule.requires,
                      level=levels[rule.item][which == "target"], needed=rule.min_level, why=rule.why(lang)))
