@@ -203,7 +203,9 @@ def example_landscape(rng: random.Random, sector: str, pupils: int) -> list:
 
     apps = []
     for kind, activities, masters, uses, per_pupil in _SYSTEMS:
-        share = {"rooster": 0.9 if sector == "vo" else 0.3, "iam": 0.5, "oudercommunicatie": 0.75}.get(kind, 0.95)
+        # every school registers its pupils in a LAS (funding depends on it); other systems are common, not universal
+        share = {"las": 1.0, "rooster": 0.9 if sector == "vo" else 0.3, "iam": 0.5,
+                 "oudercommunicatie": 0.75}.get(kind, 0.95)
         if rng.random() > share:
             continue
         masters = list(masters)

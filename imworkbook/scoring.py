@@ -135,7 +135,8 @@ def remarks(items: pd.DataFrame, model: MaturityModel, lang: str = "nl") -> list
     as_level = lambda v: int(v) if v == v else None  # noqa: E731 - the numeric columns: NaN = not a level
     levels = {i: (as_level(c), as_level(t_)) for i, c, t_ in zip(items["item_id"], items["current"], items["target"])}
     for rule, which in model.unmet(levels):
-        out.append(t(f"remark_prerequisite_{which}", lang, item=rule.item, requires=rule.requires,
+        key = "remark_prerequisite_current" if which == "current" else "remark_prerequisite_target"
+        out.append(t(key, lang, item=rule.item, requires=rule.requires,
                      level=levels[rule.item][which == "target"], needed=rule.min_level, why=rule.why(lang)))
     return out
 

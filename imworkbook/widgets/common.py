@@ -28,7 +28,10 @@ EMPTY = ""  # dropdown value for "nothing chosen / not answered"
 
 def _scope_options(lang: str) -> list[tuple[str, str]]:
     """For what a school answers (school.scope): not said, one school, one location, the whole board."""
-    return [(t("scope_none", lang), EMPTY)] + [(t(f"scope_{s}", lang), s) for s in SCOPES]
+    return [(t("scope_none", lang), EMPTY)] + [(t(SCOPE_LABELS[s], lang), s) for s in SCOPES]
+
+
+SCOPE_LABELS = {"school": "scope_school", "vestiging": "scope_vestiging", "bestuur": "scope_bestuur"}  # i18n keys
 NEW = "__new__"
 CHART_WIDTH = 470  # px; two charts side by side fit a notebook beside JupyterLab's file browser
 

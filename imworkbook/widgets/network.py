@@ -24,7 +24,7 @@ from ..i18n import t
 from ..disclosure import OK
 from ..network import (FACILITATOR, SHAREABLE, SIZE_BANDS, comparison_tables, export_sheets, group_status, heatmap_frame, network_frames, network_secret,
                        percentiles, select, shared_items, trend)
-from .common import CHART_WIDTH, CSS, EMPTY, AppBase, chart_config, download_link, show_figure
+from .common import CHART_WIDTH, CSS, EMPTY, SCOPE_LABELS, AppBase, chart_config, download_link, show_figure
 
 
 def example_network_dir() -> Path:
@@ -58,7 +58,7 @@ class NetworkApp(AppBase):
         self.group = W.Dropdown(description=t("net_group", lang), style=st,
                                 options=[(t("net_group_all", lang), EMPTY), ("po", "sector:po"), ("vo", "sector:vo")]
                                 + [(f"{t('net_band', lang)} {label}", f"band:{label}") for _, _, label in SIZE_BANDS]
-                                + [(f"{t('label_scope', lang)}: {t(f'scope_{s}', lang)}", f"scope:{s}") for s in SCOPES])
+                                + [(f"{t('label_scope', lang)}: {t(SCOPE_LABELS[s], lang)}", f"scope:{s}") for s in SCOPES])
         self.school = W.Dropdown(description=t("net_school", lang), style=st, layout=W.Layout(width="460px"))
         self.round.observe(self._guard(self._on_round), names="value")
         for w in (self.group, self.school):
