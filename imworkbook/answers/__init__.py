@@ -3,10 +3,11 @@
 One JSON file per school per round, e.g. ``werkmap/antwoorden/de-regenboog_2026-2027.json``::
 
     {
-      "schema_version": 1,
+      "schema_version": 3,
       "kind": "imworkbook.answers",
-      "model": {"id": "im_volwassenheid", "version": "1.0"},
-      "school": {"name": "De Regenboog", "code": "99XX", "sector": "po", "pupils": 230},
+      "model": {"id": "im_volwassenheid", "version": "2.0"},
+      "school": {"name": "De Regenboog", "code": "99XX", "sector": "po", "pupils": 230,
+                 "scope": "school", "location": null},
       "round": "2026-2027",
       "answers": {"visie.schooldoelen": {"current": 2, "target": 4, "note": ""}, ...},
       "set_aside": {},
