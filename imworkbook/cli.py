@@ -198,7 +198,6 @@ def cmd_check_content(args: argparse.Namespace) -> int:
 
     folder = Path(args.map) if args.map else None
     model = load_model(folder)
-    load_mappings(folder)
     inv = load_investment_model(folder.parent / "investment" if folder else None)
     roles = load_rater_roles(folder.parent / "raters" if folder else None)
     problems = [*model.warnings, *check_strings()]
@@ -207,8 +206,13 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} probleem/problemen gevonden.", file=sys.stderr)
         return 1
+    mappings = load_mappings(folder)
+    rules = model.prerequisites
     print(f"In orde: model '{model.id}' versie {model.version}: {len(model.areas)} gebieden, "
-          f"{model.n_items} items; investeringsmodel versie {inv.version} met {len(inv.fields)} velden; "
+          f"{model.n_items} items, {len(rules)} samenhangsregels ({', '.join(r.id for r in rules) or 'geen'}); "
+          + "".join(f"omzetting vanaf versie {v}: {len(m.shared(model))} items gedeeld; "
+                    for (_, v), m in sorted(mappings.items()))
+          + f"investeringsmodel versie {inv.version} met {len(inv.fields)} velden; "
           f"{len(roles.roles)} rollen van invullers; "
           f"teksten in {', '.join(LANGS)}.")
     return 0
@@ -282,14 +286,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if chosen not in rounds:
         print(f"Ronde {chosen!r} komt niet voor; wel: {', '.join(rounds)}", file=sys.stderr)
         return 2
-    tables = comparison_tables(data, round=chosen, sector=args.sector)
+    tables = comparison_tables(data, round=chosen, sector=args.sector, scope=args.scope)
     overview = tables["Overzicht"]
-    print(f"\nRonde {chosen}" + (f", sector {args.sector}" if args.sector else "") + ":")
+    print(f"\nRonde {chosen}" + (f", sector {args.sector}" if args.sector else "")
+          + (f", antwoord voor {args.scope}" if args.scope else "") + ":")
     with pd.option_context("display.width", 200, "display.float_format", lambda v: f"{v:.1f}".replace(".", ",")):
         cols = ["gebied", "aantal scholen", "huidig: gemiddelde", "gewenst: gemiddelde", "kloof: gemiddelde",
                 "€ per leerling: gemiddelde", "toelichting"]
         print(overview[cols].to_string(index=False, na_rep="–"))
-    where = {"round": chosen, "sector": args.sector}
+    where = {"round": chosen, "sector": args.sector, "scope": args.scope}
+    if len(rounds) > 1 and chosen != rounds[0]:
+        from .content import load_model
+        from .network import shared_items
+        before = rounds[rounds.index(chosen) - 1]
+        print(f"Rondes {before} en {chosen} delen {shared_items(data, before, chosen)} items "
+              f"(van de {load_model().n_items} in versie {load_model().version} van de vragenlijst).")
     if args.xlsx:
         write_xlsx(export_sheets(tables, SHAREABLE, **where), args.xlsx)
         print(f"Excel, deelbaar (anoniem, mag naar alle scholen): {args.xlsx}")
@@ -574,6 +585,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("map", help="map of zip met antwoordenbestanden")
     p.add_argument("--round", help="ronde, bijvoorbeeld 2026-2027 (standaard: de laatste)")
     p.add_argument("--sector", choices=["po", "vo"], help="alleen deze sector")
+    p.add_argument("--scope", choices=["school", "vestiging", "bestuur"],
+                   help="alleen antwoorden voor één school, één vestiging of het hele bestuur")
     p.add_argument("--xlsx", help="schrijf de deelbare Excel-werkmap (anoniem, mag naar alle scholen) naar dit bestand")
     p.add_argument("--begeleider-xlsx", dest="facilitator_xlsx", metavar="XLSX",
                    help="schrijf de Excel-werkmap voor de begeleider (met de validatielijst: schoolnamen en bestanden; "

@@ -266,7 +266,7 @@ def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: boo
             keys.append(None)
             continue
         school = doc["school"]
-        keys.append((school_identity(school.get("code"), school["name"]), doc["round"]))
+        keys.append((school_identity(school.get("code"), school["name"], school.get("location")), doc["round"]))
         docs.append(doc)
         loaded += 1
         pending += size

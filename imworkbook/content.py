@@ -3,7 +3,10 @@
 Files (under :func:`imworkbook.paths.data_dir`)::
 
     maturity/model.yaml          id, version, title, the five levels, the order of the areas
-    maturity/areas/<id>.yaml     one area with its items (question, help, five level descriptors)
+    maturity/areas/<id>.yaml     one area with its items (question, help, five level descriptors, an optional
+                                 ``board`` note: how to answer when the board arranges it) and its
+                                 ``prerequisites`` (consistency rules: item B at level >= n needs item A >= m)
+    maturity/mappings/*.yaml     item ids of an older question set -> the current ones (chained: 0.9 -> 1.0 -> 2.0)
 
 Every text is a mapping ``{nl: ..., en: ...}``. Loading validates everything at
 once and raises :class:`~imworkbook.errors.ContentError` listing each problem as
@@ -68,12 +71,31 @@ class Item(_Strict):
     id: ItemIdent
     question: Text
     help: Text
+    # how to answer when this usually sits with the board (IBP, contracts, the choice of systems), for a school,
+    # a location or the whole board (the answers file's school.scope)
+    board: Text | None = None
     levels: dict[int, Text]
 
     _check_levels = field_validator("levels", mode="before")(_five_levels)
 
     def descriptor(self, level: int, lang: str = "nl") -> str:
         return self.levels[level](lang)
+
+    def guidance(self, lang: str = "nl") -> str:
+        """The help text, with the note on answering for a school or the board when the item has one."""
+        return self.help(lang) + (f"\n\n{self.board(lang)}" if self.board is not None else "")
+
+
+class Prerequisite(_Strict):
+    """A consistency rule: ``item`` at ``from_level`` or higher needs ``requires`` at ``min_level`` or higher
+    (for the current and for the desired level alike). Example: a vision the board adopted (3) needs a vision (3)."""
+
+    id: Ident
+    item: ItemIdent
+    from_level: int = Field(ge=2, le=5)
+    requires: ItemIdent
+    min_level: int = Field(ge=2, le=5)
+    why: Text
 
 
 class Area(_Strict):
@@ -83,6 +105,7 @@ class Area(_Strict):
     description: Text
     weight: float = Field(default=1.0, gt=0, le=10)
     items: list[Item] = Field(min_length=1)
+    prerequisites: list[Prerequisite] = Field(default_factory=list)
 
 
 class Level(_Strict):
@@ -152,6 +175,26 @@ class MaturityModel:
     def level_label(self, level: int, lang: str = "nl") -> str:
         return self.levels[level - 1].label(lang)
 
+    @property
+    def prerequisites(self) -> list[Prerequisite]:
+        """Every consistency rule of every area, in model order."""
+        return [rule for area in self.areas for rule in area.prerequisites]
+
+    def unmet(self, levels: "dict[str, tuple[Any, Any]]") -> list[tuple[Prerequisite, str]]:
+        """The consistency rules these answers break, with which level breaks it (``"current"`` or ``"target"``).
+
+        ``levels``: item id -> (current, target), each 1-5, ``"weet_niet"``, ``"nvt"`` or ``None``. A rule is
+        broken only by two numbers: an unknown or not applicable level breaks nothing."""
+        out = []
+        for rule in self.prerequisites:
+            pair, need = levels.get(rule.item, (None, None)), levels.get(rule.requires, (None, None))
+            for n, which in enumerate(("current", "target")):
+                level, required = pair[n], need[n]
+                if isinstance(level, int) and isinstance(required, int) and level >= rule.from_level \
+                        and required < rule.min_level:
+                    out.append((rule, which))
+        return out
+
 
 def _check(model_cls, raw: Any, file: str, problems: list[Problem]):
     try:
@@ -169,6 +212,28 @@ def _read_checked(model_cls, path: Path, name: str, problems: list[Problem]):
         problems.extend(exc.problems)
         return None
     return _check(model_cls, raw, name, problems)
+
+
+def _check_prerequisites(areas: list[Area], items: dict[str, str], area_dir: str, problems: list[Problem]) -> None:
+    """Every rule: a unique id, its item in its own area, an existing required item, no rule on itself."""
+    seen: dict[str, str] = {}
+    for area in areas:
+        name = f"{area_dir}/{area.id}.yaml"
+        for i, rule in enumerate(area.prerequisites):
+            where = f"prerequisites[{i}] (id: {rule.id})"
+            if rule.id in seen:
+                problems.append(Problem(name, where + " › id", f"dubbel regel-id; komt ook voor in {seen[rule.id]}"))
+            seen[rule.id] = name
+            if not rule.item.startswith(area.id + "."):
+                problems.append(Problem(name, where + " › item", f"moet een item van dit gebied zijn ('{area.id}.…'); "
+                                        f"gekregen: '{rule.item}'"))
+            elif rule.item not in items:
+                problems.append(Problem(name, where + " › item", f"item '{rule.item}' bestaat niet"))
+            if rule.requires not in items:
+                problems.append(Problem(name, where + " › requires", f"item '{rule.requires}' bestaat niet; "
+                                        "een regel moet naar een item van het model verwijzen"))
+            if rule.requires == rule.item:
+                problems.append(Problem(name, where + " › requires", "een item kan niet zichzelf als voorwaarde hebben"))
 
 
 def load_model(folder: str | Path | None = None) -> MaturityModel:
@@ -214,6 +279,7 @@ def _load_model_cached(folder: Path) -> MaturityModel:
                 problems.append(Problem(name, where + " › id", f"dubbel item-id; komt ook voor in {seen_items[item.id]}"))
             seen_items[item.id] = name
         areas.append(area)
+    _check_prerequisites(areas, seen_items, shown(folder / "areas"), problems)
     if len(set(head.areas)) != len(head.areas):
         dup = sorted({a for a in head.areas if head.areas.count(a) > 1})
         problems.append(Problem(shown(model_path), "areas", f"gebied staat dubbel in de lijst: {', '.join(dup)}"))
@@ -366,16 +432,49 @@ def _load_content(model_cls, folder: str | Path | None, default: str, file_name:
 # --- question-set mappings (data/maturity/mappings/*.yaml) --------------------------------------
 
 class ItemMapping(_Strict):
-    """Old item id -> new item id (``null`` = the item no longer exists) between two model versions."""
+    """Old item id -> new item id (``null`` = the item no longer exists) between two model versions.
+
+    Ids not listed keep their id. Several old items may go to one new item (a merge): then the old item that
+    keeps its id gives the answer, else the first in the file that has one; the others are set aside
+    (answers.reading). ``new_items``: items of the new version without a predecessor."""
 
     model: Ident
     from_version: NonEmpty
     to_version: NonEmpty
     items: dict[str, ItemIdent | None]
+    new_items: list[ItemIdent] = Field(default_factory=list)
+
+    def target(self, old_id: str) -> str | None:
+        """The id ``old_id`` has in the new version (``None``: the item no longer exists)."""
+        return self.items[old_id] if old_id in self.items else old_id
+
+    def priority(self, old_id: str) -> int:
+        """Order among old items that merge into one: the one that keeps its id first, then file order."""
+        if self.target(old_id) == old_id:
+            return -1
+        return list(self.items).index(old_id) if old_id in self.items else len(self.items)
+
+    def shared(self, model: "MaturityModel") -> list[str]:
+        """The items of ``model`` that have a predecessor in the old version (unchanged, renamed or merged)."""
+        new = set(self.new_items)
+        return [i for i in model.item_ids if i not in new]
+
+
+def _compose(first: ItemMapping, then: ItemMapping) -> ItemMapping:
+    """``first`` followed by ``then`` (ids either does not list keep their id)."""
+    items: dict[str, str | None] = {}
+    for old in [*first.items, *(k for k in then.items if k not in first.items)]:
+        middle = first.target(old)
+        items[old] = None if middle is None else then.target(middle)
+    # an item new in the first step is still new after the second (under its new id), as are the second's
+    new = [then.target(i) for i in first.new_items if then.target(i) is not None] + list(then.new_items)
+    return ItemMapping(model=first.model, from_version=first.from_version, to_version=then.to_version,
+                       items=items, new_items=list(dict.fromkeys(new)))
 
 
 def load_mappings(folder: str | Path | None = None) -> dict[tuple[str, str], ItemMapping]:
-    """All mappings that lead to the current model, keyed by (model id, old version); validated, cached."""
+    """Mappings from every older version to the current model, keyed by (model id, old version); steps are
+    chained (0.9 -> 1.0 and 1.0 -> 2.0 give 0.9 -> 2.0). Validated, cached."""
     folder = Path(folder) if folder is not None else paths.data_dir() / "maturity"
     return _load_mappings_cached(folder.resolve())
 
@@ -384,19 +483,43 @@ def load_mappings(folder: str | Path | None = None) -> dict[tuple[str, str], Ite
 def _load_mappings_cached(folder: Path) -> dict[tuple[str, str], ItemMapping]:
     model = load_model(folder)
     problems: list[Problem] = []
-    out: dict[tuple[str, str], ItemMapping] = {}
+    steps: dict[tuple[str, str], ItemMapping] = {}
+    names: dict[tuple[str, str], str] = {}
     for path in sorted((folder / "mappings").glob("*.yaml")):
         name = f"maturity/mappings/{path.name}"
         mapping = _read_checked(ItemMapping, path, name, problems)
         if mapping is None:
             continue
-        if mapping.to_version != model.version:
-            continue  # a step to another version; only direct mappings to the current model are used
-        unknown = sorted(v for v in mapping.items.values() if v is not None and v not in model.item_ids)
-        if unknown:
-            problems.append(Problem(name, "items", f"verwijst naar items die niet in het model staan: {unknown}"))
+        if (mapping.model, mapping.from_version) in steps:
+            problems.append(Problem(name, "from_version", f"er is al een mapping vanaf versie {mapping.from_version}"))
             continue
-        out[(mapping.model, mapping.from_version)] = mapping
+        if mapping.to_version == model.version:  # the last step must lead to items of the current model
+            unknown = sorted({v for v in [*mapping.items.values(), *mapping.new_items]
+                              if v is not None and v not in model.item_ids})
+            if unknown:
+                problems.append(Problem(name, "items", f"verwijst naar items die niet in het model staan: {unknown}"))
+                continue
+        steps[(mapping.model, mapping.from_version)] = mapping
+        names[(mapping.model, mapping.from_version)] = name
+    out: dict[tuple[str, str], ItemMapping] = {}
+    for key, mapping in steps.items():
+        chain, seen = mapping, {mapping.from_version}
+        while chain is not None and chain.to_version != model.version:
+            step = steps.get((chain.model, chain.to_version))
+            if step is None or step.from_version in seen:
+                chain = None  # a step that does not lead to the current model: not used
+                break
+            seen.add(step.from_version)
+            chain = _compose(chain, step)
+        if chain is not None and mapping.model == model.id:
+            # after every step, each id must be an item of the current model (or gone: null); an id a step
+            # leads to that no later step maps and the model does not have is a mistake in the files
+            unknown = sorted({v for v in chain.items.values() if v is not None and v not in model.item_ids})
+            if unknown:
+                problems.append(Problem(names[key], "items", f"verwijst naar items die niet in het model staan: "
+                                        f"{unknown} (ook niet via de volgende omzettingen naar versie {model.version})"))
+                continue
+            out[key] = chain
     if problems:
         raise ContentError(problems, "Een mapping tussen vragenlijstversies kan niet worden geladen:")
     return out

@@ -115,7 +115,10 @@ def round_value(value: float, unit: str) -> float:
     return round(float(value), 0 if unit == "euro" else 1)
 
 
-FILTER_COST = {(): 3.0, ("sector",): 4.0, ("band",): 2.0, ("sector", "band"): 1.0}  # keep sector and total longest
+# what withholding a group costs, by the filters it fixes: keep sector and total longest; scope (school, location,
+# board) is a finer split than sector, so a group by scope goes before the same group without it
+FILTER_COST = {(): 3.0, ("sector",): 4.0, ("band",): 2.0, ("sector", "band"): 1.0,
+               ("scope",): 2.5, ("sector", "scope"): 3.0, ("band", "scope"): 1.0, ("sector", "band", "scope"): 0.5}
 
 
 @dataclass

@@ -59,6 +59,8 @@ HEAD = "imw:head"  # the key of the visible header row
 VERSION_KEY = "version"
 VERSION_CELL = "C3"  # Uitleg!C3 (version 1: B3)
 SCHOOL_ROWS = ["name", "code", "sector", "pupils", "round", "rater", "hourly_rate", "staff_fte"]  # School!C3:C10
+# written since answers schema 3 (School!C11:C12); optional when reading, so an older filled-in template still loads
+OPTIONAL_SCHOOL_ROWS = ["scope", "location"]
 ITEM_FIELDS = ["id", "area", "nr", "question", "level1", "level2", "level3", "level4", "level5", "current", "target",
                "note"]
 COL = {f: n for n, f in enumerate(ITEM_FIELDS, start=1)}  # Vragen: column of each field in a fresh template
@@ -74,6 +76,7 @@ _RULES = {"level": "xl_rule_level", "level_help": "xl_rule_level_help", "ambitio
           "euro_per_year": "xl_rule_euro_per_year", "years": "xl_rule_years", "fte": "xl_rule_fte",
           "sector": "xl_rule_sector", "pupils": "xl_rule_pupils", "rater": "xl_rule_rater",
           "positive": "xl_rule_positive", "round": "xl_rule_round", "name": "xl_rule_name", "code": "xl_rule_code",
+          "scope": "xl_rule_scope", "location": "xl_rule_location",
           "err_title": "xl_error_title"}
 _UNIT_MAX = {"hours": 100_000, "euro": 1_000_000_000, "euro_per_year": 1_000_000_000, "years": 50, "fte": 10_000,
              "choice": 2}
@@ -200,18 +203,21 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     for c in ws[2][1:3]:
         c.font, c.fill = Font(bold=True), HEAD_FILL
     labels = [t("label_name", lang), t("label_code", lang), t("label_sector", lang), t("label_pupils", lang),
-              t("label_round", lang), t("label_rater", lang), t("label_hourly_rate", lang), t("label_staff_fte", lang)]
+              t("label_round", lang), t("label_rater", lang), t("label_hourly_rate", lang), t("label_staff_fte", lang),
+              t("label_scope", lang), t("label_location", lang)]
     school = answers.school if answers is not None else None
     values = [school.name if school else "", (school.code or "") if school else "", school.sector if school else "po",
               school.pupils if school and school.pupils else None, answers.round if answers is not None else current_round(),
               (answers.rater or "") if answers is not None else "",
               answers.investment.hourly_rate if answers is not None else None,
-              answers.investment.staff_fte if answers is not None else None]
+              answers.investment.staff_fte if answers is not None else None,
+              (school.scope or "") if school else "", (school.location or "") if school else ""]
     rules = {"name": _tx("name", lang), "code": _tx("code", lang), "sector": _tx("sector", lang),
              "pupils": _tx("pupils", lang), "round": _tx("round", lang), "rater": _tx("rater", lang),
-             "hourly_rate": _tx("positive", lang, label=labels[6]), "staff_fte": _tx("positive", lang, label=labels[7])}
+             "hourly_rate": _tx("positive", lang, label=labels[6]), "staff_fte": _tx("positive", lang, label=labels[7]),
+             "scope": _tx("scope", lang), "location": _tx("location", lang)}
     school_row = {}
-    for row, (key, label, value) in enumerate(zip(SCHOOL_ROWS, labels, values), start=3):
+    for row, (key, label, value) in enumerate(zip(SCHOOL_ROWS + OPTIONAL_SCHOOL_ROWS, labels, values), start=3):
         school_row[key] = row
         ws.cell(row=row, column=1, value=safe_cell(key)).font = MARK_FONT
         ws.cell(row=row, column=2, value=safe_cell(label)).font = Font(bold=True)
@@ -228,10 +234,13 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
         "rater": dict(type="list", formula1='"' + ",".join(r.id for r in roles.roles) + '"', allow_blank=True),
         "hourly_rate": dict(type="decimal", operator="greaterThan", formula1="0", allow_blank=True),
         "staff_fte": dict(type="decimal", operator="greaterThan", formula1="0", allow_blank=True),
+        "scope": dict(type="list", formula1='"school,vestiging,bestuur"', allow_blank=True),
+        "location": dict(type="textLength", operator="between", formula1="1", formula2="4", allow_blank=True),
     }
     for key, spec in kinds.items():
         if spec:
-            _validation(ws, lang, rules[key], labels[SCHOOL_ROWS.index(key)], **spec).add(f"C{school_row[key]}")
+            _validation(ws, lang, rules[key], labels[(SCHOOL_ROWS + OPTIONAL_SCHOOL_ROWS).index(key)],
+                        **spec).add(f"C{school_row[key]}")
     ws.column_dimensions["B"].width, ws.column_dimensions["C"].width, ws.column_dimensions["D"].width = 30, 34, 60
     _fit_rows(ws, 3)
     ws.protection.sheet = True
@@ -257,7 +266,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
             ws.cell(row=row, column=COL["id"], value=safe_cell(item.id)).font = MARK_FONT
             ws.cell(row=row, column=COL["area"], value=safe_cell(area.short(lang)))
             ws.cell(row=row, column=COL["nr"], value=safe_cell(f"{a_n}.{i_n}"))
-            ws.cell(row=row, column=COL["question"], value=safe_cell(f"{item.question(lang)}\n\n{item.help(lang)}"))
+            ws.cell(row=row, column=COL["question"], value=safe_cell(f"{item.question(lang)}\n\n{item.guidance(lang)}"))
             for level in range(1, 6):
                 ws.cell(row=row, column=COL["level1"] + level - 1, value=safe_cell(item.levels[level](lang))).font = small
             for key in ("current", "target"):
@@ -538,8 +547,9 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
     lay = layouts["school"]
     rows, vcol = lay.row_of(), lay.cols["value"]
     school: dict[str, Any] = {key: value(lay, rows[key], vcol) for key in SCHOOL_ROWS}
+    school |= {key: (value(lay, rows[key], vcol) if key in rows else None) for key in OPTIONAL_SCHOOL_ROWS}
     if lay.fixed_rows is None:
-        for key in SCHOOL_ROWS:
+        for key in SCHOOL_ROWS + [k for k in OPTIONAL_SCHOOL_ROWS if k in rows]:
             unmarked(lay, rows[key])
     rules = {k: _tx(k, "nl") for k in ("name", "round", "sector", "pupils", "rater")}
     for key in ("name", "round"):
@@ -568,7 +578,9 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
     raw: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION, "kind": KIND, "model": {"id": model.id, "version": model.version},
         "school": {"name": str(school["name"] or ""), "code": None if school["code"] is None else _shown(school["code"]),
-                   "sector": str(school["sector"] or "").lower(), "pupils": pupils},
+                   "sector": str(school["sector"] or "").lower(), "pupils": pupils,
+                   "scope": None if school["scope"] is None else _shown(school["scope"]).lower(),
+                   "location": None if school["location"] is None else _shown(school["location"])},
         "round": str(round_ or ""), "answers": {}, "investment": {"areas": {}}, "set_aside": {},
     }
     places: dict[str, str] = {"school › name": where(lay, rows["name"], vcol),

@@ -36,6 +36,8 @@ class _School(TypedDict):
     code: Optional[str]
     sector: Literal["po", "vo"]
     pupils: Optional[int]
+    scope: Optional[Literal["school", "vestiging", "bestuur"]]
+    location: Optional[str]
 
 
 class _Model(TypedDict):
@@ -218,9 +220,10 @@ def _keys_and_string_colons(doc: dict) -> int:
     """Keys in a canonical document plus the ``:`` characters inside its strings (keys and values)."""
     answers, areas = doc["answers"], doc["investment"]["areas"]
     # the top-level keys count here; the keys inside the optional sections are counted by _count_nested
-    keys = len(doc) + 2 + 4 + 3 + len(answers) + sum(map(len, answers.values())) + len(areas) + sum(map(len, areas.values()))
+    keys = len(doc) + 2 + len(doc["school"]) + 3 + len(answers) + sum(map(len, answers.values())) + len(areas) + sum(map(len, areas.values()))
     texts = [doc["kind"], doc["round"], doc.get("rater", ""), doc["saved_at"] or "", doc["model"]["id"], doc["model"]["version"],
-             doc["school"]["name"], doc["school"]["code"] or "", *answers, *areas,
+             doc["school"]["name"], doc["school"]["code"] or "", doc["school"]["location"] or "",
+             doc["school"]["scope"] or "", *answers, *areas,
              *(v["note"] for v in answers.values() if "note" in v),
              *(v["note"] for v in areas.values() if isinstance(v.get("note"), str))]
     return keys + ":".join(texts).count(":") - (len(texts) - 1)
@@ -242,7 +245,8 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
                     euro_fields: list[str]) -> dict[str, Any]:
     """The numbers of many documents as compact arrays (cheap to send between processes).
 
-    ``schools``: one tuple per document (name, code, sector, pupils, round, the school's own hourly rate or None);
+    ``schools``: one tuple per document (name, code, sector, pupils, round, the school's own hourly rate or None,
+    scope or None, location number or None);
     ``items``: document index,
     item index, current and target (NaN unless a level 1-5); ``investment``: document index, area index,
     ambition, the euro fields and the depreciation period.
@@ -265,7 +269,7 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
     for d, doc in enumerate(documents):
         s = doc["school"]
         schools.append((s["name"], s.get("code"), s["sector"], s.get("pupils"), doc["round"],
-                        (doc.get("investment") or {}).get("hourly_rate")))
+                        (doc.get("investment") or {}).get("hourly_rate"), s.get("scope"), s.get("location")))
         answers = doc["answers"]
         f_idx.extend(repeat(d, len(answers)))
         i_idx.extend([item_pos.get(k, -1) for k in answers])

@@ -5,7 +5,10 @@
 * po/vo mix like the Dutch one (about 9 po schools to 1 vo), pupil numbers from the national size
   distribution (po: 18% <= 100, 33% 101-200, 44% 201-500, 4% 501-1000; vo: 400-2000);
 * answers correlated within a school (a latent maturity per school plus an offset per area) and
-  improving over rounds; some items unanswered, a few "weet niet"/"n.v.t.";
+  improving over rounds; some items unanswered, a few "weet niet"/"n.v.t."; desired levels mostly 3-4 (a 5 only
+  where a school is already at 4 or 5), and every answer keeps the model's consistency rules (prerequisites);
+* for what the school answers (school.scope): mostly one school; some po schools answer for their whole board;
+  some vo schools are locations that share a BRIN (identity BRIN + location number);
 * investment per area in plausible ranges (hours and euros scale with pupils; ICT all-in about
   EUR 150-300 per pupil in po and 350-550 in vo, of which a part is information management);
 * ``with_errors``: a known set of broken files next to the good ones (see :data:`ERROR_FILES`).
@@ -21,7 +24,7 @@ import zipfile
 from pathlib import Path
 
 from .answers import SCHEMA_VERSION, ItemAnswer, dumps_answers, file_name, new_answers
-from .content import load_investment_model, load_model
+from .content import MaturityModel, load_investment_model, load_model
 
 ROUNDS = ["2024-2025", "2025-2026", "2026-2027", "2027-2028", "2028-2029"]
 _PO_WORDS = ["De Regenboog", "Het Kompas", "De Wilgen", "De Linde", "Het Anker", "De Vlinder", "De Zonnewijzer",
@@ -55,6 +58,35 @@ def _level(x: float) -> int:
     return max(1, min(5, int(round(x))))
 
 
+def desired_level(rng: random.Random, current: int) -> int:
+    """A realistic desired level: mostly 3 or 4 (level 3 is the sector's own target for IBP), a step up from
+    where the school is, and a 5 only now and then for a school that is already at 4 or 5."""
+    if current >= 4:
+        return 5 if current == 5 or rng.random() < 0.2 else 4
+    if current == 3:
+        return rng.choice([3, 4, 4, 4])
+    if current == 2:
+        return rng.choice([3, 3, 3, 4])
+    return rng.choice([2, 3, 3, 3])
+
+
+def keep_prerequisites(levels: dict[str, list], model: MaturityModel) -> None:
+    """Make generated answers keep the model's consistency rules, in place (``levels``: item -> [current,
+    target]): a current level that a rule does not allow drops to just below the rule's level; a desired level
+    whose requirement is too low raises the requirement's desired level (a school that wants B wants A too)."""
+    for _ in range(20):
+        unmet = model.unmet({k: tuple(v) for k, v in levels.items()})
+        if not unmet:
+            return
+        for rule, which in unmet:
+            if which == "current":
+                levels[rule.item][0] = rule.from_level - 1
+                if isinstance(levels[rule.item][1], int):
+                    levels[rule.item][1] = max(levels[rule.item][1], levels[rule.item][0])
+            else:
+                levels[rule.requires][1] = max(levels[rule.requires][1], rule.min_level)
+    raise ValueError("de samenhangsregels spreken elkaar tegen")  # pragma: no cover - content error
+
 def school_code(s: int) -> str:
     """An invented school code for school number ``s``: unique for every ``s`` (a national network has 10,000+)."""
     letters = f"{chr(65 + s // 26 % 26)}{chr(65 + s % 26)}"
@@ -71,6 +103,7 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
     out = Path(out)
     written: list[Path] = []
     used_names: set[str] = set()
+    shared_brin: str | None = None  # a vo location waiting for its sister location (same BRIN)
     for s in range(schools):
         sector = "vo" if rng.random() < 0.1 else "po"
         name = (f"{rng.choice(_VO_WORDS)} {rng.choice(_PLACES)}" if sector == "vo"
@@ -81,7 +114,18 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
             name = f"{name} {s + 1}"
         used_names.add(name)
         code = school_code(s)
+        scope, location = "school", None
+        if sector == "vo" and (shared_brin is not None or rng.random() < 0.75):  # a location of a school with more locations on one BRIN
+            scope = "vestiging"
+            if shared_brin is None:
+                shared_brin, location = code, "01"
+            else:
+                code, location, shared_brin = shared_brin, "02", None
+        elif sector == "po" and rng.random() < 0.08:  # a small board that answers for all its schools at once
+            scope = "bestuur"
         pupils = _pupils(rng, sector)
+        if scope == "bestuur":
+            pupils *= rng.randint(2, 5)
         base = rng.gauss(2.1 if sector == "po" else 2.5, 0.55)
         offsets = {a.id: rng.gauss(0, 0.45) for a in model.areas}
         ambition = {a.id: max(1, min(5, int(round(3 + offsets[a.id] * 1.5 + rng.gauss(0, 0.8))))) for a in model.areas}
@@ -90,19 +134,24 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
         per_pupil = rng.uniform(40, 90) if sector == "po" else rng.uniform(90, 160)  # IM share of ICT budget
         for r in range(rounds):
             round_ = ROUNDS[r]
-            answers = new_answers(name, sector, round_, code=code, pupils=pupils, model=model)
+            answers = new_answers(name, sector, round_, code=code, pupils=pupils, model=model, scope=scope,
+                                  location=location)
             latent = base + growth * r
+            levels: dict[str, list] = {}
             for area in model.areas:
                 for item in area.items:
                     if rng.random() < 0.07:
                         continue
                     cur = _level(latent + offsets[area.id] + rng.gauss(0, 0.5))
-                    tgt = min(5, max(cur, _level(cur + rng.choice([0, 1, 1, 1, 2]))))
+                    tgt = desired_level(rng, cur)
                     if rng.random() < 0.02:
                         cur, tgt = "weet_niet", tgt
                     elif rng.random() < 0.01:
                         cur, tgt = "nvt", "nvt"
-                    answers.answers[item.id] = ItemAnswer(current=cur, target=tgt)
+                    levels[item.id] = [cur, tgt]
+            keep_prerequisites(levels, model)
+            for item_id, (cur, tgt) in levels.items():
+                answers.answers[item_id] = ItemAnswer(current=cur, target=tgt)
             total = pupils * per_pupil * (1 + 0.04 * r)
             weights = {a: ambition[a] * rng.uniform(0.4, 1.8) for a in ambition}
             wsum = sum(weights.values())
@@ -154,7 +203,9 @@ def example_landscape(rng: random.Random, sector: str, pupils: int) -> list:
 
     apps = []
     for kind, activities, masters, uses, per_pupil in _SYSTEMS:
-        share = {"rooster": 0.9 if sector == "vo" else 0.3, "iam": 0.5, "oudercommunicatie": 0.75}.get(kind, 0.95)
+        # every school registers its pupils in a LAS (funding depends on it); other systems are common, not universal
+        share = {"las": 1.0, "rooster": 0.9 if sector == "vo" else 0.3, "iam": 0.5,
+                 "oudercommunicatie": 0.75}.get(kind, 0.95)
         if rng.random() > share:
             continue
         masters = list(masters)

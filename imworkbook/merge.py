@@ -51,7 +51,7 @@ def _check(raters: list[Rater], model: MaturityModel) -> None:
     problems = []
     for r in raters[1:]:
         a = r.answers
-        if school_identity(a.school.code, a.school.name) != school_identity(first.school.code, first.school.name):
+        if school_identity(a.school.code, a.school.name, a.school.location) != school_identity(first.school.code, first.school.name, first.school.location):
             problems.append(Problem(r.label, "school", f"is een andere school ({a.school.name}) dan "
                                                        f"{first.school.name}"))
         if a.round != first.round:
@@ -238,8 +238,8 @@ def merge_and_save(raters: list[Rater], model: MaturityModel, path: Path, *, ove
             if not overwrite:
                 raise FileExistsError(2, "bestaat al", str(path))
             existing = load_answers(path, model).answers
-            if (school_identity(existing.school.code, existing.school.name), existing.round) != \
-                    (school_identity(first.school.code, first.school.name), first.round):
+            if (school_identity(existing.school.code, existing.school.name, existing.school.location), existing.round) != \
+                    (school_identity(first.school.code, first.school.name, first.school.location), first.round):
                 raise ImworkbookError(Problem(path.name, "", (
                     f"dit bestand is van {existing.school.name} ({existing.school.code or 'zonder code'}), ronde "
                     f"{existing.round}; de invullers zijn van {first.school.name} "

@@ -36,6 +36,11 @@ from .fastlane import column_spec, extract_columns
 from .proportion import investment_eur
 
 LEVELS = ("current", "target", "gap")
+# the peer-group dimensions a network is compared by: sector, size band and scope (a school, a location or the
+# whole board: schools answer different questions under one name otherwise); the disclosure rule checks every
+# combination of them together
+GROUPS = ("sector", "band", "scope")
+UNKNOWN_SCOPE = "onbekend"  # older files (schema < 3) did not say for what they answer
 SIZE_BANDS = [(0, 100, "≤100"), (101, 200, "101–200"), (201, 500, "201–500"), (501, 1000, "501–1000"),
               (1001, 10**9, ">1000")]
 
@@ -116,16 +121,18 @@ def network_frames(documents: "list[dict] | Collected", model: MaturityModel | N
 def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentModel, secret: bytes = b"") -> NetworkData:
     """Build the frames from :func:`~imworkbook.fastlane.extract_columns` output (vectorised)."""
     item_ids, area_ids, euro_fields = column_spec(model, inv)
-    schools = pd.DataFrame(columns["schools"], columns=["name", "code", "sector", "pupils", "round", "hourly_rate"])
+    schools = pd.DataFrame(columns["schools"], columns=["name", "code", "sector", "pupils", "round", "hourly_rate",
+                                                        "scope", "location"])
     schools["pupils"] = schools["pupils"].astype("float")
-    schools.insert(0, "key", [school_identity(c, n) for n, c, *_ in columns["schools"]])
+    schools["scope"] = schools["scope"].fillna(UNKNOWN_SCOPE)
+    schools.insert(0, "key", [school_identity(c, n, loc) for n, c, *_, loc in columns["schools"]])
     schools["band"] = [size_band(p) for p in schools["pupils"]]
     codes = {k: pseudonym(k, secret) for k in schools["key"].unique()}
     if len(set(codes.values())) < len(codes):  # two schools, one pseudonym: an error, never a silent merge
         raise ImworkbookError(Problem("netwerk-geheim.txt", "", "twee scholen kregen dezelfde schuilnaam; maak een "
                                       "nieuw netwerkgeheim (de schuilnamen veranderen dan)"))
     schools["pseudonym"] = schools["key"].map(codes)
-    schools = schools[["key", "round", "name", "code", "sector", "pupils", "band", "pseudonym", "hourly_rate"]]
+    schools = schools[["key", "round", "name", "code", "sector", "pupils", "band", "scope", "pseudonym", "hourly_rate"]]
 
     doc, item, cur, tgt = columns["items"]
     keep = (item >= 0) & ~(np.isnan(cur) & np.isnan(tgt))
@@ -160,24 +167,23 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
     else:
         areas["ambition"] = np.nan
         areas["invest_eur"] = np.nan
-    areas = areas.merge(schools[["key", "round", "sector", "pupils", "band"]], on=["key", "round"], how="left")
+    areas = areas.merge(schools[["key", "round", "sector", "pupils", "band", "scope"]], on=["key", "round"], how="left")
     areas["invest_per_pupil"] = areas["invest_eur"] / areas["pupils"]
     return NetworkData(schools, items, areas)
 
 
 def select(data: NetworkData, round: str | None = None, sector: str | None = None, band: str | None = None,
-           frame: str = "areas") -> pd.DataFrame:
+           frame: str = "areas", scope: str | None = None) -> pd.DataFrame:
     """Rows of one frame for a round and peer group (None = all)."""
     df = getattr(data, frame)
     if frame == "items":
-        df = df.merge(data.schools[["key", "round", "sector", "band"]], on=["key", "round"], how="left")
+        df = df.merge(data.schools[["key", "round", *GROUPS]], on=["key", "round"], how="left")
     mask = pd.Series(True, index=df.index)
     if round:
         mask &= df["round"] == round
-    if sector:
-        mask &= df["sector"] == sector
-    if band:
-        mask &= df["band"] == band
+    for column, value in (("sector", sector), ("band", band), ("scope", scope)):
+        if value:
+            mask &= df[column] == value
     return df[mask]
 
 
@@ -199,7 +205,7 @@ def _released(data: NetworkData, kind: str, round: str | None) -> pd.DataFrame:
         if (kind, r) not in data._released:
             if kind == "money":
                 part = data.areas[data.areas["round"] == r]
-                data._released[(kind, r)] = release(part, "invest_per_pupil", family_by=["area_id"],
+                data._released[(kind, r)] = release(part, "invest_per_pupil", family_by=["area_id"], filters=GROUPS,
                                                     unit="euro").assign(round=r)
             else:
                 levels, items = _release_levels_and_items(data, r)
@@ -221,15 +227,15 @@ def _release_levels_and_items(data: NetworkData, round: str) -> tuple[pd.DataFra
         measures = [Measure(part, list(LEVELS), {"area_id": area_id}, "current", cohort="cohort")]
         measures += [Measure(frame, ["current"], {"item_id": item_id}, phase=1)
                      for item_id, frame in item_groups.items() if frame["area_id"].iloc[0] == area_id]
-        tables = release_together(measures)
+        tables = release_together(measures, GROUPS)
         levels_out.append(tables[0])
         items_out.extend(tables[1:])
     done = {t["item_id"].iloc[0] for t in items_out if len(t)}
     for item_id, frame in item_groups.items():  # items of an area no school has levels for: on their own
         if item_id not in done:
-            items_out.extend(release_together([Measure(frame, ["current"], {"item_id": item_id})]))
-    level_columns = ["area_id", "sector", "band", "cohort", "n", *LEVELS, "lower", "upper", "status", "halves_status"]
-    item_columns = ["item_id", "sector", "band", "n", "current", "lower", "upper", "status", "halves_status"]
+            items_out.extend(release_together([Measure(frame, ["current"], {"item_id": item_id})], GROUPS))
+    level_columns = ["area_id", *GROUPS, "cohort", "n", *LEVELS, "lower", "upper", "status", "halves_status"]
+    item_columns = ["item_id", *GROUPS, "n", "current", "lower", "upper", "status", "halves_status"]
     levels = pd.concat(levels_out, ignore_index=True)[level_columns] if levels_out else pd.DataFrame(
         columns=level_columns)
     items_table = pd.concat(items_out, ignore_index=True)[item_columns] if items_out else pd.DataFrame(
@@ -261,9 +267,10 @@ def _items_with_groups(data: NetworkData) -> pd.DataFrame:
 
 
 def at(released: pd.DataFrame, round: str | None = None, sector: str | None = None, band: str | None = None,
-       cohort: bool = False) -> pd.DataFrame:
+       cohort: bool = False, scope: str | None = None) -> pd.DataFrame:
     """The rows of a released table for one filter (None = all)."""
-    mask = (released["sector"] == (sector or ALL)) & (released["band"] == (band or ALL))
+    mask = ((released["sector"] == (sector or ALL)) & (released["band"] == (band or ALL))
+            & (released["scope"] == (scope or ALL)))
     if round is not None:
         mask &= released["round"] == round
     if "cohort" in released:
@@ -272,9 +279,9 @@ def at(released: pd.DataFrame, round: str | None = None, sector: str | None = No
 
 
 def group_status(data: NetworkData, round: str, sector: str | None = None,
-                 band: str | None = None) -> dict[str, str]:
+                 band: str | None = None, scope: str | None = None) -> dict[str, str]:
     """Per area: whether the rule releases the levels of this group (``OK``) or why not."""
-    rows = at(released_levels(data, round), round, sector, band)
+    rows = at(released_levels(data, round), round, sector, band, scope=scope)
     return dict(zip(rows["area_id"], rows["status"]))
 
 
@@ -286,7 +293,7 @@ def percentiles(areas: pd.DataFrame, key: str, status: Mapping[str, str] | None 
     :func:`released_levels`); without it, the status is computed for ``areas`` as one group."""
     data = areas.dropna(subset=list(LEVELS) if value in LEVELS else [value])
     if status is None:
-        status = dict(zip(*release(data.assign(sector=ALL, band=ALL), value, family_by=["area_id"],
+        status = dict(zip(*release(data.assign(sector=ALL, band=ALL, scope=ALL), value, family_by=["area_id"],
                                    filters=())[["area_id", "status"]].T.values))
     rows = []
     for area_id, part in data.groupby("area_id", sort=False):
@@ -301,20 +308,22 @@ def percentiles(areas: pd.DataFrame, key: str, status: Mapping[str, str] | None 
     return pd.DataFrame(rows, columns=["area_id", value, "percentile", "n", "te_weinig", "reason"]).set_index("area_id")
 
 
-def trend(data: NetworkData, sector: str | None = None, band: str | None = None) -> pd.DataFrame:
+def trend(data: NetworkData, sector: str | None = None, band: str | None = None,
+          scope: str | None = None) -> pd.DataFrame:
     """Per area and round: mean and halves of the current level over the schools present in *every* round of the
     network (the cohort), for one filter, as released (``status``; nothing where the rule says no)."""
     released = released_levels(data)
     if not len(released):
         return pd.DataFrame(columns=["n", "mean", "lower", "upper", "te_weinig", "status"])
-    rows = at(released, None, sector, band, cohort=True)
+    rows = at(released, None, sector, band, cohort=True, scope=scope)
     out = rows.rename(columns={"current": "mean"}).set_index(["area_id", "round"]).sort_index()
     out["te_weinig"] = out["status"] != OK
     return out[["n", "mean", "lower", "upper", "te_weinig", "status"]]
 
 
 def shared_items(data: NetworkData, round_a: str, round_b: str) -> int:
-    """How many item ids both rounds have answers for (after any question-set mapping)."""
+    """How many item ids both rounds have answers for (after any question-set mapping: a round answered with
+    an older version has no answers for the items that are new, so this is what the two rounds can compare)."""
     a = set(data.items.loc[data.items["round"] == round_a, "item_id"])
     b = set(data.items.loc[data.items["round"] == round_b, "item_id"])
     return len(a & b)
@@ -344,7 +353,8 @@ def _reason(status: str, halves_status: str | None = None) -> str:
 
 
 def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, round: str | None = None,
-                      sector: str | None = None, band: str | None = None) -> dict[str, pd.DataFrame]:
+                      sector: str | None = None, band: str | None = None,
+                      scope: str | None = None) -> dict[str, pd.DataFrame]:
     """The tables that may be shared with every school of the network (Dutch headers; no school names), all drawn
     from what the disclosure rule releases (:mod:`imworkbook.disclosure`): means rounded, the spread as the
     means of the lower and upper half, and a reason wherever nothing is shown.
@@ -355,8 +365,8 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
     model = model or load_model()
     names = {a.id: a.name("nl") for a in model.areas}
     round = round or (sorted(data.schools["round"].unique())[-1] if len(data.schools) else None)
-    levels = at(released_levels(data, round), round, sector, band).set_index("area_id")
-    money = at(released_money(data, round), round, sector, band).set_index("area_id")
+    levels = at(released_levels(data, round), round, sector, band, scope=scope).set_index("area_id")
+    money = at(released_money(data, round), round, sector, band, scope=scope).set_index("area_id")
     order = [a for a in names if a in levels.index]
     overview = pd.DataFrame({
         "gebied": [names[a] for a in order],
@@ -376,15 +386,16 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
         groups = groups[groups["sector"] == sector]
     if band:
         groups = groups[groups["band"] == band]
+    groups = groups[groups["scope"] == (scope or ALL)]
     per_group = pd.DataFrame({
-        "sector": groups["sector"], "grootte (leerlingen)": groups["band"],
+        "sector": groups["sector"], "grootte (leerlingen)": groups["band"], "antwoord voor": groups["scope"],
         "gebied": groups["area_id"].map(names), "aantal scholen": groups["n"],
         "huidig: gemiddelde": groups["current"], "huidig: gemiddelde onderste helft": groups["lower"],
         "huidig: gemiddelde bovenste helft": groups["upper"],
         "toelichting": [_reason(s_, h) for s_, h in zip(groups["status"], groups["halves_status"])]})
 
     items = released_items(data, round)
-    items = at(items, round, sector, band) if len(items) else items
+    items = at(items, round, sector, band, scope=scope) if len(items) else items
     per_item = pd.DataFrame({
         "item": items.get("item_id", pd.Series(dtype=object)),
         "gebied": [model.area_of(i).name("nl") for i in items.get("item_id", [])],
@@ -402,13 +413,15 @@ SHAREABLE, FACILITATOR = "deelbaar", "begeleider"
 
 
 def export_sheets(tables: dict[str, pd.DataFrame], kind: str, *, round: str, sector: str | None = None,
-                  band: str | None = None, report: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+                  band: str | None = None, report: pd.DataFrame | None = None,
+                  scope: str | None = None) -> dict[str, pd.DataFrame]:
     """The sheets of a network export, with a first sheet that says which kind it is.
 
     ``SHAREABLE``: only what the disclosure rule releases; safe to send to every school of the network.
     ``FACILITATOR``: adds the validation list (school names and file names) — for the facilitator only.
     """
-    group = ", ".join(x for x in (f"sector {sector}" if sector else "", f"grootte {band}" if band else "") if x)
+    group = ", ".join(x for x in (f"sector {sector}" if sector else "", f"grootte {band}" if band else "",
+                                  f"antwoord voor {scope}" if scope else "") if x)
     title = f"Netwerkvergelijking, ronde {round}" + (f" ({group})" if group else "")
     lines = []
     if kind == SHAREABLE:

@@ -178,7 +178,7 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
     }
     if network is not None:
         peers = select(network, round=answers.round, sector=school.sector)
-        key = school_identity(school.code, school.name)
+        key = school_identity(school.code, school.name, school.location)
         own = scores[["current", "target", "gap"]].reset_index().assign(key=key, round=answers.round)
         peers = pd.concat([peers[peers["key"] != key][["key", "round", "area_id", "current", "target", "gap"]], own],
                           ignore_index=True)

@@ -125,12 +125,19 @@ def overall_score(areas: pd.DataFrame) -> dict[str, float]:
 
 
 def remarks(items: pd.DataFrame, model: MaturityModel, lang: str = "nl") -> list[str]:
-    """Remarks worth showing: items whose target is below the current level (allowed)."""
+    """Remarks worth showing: items whose target is below the current level (allowed), and answers that break a
+    consistency rule of the model (a level that needs another item at a level it does not have)."""
     out = []
     for row in items.loc[items["target_below_current"]].itertuples():
         q = model.item(row.item_id).question(lang)
         out.append(t("remark_target_below", lang, item=row.item_id, question=q,
                      current=int(row.current), target=int(row.target)))
+    as_level = lambda v: int(v) if v == v else None  # noqa: E731 - the numeric columns: NaN = not a level
+    levels = {i: (as_level(c), as_level(t_)) for i, c, t_ in zip(items["item_id"], items["current"], items["target"])}
+    for rule, which in model.unmet(levels):
+        key = "remark_prerequisite_current" if which == "current" else "remark_prerequisite_target"
+        out.append(t(key, lang, item=rule.item, requires=rule.requires,
+                     level=levels[rule.item][which == "target"], needed=rule.min_level, why=rule.why(lang)))
     return out
 
 

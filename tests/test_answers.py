@@ -109,7 +109,7 @@ def test_interrupted_save_halfway_through_writing(tmp_path, model, monkeypatch):
     before = session.path.read_bytes()
     disk_fails_halfway(monkeypatch, OSError("schijf vol"))
     with pytest.raises(OSError, match="schijf vol"):
-        session.set_level("rollen.mandaat", "target", 3)
+        session.set_level("rollen.tvb_vastgelegd", "target", 3)
     assert session.path.read_bytes() == before
     assert _visible(tmp_path) == [session.path.name]
 
@@ -162,16 +162,16 @@ def test_unusable_school_header_lists_every_field(tmp_path, model):
 def test_unknown_item_ids_and_bad_levels_are_set_aside_not_dropped(tmp_path, model):
     data = _raw()
     data["answers"]["visie.bestaat_niet"] = {"current": 3, "target": 4, "note": "uit een nieuwer model"}
-    data["answers"]["rollen.mandaat"] = {"current": 9, "target": 4, "note": "typfout"}
+    data["answers"]["rollen.tvb_vastgelegd"] = {"current": 9, "target": 4, "note": "typfout"}
     path = _write(tmp_path, data)
     result = load_answers(path, model)
     texts = [str(p) for p in result.problems]
     assert any("answers › visie.bestaat_niet: onbekend item-id" in t for t in texts)
-    assert any("answers › rollen.mandaat › current: niveau moet 1 t/m 5" in t and "gekregen: 9" in t for t in texts)
+    assert any("answers › rollen.tvb_vastgelegd › current: niveau moet 1 t/m 5" in t and "gekregen: 9" in t for t in texts)
     a = result.answers
-    assert a.answer("rollen.mandaat").current is None and a.answer("rollen.mandaat").target == 4
+    assert a.answer("rollen.tvb_vastgelegd").current is None and a.answer("rollen.tvb_vastgelegd").target == 4
     assert a.set_aside["items"]["visie.bestaat_niet"]["note"] == "uit een nieuwer model"
-    assert a.set_aside["item_fields"]["rollen.mandaat"] == {"current": 9}
+    assert a.set_aside["item_fields"]["rollen.tvb_vastgelegd"] == {"current": 9}
     # every other answer is loaded
     assert len(a.answers) == model.n_items
     # and what was set aside survives saving through a session
@@ -179,12 +179,12 @@ def test_unknown_item_ids_and_bad_levels_are_set_aside_not_dropped(tmp_path, mod
     session.set_level("visie.ambitieniveau", "target", 5)
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["set_aside"]["items"]["visie.bestaat_niet"]["current"] == 3
-    assert saved["set_aside"]["item_fields"]["rollen.mandaat"] == {"current": 9}
+    assert saved["set_aside"]["item_fields"]["rollen.tvb_vastgelegd"] == {"current": 9}
 
 
 def test_first_save_over_a_file_with_problems_keeps_the_original(tmp_path, model):
     data = _raw()
-    data["answers"]["rollen.mandaat"]["current"] = "veel"
+    data["answers"]["rollen.tvb_vastgelegd"]["current"] = "veel"
     path = _write(tmp_path, data)
     original = path.read_bytes()
     session = Session.open(path, model)
@@ -312,13 +312,13 @@ def test_unreadable_path_is_a_message_and_does_not_stop_the_list(tmp_path, model
 
 
 def test_set_aside_values_never_overwrite_each_other(tmp_path, model):
-    data = _raw() | {"notes": "tekst", "set_aside": {"item_fields": {"rollen.mandaat": {"current": "drie"}}}}
+    data = _raw() | {"notes": "tekst", "set_aside": {"item_fields": {"rollen.tvb_vastgelegd": {"current": "drie"}}}}
     data["answers"]["notes"] = {"current": 3}
-    data["answers"]["rollen.mandaat"]["current"] = "vier"
+    data["answers"]["rollen.tvb_vastgelegd"]["current"] = "vier"
     a = load_answers(_write(tmp_path, data), model).answers
     assert a.set_aside["fields"]["notes"] == "tekst"
     assert a.set_aside["items"]["notes"] == {"current": 3}
-    assert a.set_aside["item_fields"]["rollen.mandaat"] == {"current": "drie", "current#2": "vier"}
+    assert a.set_aside["item_fields"]["rollen.tvb_vastgelegd"] == {"current": "drie", "current#2": "vier"}
 
 
 def test_odd_values_survive_a_save_as_standard_json(tmp_path, model):
@@ -354,13 +354,13 @@ def test_two_sessions_on_one_file_keep_both_changes(tmp_path, model):
     first = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
     second = Session.open(first.path, model)
     first.set_level("visie.ambitieniveau", "current", 2)
-    second.set_level("rollen.mandaat", "current", 4)  # second had not seen first's change
+    second.set_level("rollen.tvb_vastgelegd", "current", 4)  # second had not seen first's change
     on_disk = load_answers(first.path, model).answers
-    assert on_disk.answer("visie.ambitieniveau").current == 2 and on_disk.answer("rollen.mandaat").current == 4
+    assert on_disk.answer("visie.ambitieniveau").current == 2 and on_disk.answer("rollen.tvb_vastgelegd").current == 4
     assert second.reloaded and second.answers.answer("visie.ambitieniveau").current == 2
     first.set_level("visie.ambitieniveau", "target", 3)  # and the other way round
     on_disk = load_answers(first.path, model).answers
-    assert on_disk.answer("rollen.mandaat").current == 4 and on_disk.answer("visie.ambitieniveau").target == 3
+    assert on_disk.answer("rollen.tvb_vastgelegd").current == 4 and on_disk.answer("visie.ambitieniveau").target == 3
 
 
 def test_a_file_spoiled_elsewhere_is_never_overwritten(tmp_path, model):
@@ -382,7 +382,7 @@ def test_failed_save_rolls_the_session_back(tmp_path, model, monkeypatch):
 
 def test_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path, model):
     data = _raw()
-    data["answers"]["rollen.mandaat"]["current"] = "veel"
+    data["answers"]["rollen.tvb_vastgelegd"]["current"] = "veel"
     path = _write(tmp_path, data)
     one, two = Session.open(path, model), Session.open(path, model)
     one.set_level("visie.ambitieniveau", "target", 5)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imworkbook.answers import Session, load_answers, new_answers
+from imworkbook.answers import SCHEMA_VERSION, Session, load_answers, new_answers
 from imworkbook.content import load_investment_model
 from imworkbook.proportion import checks, compute
 
@@ -208,7 +208,7 @@ def test_implausible_values_give_warnings_not_errors(tmp_path, model, inv):
     assert any("meer dan het hele personeel" in m for _, _, m in found)
 
 
-def test_schema_1_file_loads_with_investment_unknown_and_saves_as_2(tmp_path, model):
+def test_schema_1_file_loads_with_investment_unknown_and_saves_as_the_current_schema(tmp_path, model):
     data = json.loads(PO_EXAMPLE.read_text(encoding="utf-8"))
     data["schema_version"] = 1
     del data["investment"]
@@ -221,7 +221,7 @@ def test_schema_1_file_loads_with_investment_unknown_and_saves_as_2(tmp_path, mo
     assert (r.table["flag"] == "onbekend").all()
     s = Session.open(path, model)
     s.set_investment("visie", "ambition", 3)
-    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == 2
+    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == SCHEMA_VERSION
 
 
 def test_bad_investment_values_in_a_file_are_named_and_set_aside(tmp_path, model):

@@ -59,8 +59,8 @@ def test_half_filled_school_says_what_is_missing(vo, model):
     report = board_report(vo, model)
     # answered = both levels given (or "n.v.t."), as the README defines it
     answered = sum(1 for a in vo.answers.values() if a.current is not None and (a.target is not None or a.current == "nvt"))
-    assert 0 < answered < 48
-    assert any(f"{answered} van 48" in m for m in report.missing)
+    assert 0 < answered < model.n_items
+    assert any(f"{answered} van {model.n_items}" in m for m in report.missing)
     assert "Nog niet alles is ingevuld" in report.html
     assert len(report.priorities) >= 1
 
@@ -68,7 +68,7 @@ def test_half_filled_school_says_what_is_missing(vo, model):
 def test_an_empty_school_still_gets_a_report(model):
     empty = new_answers("Lege School", "po", "2026-2027", pupils=100, model=model)
     report = board_report(empty, model)
-    assert "0 van 48" in " ".join(report.missing)
+    assert f"0 van {model.n_items}" in " ".join(report.missing)
     assert report.priorities.empty and "geen duidelijke voorrang" in report.html
     assert _plots(report.html) == 4 and "Applicaties, nieuwe applicaties en rollen" not in report.html
 

@@ -42,7 +42,8 @@ def test_clearing_an_answer_updates_progress(app, model):
     card = app.cards[model.areas[0].items[1].id]
     card.current.value = EMPTY
     assert app.progress_text.value.startswith(f"<b>{model.n_items - 1} van")
-    assert app.tabs.titles[0].endswith("(5/6)")
+    n = len(model.areas[0].items)
+    assert app.tabs.titles[0].endswith(f"({n - 1}/{n})")
 
 
 def test_nvt_for_current_also_sets_target(app, model):
@@ -70,6 +71,20 @@ def test_target_below_current_shows_a_remark(app, model):
     card = app.cards[model.areas[0].items[0].id]
     card.current.value, card.target.value = 4, 2
     assert "lager" in card.remark.value
+
+
+def test_a_level_that_breaks_a_consistency_rule_shows_the_rule_as_a_remark(app, model):
+    """Issue 15: e.g. a vision the board adopted (3) while there is no vision (1): allowed, but worth a question."""
+    rule = next(r for r in model.prerequisites if model.area_of(r.item).id == model.areas[0].id
+                and model.area_of(r.requires).id == model.areas[0].id)
+    app.cards[rule.requires].current.value = rule.min_level - 1
+    card = app.cards[rule.item]
+    card.current.value = rule.from_level
+    assert rule.why("nl") in card.remark.value
+    app.cards[rule.requires].current.value = rule.min_level
+    card.current.value = rule.from_level - 1
+    card.current.value = rule.from_level
+    assert rule.why("nl") not in card.remark.value
 
 
 def test_picking_needs_open_so_arrow_keys_do_not_switch_school(app):

@@ -3,10 +3,11 @@
 One JSON file per school per round, e.g. ``werkmap/antwoorden/de-regenboog_2026-2027.json``::
 
     {
-      "schema_version": 1,
+      "schema_version": 3,
       "kind": "imworkbook.answers",
-      "model": {"id": "im_volwassenheid", "version": "1.0"},
-      "school": {"name": "De Regenboog", "code": "99XX", "sector": "po", "pupils": 230},
+      "model": {"id": "im_volwassenheid", "version": "2.0"},
+      "school": {"name": "De Regenboog", "code": "99XX", "sector": "po", "pupils": 230,
+                 "scope": "school", "location": null},
       "round": "2026-2027",
       "answers": {"visie.schooldoelen": {"current": 2, "target": 4, "note": ""}, ...},
       "set_aside": {},
@@ -33,7 +34,7 @@ The package: ``model`` (schema), ``reading`` (parse, migrate, load), ``writing``
 is importable from ``imworkbook.answers``.
 """
 
-from .model import (FIELD_NAMES_NL, KIND, MAX_FILE_BYTES, OPTIONAL_SECTIONS, SCHEMA_VERSION, Answers, Application,
+from .model import (FIELD_NAMES_NL, KIND, MAX_FILE_BYTES, OPTIONAL_SECTIONS, SCHEMA_VERSION, SCOPES, Answers, Application,
                     Choice, current_round, file_name, Fit, Investment, ItemAnswer, LevelValue, ModelRef, Money,
                     new_answers, normalize_ambition, normalize_investment, normalize_level, Proposal, Roles,
                     RoundText, School, school_identity, slug, unwritten_sections, Which)  # noqa: F401

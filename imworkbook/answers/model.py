@@ -16,12 +16,17 @@ from ..errors import from_pydantic
 from ..budgets import ANSWERS_MAX_BYTES
 
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 KIND = "imworkbook.answers"
 MAX_FILE_BYTES = ANSWERS_MAX_BYTES  # the budget of one answers file (imworkbook.budgets); kept importable here
 Which = Literal["current", "target"]
 FIELD_NAMES_NL = {"name": "naam van de school", "code": "schoolcode", "sector": "sector",
-                  "pupils": "aantal leerlingen", "round": "ronde"}
+                  "pupils": "aantal leerlingen", "round": "ronde", "scope": "antwoord voor",
+                  "location": "vestigingsnummer"}
+# For what the answers speak (school.scope, schema 3): one school, one location (vestiging) of a school, or the
+# whole board. The network compares like with like (a peer-group dimension, imworkbook.network).
+SCOPES = ("school", "vestiging", "bestuur")
+Scope = Literal["school", "vestiging", "bestuur"]
 
 _WEET_NIET = {"weet niet", "weet_niet", "weetniet", "?", "onbekend", "don't know", "dont know", "unknown"}
 _NVT = {"nvt", "n.v.t.", "n.v.t", "nvt.", "n/a", "na", "niet van toepassing", "not applicable"}
@@ -105,6 +110,10 @@ class School(_Strict):
     code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
     sector: Literal["po", "vo"]
     pupils: Annotated[int, Strict()] | None = Field(default=None, ge=1, le=50_000)
+    # schema 3: for what these answers speak (None: not said, as in older files) and, for a location of a vo
+    # school that shares its BRIN with other locations, the location number (vestigingsnummer, e.g. "01")
+    scope: Scope | None = None
+    location: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z]{1,4}$")] | None = None
 
 
 _ITEMS = TypeAdapter(dict[str, ItemAnswer])
@@ -214,11 +223,13 @@ def current_round(today: _dt.date | None = None) -> str:
 
 
 def new_answers(name: str, sector: str, round: str | None = None, *, code: str | None = None,
-                pupils: int | None = None, model: MaturityModel | None = None, rater: str | None = None) -> Answers:
+                pupils: int | None = None, model: MaturityModel | None = None, rater: str | None = None,
+                scope: str | None = None, location: str | None = None) -> Answers:
     """An empty answers state for a school; raises ``ValueError`` with Dutch text if a field is wrong."""
     model = model or load_model()
     raw = {"model": {"id": model.id, "version": model.version},
-           "school": {"name": name, "code": code or None, "sector": sector, "pupils": pupils},
+           "school": {"name": name, "code": code or None, "sector": sector, "pupils": pupils, "scope": scope or None,
+                      "location": location or None},
            "round": round or current_round(), "rater": rater or None}
     try:
         return Answers.model_validate(raw)
@@ -234,11 +245,15 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "school"
 
 
-def school_identity(code: str | None, name: str) -> str:
+def school_identity(code: str | None, name: str, location: str | None = None) -> str:
     """Who a school is, across files, raters and rounds: its code (upper case), else its name as a slug.
-    The one rule; merging, duplicates in a network and pseudonyms all use it."""
+    The one rule; merging, duplicates in a network and pseudonyms all use it.
+
+    vo locations share a BRIN: with a location number the identity is BRIN + location (``99XB-01``), so two
+    locations of one BRIN are two schools, and the same location in two rounds is one."""
     if (code or "").strip():
-        return code.strip().upper()
+        where = (location or "").strip().upper()
+        return code.strip().upper() + (f"-{where}" if where else "")
     # the name, case and punctuation aside; letters of any script kept (a slug would turn every name in another
     # script into "school", and two such schools into one)
     text = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", name).casefold()).strip("-")

@@ -77,7 +77,17 @@ def _v1_to_v2(raw: dict) -> dict:
     return raw
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
+def _v2_to_v3(raw: dict) -> dict:
+    """Schema 3 adds to the school block for what the answers speak (scope: school, vestiging or bestuur) and a
+    location number (vo locations share a BRIN). An older file did not say: both empty, never guessed."""
+    school = raw.get("school")
+    if isinstance(school, dict):
+        school.setdefault("scope", None)
+        school.setdefault("location", None)
+    return raw
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3}
 OLDEST_SCHEMA = 1
 
 
@@ -101,7 +111,8 @@ def _upgrade(raw: dict, name: str) -> dict:
     return raw
 
 
-_SOFT_HEADER = {("saved_at",), ("rater",), ("school", "code"), ("school", "pupils"), ("model", "version")}
+_SOFT_HEADER = {("saved_at",), ("rater",), ("school", "code"), ("school", "pupils"), ("school", "scope"),
+                ("school", "location"), ("model", "version")}
 
 
 def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> LoadResult:
@@ -219,32 +230,44 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
     return LoadResult(answers, problems)
 
 
+def _has_answer(value: Any) -> bool:
+    return isinstance(value, dict) and any(value.get(k) not in (None, "") for k in ("current", "target"))
+
+
 def _apply_mapping(raw_items: dict, answers: "Answers", model: MaturityModel, name: str, set_aside: dict,
                    problems: list[Problem]) -> dict:
-    """Rename item ids of an older question set (data/maturity/mappings); nothing is dropped."""
+    """Rename item ids of an older question set (data/maturity/mappings); nothing is dropped.
+
+    Old items that merge into one new item: the one that keeps its id answers, else the first (in the mapping's
+    order) that has an answer; the others are set aside with a note."""
     mapping = load_mappings(model.source).get((answers.model.id, answers.model.version)) if model.source else None
     if mapping is None:
         return raw_items
-    out: dict[str, Any] = {}
-    renamed = 0
+    targets: dict[str, list[str]] = {}
     for old_id, value in raw_items.items():
-        if old_id not in mapping.items:
-            new_id = old_id
-        elif mapping.items[old_id] is None:
+        new_id = mapping.target(old_id)
+        if new_id is None:
             _keep(set_aside, "items", old_id, value)
             problems.append(Problem(name, f"answers › {old_id}", f"dit item bestaat niet meer in versie "
                                     f"{model.version}; bewaard onder set_aside", "opmerking"))
             continue
-        else:
-            new_id, renamed = mapping.items[old_id], renamed + 1
-        if new_id in out:
-            _keep(set_aside, "items", old_id, value)
-            problems.append(Problem(name, f"answers › {old_id}", f"komt na omzetting samen met {new_id}; "
-                                    "bewaard onder set_aside", "waarschuwing"))
-            continue
-        out[new_id] = value
+        targets.setdefault(new_id, []).append(old_id)
+    out: dict[str, Any] = {}
+    renamed = 0
+    for new_id, olds in targets.items():
+        olds.sort(key=lambda o: (not _has_answer(raw_items[o]), mapping.priority(o)))
+        chosen, *others = olds
+        out[new_id] = raw_items[chosen]
+        renamed += chosen != new_id
+        for old_id in others:
+            _keep(set_aside, "items", old_id, raw_items[old_id])
+            problems.append(Problem(name, f"answers › {old_id}", f"is in versie {model.version} samengevoegd met "
+                                    f"andere vragen tot {new_id}; dat antwoord komt van {chosen}, dit is bewaard "
+                                    "onder set_aside", "opmerking"))
+    shared = len(mapping.shared(model))
     problems.append(Problem(name, "model › version", f"ingevuld met versie {answers.model.version}; {renamed} "
-                            f"item(s) omgezet naar versie {model.version}", "opmerking"))
+                            f"item(s) omgezet naar versie {model.version}; de versies delen {shared} van de "
+                            f"{model.n_items} items", "opmerking"))
     answers.model = ModelRef(id=model.id, version=model.version)
     return out
 

@@ -60,9 +60,10 @@ class Session:
     @classmethod
     def create(cls, name: str, sector: str, round: str | None = None, *, code: str | None = None,
                pupils: int | None = None, folder: str | Path | None = None,
-               model: MaturityModel | None = None, rater: str | None = None) -> "Session":
+               model: MaturityModel | None = None, rater: str | None = None,
+               scope: str | None = None) -> "Session":
         model = model or load_model()
-        answers = new_answers(name, sector, round, code=code, pupils=pupils, model=model, rater=rater)
+        answers = new_answers(name, sector, round, code=code, pupils=pupils, model=model, rater=rater, scope=scope)
         folder = Path(folder) if folder is not None else paths.answers_dir()
         path = folder / file_name(answers.school.name, answers.round, answers.rater)
         if path.exists():
@@ -236,7 +237,7 @@ class Session:
         self._change(apply)
 
     def update_school(self, **fields: Any) -> None:
-        """Change school details (name, code, sector, pupils); the file name stays the same."""
+        """Change school details (name, code, sector, pupils, scope, location); the file name stays the same."""
         data = self.answers.school.model_dump() | fields
         try:
             School.model_validate(data)  # the message, before anything is written

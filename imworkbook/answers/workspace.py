@@ -74,6 +74,7 @@ class SchoolFile:
     saved_at: str | None
     rater: str | None = None
     code: str | None = None
+    location: str | None = None  # vo locations share a BRIN (answers.school_identity)
 
 
 def list_schools(folder: str | Path | None = None,
@@ -93,6 +94,7 @@ def list_schools(folder: str | Path | None = None,
         except Exception as exc:  # one odd file must never stop the user from opening the others
             problems.append(Problem(path.name, "", f"kan het bestand niet lezen ({plain_reason(exc)})"))
             continue
-        found.append(SchoolFile(path, a.school.name, a.school.sector, a.round, a.saved_at, a.rater, a.school.code))
+        found.append(SchoolFile(path, a.school.name, a.school.sector, a.round, a.saved_at, a.rater, a.school.code,
+                                    a.school.location))
     found.sort(key=lambda s: (s.saved_at or "", s.path.stat().st_mtime), reverse=True)
     return found, problems

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import ipywidgets as W
 import plotly.graph_objects as go
 
-from ..answers import (EXAMPLES_SUBFOLDER, Session, current_round, list_examples, list_schools, load_answers,
+from ..answers import (EXAMPLES_SUBFOLDER, SCOPES, Session, current_round, list_examples, list_schools, load_answers,
                        open_example)
 from .. import paths
 from ..content import MaturityModel, load_model, load_rater_roles
@@ -25,6 +25,14 @@ from ..preferences import language, remember_language
 from .plot import figure_output
 
 EMPTY = ""  # dropdown value for "nothing chosen / not answered"
+
+
+def _scope_options(lang: str) -> list[tuple[str, str]]:
+    """For what a school answers (school.scope): not said, one school, one location, the whole board."""
+    return [(t("scope_none", lang), EMPTY)] + [(t(SCOPE_LABELS[s], lang), s) for s in SCOPES]
+
+
+SCOPE_LABELS = {"school": "scope_school", "vestiging": "scope_vestiging", "bestuur": "scope_bestuur"}  # i18n keys
 NEW = "__new__"
 CHART_WIDTH = 470  # px; two charts side by side fit a notebook beside JupyterLab's file browser
 
@@ -522,13 +530,16 @@ class SchoolBar:
                               layout=W.Layout(width="220px"))
         self.n_pupils = W.BoundedIntText(description=t("label_pupils", lang), min=0, max=50_000, style=st,
                                          layout=W.Layout(width="220px"))
+        self.n_scope = W.Dropdown(description=t("label_scope", lang), style=st, layout=W.Layout(width="300px"),
+                                  options=_scope_options(lang), value="school")
         roles = load_rater_roles()
         self.n_rater = W.Dropdown(description=t("label_rater", lang), style=st, layout=W.Layout(width="360px"),
                                   options=[(t("rater_school", lang), EMPTY)] + [(r.label(lang), r.id) for r in roles.roles])
         create = W.Button(description=t("create", lang), button_style="primary", icon="plus")
         create.on_click(app._guard(self.create))
         self.new_box = W.VBox([W.HTML(f"<b>{html.escape(t('new_school_title', lang))}</b>"),
-                               W.HBox([self.n_name, self.n_sector, self.n_round, self.n_pupils, self.n_rater, create],
+                               W.HBox([self.n_name, self.n_sector, self.n_round, self.n_pupils, self.n_scope,
+                                       self.n_rater, create],
                                       layout=W.Layout(flex_flow="row wrap")),
                                W.HTML(f"<div class='imw-help'>{html.escape(t('rater_help', lang))}</div>")],
                               layout=W.Layout(border="1px solid #0072B2", padding="6px 10px", display="none"))
@@ -541,14 +552,19 @@ class SchoolBar:
                                    layout=W.Layout(width="260px"))
         self.f_pupils = W.BoundedIntText(description=t("label_pupils", lang), style=st, min=0, max=50_000,
                                          layout=W.Layout(width="220px"))
+        self.f_scope = W.Dropdown(description=t("label_scope", lang), style=st, layout=W.Layout(width="300px"),
+                                  options=_scope_options(lang))
+        self.f_location = W.Text(description=t("label_location", lang), style=st, continuous_update=False,
+                                 placeholder=t("location_placeholder", lang), layout=W.Layout(width="220px"))
         self.f_round = W.HTML()
-        for w in (self.f_name, self.f_code, self.f_sector, self.f_pupils):
+        for w in (self.f_name, self.f_code, self.f_sector, self.f_pupils, self.f_scope, self.f_location):
             w.observe(app._guard(self._on_field), names="value")
         self.notice = W.HTML()
         self.widget = W.VBox([
             W.HBox([self.picker, self.open_button]), self.new_box, app.messages, self.notice,
-            W.HBox([self.f_name, self.f_code, self.f_sector, self.f_pupils, self.f_round],
-                   layout=W.Layout(flex_flow="row wrap"))])
+            W.HBox([self.f_name, self.f_code, self.f_sector, self.f_pupils, self.f_scope, self.f_location,
+                    self.f_round], layout=W.Layout(flex_flow="row wrap")),
+            W.HTML(f"<div class='imw-help'>{html.escape(t('scope_help', lang))}</div>")])
         self.refresh()
 
     # the list -------------------------------------------------------------------------
@@ -607,6 +623,7 @@ class SchoolBar:
             raise ValueError(t("name_required", self.app.lang))
         session = Session.create(self.n_name.value, self.n_sector.value, self.n_round.value.strip(),
                                  pupils=self.n_pupils.value or None, folder=self.folder, model=self.model,
+                                 scope=self.n_scope.value or None,
                                  rater=self.n_rater.value or None)
         self.new_box.layout.display = "none"
         self.load(session)
@@ -629,6 +646,7 @@ class SchoolBar:
         try:
             self.f_name.value, self.f_code.value = s.name, s.code or ""
             self.f_sector.value, self.f_pupils.value = s.sector, s.pupils or 0
+            self.f_scope.value, self.f_location.value = s.scope or EMPTY, s.location or ""
         finally:
             self._setting = False
 
@@ -636,7 +654,8 @@ class SchoolBar:
         if self._setting or self.session is None:
             return
         self.session.update_school(name=self.f_name.value, code=self.f_code.value.strip() or None,
-                                   sector=self.f_sector.value, pupils=self.f_pupils.value or None)
+                                   sector=self.f_sector.value, pupils=self.f_pupils.value or None,
+                                   scope=self.f_scope.value or None, location=self.f_location.value.strip() or None)
         self.refresh()
         self.app.after_school_change()
 

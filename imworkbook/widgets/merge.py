@@ -24,7 +24,7 @@ def rater_groups(folder: Path, model: MaturityModel) -> dict[str, list[Path]]:
     schools, _problems = list_schools(folder, model)
     groups: dict[tuple[str, str], list] = {}
     for s in schools:
-        key = (school_identity(s.code, s.name), s.round)
+        key = (school_identity(s.code, s.name, s.location), s.round)
         groups.setdefault(key, []).append(s)
     out = {}
     for files in groups.values():

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from .. import paths
 from ..collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_SKIPPED, STATUS_WARN, collect
+from ..answers import SCOPES
 from ..content import MaturityModel, load_model
 from ..export import write_csv, write_xlsx
 from ..figures.network import area_boxes, network_scatter, percentile_bars, school_heatmap, trend_lines
@@ -23,7 +24,7 @@ from ..i18n import t
 from ..disclosure import OK
 from ..network import (FACILITATOR, SHAREABLE, SIZE_BANDS, comparison_tables, export_sheets, group_status, heatmap_frame, network_frames, network_secret,
                        percentiles, select, shared_items, trend)
-from .common import CHART_WIDTH, CSS, EMPTY, AppBase, chart_config, download_link, show_figure
+from .common import CHART_WIDTH, CSS, EMPTY, SCOPE_LABELS, AppBase, chart_config, download_link, show_figure
 
 
 def example_network_dir() -> Path:
@@ -56,7 +57,8 @@ class NetworkApp(AppBase):
         self.round = W.Dropdown(description=t("net_round", lang), style=st)
         self.group = W.Dropdown(description=t("net_group", lang), style=st,
                                 options=[(t("net_group_all", lang), EMPTY), ("po", "sector:po"), ("vo", "sector:vo")]
-                                + [(f"{t('net_band', lang)} {label}", f"band:{label}") for _, _, label in SIZE_BANDS])
+                                + [(f"{t('net_band', lang)} {label}", f"band:{label}") for _, _, label in SIZE_BANDS]
+                                + [(f"{t('label_scope', lang)}: {t(SCOPE_LABELS[s], lang)}", f"scope:{s}") for s in SCOPES])
         self.school = W.Dropdown(description=t("net_school", lang), style=st, layout=W.Layout(width="460px"))
         self.round.observe(self._guard(self._on_round), names="value")
         for w in (self.group, self.school):
@@ -186,19 +188,20 @@ class NetworkApp(AppBase):
         self.school.value = keep if keep in keys else (keys[0] if keys else EMPTY)
 
     # comparing ----------------------------------------------------------------------------
-    def _group(self) -> tuple[str | None, str | None]:
+    def _group(self) -> tuple[str | None, str | None, str | None]:
+        """The chosen peer group as (sector, band, scope); None = not restricted."""
         value = self.group.value or ""
         kind, _, val = value.partition(":")
-        return (val if kind == "sector" else None), (val if kind == "band" else None)
+        return tuple(val if kind == dim else None for dim in ("sector", "band", "scope"))  # type: ignore[return-value]
 
     def refresh(self) -> None:
         if self._busy or self.data is None:
             return
         lang, data = self.lang, self.data
-        sector, band = self._group()
+        sector, band, scope = self._group()
         key = self.school.value or None
         name = dict((v, k) for k, v in self.school.options).get(key, "") if key else ""
-        current = select(data, self.round.value, sector, band)
+        current = select(data, self.round.value, sector, band, scope=scope)
         n = current["key"].nunique()
         rounds = sorted(data.schools["round"].unique())
         shared = (t("net_shared", lang, a=rounds[-2], b=rounds[-1], n=shared_items(data, rounds[-2], rounds[-1]))
@@ -209,7 +212,7 @@ class NetworkApp(AppBase):
         figs["boxes"] = show_figure(self.boxes["boxes"], area_boxes(current, self.short, highlight=key, highlight_name=name,
                                                     lang=lang, width=w + 160), chart_config(lang, "netwerk"))
         if key:
-            status = group_status(data, self.round.value, sector, band)
+            status = group_status(data, self.round.value, sector, band, scope)
             figs["percentiles"] = show_figure(self.boxes["percentiles"], percentile_bars(percentiles(current, key, status),
                                                                                          self.short,
                                                                    school=name, lang=lang, width=w - 20),
@@ -217,9 +220,9 @@ class NetworkApp(AppBase):
         else:
             self.boxes["percentiles"].children = ()
             figs.pop("percentiles", None)
-        history = select(data, None, sector, band)
+        history = select(data, None, sector, band, scope=scope)
         own = (history[history["key"] == key].set_index(["area_id", "round"])["current"] if key else None)
-        figs["trend"] = show_figure(self.boxes["trend"], trend_lines(trend(data, sector, band), self.short, own=own, school=name, lang=lang,
+        figs["trend"] = show_figure(self.boxes["trend"], trend_lines(trend(data, sector, band, scope), self.short, own=own, school=name, lang=lang,
                                                      width=2 * w + 140), chart_config(lang, "trend"))
         figs["heatmap"] = show_figure(self.boxes["heatmap"], school_heatmap(heatmap_frame(current, data.schools, key,
                                                                         order=list(self.short)),
@@ -229,12 +232,14 @@ class NetworkApp(AppBase):
                     chart_config(lang, "investering"))
 
     def export(self, kind: str) -> Path:
-        sector, band = self._group()
-        tables = comparison_tables(self.data, self.model, round=self.round.value, sector=sector, band=band)
+        sector, band, scope = self._group()
+        tables = comparison_tables(self.data, self.model, round=self.round.value, sector=sector, band=band,
+                                   scope=scope)
         folder = paths.workspace_dir() / "rapporten"
-        stem = f"netwerk_{self.round.value}" + (f"_{sector}" if sector else "") + (f"_{band}" if band else "")
+        stem = (f"netwerk_{self.round.value}" + (f"_{sector}" if sector else "") + (f"_{band}" if band else "")
+                + (f"_{scope}" if scope else ""))
         stem = stem.replace("≤", "tot").replace(">", "boven").replace("–", "-")
-        where = {"round": self.round.value, "sector": sector, "band": band}
+        where = {"round": self.round.value, "sector": sector, "band": band, "scope": scope}
         if kind == "xlsx":
             path = write_xlsx(export_sheets(tables, SHAREABLE, **where), folder / f"{stem}_{SHAREABLE}.xlsx")
         elif kind == "facilitator":

@@ -43,9 +43,10 @@ class _ItemCard:
         self.app, self.item_id = app, item_id
         model, lang = app.model, app.lang
         item = model.item(item_id)
+        guidance = "<br><br>".join(html.escape(part) for part in item.guidance(lang).split("\n\n"))
         self.head = W.HTML(
             f'<div class="imw-q">{number} {html.escape(item.question(lang))}</div>'
-            f'<div class="imw-help">{html.escape(item.help(lang))}</div>')
+            f'<div class="imw-help">{guidance}</div>')
         self.levels = W.HTML()
         opts = _level_options(model, lang)
         style = {"description_width": "initial"}
@@ -94,10 +95,19 @@ class _ItemCard:
             cells.append(f'<td class="{cls}">{html.escape(item.descriptor(lv.level, lang))}</td>')
         self.levels.value = (f'<table class="imw-levels"><tr>{"".join(heads)}</tr>'
                              f'<tr>{"".join(cells)}</tr></table>')
+        texts = []
         if isinstance(current, int) and isinstance(target, int) and target < current:
-            self.remark.value = f'<span class="imw-remark">{html.escape(t("remark_below_short", lang))}</span>'
-        else:
-            self.remark.value = ""
+            texts.append(t("remark_below_short", lang))
+        # a level that a consistency rule of the model does not expect (data/maturity/areas: prerequisites)
+        answers = self.app.session.answers if self.app.session is not None else None
+        if answers is not None:
+            levels = {k: (a.current, a.target) for k, a in answers.answers.items()}
+            levels[self.item_id] = (current, target)
+            for rule, _which in model.unmet(levels):
+                if rule.item == self.item_id:
+                    texts.append(t("remark_prerequisite_short", lang, why=rule.why(lang)))
+        self.remark.value = "".join(f'<span class="imw-remark">{html.escape(x)}</span> '
+                                    for x in dict.fromkeys(texts))
 
     def _on_level(self, change) -> None:
         if self._setting:

@@ -7,7 +7,11 @@ import pytest
 
 from playwright.sync_api import Page, expect
 
+from imworkbook.content import load_model
+
 from .conftest import ARTIFACTS, tall_screenshot
+
+N_ITEMS = load_model().n_items  # the example school answers every item
 
 NOTEBOOK = "/voila/render/01_volwassenheid.ipynb"
 GAP_X = "() => { const p = document.querySelectorAll('.js-plotly-plot')[1]; return p && p.data ? Array.from(p.data[0].x).join(';') : null; }"
@@ -26,7 +30,7 @@ def _open(page: Page, url: str) -> float:
 def test_answer_redraws_radar_and_persists_after_reload(page: Page, voila_url, voila_home):
     ready = _open(page, voila_url + NOTEBOOK)
     (ARTIFACTS / "timing.txt").write_text(f"voila page ready: {ready:.2f} s\n")
-    expect(page.locator(".imw-progress")).to_contain_text("48 van 48 beantwoord")
+    expect(page.locator(".imw-progress")).to_contain_text(f"{N_ITEMS} van {N_ITEMS} beantwoord")
     tall_screenshot(page, "01_ready.png")
 
     first = page.locator(".imw-current select").first
@@ -110,7 +114,7 @@ def test_start_page_routes_language_switch_and_nothing_from_the_internet(page: P
         expect(page.get_by_text("Current level").first).to_be_visible(timeout=30_000)
         expect(page.get_by_text("Huidig niveau")).to_have_count(0)
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
-        expect(page.locator(".imw-progress")).to_contain_text("48 of 48 answered")
+        expect(page.locator(".imw-progress")).to_contain_text(f"{N_ITEMS} of {N_ITEMS} answered")
         tall_screenshot(page, "04_english.png")
         assert '"lang": "en"' in (voila_home / "voorkeuren.json").read_text()
         page.reload(wait_until="domcontentloaded")  # the choice is remembered by the next page
@@ -147,7 +151,7 @@ def test_two_raters_are_merged_into_the_school_answer(page: Page, voila_url, voi
     page.get_by_role("button", name="Voorbeeld: drie invullers van De Regenboog").click(timeout=90_000)
     expect(page.get_by_text("Invullers die meedoen:")).to_be_visible(timeout=30_000)
     page.get_by_role("checkbox", name="IM-coördinator").uncheck()  # two raters: head and ICT coordinator
-    expect(page.get_by_text("2 invullers, 48 items")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(f"2 invullers, {N_ITEMS} items")).to_be_visible(timeout=30_000)
     first = page.locator(".widget-dropdown select").nth(1)  # the first 'School: huidig' choice
     for _ in range(3):  # the rows are rebuilt after the checkbox; choose again if a rebuild replaced ours
         first.select_option(index=3)  # 0 = "— kies —", so index 3 = level 3
