@@ -54,7 +54,9 @@ from .scoring import area_scores
 _EXPLAIN = {"onder": "prop_explain_onder", "balans": "prop_explain_balans", "over": "prop_explain_over"}
 HOUR_FIELDS = ("hours_im", "hours_ict", "hours_other")
 MONEY_FIELDS = ("one_off_cost", "implementation_cost", "licence_per_year", "external_per_year")  # the breakdown
-VERDICTS = ("alles_onder", "alles_over", "verhouding", "onbekend")
+VERDICT_KEY = {"alles_onder": "prop_verdict_alles_onder", "alles_over": "prop_verdict_alles_over",
+               "verhouding": "prop_verdict_verhouding", "onbekend": "prop_verdict_onbekend"}
+_ABS_KEY = {"laag": "prop_explain_abs_laag", "hoog": "prop_explain_abs_hoog"}
 
 
 @dataclass
@@ -281,8 +283,8 @@ def verdict_text(overall: Mapping[str, Any], inv: InvestmentModel, lang: str = "
     """The verdict on the whole in one or two plain sentences (the app's summary and the board report)."""
     v = overall["verdict"]
     if v == "onbekend":
-        return t("prop_verdict_onbekend", lang)
-    return t(f"prop_verdict_{v}", lang, pp=format_euro(overall["invest_per_pupil"], lang),
+        return t(VERDICT_KEY[v], lang)
+    return t(VERDICT_KEY[v], lang, pp=format_euro(overall["invest_per_pupil"], lang),
              ref=format_euro(overall["ref_per_pupil"], lang), ratio=_pct(overall["abs_ratio"], lang),
              label=inv.reference.label(lang), index=format_number(overall["index"], lang, 2))
 
@@ -309,7 +311,7 @@ def explain(row, inv: InvestmentModel, lang: str = "nl") -> str:
     if row.scale_down:
         text += " " + t("prop_explain_scale_down", lang, ambition=int(row.ambition), gap=format_number(row.gap, lang))
     if row.abs_flag in ("laag", "hoog"):
-        text += " " + t(f"prop_explain_abs_{row.abs_flag}", lang, pp=format_euro(row.invest_per_pupil, lang),
+        text += " " + t(_ABS_KEY[row.abs_flag], lang, pp=format_euro(row.invest_per_pupil, lang),
                         ref=format_euro(row.ref_per_pupil, lang), label=inv.reference.label(lang))
     if row.depreciation_assumed:
         text += " " + t("prop_explain_assumed_depreciation", lang,

@@ -81,7 +81,7 @@ def normalize_investment(field: InvestmentField, value: Any) -> float | None:
         raise ValueError(f"een afschrijvingstermijn is minstens 1 jaar; gekregen: {value!r}")
     if field.unit == "choice":
         if number not in (0, 1, 2):
-            raise ValueError(f"kies 0 (nee), 1 (deels) of 2 (ja); gekregen: {value!r}")
+            raise ValueError(f"kies 0 (ontbreekt), 1 (deels) of 2 (op orde); gekregen: {value!r}")
         return int(number)
     return number
 RoundText = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}(-\d{4})?$")]
