@@ -465,8 +465,14 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
                                        f"naam (bladen in het bestand: {titles}); er is niets ingelezen, zodat geen "
                                        "antwoorden verloren gaan. Zet het blad terug (of kopieer de antwoorden naar "
                                        "een nieuw sjabloon: 'imworkbook template --xlsx') en lever het opnieuw in"))
+    # the investment: the columns the three required numbers need; a template made before money_per_year existed
+    # has the four breakdown columns instead (they give the same total), and a missing optional column is unknown
+    money = ["money_per_year"]
+    if "investment" in layouts and "money_per_year" not in layouts["investment"].cols:
+        money = [f.id for f in inv.fields if f.detail_of == "money_per_year" and f.unit != "years"]
     needed_cols = {"intro": ["value"], "school": ["value"], "items": ["current", "target", "note"],
-                   "investment": ["ambition", *[f.id for f in inv.fields], "note"]}
+                   "investment": ["ambition", *[f.id for f in inv.fields if f.required and f.id != "money_per_year"],
+                                  *money, "note"]}
     labels = {"current": t("label_current", "nl"), "target": t("label_target", "nl"), "note": t("label_note", "nl"),
               "ambition": t("ambition", "nl"), "value": t("xl_value", "nl"),
               **{f.id: f.label("nl") for f in inv.fields}}
@@ -643,7 +649,7 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         area_id = value(lay, row, lay.key_col)
         if area_id == HEAD:
             continue
-        values = {f: value(lay, row, lay.cols[f]) for f in order}
+        values = {f: value(lay, row, lay.cols[f]) for f in order if f in lay.cols}  # optional columns may be gone
         if lay.fixed_rows is None and (area_id is not None or any(v is not None for v in values.values())):
             unmarked(lay, row)
         if area_id is None:

@@ -488,3 +488,26 @@ def test_a_damaged_ods_gets_a_message_never_a_traceback(tmp_path, model):
             assert str(exc) and "Traceback" not in str(exc)
         else:
             json.dumps(result.answers.set_aside, allow_nan=False)  # what was set aside can be saved as JSON
+
+
+def test_a_template_from_before_the_money_total_still_imports_through_its_breakdown(tmp_path, model):
+    """Templates filled in before schema 3 have no 'Licenties en diensten per jaar' column: the four breakdown
+    columns give the same total; a missing optional column means unknown, never a refusal."""
+    from imworkbook.proportion import compute
+
+    answers = load_answers(PO_EXAMPLE, model).answers
+    path = write_template(tmp_path / "oud.xlsx", model, answers=answers)
+    wb = load_workbook(path)
+    ws = wb[SHEETS["investment"]]
+    ws.protection.sheet = False
+    ws.delete_cols(_col("money_per_year"))  # as in a template of before
+    wb.save(path)
+    got = load_answers(path, model)
+    assert not [p for p in got.problems if p.severity == "fout"]
+    areas = got.answers.investment.areas
+    assert "money_per_year" not in areas["applicatielandschap"]
+    assert areas["applicatielandschap"]["licence_per_year"] == answers.investment.areas["applicatielandschap"][
+        "licence_per_year"]
+    table = compute(got.answers, model).table
+    # areas booked with the breakdown keep their total; areas that used only the total are now incomplete
+    assert table.loc["applicatielandschap", "complete"] and not table.loc["visie", "complete"]
