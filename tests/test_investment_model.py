@@ -356,3 +356,18 @@ def test_tools_in_order_has_every_value_defined(inv):
     assert [c.value for c in tooling.choices] == [0, 1, 2]
     for c in tooling.choices:
         assert c.description("nl") and c.description("en") and c.label("nl") != c.label("en")
+
+
+def test_merging_raters_keeps_the_levy_one_of_them_filled_in(model):
+    from imworkbook.merge import Rater, merge
+
+    from .test_merge import _raters
+
+    raters = _raters(model)
+    for r in raters:
+        r.answers.investment.levy_eur = r.answers.investment.levy_attribution = None
+    raters[1].answers.investment.levy_eur = 3100.0
+    raters[1].answers.investment.levy_attribution = "even"
+    merged = merge(raters, model)
+    assert merged.investment.levy_eur == 3100.0 and merged.investment.levy_attribution == "even"
+    assert Rater  # the public class the raters are made of
