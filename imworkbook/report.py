@@ -166,6 +166,7 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
         "quadrant": _fig_html(quadrant(prop.table, lang=lang, thresholds=th, width=HALF), False),
         "share": _fig_html(share_difference(prop.table, lang=lang, width=HALF), False),
         "proportion_verdict": ov["verdict_text"],
+        "proportion_verdict_strong": ov["verdict"] in ("alles_onder", "alles_over"),  # a finding, not a remark
         "proportion_header": [t(k, lang) for k in ("col_area", "ambition", "per_year", "col_per_pupil", "col_reference",
                                                    "col_hours_100", "index", "explanation")],
         "proportion_rows": [{"short": r.short, "ambition": format_number(r.ambition, lang, 0),

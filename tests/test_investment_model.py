@@ -371,3 +371,16 @@ def test_merging_raters_keeps_the_levy_one_of_them_filled_in(model):
     merged = merge(raters, model)
     assert merged.investment.levy_eur == 3100.0 and merged.investment.levy_attribution == "even"
     assert Rater  # the public class the raters are made of
+
+
+def test_the_bars_say_what_the_money_and_the_resources_are(model):
+    from imworkbook.figures.proportion import investment_bars
+
+    answers = load_answers(PO_EXAMPLE, model).answers
+    table = compute(answers, model).table
+    fig = investment_bars(table)
+    money, resources = ([row[1] for row in fig.data[n].customdata] for n in (1, 2))
+    order = list(table.index)
+    assert money[order.index("visie")].startswith("licenties en diensten")  # entered as a total
+    assert money[order.index("sturing")].startswith("eenmalig")  # entered as a breakdown
+    assert resources[order.index("privacy")].startswith("deel van de afdracht")  # the levy pays for it

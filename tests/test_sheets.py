@@ -228,7 +228,7 @@ def test_every_message_names_the_cell_and_the_rule_of_its_field(tmp_path, filled
     other = where[f"Investering!{_letter('hours_other')}{r}"]
     assert "'-300'" in other and "van 0 t/m 100.000" in other
     tooling = where[f"Investering!{_letter('tooling')}{r}"]
-    assert "Hulpmiddelen op orde (optioneel): kies 0 (ontbreekt), 1 (deels) of 2 (op orde)" in tooling
+    assert "Hulpmiddelen op orde: kies 0 (ontbreekt), 1 (deels) of 2 (op orde)" in tooling
     assert "onmogelijk" not in tooling
     assert "1 t/m 50" in where[f"Investering!{_letter('depreciation_years')}{r}"]
     assert "'200.000'" in where[f"Investering!D{FIRST_ROW}"] or "'200000'" in where[f"Investering!D{FIRST_ROW}"]

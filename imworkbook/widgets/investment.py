@@ -83,7 +83,8 @@ class _AreaForm:
                                           description=f.label(lang), style=st, layout=W.Layout(width="480px"))
             self.choice_help[f.id] = W.HTML()
         else:
-            widget = W.Text(description=f.label(lang), placeholder=t("unknown_placeholder", lang), style=st,
+            empty = "unknown_placeholder" if f.required or f.detail_of else "optional_placeholder"
+            widget = W.Text(description=f.label(lang), placeholder=t(empty, lang), style=st,
                             continuous_update=False, layout=W.Layout(width="480px"))
         widget.tooltip = f.help(lang)
         widget.add_class(f"imw-f-{f.id}")
@@ -200,7 +201,7 @@ class ProportionApp(SchoolApp):
         self.levy.add_class("imw-levy")
         self.levy_attribution = W.Dropdown(
             options=[(t("levy_by_hours", lang), "support_hours"), (t("levy_even", lang), "even")],
-            description=t("label_levy_attribution", lang), style=st, layout=W.Layout(width="420px"))
+            description=t("label_levy_attribution", lang), style=st, layout=W.Layout(width="560px"))
         self.levy_help = W.HTML(f"<div class='imw-help'>{html.escape(t('levy_help', lang))}</div>",
                                 layout=W.Layout(max_width="860px"))
         self.setting_msgs = {"hourly_rate": W.HTML(), "staff_fte": W.HTML(), "levy_eur": W.HTML(),
@@ -399,9 +400,11 @@ class AllocationGuide:
                      f"<td colspan='{len(areas)}'><i>{html.escape(t('guide_exclude', lang))}</i></td>")
             rows.append(f"<tr><th scope='row' style='text-align:left;font-weight:normal'><b>{html.escape(item.label(lang))}</b>"
                         f"<br><span class='imw-help'>{html.escape(item.example(lang))}</span></th>{cells}</tr>")
-        table = (f"<table class='imw-guide' style='border-collapse:collapse'><caption style='text-align:left'>"
-                 f"{html.escape(t('guide_caption', lang))}</caption><tr><th scope='col'>{html.escape(t('guide_cost', lang))}"
-                 f"</th>{head}</tr>{''.join(rows)}</table>")
+        style = ("<style>.imw-guide td, .imw-guide th {border-bottom:1px solid #ddd; padding:2px 8px; "
+                 "vertical-align:top} .imw-guide th[scope=col] {vertical-align:bottom}</style>")
+        table = (f"{style}<table class='imw-guide' style='border-collapse:collapse'><caption style='text-align:left'>"
+                 f"{html.escape(t('guide_caption', lang))}</caption><tr><th scope='col' style='text-align:left'>"
+                 f"{html.escape(t('guide_cost', lang))}</th>{head}</tr>{''.join(rows)}</table>")
         rules = "".join(f"<li>{html.escape(r(lang))}</li>" for r in alloc.rules)
         self.item = W.Dropdown(options=[(i.label(lang), i.id) for i in alloc.items if not i.exclude],
                                description=t("guide_calc_item", lang), style={"description_width": "initial"},
