@@ -58,7 +58,9 @@ MARK = "imw:"  # hidden marker text: "imw:<kind>" in A1 of each sheet
 HEAD = "imw:head"  # the key of the visible header row
 VERSION_KEY = "version"
 VERSION_CELL = "C3"  # Uitleg!C3 (version 1: B3)
-SCHOOL_ROWS = ["name", "code", "sector", "pupils", "round", "rater", "hourly_rate", "staff_fte"]  # School!C3:C10
+SCHOOL_ROWS = ["name", "code", "sector", "pupils", "round", "rater", "hourly_rate", "staff_fte",
+               "levy_eur"]  # School!C3:C11
+OPTIONAL_SCHOOL_ROWS = ("levy_eur",)  # added later: a template filled in before it has no such row (= unknown)
 ITEM_FIELDS = ["id", "area", "nr", "question", "level1", "level2", "level3", "level4", "level5", "current", "target",
                "note"]
 COL = {f: n for n, f in enumerate(ITEM_FIELDS, start=1)}  # Vragen: column of each field in a fresh template
@@ -73,7 +75,7 @@ _RULES = {"level": "xl_rule_level", "level_help": "xl_rule_level_help", "ambitio
           "choice": "xl_rule_choice", "hours": "xl_rule_hours", "euro": "xl_rule_euro",
           "euro_per_year": "xl_rule_euro_per_year", "years": "xl_rule_years", "fte": "xl_rule_fte",
           "sector": "xl_rule_sector", "pupils": "xl_rule_pupils", "rater": "xl_rule_rater",
-          "positive": "xl_rule_positive", "round": "xl_rule_round", "name": "xl_rule_name", "code": "xl_rule_code",
+          "positive": "xl_rule_positive", "levy": "xl_rule_levy", "round": "xl_rule_round", "name": "xl_rule_name", "code": "xl_rule_code",
           "err_title": "xl_error_title"}
 _UNIT_MAX = {"hours": 100_000, "euro": 1_000_000_000, "euro_per_year": 1_000_000_000, "years": 50, "fte": 10_000,
              "choice": 2}
@@ -200,16 +202,19 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     for c in ws[2][1:3]:
         c.font, c.fill = Font(bold=True), HEAD_FILL
     labels = [t("label_name", lang), t("label_code", lang), t("label_sector", lang), t("label_pupils", lang),
-              t("label_round", lang), t("label_rater", lang), t("label_hourly_rate", lang), t("label_staff_fte", lang)]
+              t("label_round", lang), t("label_rater", lang), t("label_hourly_rate", lang), t("label_staff_fte", lang),
+              t("label_levy", lang)]
     school = answers.school if answers is not None else None
     values = [school.name if school else "", (school.code or "") if school else "", school.sector if school else "po",
               school.pupils if school and school.pupils else None, answers.round if answers is not None else current_round(),
               (answers.rater or "") if answers is not None else "",
               answers.investment.hourly_rate if answers is not None else None,
-              answers.investment.staff_fte if answers is not None else None]
+              answers.investment.staff_fte if answers is not None else None,
+              answers.investment.levy_eur if answers is not None else None]
     rules = {"name": _tx("name", lang), "code": _tx("code", lang), "sector": _tx("sector", lang),
              "pupils": _tx("pupils", lang), "round": _tx("round", lang), "rater": _tx("rater", lang),
-             "hourly_rate": _tx("positive", lang, label=labels[6]), "staff_fte": _tx("positive", lang, label=labels[7])}
+             "hourly_rate": _tx("positive", lang, label=labels[6]), "staff_fte": _tx("positive", lang, label=labels[7]),
+             "levy_eur": _tx("levy", lang, label=labels[8])}
     school_row = {}
     for row, (key, label, value) in enumerate(zip(SCHOOL_ROWS, labels, values), start=3):
         school_row[key] = row
@@ -228,6 +233,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
         "rater": dict(type="list", formula1='"' + ",".join(r.id for r in roles.roles) + '"', allow_blank=True),
         "hourly_rate": dict(type="decimal", operator="greaterThan", formula1="0", allow_blank=True),
         "staff_fte": dict(type="decimal", operator="greaterThan", formula1="0", allow_blank=True),
+        "levy_eur": dict(type="decimal", operator="between", formula1="0", formula2="100000000", allow_blank=True),
     }
     for key, spec in kinds.items():
         if spec:
@@ -342,7 +348,7 @@ def _level_cell(value: Any, choices: list[str]) -> str | None:
 # --- reading ----------------------------------------------------------------------------------------
 
 KINDS = ("intro", "school", "items", "investment")
-_NEEDED_ROWS = {"intro": [VERSION_KEY], "school": SCHOOL_ROWS}
+_NEEDED_ROWS = {"intro": [VERSION_KEY], "school": [k for k in SCHOOL_ROWS if k not in OPTIONAL_SCHOOL_ROWS]}
 
 
 @dataclass
@@ -399,7 +405,7 @@ def _find_layouts(sheets: list[Sheet], name: str) -> dict[str, Layout]:
     inv = load_investment_model()
     v1 = {"intro": Layout("intro", intro, {"value": 2}, 1, 1, {VERSION_KEY: 3}),
           "school": Layout("school", by_title.get(SHEETS["school"]), {"value": 2}, 1, 1,
-                           {k: n for n, k in enumerate(SCHOOL_ROWS, start=2)}),
+                           {k: n for n, k in enumerate(_NEEDED_ROWS["school"], start=2)}),
           "items": Layout("items", by_title.get(SHEETS["items"]), {k: v for k, v in COL.items() if k != "id"}, 1, 1),
           "investment": Layout("investment", by_title.get(SHEETS["investment"]),
                                {f: c for c, f in enumerate(["area", "ambition", *[f.id for f in inv.fields], "note"],
@@ -543,10 +549,11 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
     # the school
     lay = layouts["school"]
     rows, vcol = lay.row_of(), lay.cols["value"]
-    school: dict[str, Any] = {key: value(lay, rows[key], vcol) for key in SCHOOL_ROWS}
+    school: dict[str, Any] = {key: value(lay, rows[key], vcol) if key in rows else None for key in SCHOOL_ROWS}
     if lay.fixed_rows is None:
         for key in SCHOOL_ROWS:
-            unmarked(lay, rows[key])
+            if key in rows:
+                unmarked(lay, rows[key])
     rules = {k: _tx(k, "nl") for k in ("name", "round", "sector", "pupils", "rater")}
     for key in ("name", "round"):
         if school[key] is None:
@@ -582,13 +589,15 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
                               "round": where(lay, rows["round"], vcol), "rater": where(lay, rows["rater"], vcol)}
     if rater:
         raw["rater"] = rater
-    labels_nl = {"hourly_rate": t("label_hourly_rate", "nl"), "staff_fte": t("label_staff_fte", "nl")}
-    for key in ("hourly_rate", "staff_fte"):
+    labels_nl = {"hourly_rate": t("label_hourly_rate", "nl"), "staff_fte": t("label_staff_fte", "nl"),
+                 "levy_eur": t("label_levy", "nl")}
+    for key in ("hourly_rate", "staff_fte", "levy_eur"):
         if school[key] is None:
             continue
         number = _number(school[key])
-        if number is None or number <= 0:
-            refuse_cell(lay, rows[key], vcol, school[key], _tx("positive", "nl", label=labels_nl[key]))
+        if number is None or number < 0 or (number == 0 and key != "levy_eur"):
+            refuse_cell(lay, rows[key], vcol, school[key],
+                        _tx("levy" if key == "levy_eur" else "positive", "nl", label=labels_nl[key]))
         else:
             raw["investment"][key] = number
 

@@ -511,3 +511,23 @@ def test_a_template_from_before_the_money_total_still_imports_through_its_breakd
     table = compute(got.answers, model).table
     # areas booked with the breakdown keep their total; areas that used only the total are now incomplete
     assert table.loc["applicatielandschap", "complete"] and not table.loc["visie", "complete"]
+
+
+def test_the_levy_goes_through_the_template_and_an_older_template_without_it_still_imports(tmp_path, model):
+    answers = load_answers(PO_EXAMPLE, model).answers
+    path = write_template(tmp_path / "met-afdracht.xlsx", model, answers=answers)
+    got = load_answers(path, model)
+    assert got.answers.investment.levy_eur == answers.investment.levy_eur
+    wb = load_workbook(path)
+    ws = wb[SHEETS["school"]]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "levy_eur")
+    ws.cell(row=row, column=3, value=-5)
+    wb.save(path)
+    refused = load_answers(path, model)
+    assert "afdracht" in {p.where: p.message for p in refused.problems}[f"School!C{row}"]
+    assert refused.answers.investment.levy_eur is None
+    ws.protection.sheet = False
+    ws.delete_rows(row)  # a template of before the levy
+    wb.save(path)
+    old = load_answers(path, model)
+    assert not [p for p in old.problems if p.severity == "fout"] and old.answers.investment.levy_eur is None
