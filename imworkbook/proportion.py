@@ -109,7 +109,8 @@ def investment_eur(x: pd.DataFrame, rate: "float | pd.Series", default_depreciat
     Returns ``hours``, ``time_eur``, ``money_eur``, ``money_detail_eur`` (the breakdown, NaN unless all four
     are filled in), ``money_from_detail``, ``resources_eur``, ``levy_eur`` (the area's part of the levy, NaN
     without a levy), ``invest_eur`` (NaN while hours IM, hours ICT or the money are unknown) and
-    ``depreciation_assumed`` (one-off costs without a depreciation period: the default period is used).
+    ``depreciation_assumed`` (one-off costs without a depreciation period: the default period is used); and the
+    known part so far: ``hours_known``, ``time_known_eur``, ``money_known_eur``, ``known_eur``.
     """
     def col(name: str) -> pd.Series:
         return x[name].astype(float) if name in x else pd.Series(math.nan, index=x.index)
@@ -141,6 +142,14 @@ def investment_eur(x: pd.DataFrame, rate: "float | pd.Series", default_depreciat
     out["resources_eur"] = out["levy_eur"].where(levy_s.notna(), support * rate)
     out["invest_eur"] = out["time_eur"] + out["money_eur"] + out["resources_eur"]
     out["depreciation_assumed"] = out["money_from_detail"] & dep_given.isna() & (one_off > 0)
+    # the known part (running totals and bars while an area is incomplete): empty counts as nothing yet
+    out["hours_known"] = col("hours_im").fillna(0) + col("hours_ict").fillna(0) + col("hours_other").fillna(0)
+    out["time_known_eur"] = out["hours_known"] * rate
+    detail_known = ((col("one_off_cost").fillna(0) + col("implementation_cost").fillna(0))
+                    / dep_given.fillna(default_depreciation_years)
+                    + col("licence_per_year").fillna(0) + col("external_per_year").fillna(0))
+    out["money_known_eur"] = total.where(total.notna(), detail_known)
+    out["known_eur"] = out["time_known_eur"] + out["money_known_eur"] + out["resources_eur"]
     return out
 
 
@@ -185,7 +194,6 @@ def compute(answers: Answers, model: MaturityModel, inv: InvestmentModel | None 
     ``maturity``: the :func:`~imworkbook.scoring.area_scores` of these answers, if already computed.
     """
     inv = inv or load_investment_model()
-    st = inv.settings
     rate = hourly_rate(answers, inv)
     x = inputs_table(answers, model, inv)
 
@@ -196,18 +204,12 @@ def compute(answers: Answers, model: MaturityModel, inv: InvestmentModel | None 
     out["ambition"] = x["ambition"]
     euros = school_investment_eur(answers, x, inv)
     for col in ("hours", "time_eur", "depreciation_assumed", "money_eur", "money_detail_eur", "money_from_detail",
-                "resources_eur", "levy_eur", "invest_eur"):
+                "resources_eur", "levy_eur", "invest_eur", "hours_known", "time_known_eur", "money_known_eur",
+                "known_eur"):
         out[col] = euros[col]
     out["fte_formal"] = x["fte_formal"]
     out["tooling"] = x["tooling"]
-    # the known part of each component (for running totals and bars while an area is incomplete)
-    dep = x["depreciation_years"].fillna(st.default_depreciation_years)
-    out["time_known_eur"] = x[list(HOUR_FIELDS)].sum(axis=1) * rate
-    detail_known = ((x["one_off_cost"].fillna(0) + x["implementation_cost"].fillna(0)) / dep
-                    + x["licence_per_year"].fillna(0) + x["external_per_year"].fillna(0))
-    out["money_known_eur"] = x["money_per_year"].where(x["money_per_year"].notna(), detail_known)
     out["resources_known_eur"] = out["resources_eur"]
-    out["known_eur"] = out[["time_known_eur", "money_known_eur", "resources_known_eur"]].sum(axis=1)
     labels = {f.id: f.label(lang) for f in inv.fields}
     out["missing"] = [[labels["hours_im"]] * math.isnan(x.at[a, "hours_im"])
                       + [labels["hours_ict"]] * math.isnan(x.at[a, "hours_ict"])
@@ -334,7 +336,7 @@ def checks(answers: Answers, result: ProportionResult, inv: InvestmentModel | No
     if not school.pupils and table["known_eur"].fillna(0).sum() > 0:
         out.append((None, "pupils", t("prop_warn_no_pupils", lang)))
     for area_id, row in table.iterrows():
-        hours = row["time_known_eur"] / result.overall["hourly_rate"]
+        hours = row["hours_known"]
         if staff and hours > pl.max_staff_share_area * staff * st.hours_per_fte:
             out.append((area_id, "hours", t("prop_warn_hours", lang, hours=format_number(hours, lang, 0),
                                              share=_pct(hours / (staff * st.hours_per_fte), lang),

@@ -154,7 +154,7 @@ def test_an_error_banner_goes_at_the_next_success(app):
 def test_three_numbers_in_view_and_the_detail_folded_away(app):
     inv = load_investment_model()
     form = app.forms["visie"]
-    main, _guide, optional = form.box.children[4].children, form.box.children[5], form.box.children[6]
+    main, optional = form.box.children[4].children, form.box.children[6]
     shown = {c for row in main[1:] for c in row.children[0].children[0]._dom_classes}
     assert shown == {f"imw-f-{f.id}" for f in inv.fields if f.required} == {
         "imw-f-hours_im", "imw-f-hours_ict", "imw-f-money_per_year"}
@@ -192,7 +192,9 @@ def test_the_allocation_guide_sits_beside_the_inputs_and_splits_an_amount(app, m
     for item in alloc.items:
         assert html_escape(item.label("nl")) in table
     assert "hoort niet bij informatiemanagement" in table
-    assert "LAS-licentie" in app.forms["visie"].guide.value or "Extern advies" in app.forms["visie"].guide.value
+    app.tabs.selected_index = [a.id for a in model.areas].index("gegevens")  # each area says what belongs there
+    assert "LAS-licentie (leerlingadministratie) 50%" in app.forms["gegevens"].guide.value
+    assert "Apparaten" not in app.forms["gegevens"].guide.value  # excluded costs belong nowhere
     guide.item.value = "las"
     guide.amount.value = "8.000"
     shares = guide.split()

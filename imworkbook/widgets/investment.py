@@ -141,8 +141,7 @@ class _AreaForm:
         pupils = self.app.session.answers.school.pupils
         absolute = (t("area_absolute", lang, pp=format_euro(row["known_eur"] / pupils, lang),
                       ref=format_euro(row["ref_per_pupil"], lang),
-                      hours100=format_number(row["time_known_eur"] / self.app.result.overall["hourly_rate"]
-                                             / pupils * 100, lang, 0))
+                      hours100=format_number(row["hours_known"] / pupils * 100, lang, 0))
                     if pupils else "")
         self.total.value = (f"<b>{t('area_total', lang, eur=format_euro(row['known_eur'], lang))}</b>{status}"
                             f" <span style='color:#555'>{parts}</span><br>{html.escape(absolute)}")
