@@ -193,14 +193,16 @@ def _die_with_parent() -> None:
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
-    from .content import load_investment_model, load_mappings, load_model, load_rater_roles
+    from .content import (investment_problems, load_allocation, load_investment_model, load_mappings, load_model,
+                          load_rater_roles)
     from .i18n import LANGS, check_strings
 
     folder = Path(args.map) if args.map else None
     model = load_model(folder)
     inv = load_investment_model(folder.parent / "investment" if folder else None)
+    allocation = load_allocation(folder.parent / "investment" if folder else None)
     roles = load_rater_roles(folder.parent / "raters" if folder else None)
-    problems = [*model.warnings, *check_strings()]
+    problems = [*model.warnings, *investment_problems(inv, allocation, model), *check_strings()]
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -212,7 +214,9 @@ def cmd_check_content(args: argparse.Namespace) -> int:
           f"{model.n_items} items, {len(rules)} samenhangsregels ({', '.join(r.id for r in rules) or 'geen'}); "
           + "".join(f"omzetting vanaf versie {v}: {len(m.shared(model))} items gedeeld; "
                     for (_, v), m in sorted(mappings.items()))
-          + f"investeringsmodel versie {inv.version} met {len(inv.fields)} velden; "
+          + f"investeringsmodel versie {inv.version} met {len(inv.fields)} velden "
+          f"({sum(f.required for f in inv.fields)} nodig per gebied) en een verdeelsleutel voor "
+          f"{len(allocation.items)} kostenposten; "
           f"{len(roles.roles)} rollen van invullers; "
           f"teksten in {', '.join(LANGS)}.")
     return 0

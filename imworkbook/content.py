@@ -306,10 +306,22 @@ GROUPS = ("time", "money", "resources")
 
 # The fields the formulas read (imworkbook.proportion), with the unit each must have. A network may add fields and
 # change labels, help, settings and thresholds in data/investment/model.yaml; these ids must stay.
-FORMULA_FIELDS = {"hours_im": "hours", "hours_ict": "hours", "hours_other": "hours", "one_off_cost": "euro",
-                  "implementation_cost": "euro", "depreciation_years": "years", "licence_per_year": "euro_per_year",
+FORMULA_FIELDS = {"hours_im": "hours", "hours_ict": "hours", "money_per_year": "euro_per_year",
+                  "hours_other": "hours", "one_off_cost": "euro", "implementation_cost": "euro",
+                  "depreciation_years": "years", "licence_per_year": "euro_per_year",
                   "external_per_year": "euro_per_year", "support_hours": "hours", "fte_formal": "fte",
                   "tooling": "choice"}
+# The three numbers an area needs before it can be judged (the formulas rely on exactly these being required)
+REQUIRED_FIELDS = ("hours_im", "hours_ict", "money_per_year")
+SECTORS = ("po", "vo")
+
+
+class Choice(_Strict):
+    """One defined value of a choice field (``tooling``): what the number means, in words."""
+
+    value: int = Field(ge=0, le=9)
+    label: Text
+    description: Text
 
 
 class InvestmentField(_Strict):
@@ -318,6 +330,9 @@ class InvestmentField(_Strict):
     unit: str
     label: Text
     help: Text
+    required: bool = False  # needed before the area can be judged; the others are optional (empty: not counted)
+    detail_of: Ident | None = None  # a breakdown of this (required) field
+    choices: list[Choice] = Field(default_factory=list)  # unit "choice": every value defined
 
     @field_validator("group")
     @classmethod
@@ -333,10 +348,28 @@ class InvestmentField(_Strict):
             raise ValueError(f"moet een van {list(UNITS)} zijn; gekregen: {v!r}")
         return v
 
+    @model_validator(mode="after")
+    def _choices_defined(self) -> "InvestmentField":
+        if self.unit == "choice" and [c.value for c in self.choices] != [0, 1, 2]:
+            raise ValueError("een keuzeveld beschrijft elke waarde: choices met value 0, 1 en 2, in die volgorde")
+        if self.unit != "choice" and self.choices:
+            raise ValueError("alleen een veld met unit 'choice' heeft choices")
+        return self
+
     @property
     def in_euros(self) -> bool:
         """Counted in the yearly euro total of an area (hours via the hourly rate)."""
         return self.unit in EURO_UNITS
+
+
+def _per_sector(v: dict[str, float]) -> dict[str, float]:
+    missing = sorted(set(SECTORS) - set(v))
+    if missing:
+        raise ValueError(f"nodig voor elke sector; ontbreekt: {', '.join(missing)}")
+    extra = sorted(set(v) - set(SECTORS))
+    if extra:
+        raise ValueError(f"onbekende sector: {', '.join(extra)}; toegestaan: {list(SECTORS)}")
+    return v
 
 
 class InvestmentSettings(_Strict):
@@ -344,18 +377,46 @@ class InvestmentSettings(_Strict):
     hours_per_fte: float = Field(gt=0, le=3000)
     default_depreciation_years: float = Field(gt=0, le=50)
     staff_fte_per_pupil: dict[str, float]
-    max_cost_per_area: float = Field(gt=0)
     tco_years: int = Field(default=5, ge=1, le=30)  # werkboek 5: total cost of ownership over this many years
+    levy_attribution: Literal["support_hours", "even"] = "support_hours"  # how the levy is spread over areas
 
     @field_validator("staff_fte_per_pupil")
     @classmethod
     def _both_sectors(cls, v: dict[str, float]) -> dict[str, float]:
-        missing = sorted({"po", "vo"} - set(v))
-        if missing:
-            raise ValueError(f"nodig voor elke sector; ontbreekt: {', '.join(missing)}")
+        _per_sector(v)
         if any(not 0 < x < 1 for x in v.values()):
             raise ValueError("moet per sector tussen 0 en 1 fte per leerling liggen")
         return v
+
+
+class Plausibility(_Strict):
+    """Thresholds relative to the school's size: a value above one gets a "klopt dit?" (nothing is changed)."""
+
+    max_eur_per_pupil_area: dict[str, Annotated[float, Field(gt=0)]]
+    max_eur_per_pupil_total: dict[str, Annotated[float, Field(gt=0)]]
+    max_staff_share_area: float = Field(gt=0, le=1)
+
+    @field_validator("max_eur_per_pupil_area", "max_eur_per_pupil_total")
+    @classmethod
+    def _sectors(cls, v: dict[str, float]) -> dict[str, float]:
+        return _per_sector(v)
+
+
+class Reference(_Strict):
+    """A rough reference in euro per pupil per year per area and sector (an assumption, not a norm)."""
+
+    label: Text
+    per_pupil: dict[str, dict[Ident, Annotated[float, Field(gt=0)]]]
+    under: float = Field(gt=0, lt=1)
+    over: float = Field(gt=1)
+
+    @field_validator("per_pupil")
+    @classmethod
+    def _sectors(cls, v: dict) -> dict:
+        return _per_sector(v)
+
+    def total(self, sector: str) -> float:
+        return float(sum(self.per_pupil[sector].values()))
 
 
 class Thresholds(_Strict):
@@ -377,6 +438,8 @@ class InvestmentModel(_Strict):
     settings: InvestmentSettings
     thresholds: Thresholds
     combination: Combination
+    plausibility: Plausibility
+    reference: Reference
     ambition_levels: list[Level]
     fields: list[InvestmentField] = Field(min_length=1)
 
@@ -399,6 +462,13 @@ class InvestmentModel(_Strict):
         wrong = [f"{i} (eenheid {units[i]}, nodig: {unit})" for i, unit in FORMULA_FIELDS.items() if units[i] != unit]
         if wrong:
             raise ValueError(f"deze velden hebben niet de eenheid die de formules gebruiken: {', '.join(wrong)}")
+        required = sorted(f.id for f in fields if f.required)
+        if required != sorted(REQUIRED_FIELDS):
+            raise ValueError(f"required: true hoort bij precies deze velden (de formules rekenen ermee): "
+                             f"{list(REQUIRED_FIELDS)}; gekregen: {required}")
+        bad = [f"{f.id} (detail_of: {f.detail_of})" for f in fields if f.detail_of and f.detail_of not in units]
+        if bad:
+            raise ValueError(f"detail_of verwijst naar een veld dat niet bestaat: {', '.join(bad)}")
         return fields
 
     def field(self, field_id: str) -> InvestmentField:
@@ -412,6 +482,67 @@ def load_investment_model(folder: str | Path | None = None) -> InvestmentModel:
     """Load and validate ``<data_dir>/investment/model.yaml`` (cached per folder)."""
     return _load_content(InvestmentModel, folder, "investment", "model.yaml",
                          "Het investeringsmodel kan niet worden geladen:")
+
+
+class AllocationItem(_Strict):
+    """A common cost (a system, a service) and its default key: the share of it that belongs to each area."""
+
+    id: Ident
+    label: Text
+    example: Text
+    key: dict[Ident, Annotated[float, Field(gt=0, le=1)]] = Field(default_factory=dict)
+    exclude: bool = False  # not information management: leave it out
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> "AllocationItem":
+        if self.exclude and self.key:
+            raise ValueError("een post met exclude: true heeft geen key (hij telt nergens mee)")
+        if not self.exclude and abs(sum(self.key.values()) - 1) > 1e-6:
+            raise ValueError(f"de delen van de sleutel tellen op tot {sum(self.key.values()):g}, niet tot 1")
+        return self
+
+
+class Allocation(_Strict):
+    """The allocation guide (data/investment/allocation.yaml): rules and default keys per common cost."""
+
+    version: NonEmpty
+    rules: list[Text] = Field(min_length=1)
+    items: list[AllocationItem] = Field(min_length=1)
+
+    @field_validator("items")
+    @classmethod
+    def _unique(cls, items: list[AllocationItem]) -> list[AllocationItem]:
+        dup = _doubles([i.id for i in items])
+        if dup:
+            raise ValueError(f"dubbel id: {', '.join(dup)}")
+        return items
+
+
+def load_allocation(folder: str | Path | None = None) -> Allocation:
+    """Load and validate ``<data_dir>/investment/allocation.yaml`` (cached per folder)."""
+    return _load_content(Allocation, folder, "investment", "allocation.yaml",
+                         "De verdeelsleutel kan niet worden geladen:")
+
+
+def investment_problems(inv: InvestmentModel, allocation: Allocation, model: MaturityModel) -> list[Problem]:
+    """References from the investment content to the maturity model's areas: every area id in the reference and
+    the allocation keys must exist, and every area needs a reference per sector (check-content reports these)."""
+    areas = [a.id for a in model.areas]
+    problems = []
+    for sector, values in inv.reference.per_pupil.items():
+        unknown, missing = sorted(set(values) - set(areas)), [a for a in areas if a not in values]
+        if unknown:
+            problems.append(Problem("investment/model.yaml", f"reference › per_pupil › {sector}",
+                                    f"onbekend gebied: {', '.join(unknown)}; gebieden: {areas}"))
+        if missing:
+            problems.append(Problem("investment/model.yaml", f"reference › per_pupil › {sector}",
+                                    f"ontbreekt voor: {', '.join(missing)}"))
+    for item in allocation.items:
+        unknown = sorted(set(item.key) - set(areas))
+        if unknown:
+            problems.append(Problem("investment/allocation.yaml", f"items › {item.id} › key",
+                                    f"onbekend gebied: {', '.join(unknown)}; gebieden: {areas}"))
+    return problems
 
 
 @lru_cache(maxsize=32)

@@ -59,8 +59,9 @@ HEAD = "imw:head"  # the key of the visible header row
 VERSION_KEY = "version"
 VERSION_CELL = "C3"  # Uitleg!C3 (version 1: B3)
 SCHOOL_ROWS = ["name", "code", "sector", "pupils", "round", "rater", "hourly_rate", "staff_fte"]  # School!C3:C10
-# written since answers schema 3 (School!C11:C12); optional when reading, so an older filled-in template still loads
-OPTIONAL_SCHOOL_ROWS = ["scope", "location"]
+# written since answers schema 3 (scope, location: School!C11:C12) and 4 (the levy: C13); optional when reading, so
+# an older filled-in template still loads (a missing row is unknown)
+OPTIONAL_SCHOOL_ROWS = ["scope", "location", "levy_eur"]
 ITEM_FIELDS = ["id", "area", "nr", "question", "level1", "level2", "level3", "level4", "level5", "current", "target",
                "note"]
 COL = {f: n for n, f in enumerate(ITEM_FIELDS, start=1)}  # Vragen: column of each field in a fresh template
@@ -75,8 +76,8 @@ _RULES = {"level": "xl_rule_level", "level_help": "xl_rule_level_help", "ambitio
           "choice": "xl_rule_choice", "hours": "xl_rule_hours", "euro": "xl_rule_euro",
           "euro_per_year": "xl_rule_euro_per_year", "years": "xl_rule_years", "fte": "xl_rule_fte",
           "sector": "xl_rule_sector", "pupils": "xl_rule_pupils", "rater": "xl_rule_rater",
-          "positive": "xl_rule_positive", "round": "xl_rule_round", "name": "xl_rule_name", "code": "xl_rule_code",
-          "scope": "xl_rule_scope", "location": "xl_rule_location",
+          "positive": "xl_rule_positive", "levy": "xl_rule_levy", "round": "xl_rule_round", "name": "xl_rule_name",
+          "code": "xl_rule_code", "scope": "xl_rule_scope", "location": "xl_rule_location",
           "err_title": "xl_error_title"}
 _UNIT_MAX = {"hours": 100_000, "euro": 1_000_000_000, "euro_per_year": 1_000_000_000, "years": 50, "fte": 10_000,
              "choice": 2}
@@ -204,18 +205,19 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
         c.font, c.fill = Font(bold=True), HEAD_FILL
     labels = [t("label_name", lang), t("label_code", lang), t("label_sector", lang), t("label_pupils", lang),
               t("label_round", lang), t("label_rater", lang), t("label_hourly_rate", lang), t("label_staff_fte", lang),
-              t("label_scope", lang), t("label_location", lang)]
+              t("label_scope", lang), t("label_location", lang), t("label_levy", lang)]
     school = answers.school if answers is not None else None
     values = [school.name if school else "", (school.code or "") if school else "", school.sector if school else "po",
               school.pupils if school and school.pupils else None, answers.round if answers is not None else current_round(),
               (answers.rater or "") if answers is not None else "",
               answers.investment.hourly_rate if answers is not None else None,
               answers.investment.staff_fte if answers is not None else None,
-              (school.scope or "") if school else "", (school.location or "") if school else ""]
+              (school.scope or "") if school else "", (school.location or "") if school else "",
+              answers.investment.levy_eur if answers is not None else None]
     rules = {"name": _tx("name", lang), "code": _tx("code", lang), "sector": _tx("sector", lang),
              "pupils": _tx("pupils", lang), "round": _tx("round", lang), "rater": _tx("rater", lang),
              "hourly_rate": _tx("positive", lang, label=labels[6]), "staff_fte": _tx("positive", lang, label=labels[7]),
-             "scope": _tx("scope", lang), "location": _tx("location", lang)}
+             "scope": _tx("scope", lang), "location": _tx("location", lang), "levy_eur": _tx("levy", lang, label=labels[10])}
     school_row = {}
     for row, (key, label, value) in enumerate(zip(SCHOOL_ROWS + OPTIONAL_SCHOOL_ROWS, labels, values), start=3):
         school_row[key] = row
@@ -236,6 +238,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
         "staff_fte": dict(type="decimal", operator="greaterThan", formula1="0", allow_blank=True),
         "scope": dict(type="list", formula1='"school,vestiging,bestuur"', allow_blank=True),
         "location": dict(type="textLength", operator="between", formula1="1", formula2="4", allow_blank=True),
+        "levy_eur": dict(type="decimal", operator="between", formula1="0", formula2="100000000", allow_blank=True),
     }
     for key, spec in kinds.items():
         if spec:
@@ -351,7 +354,7 @@ def _level_cell(value: Any, choices: list[str]) -> str | None:
 # --- reading ----------------------------------------------------------------------------------------
 
 KINDS = ("intro", "school", "items", "investment")
-_NEEDED_ROWS = {"intro": [VERSION_KEY], "school": SCHOOL_ROWS}
+_NEEDED_ROWS = {"intro": [VERSION_KEY], "school": [k for k in SCHOOL_ROWS if k not in OPTIONAL_SCHOOL_ROWS]}
 
 
 @dataclass
@@ -408,7 +411,7 @@ def _find_layouts(sheets: list[Sheet], name: str) -> dict[str, Layout]:
     inv = load_investment_model()
     v1 = {"intro": Layout("intro", intro, {"value": 2}, 1, 1, {VERSION_KEY: 3}),
           "school": Layout("school", by_title.get(SHEETS["school"]), {"value": 2}, 1, 1,
-                           {k: n for n, k in enumerate(SCHOOL_ROWS, start=2)}),
+                           {k: n for n, k in enumerate(_NEEDED_ROWS["school"], start=2)}),
           "items": Layout("items", by_title.get(SHEETS["items"]), {k: v for k, v in COL.items() if k != "id"}, 1, 1),
           "investment": Layout("investment", by_title.get(SHEETS["investment"]),
                                {f: c for c, f in enumerate(["area", "ambition", *[f.id for f in inv.fields], "note"],
@@ -474,8 +477,14 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
                                        f"naam (bladen in het bestand: {titles}); er is niets ingelezen, zodat geen "
                                        "antwoorden verloren gaan. Zet het blad terug (of kopieer de antwoorden naar "
                                        "een nieuw sjabloon: 'imworkbook template --xlsx') en lever het opnieuw in"))
+    # the investment: the columns the three required numbers need; a template made before money_per_year existed
+    # has the four breakdown columns instead (they give the same total), and a missing optional column is unknown
+    money = ["money_per_year"]
+    if "investment" in layouts and "money_per_year" not in layouts["investment"].cols:
+        money = [f.id for f in inv.fields if f.detail_of == "money_per_year" and f.unit != "years"]
     needed_cols = {"intro": ["value"], "school": ["value"], "items": ["current", "target", "note"],
-                   "investment": ["ambition", *[f.id for f in inv.fields], "note"]}
+                   "investment": ["ambition", *[f.id for f in inv.fields if f.required and f.id != "money_per_year"],
+                                  *money, "note"]}
     labels = {"current": t("label_current", "nl"), "target": t("label_target", "nl"), "note": t("label_note", "nl"),
               "ambition": t("ambition", "nl"), "value": t("xl_value", "nl"),
               **{f.id: f.label("nl") for f in inv.fields}}
@@ -588,13 +597,15 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
                               "round": where(lay, rows["round"], vcol), "rater": where(lay, rows["rater"], vcol)}
     if rater:
         raw["rater"] = rater
-    labels_nl = {"hourly_rate": t("label_hourly_rate", "nl"), "staff_fte": t("label_staff_fte", "nl")}
-    for key in ("hourly_rate", "staff_fte"):
+    labels_nl = {"hourly_rate": t("label_hourly_rate", "nl"), "staff_fte": t("label_staff_fte", "nl"),
+                 "levy_eur": t("label_levy", "nl")}
+    for key in ("hourly_rate", "staff_fte", "levy_eur"):
         if school[key] is None:
             continue
         number = _number(school[key])
-        if number is None or number <= 0:
-            refuse_cell(lay, rows[key], vcol, school[key], _tx("positive", "nl", label=labels_nl[key]))
+        if number is None or number < 0 or (number == 0 and key != "levy_eur"):
+            refuse_cell(lay, rows[key], vcol, school[key],
+                        _tx("levy" if key == "levy_eur" else "positive", "nl", label=labels_nl[key]))
         else:
             raw["investment"][key] = number
 
@@ -655,7 +666,7 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         area_id = value(lay, row, lay.key_col)
         if area_id == HEAD:
             continue
-        values = {f: value(lay, row, lay.cols[f]) for f in order}
+        values = {f: value(lay, row, lay.cols[f]) for f in order if f in lay.cols}  # optional columns may be gone
         if lay.fixed_rows is None and (area_id is not None or any(v is not None for v in values.values())):
             unmarked(lay, row)
         if area_id is None:

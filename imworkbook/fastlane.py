@@ -50,6 +50,8 @@ class _Investment(TypedDict):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
     hourly_rate: Optional[float]
     staff_fte: Optional[float]
+    levy_eur: Optional[float]
+    levy_attribution: Optional[str]
     areas: dict[str, dict[str, Any]]
 
 
@@ -71,14 +73,16 @@ class _File(TypedDict):
 
 
 _FILE = TypeAdapter(_File)
+INVESTMENT_SETTINGS = ("hourly_rate", "staff_fte", "levy_eur", "levy_attribution")
 
 
 def _header_adapter() -> TypeAdapter:
-    """round and rater exactly as :class:`Answers` declares them; the two rates as :class:`Investment` does."""
+    """round and rater exactly as :class:`Answers` declares them; the investment settings as :class:`Investment`
+    does."""
     def typed(name: str, owner: Any, keys: tuple[str, ...], extra: dict | None = None) -> Any:
         fields = {k: Annotated[owner.model_fields[k].annotation, owner.model_fields[k]] for k in keys}
         return TypedDict(name, {**fields, **(extra or {})})  # type: ignore[misc]
-    rates = typed("_Rates", Investment, ("hourly_rate", "staff_fte"))
+    rates = typed("_Rates", Investment, INVESTMENT_SETTINGS)
     return TypeAdapter(typed("_Header", Answers, ("round", "rater"), {"investment": rates}))
 
 
@@ -154,7 +158,7 @@ class FastLane:
         # of them here); canonical means they give back exactly what the file holds
         inv = raw["investment"]
         header = {"round": raw["round"], "rater": raw.get("rater"),
-                  "investment": {"hourly_rate": inv["hourly_rate"], "staff_fte": inv["staff_fte"]}}
+                  "investment": {k: inv[k] for k in INVESTMENT_SETTINGS}}
         try:
             school = School.model_validate(raw["school"])
             checked = _HEADER.validate_python(header)
@@ -220,7 +224,7 @@ def _keys_and_string_colons(doc: dict) -> int:
     """Keys in a canonical document plus the ``:`` characters inside its strings (keys and values)."""
     answers, areas = doc["answers"], doc["investment"]["areas"]
     # the top-level keys count here; the keys inside the optional sections are counted by _count_nested
-    keys = len(doc) + 2 + len(doc["school"]) + 3 + len(answers) + sum(map(len, answers.values())) + len(areas) + sum(map(len, areas.values()))
+    keys = len(doc) + len(doc["model"]) + len(doc["school"]) + len(doc["investment"]) + len(answers) + sum(map(len, answers.values())) + len(areas) + sum(map(len, areas.values()))
     texts = [doc["kind"], doc["round"], doc.get("rater", ""), doc["saved_at"] or "", doc["model"]["id"], doc["model"]["version"],
              doc["school"]["name"], doc["school"]["code"] or "", doc["school"]["location"] or "",
              doc["school"]["scope"] or "", *answers, *areas,
@@ -245,8 +249,8 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
                     euro_fields: list[str]) -> dict[str, Any]:
     """The numbers of many documents as compact arrays (cheap to send between processes).
 
-    ``schools``: one tuple per document (name, code, sector, pupils, round, the school's own hourly rate or None,
-    scope or None, location number or None);
+    ``schools``: one tuple per document (name, code, sector, pupils, round, the school's own hourly rate, scope,
+    location number, levy and levy attribution, each or None);
     ``items``: document index,
     item index, current and target (NaN unless a level 1-5); ``investment``: document index, area index,
     ambition, the euro fields and the depreciation period.
@@ -268,8 +272,9 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
     keys = ("ambition", *euro_fields, "depreciation_years")
     for d, doc in enumerate(documents):
         s = doc["school"]
-        schools.append((s["name"], s.get("code"), s["sector"], s.get("pupils"), doc["round"],
-                        (doc.get("investment") or {}).get("hourly_rate"), s.get("scope"), s.get("location")))
+        inv = doc.get("investment") or {}
+        schools.append((s["name"], s.get("code"), s["sector"], s.get("pupils"), doc["round"], inv.get("hourly_rate"),
+                        s.get("scope"), s.get("location"), inv.get("levy_eur"), inv.get("levy_attribution")))
         answers = doc["answers"]
         f_idx.extend(repeat(d, len(answers)))
         i_idx.extend([item_pos.get(k, -1) for k in answers])

@@ -9,8 +9,11 @@
   where a school is already at 4 or 5), and every answer keeps the model's consistency rules (prerequisites);
 * for what the school answers (school.scope): mostly one school; some po schools answer for their whole board;
   some vo schools are locations that share a BRIN (identity BRIN + location number);
-* investment per area in plausible ranges (hours and euros scale with pupils; ICT all-in about
-  EUR 150-300 per pupil in po and 350-550 in vo, of which a part is information management);
+* investment per area in plausible ranges around the rough reference per pupil of
+  ``data/investment/model.yaml`` (po about EUR 55, vo about EUR 85 per pupil for IM; ICT all-in is about
+  EUR 150-300 in po and 350-550 in vo): mostly the three required numbers, some schools with the breakdown,
+  a levy for the board's support at most schools, and a few schools underfunded on every area. The
+  investment has its own random stream per school (changing it leaves the maturity answers alone);
 * ``with_errors``: a known set of broken files next to the good ones (see :data:`ERROR_FILES`).
 
 Names and codes are invented (codes start with 9, which no real school code does in this form).
@@ -93,6 +96,42 @@ def school_code(s: int) -> str:
     return f"9{s // 676}{letters}" if s < 6760 else f"9{s // 676:03d}{letters}"
 
 
+def _investment_profile(rng: random.Random, sector: str, pupils: int, inv) -> dict:
+    """What a school spends per pupil in all (around the rough reference; one in ten underfunded on everything),
+    how much of it is the levy for the board's support, and whether it itemises its money."""
+    reference = inv.reference.per_pupil[sector]
+    level = rng.lognormvariate(0, 0.3) * (0.35 if rng.random() < 0.1 else 1)
+    levy = round(pupils * rng.uniform(5, 12) * level, -1) if rng.random() < 0.7 else None
+    weights = {a: ref * rng.uniform(0.6, 1.6) for a, ref in reference.items()}
+    return {"pupils": pupils, "level": level, "reference": reference, "weights": weights, "levy": levy,
+            "itemised": rng.random() < 0.3, "hours_share": rng.uniform(0.45, 0.8)}
+
+
+def _area_investment(rng: random.Random, p: dict, area_id: str, ambition: int, r: int, complete: bool,
+                     inv) -> dict:
+    """One area's investment: its share of the school's budget, more where the ambition is higher."""
+    weight = p["weights"].get(area_id, 1.0) * (ambition / 3) ** 0.7
+    scale = sum(p["weights"].values()) / sum(p["reference"].values())
+    budget = p["pupils"] * p["level"] * weight / scale * (1 + 0.04 * r) - (p["levy"] or 0) / len(p["weights"])
+    budget = max(budget, 0.0)
+    hours = budget * p["hours_share"] / inv.settings.hourly_rate
+    money = round(budget * (1 - p["hours_share"]), -1)
+    values: dict = {"ambition": ambition, "hours_im": round(hours * 0.45), "hours_ict": round(hours * 0.55)}
+    if p["itemised"]:
+        values |= {"licence_per_year": round(money * 0.7, -1), "external_per_year": round(money * 0.3, -1),
+                   "one_off_cost": 0, "implementation_cost": 0}
+    else:
+        values["money_per_year"] = money
+    values["support_hours"] = rng.choice([0, 0, 4, 8, 16, 24])
+    if rng.random() < 0.3:
+        values["fte_formal"] = round(rng.choice([0, 0.05, 0.1]) * (p["pupils"] / 300), 2)
+    if rng.random() < 0.5:
+        values["tooling"] = rng.choice([0, 1, 1, 2])
+    if not complete and rng.random() < 0.3:
+        values.pop(rng.choice(["hours_ict", "licence_per_year" if p["itemised"] else "money_per_year"]))
+    return values
+
+
 def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: int = 1,
                      with_errors: bool = False, with_landscape: bool = False) -> list[Path]:
     """Write ``schools`` x ``rounds`` answers files under ``out/<round>/`` and return their paths."""
@@ -131,7 +170,8 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
         ambition = {a.id: max(1, min(5, int(round(3 + offsets[a.id] * 1.5 + rng.gauss(0, 0.8))))) for a in model.areas}
         growth = rng.uniform(0.05, 0.35)
         complete_investment = rng.random() < 0.85
-        per_pupil = rng.uniform(40, 90) if sector == "po" else rng.uniform(90, 160)  # IM share of ICT budget
+        irng = random.Random(seed * 1_000_003 + s)  # the investment's own stream
+        invest = _investment_profile(irng, sector, pupils, inv)
         for r in range(rounds):
             round_ = ROUNDS[r]
             answers = new_answers(name, sector, round_, code=code, pupils=pupils, model=model, scope=scope,
@@ -152,25 +192,10 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
             keep_prerequisites(levels, model)
             for item_id, (cur, tgt) in levels.items():
                 answers.answers[item_id] = ItemAnswer(current=cur, target=tgt)
-            total = pupils * per_pupil * (1 + 0.04 * r)
-            weights = {a: ambition[a] * rng.uniform(0.4, 1.8) for a in ambition}
-            wsum = sum(weights.values())
+            answers.investment.levy_eur = invest["levy"] and round(invest["levy"] * (1 + 0.04 * r), -1)
             for area in model.areas:
-                budget = total * weights[area.id] / wsum
-                hours_share = rng.uniform(0.4, 0.8)
-                hours = budget * hours_share / inv.settings.hourly_rate
-                values = {
-                    "ambition": ambition[area.id],
-                    "hours_im": round(hours * 0.3), "hours_ict": round(hours * 0.4), "hours_other": round(hours * 0.3),
-                    "one_off_cost": 0, "implementation_cost": 0,
-                    "licence_per_year": round(budget * (1 - hours_share) * 0.7, -1),
-                    "external_per_year": round(budget * (1 - hours_share) * 0.3, -1),
-                    "fte_formal": round(rng.choice([0, 0, 0.05, 0.1]) * (pupils / 300), 2),
-                    "support_hours": rng.choice([0, 0, 4, 8, 16]), "tooling": rng.choice([0, 1, 1, 2]),
-                }
-                if not complete_investment and rng.random() < 0.3:
-                    values.pop(rng.choice(["hours_ict", "licence_per_year", "external_per_year"]))
-                answers.investment.areas[area.id] = values
+                answers.investment.areas[area.id] = _area_investment(irng, invest, area.id, ambition[area.id], r,
+                                                                     complete_investment, inv)
             if with_landscape and r == rounds - 1:  # its own random stream: the other answers stay the same
                 answers.landscape = example_landscape(random.Random(seed * 7919 + s), sector, pupils)
             answers.saved_at = f"{round_[:4]}-11-{1 + s % 28:02d}T10:00:00+00:00"

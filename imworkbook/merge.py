@@ -176,7 +176,7 @@ def _clean(value: Any) -> Any:
 def _merge_investment(raters: list[Rater], lang: str):
     inv_model = load_investment_model()
     first = raters[0].answers.investment.model_copy(deep=True)
-    for key in ("hourly_rate", "staff_fte"):
+    for key in ("hourly_rate", "staff_fte", "levy_eur", "levy_attribution"):  # the first rater who filled it in
         setattr(first, key, next((getattr(r.answers.investment, key) for r in raters
                                   if getattr(r.answers.investment, key) is not None), None))
     areas: dict[str, dict[str, Any]] = {}

@@ -122,17 +122,21 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
     """Build the frames from :func:`~imworkbook.fastlane.extract_columns` output (vectorised)."""
     item_ids, area_ids, euro_fields = column_spec(model, inv)
     schools = pd.DataFrame(columns["schools"], columns=["name", "code", "sector", "pupils", "round", "hourly_rate",
-                                                        "scope", "location"])
+                                                        "scope", "location", "levy_eur", "levy_attribution"])
     schools["pupils"] = schools["pupils"].astype("float")
     schools["scope"] = schools["scope"].fillna(UNKNOWN_SCOPE)
-    schools.insert(0, "key", [school_identity(c, n, loc) for n, c, *_, loc in columns["schools"]])
+    # (from the tuples, not the frame: a column of only None would have become NaN)
+    schools.insert(0, "key", [school_identity(code, name, location)
+                              for name, code, _sector, _pupils, _round, _rate, _scope, location, *_levy
+                              in columns["schools"]])
     schools["band"] = [size_band(p) for p in schools["pupils"]]
     codes = {k: pseudonym(k, secret) for k in schools["key"].unique()}
     if len(set(codes.values())) < len(codes):  # two schools, one pseudonym: an error, never a silent merge
         raise ImworkbookError(Problem("netwerk-geheim.txt", "", "twee scholen kregen dezelfde schuilnaam; maak een "
                                       "nieuw netwerkgeheim (de schuilnamen veranderen dan)"))
     schools["pseudonym"] = schools["key"].map(codes)
-    schools = schools[["key", "round", "name", "code", "sector", "pupils", "band", "scope", "pseudonym", "hourly_rate"]]
+    schools = schools[["key", "round", "name", "code", "sector", "pupils", "band", "scope", "pseudonym", "hourly_rate",
+                       "levy_eur", "levy_attribution"]]
 
     doc, item, cur, tgt = columns["items"]
     keep = (item >= 0) & ~(np.isnan(cur) & np.isnan(tgt))
@@ -157,11 +161,16 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
         money.insert(0, "key", schools["key"].to_numpy()[d])
         money.insert(1, "round", schools["round"].to_numpy()[d])
         money.insert(2, "area_id", np.asarray(area_ids, dtype=object)[block[:, 1].astype(int)])
-        # each school's own hourly rate, as in its own app and report (one rule: proportion.investment_eur)
+        # each school's own hourly rate and levy, as in its own app and report (one rule: proportion.investment_eur)
         rate = pd.Series(schools["hourly_rate"].to_numpy(dtype=float)[d], index=money.index)
         rate = rate.where(rate > 0).fillna(inv.settings.hourly_rate)
+        levy = pd.Series(schools["levy_eur"].to_numpy(dtype=float)[d], index=money.index)
+        attribution = pd.Series(schools["levy_attribution"].to_numpy(dtype=object)[d], index=money.index)
+        attribution = attribution.where(attribution.notna(), inv.settings.levy_attribution)
         money["invest_eur"] = investment_eur(money.rename(columns={"_dep": "depreciation_years"}), rate,
-                                             inv.settings.default_depreciation_years)["invest_eur"]
+                                             inv.settings.default_depreciation_years, levy=levy,
+                                             attribution=attribution, school=pd.Series(d, index=money.index),
+                                             n_areas=len(area_ids))["invest_eur"]
         money = money[["key", "round", "area_id", "ambition", "invest_eur"]]
         areas = areas.merge(money, on=["key", "round", "area_id"], how="outer")
     else:

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from imworkbook.files import read_any as load_answers  # any format: .json, .xlsx, .ods
 from imworkbook.cli import main
 from imworkbook.collect import STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
+from imworkbook.content import load_investment_model
 from imworkbook.errors import AnswersFileError
 from imworkbook.excel import COL, FIRST_ROW, SHEETS, TEMPLATE_VERSION, VERSION_CELL, write_template
 
@@ -104,7 +105,7 @@ def test_bad_cells_are_named_and_the_rest_loads(tmp_path, filled, model):
     assert "samengevoegd" in where[f"Vragen!J{rc}:K{rc}"]
     assert "zonder item-id" in where[f"Vragen!J{ws.max_row - 1}"]
     assert f"ook in rij {ra}" in where[f"Vragen!J{ws.max_row}"]
-    assert "'veel' past niet: Uren ict" in where["Investering!E3"]
+    assert f"'veel' past niet: {load_investment_model().field('hours_ict').label('nl')}" in where["Investering!E3"]
     assert "verborgen" in where["Kladblok"]
     got = result.answers
     assert got.answers[a].current is None and got.answers[a].target == answers.answers[a].target  # valid part kept

@@ -5,6 +5,8 @@ import html
 import plotly.graph_objects as go
 import pytest
 
+from imworkbook.i18n import format_number
+
 from imworkbook.answers import load_answers, new_answers
 from imworkbook.figures.proportion import (FLAG_COLOUR, investment_bars, quadrant, share_difference,
                                            summary_figure)
@@ -69,7 +71,8 @@ def test_summary_figure_has_all_parts_and_the_headline(po):
     fig = summary_figure(result.table, result.overall, school=answers.school.name, round=answers.round)
     kinds = [tr.type for tr in fig.data]
     assert "table" in kinds and "bar" in kinds and "scatter" in kinds
-    assert "De Regenboog" in fig.layout.title.text and "Totaalindex 0,71" in fig.layout.title.text
+    index = format_number(result.overall["index"], "nl", 2)
+    assert "De Regenboog" in fig.layout.title.text and f"Totaalindex {index}" in fig.layout.title.text
     table = next(tr for tr in fig.data if tr.type == "table")
     assert list(table.cells.values[-1]) == list(result.table["explanation"])
 

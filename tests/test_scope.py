@@ -26,7 +26,7 @@ def test_a_schema_two_file_gets_an_empty_scope_never_a_guess(tmp_path, model):
     path.write_text(json.dumps(data), encoding="utf-8")
     result = load_answers(path, model)
     assert result.answers.school.scope is None and result.answers.school.location is None
-    assert json.loads(dumps_answers(result.answers))["schema_version"] == SCHEMA_VERSION == 3
+    assert json.loads(dumps_answers(result.answers))["schema_version"] == SCHEMA_VERSION == 4
 
 
 def test_scope_and_location_are_saved_and_read_back(tmp_path, model):

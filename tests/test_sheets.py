@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from imworkbook.files import read_any as load_answers  # any format: .json, .xlsx, .ods
 from imworkbook.cli import main
@@ -36,6 +37,15 @@ UNO_PYTHON = "/usr/bin/python3"
 needs_soffice = pytest.mark.skipif(not SOFFICE and not os.environ.get("CI"),
                                    reason="LibreOffice (soffice) not installed")
 
+
+
+def _col(field_id: str) -> int:
+    """The column of an investment field in the template (columns follow data/investment/model.yaml)."""
+    return 4 + [f.id for f in load_investment_model().fields].index(field_id)
+
+
+def _letter(field_id: str) -> str:
+    return get_column_letter(_col(field_id))
 
 def _has_uno() -> bool:
     return Path(UNO_PYTHON).exists() and subprocess.run([UNO_PYTHON, "-c", "import uno"],
@@ -196,10 +206,10 @@ def test_every_message_names_the_cell_and_the_rule_of_its_field(tmp_path, filled
     inv = wb[SHEETS["investment"]]
     r = FIRST_ROW + 2  # the third area
     inv.cell(row=r, column=3, value=6)                     # Belang 6
-    inv.cell(row=r, column=5, value="ongeveer 500")        # hours_ict
-    inv.cell(row=r, column=6, value=-300)                  # hours_other
-    inv.cell(row=r, column=14, value=5)                    # tooling (Hulpmiddelen)
-    inv.cell(row=r, column=8, value=0)                     # depreciation_years
+    inv.cell(row=r, column=_col("hours_ict"), value="ongeveer 500")
+    inv.cell(row=r, column=_col("hours_other"), value=-300)
+    inv.cell(row=r, column=_col("tooling"), value=5)       # Hulpmiddelen
+    inv.cell(row=r, column=_col("depreciation_years"), value=0)
     inv.cell(row=FIRST_ROW, column=3, value="3,5")         # Belang 3,5
     inv.cell(row=FIRST_ROW, column=4, value=200_000)       # hours_im, too many
     items = wb[SHEETS["items"]]
@@ -213,18 +223,21 @@ def test_every_message_names_the_cell_and_the_rule_of_its_field(tmp_path, filled
     belang = where[f"Investering!C{r}"]
     assert "'6'" in belang and "Belang: kies 1 t/m 5" in belang and "weet niet" not in belang.lower()
     assert "'3,5'" in where[f"Investering!C{FIRST_ROW}"]
-    assert "'ongeveer 500'" in where[f"Investering!E{r}"] and "Uren ict (aanbodkant): uren per jaar" in where[f"Investering!E{r}"]
-    assert "'-300'" in where[f"Investering!F{r}"] and "van 0 t/m 100.000" in where[f"Investering!F{r}"]
-    tooling = where[f"Investering!N{r}"]
-    assert "Hulpmiddelen aanwezig: kies 0 (nee), 1 (deels) of 2 (ja)" in tooling and "onmogelijk" not in tooling
-    assert "1 t/m 50" in where[f"Investering!H{r}"]
+    ict = where[f"Investering!{_letter('hours_ict')}{r}"]
+    assert "'ongeveer 500'" in ict and f"{load_investment_model().field('hours_ict').label('nl')}: uren per jaar" in ict
+    other = where[f"Investering!{_letter('hours_other')}{r}"]
+    assert "'-300'" in other and "van 0 t/m 100.000" in other
+    tooling = where[f"Investering!{_letter('tooling')}{r}"]
+    assert "Hulpmiddelen op orde: kies 0 (ontbreekt), 1 (deels) of 2 (op orde)" in tooling
+    assert "onmogelijk" not in tooling
+    assert "1 t/m 50" in where[f"Investering!{_letter('depreciation_years')}{r}"]
     assert "'200.000'" in where[f"Investering!D{FIRST_ROW}"] or "'200000'" in where[f"Investering!D{FIRST_ROW}"]
     date = where[f"Vragen!J{FIRST_ROW}"]
     assert "'2-3' is geen niveau" in date and "datetime" not in date and "2-3-2026" in date
     assert "'drie' is geen niveau" in where[f"Vragen!K{FIRST_ROW + 1}"]
     assert "Aantal leerlingen: een heel getal" in where["School!C6"]
     cells = result.answers.set_aside["cells"]
-    assert cells[f"Vragen!J{FIRST_ROW}"] == "2-3" and cells[f"Investering!E{r}"] == "ongeveer 500"
+    assert cells[f"Vragen!J{FIRST_ROW}"] == "2-3" and cells[f"Investering!{_letter('hours_ict')}{r}"] == "ongeveer 500"
 
 
 # --- 3. formats ------------------------------------------------------------------------------------------------
@@ -338,7 +351,7 @@ def test_every_input_cell_has_a_validation_with_help_and_an_error_message(tmp_pa
     assert tooling.type == "list" and tooling.formula1 == '"0,1,2"'
     belang = covered_rule(invs, f"C{FIRST_ROW}")
     assert belang.type == "list" and belang.formula1 == '"1,2,3,4,5"'
-    words = {"nl": ("kies 0 (nee), 1 (deels) of 2 (ja)", "Ongeldige invoer"), "en": ("choose 0 (no), 1 (partly) or 2 (yes)",
+    words = {"nl": ("kies 0 (ontbreekt), 1 (deels) of 2 (op orde)", "Ongeldige invoer"), "en": ("choose 0 (missing), 1 (partly) or 2 (in order)",
                                                                                     "Invalid entry")}[lang]
     assert words[0] in tooling.error and tooling.errorTitle == words[1]
 
@@ -408,12 +421,13 @@ def test_filled_in_through_libreoffice_calc_and_imported(tmp_path, model, werkma
     assert SOFFICE and _has_uno(), "CI needs LibreOffice with Python-UNO (apt-get install libreoffice-calc python3-uno)"
     first = model.item_ids[0]
     template = write_template(tmp_path / "leeg.xlsx", model)
-    steps = [["inspect", "Investering", f"N{FIRST_ROW}"], ["inspect", "Vragen", f"D{FIRST_ROW}"],
+    steps = [["inspect", "Investering", f"{_letter('tooling')}{FIRST_ROW}"], ["inspect", "Vragen", f"D{FIRST_ROW}"],
              ["type", "School", "C3", "De Regenboog"], ["type", "School", "C6", "1.250"],
              ["type", "Vragen", f"J{FIRST_ROW}", "3 Vastgelegd"], ["type", "Vragen", f"K{FIRST_ROW}", "4 Beheerst"],
              ["type", "Vragen", f"L{FIRST_ROW}", "Één notitie met € en ë"],
              ["type", "Investering", f"C{FIRST_ROW}", "4"], ["type", "Investering", f"D{FIRST_ROW}", "1.250,50"],
-             ["type", "Investering", f"G{FIRST_ROW}", "€ 6.000"], ["type", "Investering", f"N{FIRST_ROW}", "2"],
+             ["type", "Investering", f"{_letter('one_off_cost')}{FIRST_ROW}", "€ 6.000"],
+             ["type", "Investering", f"{_letter('tooling')}{FIRST_ROW}", "2"],
              ["paste", "Vragen", f"J{FIRST_ROW + 1}", "2-3"],  # pasted past the drop-down: Calc makes it a date
              ["rename", "Investering", "Investeringen"],
              ["insert_row", "Vragen", FIRST_ROW + 2], ["type", "Vragen", f"L{FIRST_ROW + 2}", "een eigen rij"]]
@@ -425,9 +439,9 @@ def test_filled_in_through_libreoffice_calc_and_imported(tmp_path, model, werkma
     assert run.returncode == 0, run.stderr[-2000:]
     typed = json.loads(run.stdout.strip().splitlines()[-1])
     assert typed[f"Investering!D{FIRST_ROW}"]["type"] == "VALUE" and typed[f"Investering!D{FIRST_ROW}"]["value"] == 1250.5
-    tooling = typed[f"inspect Investering!N{FIRST_ROW}"]  # Calc itself has the drop-down, its help and its error
+    tooling = typed[f"inspect Investering!{_letter('tooling')}{FIRST_ROW}"]  # Calc has the drop-down, its help, its error
     assert tooling["type"] == "LIST" and tooling["show_error"] and tooling["show_input"] and tooling["alert"] == "STOP"
-    assert "kies 0 (nee), 1 (deels) of 2 (ja)" in tooling["error"] and tooling["input"]
+    assert "kies 0 (ontbreekt), 1 (deels) of 2 (op orde)" in tooling["error"] and tooling["input"]
     assert tooling["sheet_protected"] and not tooling["locked"]
     question = typed[f"inspect Vragen!D{FIRST_ROW}"]
     assert question["sheet_protected"] and question["locked"]  # descriptors cannot be typed over
@@ -474,3 +488,46 @@ def test_a_damaged_ods_gets_a_message_never_a_traceback(tmp_path, model):
             assert str(exc) and "Traceback" not in str(exc)
         else:
             json.dumps(result.answers.set_aside, allow_nan=False)  # what was set aside can be saved as JSON
+
+
+def test_a_template_from_before_the_money_total_still_imports_through_its_breakdown(tmp_path, model):
+    """Templates filled in before schema 4 have no 'Licenties en diensten per jaar' column: the four breakdown
+    columns give the same total; a missing optional column means unknown, never a refusal."""
+    from imworkbook.proportion import compute
+
+    answers = load_answers(PO_EXAMPLE, model).answers
+    path = write_template(tmp_path / "oud.xlsx", model, answers=answers)
+    wb = load_workbook(path)
+    ws = wb[SHEETS["investment"]]
+    ws.protection.sheet = False
+    ws.delete_cols(_col("money_per_year"))  # as in a template of before
+    wb.save(path)
+    got = load_answers(path, model)
+    assert not [p for p in got.problems if p.severity == "fout"]
+    areas = got.answers.investment.areas
+    assert "money_per_year" not in areas["applicatielandschap"]
+    assert areas["applicatielandschap"]["licence_per_year"] == answers.investment.areas["applicatielandschap"][
+        "licence_per_year"]
+    table = compute(got.answers, model).table
+    # areas booked with the breakdown keep their total; areas that used only the total are now incomplete
+    assert table.loc["applicatielandschap", "complete"] and not table.loc["visie", "complete"]
+
+
+def test_the_levy_goes_through_the_template_and_an_older_template_without_it_still_imports(tmp_path, model):
+    answers = load_answers(PO_EXAMPLE, model).answers
+    path = write_template(tmp_path / "met-afdracht.xlsx", model, answers=answers)
+    got = load_answers(path, model)
+    assert got.answers.investment.levy_eur == answers.investment.levy_eur
+    wb = load_workbook(path)
+    ws = wb[SHEETS["school"]]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "levy_eur")
+    ws.cell(row=row, column=3, value=-5)
+    wb.save(path)
+    refused = load_answers(path, model)
+    assert "afdracht" in {p.where: p.message for p in refused.problems}[f"School!C{row}"]
+    assert refused.answers.investment.levy_eur is None
+    ws.protection.sheet = False
+    ws.delete_rows(row)  # a template of before the levy
+    wb.save(path)
+    old = load_answers(path, model)
+    assert not [p for p in old.problems if p.severity == "fout"] and old.answers.investment.levy_eur is None

@@ -5,7 +5,14 @@ import re
 
 import pytest
 
+from imworkbook.answers import load_answers
+from imworkbook.content import load_investment_model
+from imworkbook.i18n import format_number
+from imworkbook.numbers import format_euro
+from imworkbook.proportion import compute
 from imworkbook.widgets.investment import verhouding
+
+from .conftest import PO_EXAMPLE
 
 
 @pytest.fixture
@@ -19,7 +26,10 @@ def _saved(app):
 
 def test_opens_with_totals_charts_and_explanations(app, model):
     assert app.progress_text.value == f"<b>{len(model.areas)} van {len(model.areas)} gebieden volledig ingevuld</b>"
-    assert "Totaalindex 0,71" in app.summary.value
+    expected = compute(load_answers(PO_EXAMPLE, model).answers, model).overall
+    assert f"Totaalindex {format_number(expected['index'], 'nl', 2)}" in app.summary.value
+    assert f"{format_euro(expected['invest_per_pupil'], 'nl')} per leerling" in app.summary.value
+    assert f"{format_number(expected['hours_per_100'], 'nl', 0)} uur eigen tijd per 100 leerlingen" in app.summary.value
     assert set(app.figs) == {"quadrant", "difference", "bars"}
     form = app.forms["visie"]
     assert "Visie en ambitie:" in form.explanation.value and "per jaar" in form.total.value
@@ -49,8 +59,8 @@ def test_bad_input_gets_a_message_at_the_field_and_nothing_is_saved(app, typed, 
 
 def test_empty_field_means_unknown_and_makes_the_area_incomplete(app):
     form = app.forms["visie"]
-    form.inputs["hours_other"].value = ""
-    assert _saved(app)["areas"]["visie"]["hours_other"] is None
+    form.inputs["hours_ict"].value = ""  # one of the three required numbers
+    assert _saved(app)["areas"]["visie"]["hours_ict"] is None
     assert "onvolledig" in form.total.value
     assert "nog niet te beoordelen" in form.explanation.value
     assert app.tabs.titles[0].endswith("…")
@@ -59,7 +69,7 @@ def test_empty_field_means_unknown_and_makes_the_area_incomplete(app):
 def test_a_change_moves_the_quadrant_point(app):
     fig = app.figs["quadrant"]
     before = {x for tr in fig.data[2:] for x in tr.y}
-    app.forms["visie"].inputs["external_per_year"].value = "20000"
+    app.forms["visie"].inputs["money_per_year"].value = "20000"
     after = {x for tr in app.figs["quadrant"].data[2:] for x in tr.y}
     assert before != after
 
@@ -67,7 +77,7 @@ def test_a_change_moves_the_quadrant_point(app):
 def test_implausible_hours_warn_in_the_area(app):
     form = app.forms["visie"]
     form.inputs["hours_other"].value = "90.000"
-    assert "meer dan het hele personeel" in form.warnings.value
+    assert "van alle uren van het personeel" in form.warnings.value
     assert _saved(app)["areas"]["visie"]["hours_other"] == 90000  # a warning, not a refusal
 
 
@@ -137,3 +147,115 @@ def test_an_error_banner_goes_at_the_next_success(app):
     assert "imw-msg-error" in app.messages.value
     app.forms["visie"].inputs["hours_im"].value = "5"
     assert app.messages.value == "" and not app.errors
+
+
+# --- issue 15.3: three numbers, allocation guide, levy, absolute figures, plausibility, verdict ----------------
+
+def test_three_numbers_in_view_and_the_detail_folded_away(app):
+    inv = load_investment_model()
+    form = app.forms["visie"]
+    main, optional = form.box.children[4].children, form.box.children[6]
+    shown = {c for row in main[1:] for c in row.children[0].children[0]._dom_classes}
+    assert shown == {f"imw-f-{f.id}" for f in inv.fields if f.required} == {
+        "imw-f-hours_im", "imw-f-hours_ict", "imw-f-money_per_year"}
+    assert optional.selected_index is None  # folded: a school can stop at three numbers per area
+    folded = {c for row in optional.children[0].children[1:] for c in row.children[0].children[0]._dom_classes}
+    assert folded == {f"imw-f-{f.id}" for f in inv.fields if not f.required}
+
+
+def test_three_numbers_judge_an_area_and_the_breakdown_replaces_an_empty_total(tmp_path):
+    from imworkbook.answers import Session
+
+    session = Session.create("Nieuwe School", "po", "2026-2027", pupils=200, folder=tmp_path)
+    app = verhouding(session.path, folder=tmp_path)
+    form = app.forms["visie"]
+    form.ambition.value = 3
+    for field, value in (("hours_im", "10"), ("hours_ict", "4"), ("money_per_year", "500")):
+        form.inputs[field].value = value
+    row = app.result.table.loc["visie"]
+    assert row["complete"] and row["invest_eur"] == pytest.approx(14 * 55 + 500)
+    form.inputs["money_per_year"].value = ""
+    assert not app.result.table.loc["visie", "complete"]
+    for field, value in (("licence_per_year", "300"), ("external_per_year", "0"), ("one_off_cost", "1000"),
+                         ("implementation_cost", "0")):
+        form.inputs[field].value = value
+    assert app.result.table.loc["visie", "invest_eur"] == pytest.approx(14 * 55 + 300 + 1000 / 5)
+    assert "5 jaar aangenomen" in form.explanation.value
+
+
+def test_the_allocation_guide_sits_beside_the_inputs_and_splits_an_amount(app, model):
+    from imworkbook.content import load_allocation
+
+    alloc = load_allocation()
+    guide = app.guide
+    table = guide.widget.children[0].children[0].value
+    for item in alloc.items:
+        assert html_escape(item.label("nl")) in table
+    assert "hoort niet bij informatiemanagement" in table
+    app.tabs.selected_index = [a.id for a in model.areas].index("gegevens")  # each area says what belongs there
+    assert "LAS-licentie (leerlingadministratie) 50%" in app.forms["gegevens"].guide.value
+    assert "Apparaten" not in app.forms["gegevens"].guide.value  # excluded costs belong nowhere
+    guide.item.value = "las"
+    guide.amount.value = "8.000"
+    shares = guide.split()
+    assert sum(shares.values()) == pytest.approx(8000) and set(shares) == set(alloc.items[0].key)
+    assert "€ 4.000" in guide.result.value  # half of the LAS licence belongs to Gegevensbeheer
+    before = app.session.path.read_bytes()
+    guide.amount.value = "veel"
+    assert "geen getal" in guide.result.value and app.session.path.read_bytes() == before  # never saved
+
+
+def html_escape(text):
+    import html
+    return html.escape(text)
+
+
+def test_the_levy_pays_for_board_support_and_is_spread_by_hours_or_evenly(app):
+    app.levy.value = "4.800"
+    assert _saved(app)["levy_eur"] == 4800
+    table = app.result.table
+    support = {a: (app.session.answers.investment.areas[a].get("support_hours") or 0) for a in table.index}
+    total = sum(support.values())
+    for area_id, h in support.items():
+        assert table.loc[area_id, "resources_eur"] == pytest.approx(4800 * h / total)
+    app.levy_attribution.value = "even"
+    assert _saved(app)["levy_attribution"] == "even"
+    assert app.result.table["resources_eur"].tolist() == pytest.approx([4800 / len(table)] * len(table))
+    app.levy.value = ""  # unknown: the support hours count at the hourly rate again
+    assert app.result.table["resources_eur"].tolist() == pytest.approx([55 * support[a] for a in table.index])
+    assert total > 0  # (the example has support hours)
+
+
+def test_a_zero_too_many_is_caught_relative_to_the_school_size(app):
+    form = app.forms["visie"]
+    form.inputs["money_per_year"].value = "40.000"  # € 174 per pupil for one area of a school of 230
+    assert "per leerling voor één gebied" in form.warnings.value and "230 leerlingen" in form.warnings.value
+    assert "meer dan € 75 per leerling" in form.warnings.value
+    form.inputs["money_per_year"].value = "400"
+    assert "per leerling voor één gebied" not in form.warnings.value
+
+
+def test_tools_in_order_says_what_the_chosen_value_means(app):
+    form = app.forms["visie"]
+    form.inputs["tooling"].value = 0
+    assert "ontbreekt" in form.choice_help["tooling"].value and "losse bestanden" in form.choice_help["tooling"].value
+    assert _saved(app)["areas"]["visie"]["tooling"] == 0
+
+
+def test_everything_underfunded_is_said_at_the_top(app, model):
+    for area_id in [a.id for a in model.areas]:
+        app.tabs.selected_index = [a.id for a in model.areas].index(area_id)
+    for form in app.forms.values():
+        for field in ("hours_im", "hours_ict", "money_per_year", "hours_other", "support_hours"):
+            form.inputs[field].value = "1" if field != "money_per_year" else "10"
+    app.levy.value = "0"
+    assert app.result.overall["verdict"] == "alles_onder"
+    assert "Alles ondergefinancierd" in app.school_messages.value
+
+
+def test_english_app_shows_the_guide_levy_and_per_pupil_figures(tmp_path):
+    app = verhouding("po", folder=tmp_path, lang="en")
+    assert "per pupil" in app.summary.value and "hours of own time per 100 pupils" in app.summary.value
+    assert app.guide.widget.titles[0].startswith("Allocation key")
+    assert app.levy.description.startswith("Levy") and "not free" in app.levy_help.value
+    assert "per pupil (rough reference" in app.forms["visie"].total.value

@@ -3,7 +3,7 @@
 One JSON file per school per round, e.g. ``werkmap/antwoorden/de-regenboog_2026-2027.json``::
 
     {
-      "schema_version": 3,
+      "schema_version": 4,
       "kind": "imworkbook.answers",
       "model": {"id": "im_volwassenheid", "version": "2.0"},
       "school": {"name": "De Regenboog", "code": "99XX", "sector": "po", "pupils": 230,

@@ -16,7 +16,7 @@ from ..errors import from_pydantic
 from ..budgets import ANSWERS_MAX_BYTES
 
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 KIND = "imworkbook.answers"
 MAX_FILE_BYTES = ANSWERS_MAX_BYTES  # the budget of one answers file (imworkbook.budgets); kept importable here
 Which = Literal["current", "target"]
@@ -86,7 +86,7 @@ def normalize_investment(field: InvestmentField, value: Any) -> float | None:
         raise ValueError(f"een afschrijvingstermijn is minstens 1 jaar; gekregen: {value!r}")
     if field.unit == "choice":
         if number not in (0, 1, 2):
-            raise ValueError(f"kies 0 (nee), 1 (deels) of 2 (ja); gekregen: {value!r}")
+            raise ValueError(f"kies 0 (ontbreekt), 1 (deels) of 2 (op orde); gekregen: {value!r}")
         return int(number)
     return number
 RoundText = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}(-\d{4})?$")]
@@ -125,11 +125,17 @@ class ModelRef(_Strict):
 
 
 class Investment(_Strict):
-    """Time, money and resources per area (schema 2). ``areas[area_id][field_id]`` is a number or
-    ``None`` (unknown, never zero); each area also has ``ambition`` (1-5) and ``note``."""
+    """Time, money and resources per area (schema 2; schema 4 adds the levy). ``areas[area_id][field_id]`` is a
+    number or ``None`` (unknown, never zero); each area also has ``ambition`` (1-5) and ``note``.
+
+    ``levy_eur``: the part of the school's levy (afdracht) to the board that pays for IM/ICT support, € per year
+    (``None`` = not known: the support hours then count at the hourly rate); ``levy_attribution``: how it is
+    spread over the areas (``None`` = the model's ``settings.levy_attribution``)."""
 
     hourly_rate: float | None = Field(default=None, gt=0, le=1000)
     staff_fte: float | None = Field(default=None, gt=0, le=100_000)
+    levy_eur: float | None = Field(default=None, ge=0, le=100_000_000)
+    levy_attribution: Literal["support_hours", "even"] | None = None
     areas: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 

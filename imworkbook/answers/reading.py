@@ -87,7 +87,20 @@ def _v2_to_v3(raw: dict) -> dict:
     return raw
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(raw: dict) -> dict:
+    """Schema 4: fewer required numbers (hours IM, hours ICT and one money total per area; the rest optional) and
+    the levy (afdracht) that pays for the board's support. Every value of schema 3 keeps its field and meaning:
+    the four money fields are now the optional breakdown of ``money_per_year`` (which stays empty, so the total
+    is computed from them exactly as before), ``support_hours`` are the board's support. The investment section
+    gets ``levy_eur`` and ``levy_attribution``, both unknown. Nothing is renamed or dropped."""
+    inv = raw.get("investment")
+    if isinstance(inv, dict):
+        inv.setdefault("levy_eur", None)
+        inv.setdefault("levy_attribution", None)
+    return raw
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 OLDEST_SCHEMA = 1
 
 
@@ -303,6 +316,9 @@ def _parse_section(answers: "Answers", key: str, raw: Any, model_cls, label: str
     setattr(answers, key, kept)
 
 
+SETTINGS = ("hourly_rate", "staff_fte", "levy_eur", "levy_attribution")  # the school-level investment settings
+
+
 def _parse_investment(raw: Any, name: str, model: MaturityModel, set_aside: dict,
                       problems: list[Problem]) -> Investment:
     """The investment section, value by value: what is unusable is reported and set aside."""
@@ -314,15 +330,15 @@ def _parse_investment(raw: Any, name: str, model: MaturityModel, set_aside: dict
         _keep(set_aside, "other", "investment", raw)
         problems.append(Problem(name, "investment", "moet een mapping zijn; bewaard onder set_aside"))
         return investment
-    for key in ("hourly_rate", "staff_fte"):
+    for key in SETTINGS:
         if raw.get(key) is None:
             continue
         try:
-            setattr(investment, key, parse_number(raw[key]))
+            setattr(investment, key, raw[key] if key == "levy_attribution" else parse_number(raw[key]))
         except (ValueError, ValidationError) as exc:
             _keep(set_aside, "fields", f"investment.{key}", raw[key])
             problems.append(Problem(name, f"investment › {key}", _message(exc) + "; niet gebruikt, bewaard onder set_aside"))
-    for key in [k for k in raw if k not in ("hourly_rate", "staff_fte", "areas")]:
+    for key in [k for k in raw if k not in (*SETTINGS, "areas")]:
         _keep(set_aside, "fields", f"investment.{key}", raw[key])
         problems.append(Problem(name, f"investment › {key}", "onbekend veld; bewaard onder set_aside", "waarschuwing"))
     areas = raw.get("areas") or {}

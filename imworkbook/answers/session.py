@@ -162,11 +162,13 @@ class Session:
             number = normalize_investment(fields[field_id], value)
         self._change(lambda a: a.investment.areas.setdefault(area_id, {}).__setitem__(field_id, number))
 
-    def set_investment_setting(self, key: Literal["hourly_rate", "staff_fte"], value: Any) -> None:
-        """The school's own hourly rate or staff size (``None`` = use the default / the estimate)."""
-        if key not in ("hourly_rate", "staff_fte"):
+    def set_investment_setting(self, key: Literal["hourly_rate", "staff_fte", "levy_eur", "levy_attribution"],
+                               value: Any) -> None:
+        """The school's own hourly rate, staff size, levy for IM/ICT support or how the levy is spread over the
+        areas (``None`` = use the default / the estimate / not known)."""
+        if key not in ("hourly_rate", "staff_fte", "levy_eur", "levy_attribution"):
             raise KeyError(f"onbekende instelling: {key!r}")
-        number = parse_number(value)
+        number = (value or None) if key == "levy_attribution" else parse_number(value)
         try:
             Investment.model_validate({key: number})
         except ValidationError as exc:

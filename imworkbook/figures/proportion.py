@@ -128,12 +128,15 @@ def investment_bars(table: pd.DataFrame, *, lang: str = "nl", title: str | None 
     raw = {
         "time": [f"{format_number(h, lang, 0)} {t('hours_unit', lang)}" if h == h else t("unknown", lang)
                  for h in table["hours"]],
-        "money": [t("money_hover", lang, one=format_euro(o, lang), impl=format_euro(i, lang),
+        "money": [t("money_hover_total", lang, eur=format_euro(m, lang)) if m == m else
+                  t("money_hover", lang, one=format_euro(o, lang), impl=format_euro(i, lang),
                     lic=format_euro(lc, lang), ext=format_euro(e, lang))
-                  for o, i, lc, e in zip(table["in_one_off_cost"], table["in_implementation_cost"],
-                                         table["in_licence_per_year"], table["in_external_per_year"])],
-        "resources": [f"{format_number(h, lang, 0)} {t('hours_unit', lang)}" if h == h else t("unknown", lang)
-                      for h in table["in_support_hours"]],
+                  for m, o, i, lc, e in zip(table["in_money_per_year"], table["in_one_off_cost"],
+                                            table["in_implementation_cost"], table["in_licence_per_year"],
+                                            table["in_external_per_year"])],
+        "resources": [t("levy_hover", lang, eur=format_euro(lv, lang)) if lv == lv else
+                      f"{format_number(h, lang, 0)} {t('hours_unit', lang)}" if h == h else t("unknown", lang)
+                      for h, lv in zip(table["in_support_hours"], table["levy_eur"])],
     }
     for part, col in (("time", "time_known_eur"), ("money", "money_known_eur"), ("resources", "resources_known_eur")):
         fig.add_trace(go.Bar(

@@ -73,6 +73,7 @@ CSS = """
 .imw-app .lm-TabBar-tab {flex:0 1 auto !important; min-width:fit-content !important; max-width:none !important;
                          color:#222}
 .imw-app .lm-TabBar-content {flex-wrap:wrap}
+.imw-app .lm-TabBar-tabLabel {color:#222}  /* the theme's 54% black on grey is 4.4:1, under AA's 4.5:1 */
 .imw-sr-only, .imw-sr-label > .widget-label {position:absolute !important; width:1px !important;
   height:1px !important; padding:0 !important; margin:-1px !important; overflow:hidden !important;
   clip:rect(0 0 0 0) !important; white-space:nowrap !important; border:0 !important}

@@ -14,11 +14,11 @@ import ipywidgets as W
 import plotly.graph_objects as go
 
 from ..answers import Session
-from ..content import InvestmentField, InvestmentModel, MaturityModel, load_investment_model
+from ..content import Allocation, InvestmentField, InvestmentModel, MaturityModel, load_allocation, load_investment_model
 from ..figures.proportion import investment_bars, quadrant, share_difference
 from ..i18n import format_number, t
 from ..numbers import format_euro, format_input
-from ..proportion import ProportionResult, checks, compute
+from ..proportion import ProportionResult, checks, compute, levy_attribution
 from ..report import proportion_summary, save_proportion_summary
 from ..scoring import area_scores
 from .common import (CHART_WIDTH, CSS, EMPTY, FieldError, ReportPanel, SchoolApp, chart_config, clear_field_error,
@@ -47,12 +47,15 @@ class _AreaForm:
         self.ambition.observe(app._guard(self._on_ambition), names="value")
         self.inputs: dict[str, W.Widget] = {}
         self.field_msgs: dict[str, W.HTML] = {}
-        groups = []
-        for group in ("time", "money", "resources"):
-            rows = [W.HTML(f"<b>{html.escape(t(GROUP_KEY[group], lang))}</b>")]
-            for f in (f for f in inv.fields if f.group == group):
-                rows.append(self._field_row(f, st))
-            groups.append(W.VBox(rows, layout=W.Layout(margin="4px 0")))
+        self.choice_help: dict[str, W.HTML] = {}
+        main = [W.HTML(f"<b>{html.escape(t('inv_required_title', lang))}</b>")]
+        main += [self._field_row(f, st) for f in inv.fields if f.required]
+        optional = [self._field_row(f, st) for f in inv.fields if not f.required]
+        self.optional = W.Accordion(children=[W.VBox([
+            W.HTML(f"<div class='imw-help'>{html.escape(t('inv_optional_help', lang))}</div>"), *optional])],
+            titles=(t("inv_optional_title", lang),), selected_index=None)
+        self.guide = W.HTML(_area_guide(app.allocation, area_id, lang))
+        groups = [W.VBox(main, layout=W.Layout(margin="4px 0")), self.guide, self.optional]
         self.note = W.Textarea(description=t("label_note", lang), placeholder=t("note_placeholder", lang),
                                continuous_update=False, rows=2, style=st, layout=W.Layout(width="98%"))
         self.note.observe(app._guard(self._on_note), names="value")
@@ -74,12 +77,14 @@ class _AreaForm:
 
     def _field_row(self, f: InvestmentField, st: dict) -> W.Widget:
         lang = self.app.lang
-        if f.unit == "choice":
-            widget: W.Widget = W.Dropdown(options=[(t("choose", lang), EMPTY), (t("choice_0", lang), 0),
-                                                   (t("choice_1", lang), 1), (t("choice_2", lang), 2)],
+        if f.unit == "choice":  # every value defined in data/investment/model.yaml
+            widget: W.Widget = W.Dropdown(options=[(t("choose", lang), EMPTY)]
+                                          + [(c.label(lang), c.value) for c in f.choices],
                                           description=f.label(lang), style=st, layout=W.Layout(width="480px"))
+            self.choice_help[f.id] = W.HTML()
         else:
-            widget = W.Text(description=f.label(lang), placeholder=t("unknown_placeholder", lang), style=st,
+            empty = "unknown_placeholder" if f.required or f.detail_of else "optional_placeholder"
+            widget = W.Text(description=f.label(lang), placeholder=t(empty, lang), style=st,
                             continuous_update=False, layout=W.Layout(width="480px"))
         widget.tooltip = f.help(lang)
         widget.add_class(f"imw-f-{f.id}")
@@ -87,7 +92,17 @@ class _AreaForm:
         self.inputs[f.id] = widget
         self.field_msgs[f.id] = msg = W.HTML()
         help_text = W.HTML(f'<div class="imw-help" style="margin:0 0 0 268px">{html.escape(f.help(lang))}</div>')
-        return W.VBox([W.HBox([widget, msg], layout=W.Layout(align_items="center")), help_text])
+        rows = [W.HBox([widget, msg], layout=W.Layout(align_items="center")), help_text]
+        if f.id in self.choice_help:
+            rows.append(self.choice_help[f.id])
+        return W.VBox(rows)
+
+    def _show_choice_help(self) -> None:
+        for field_id, place in self.choice_help.items():
+            value = self.inputs[field_id].value
+            choice = next((c for c in self.app.inv.field(field_id).choices if c.value == value), None)
+            place.value = (f'<div class="imw-help" style="margin-left:268px"><i>{html.escape(choice.label(self.app.lang))}'
+                           f'</i>: {html.escape(choice.description(self.app.lang))}</div>' if choice else "")
 
     # showing what is saved ----------------------------------------------------------------
     def refresh(self) -> None:
@@ -107,6 +122,7 @@ class _AreaForm:
         finally:
             self._setting = False
         self._show_ambition_help()
+        self._show_choice_help()
 
     def _show_ambition_help(self) -> None:
         level = self.ambition.value
@@ -122,8 +138,13 @@ class _AreaForm:
                   money=format_euro(row["money_known_eur"], lang),
                   resources=format_euro(row["resources_known_eur"], lang))
         status = "" if row["complete"] else f' <span class="imw-field-warn">({t("incomplete", lang)})</span>'
+        pupils = self.app.session.answers.school.pupils
+        absolute = (t("area_absolute", lang, pp=format_euro(row["known_eur"] / pupils, lang),
+                      ref=format_euro(row["ref_per_pupil"], lang),
+                      hours100=format_number(row["hours_known"] / pupils * 100, lang, 0))
+                    if pupils else "")
         self.total.value = (f"<b>{t('area_total', lang, eur=format_euro(row['known_eur'], lang))}</b>{status}"
-                            f" <span style='color:#555'>{parts}</span>")
+                            f" <span style='color:#555'>{parts}</span><br>{html.escape(absolute)}")
         self.explanation.value = f"<div>{html.escape(row['explanation'])}</div>"
         self.warnings.value = "".join(f'<div class="imw-field-warn">⚠ {html.escape(w)}</div>' for w in warnings)
 
@@ -138,6 +159,7 @@ class _AreaForm:
         except ValueError as exc:  # wrong input: said at the field, what was typed stays there to correct it
             raise FieldError(str(exc), widget, msg) from None
         clear_field_error(widget, msg)
+        self._show_choice_help()
         if isinstance(widget, W.Text):
             self._setting = True
             widget.value = format_input(self.app.session.answers.investment.areas[self.area_id][field.id],
@@ -166,16 +188,29 @@ class ProportionApp(SchoolApp):
                  model: MaturityModel | None = None, inv: InvestmentModel | None = None):
         lang = self._setup(lang, folder, model)
         self.inv = inv or load_investment_model()
+        self.allocation = load_allocation()
         self.result: ProportionResult | None = None
         st = {"description_width": "initial"}
         self.rate = W.Text(description=t("label_hourly_rate", lang), style=st, continuous_update=False,
                            layout=W.Layout(width="320px"))
         self.staff = W.Text(description=t("label_staff_fte", lang), style=st, continuous_update=False,
                             layout=W.Layout(width="320px"))
-        self.setting_msgs = {"hourly_rate": W.HTML(), "staff_fte": W.HTML()}  # a message beside each
+        self.levy = W.Text(description=t("label_levy", lang), style=st, continuous_update=False,
+                           placeholder=t("unknown_placeholder", lang), layout=W.Layout(width="420px"))
+        self.levy.add_class("imw-levy")
+        self.levy_attribution = W.Dropdown(
+            options=[(t("levy_by_hours", lang), "support_hours"), (t("levy_even", lang), "even")],
+            description=t("label_levy_attribution", lang), style=st, layout=W.Layout(width="560px"))
+        self.levy_help = W.HTML(f"<div class='imw-help'>{html.escape(t('levy_help', lang))}</div>",
+                                layout=W.Layout(max_width="860px"))
+        self.setting_msgs = {"hourly_rate": W.HTML(), "staff_fte": W.HTML(), "levy_eur": W.HTML(),
+                             "levy_attribution": W.HTML()}  # a message beside each
+        self.setting_widgets = {"hourly_rate": self.rate, "staff_fte": self.staff, "levy_eur": self.levy,
+                                "levy_attribution": self.levy_attribution}
         self._setting = False
-        for key, widget in (("hourly_rate", self.rate), ("staff_fte", self.staff)):
+        for key, widget in self.setting_widgets.items():
             widget.observe(self._guard(lambda change, key=key: self._on_setting(key, change)), names="value")
+        self.guide = AllocationGuide(self)
         self.progress_bar = W.IntProgress(min=0, max=len(self.model.areas), bar_style="info",
                                           layout=W.Layout(width="300px"))
         self.progress_text = W.HTML()
@@ -210,10 +245,14 @@ class ProportionApp(SchoolApp):
             W.HBox([W.VBox([self.rate, self.setting_msgs["hourly_rate"]]),
                     W.VBox([self.staff, self.setting_msgs["staff_fte"]])],
                    layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
+            W.HBox([W.VBox([self.levy, self.setting_msgs["levy_eur"]]),
+                    W.VBox([self.levy_attribution, self.setting_msgs["levy_attribution"]])],
+                   layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
+            self.levy_help,
             W.HBox([self.progress_bar, self.progress_text], layout=W.Layout(align_items="center")),
             self.summary, self.school_messages, charts,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('inputs_title', lang))}</h3>"),
-            self.tabs, self.status, self.what_if.widget, self.board, self.report.widget,
+            self.guide.widget, self.tabs, self.status, self.what_if.widget, self.board, self.report.widget,
         ], layout=W.Layout(width="100%"))
         self._finish(session, "intro_proportion")
 
@@ -244,7 +283,7 @@ class ProportionApp(SchoolApp):
         inv, st = self.session.answers.investment, self.inv.settings
         self._setting = True
         try:
-            for key, widget in (("hourly_rate", self.rate), ("staff_fte", self.staff)):
+            for key, widget in self.setting_widgets.items():
                 clear_field_error(widget, self.setting_msgs[key])
             self.rate.value = format_input(inv.hourly_rate, self.lang)
             self.rate.placeholder = t("default_value", self.lang, value=format_input(st.hourly_rate, self.lang))
@@ -253,13 +292,15 @@ class ProportionApp(SchoolApp):
             estimate = pupils * st.staff_fte_per_pupil[self.session.answers.school.sector] if pupils else None
             self.staff.placeholder = (t("estimate_value", self.lang, value=format_number(estimate, self.lang))
                                       if estimate else t("unknown_placeholder", self.lang))
+            self.levy.value = format_input(inv.levy_eur, self.lang)
+            self.levy_attribution.value = levy_attribution(self.session.answers, self.inv)
         finally:
             self._setting = False
 
     def _on_setting(self, key: str, change) -> None:
         if self._setting:
             return
-        widget = self.rate if key == "hourly_rate" else self.staff
+        widget = self.setting_widgets[key]
         try:
             self.session.set_investment_setting(key, change["new"])
         except ValueError as exc:  # at the field, kept to correct
@@ -294,9 +335,10 @@ class ProportionApp(SchoolApp):
         self.summary.value = t("proportion_summary", self.lang, eur=format_euro(overall["known_eur"], self.lang),
                                pp=format_euro(overall["invest_per_pupil"], self.lang),
                                hours=format_number(overall["hours"], self.lang, 0),
+                               hours100=format_number(overall["hours_per_100"], self.lang, 0),
                                index=format_number(overall["index"], self.lang, 2))
-        self.school_messages.value = "".join(f'<div class="imw-msg-warn">{html.escape(m)}</div>'
-                                             for m in result.messages)
+        if overall["verdict"] == "verhouding":  # the other verdicts are school messages (a warning) below
+            self.summary.value += f"<br>{html.escape(overall['verdict_text'])}"
         self.tabs.titles = tuple(
             f"{row.short} ✓" if row.complete and row.ambition == row.ambition else f"{row.short} …"
             for row in table.itertuples())
@@ -324,11 +366,79 @@ class ProportionApp(SchoolApp):
         return path
 
     def _show_forms(self) -> None:
-        warnings: dict[str, list[str]] = {}
+        warnings: dict[str | None, list[str]] = {}
         for area_id, _field, message in checks(self.session.answers, self.result, self.inv, self.lang):
             warnings.setdefault(area_id, []).append(message)
+        self.school_messages.value = "".join(f'<div class="imw-msg-warn">{html.escape(m)}</div>'
+                                             for m in [*self.result.messages, *warnings.get(None, [])])
         for area_id, form in self.forms.items():
             form.show_result(self.result.table.loc[area_id], self.maturity.loc[area_id], warnings.get(area_id, []))
+
+
+def _area_guide(allocation: Allocation, area_id: str, lang: str) -> str:
+    """One line under an area's money field: which common costs belong (partly) here by the default key."""
+    parts = [f"{item.label(lang)} {format_number(item.key[area_id] * 100, lang, 0)}%"
+             for item in allocation.items if area_id in item.key]
+    text = t("guide_area", lang, items="; ".join(parts)) if parts else t("guide_area_none", lang)
+    return f'<div class="imw-help" style="margin-left:268px">{html.escape(text)}</div>'
+
+
+class AllocationGuide:
+    """The allocation guide beside the inputs: the rules, the default key per common cost as a table (cost x
+    area, % of the cost), and a small calculator that splits an amount by a key (shown only, never saved)."""
+
+    def __init__(self, app: ProportionApp):
+        self.app = app
+        lang, alloc = app.lang, app.allocation
+        areas = app.model.areas
+        head = "".join(f"<th scope='col'>{html.escape(a.short(lang))}</th>" for a in areas)
+        rows = []
+        for item in alloc.items:
+            cells = ("".join(f"<td style='text-align:right'>{format_number(item.key[a.id] * 100, lang, 0) + '%' if a.id in item.key else ''}</td>"
+                             for a in areas) if not item.exclude else
+                     f"<td colspan='{len(areas)}'><i>{html.escape(t('guide_exclude', lang))}</i></td>")
+            rows.append(f"<tr><th scope='row' style='text-align:left;font-weight:normal'><b>{html.escape(item.label(lang))}</b>"
+                        f"<br><span class='imw-help'>{html.escape(item.example(lang))}</span></th>{cells}</tr>")
+        style = ("<style>.imw-guide td, .imw-guide th {border-bottom:1px solid #ddd; padding:2px 8px; "
+                 "vertical-align:top} .imw-guide th[scope=col] {vertical-align:bottom}</style>")
+        table = (f"{style}<table class='imw-guide' style='border-collapse:collapse'><caption style='text-align:left'>"
+                 f"{html.escape(t('guide_caption', lang))}</caption><tr><th scope='col' style='text-align:left'>"
+                 f"{html.escape(t('guide_cost', lang))}</th>{head}</tr>{''.join(rows)}</table>")
+        rules = "".join(f"<li>{html.escape(r(lang))}</li>" for r in alloc.rules)
+        self.item = W.Dropdown(options=[(i.label(lang), i.id) for i in alloc.items if not i.exclude],
+                               description=t("guide_calc_item", lang), style={"description_width": "initial"},
+                               layout=W.Layout(width="460px"))
+        self.amount = W.Text(description=t("guide_calc_amount", lang), style={"description_width": "initial"},
+                             continuous_update=False, placeholder="8.000", layout=W.Layout(width="300px"))
+        self.amount.add_class("imw-guide-amount")
+        self.result = W.HTML()
+        self.result.add_class("imw-guide-result")
+        for w in (self.item, self.amount):
+            w.observe(app._guard(lambda _c: self.split()), names="value")
+        body = W.VBox([W.HTML(f"<ul>{rules}</ul>{table}"),
+                       W.HTML(f"<p><b>{html.escape(t('guide_calc_title', lang))}</b></p>"),
+                       W.HBox([self.item, self.amount], layout=W.Layout(flex_flow="row wrap")), self.result])
+        self.widget = W.Accordion(children=[body], titles=(t("guide_title", lang),), selected_index=None)
+
+    def split(self) -> dict[str, float]:
+        """The amount typed, split over the areas by the chosen key (shown in the guide; nothing is saved)."""
+        from ..numbers import parse_number
+
+        lang = self.app.lang
+        try:
+            amount = parse_number(self.amount.value)
+        except ValueError as exc:
+            self.result.value = f'<div class="imw-field-warn">{html.escape(str(exc))}</div>'
+            return {}
+        if amount is None:
+            self.result.value = ""
+            return {}
+        item = next(i for i in self.app.allocation.items if i.id == self.item.value)
+        shares = {a.id: amount * item.key[a.id] for a in self.app.model.areas if a.id in item.key}
+        names = {a.id: a.short(lang) for a in self.app.model.areas}
+        self.result.value = "<ul>" + "".join(f"<li>{html.escape(names[a])}: {format_euro(v, lang)}</li>"
+                                             for a, v in shares.items()) + "</ul>"
+        return shares
 
 
 class WhatIf:

@@ -70,7 +70,7 @@ def test_keyboard_moves_to_next_area(page: Page, voila_url):
 def test_proportion_app_rejects_text_at_the_field_and_redraws_on_a_number(page: Page, voila_url):
     page.goto(voila_url + "/voila/render/02_verhouding.ipynb", wait_until="domcontentloaded")
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=90_000)
-    field = page.locator(".imw-f-external_per_year input").first
+    field = page.locator(".imw-f-money_per_year input").first
     expect(field).to_be_visible(timeout=90_000)
     field.fill("veel")
     field.press("Enter")
