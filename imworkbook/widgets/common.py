@@ -113,7 +113,7 @@ def download_link(path: str | Path, lang: str, mime: str | None = None, *, done:
         or "application/octet-stream"
     name = html.escape(path.name, quote=True)
     encoded = base64.b64encode(data).decode("ascii")
-    status = f'<div class="imw-status">✓ {html.escape(done)}</div>' if done else ""
+    status = f'<div>{done_html(done)}</div>' if done else ""
     return (f'<div class="imw-download-box">{status}'
             f'<a class="imw-download" download="{name}" type="{html.escape(mime, quote=True)}" '
             f'href="data:{html.escape(mime, quote=True)};base64,{encoded}">'
@@ -282,6 +282,13 @@ class FieldError(ValueError):
         self.widget, self.place = widget, place
 
 
+def done_html(text: str) -> str:
+    """The outcome of an action that worked, shown beside the control used: "✓ text", announced politely
+    (``role="status"``). The one way every app says "done"; an error in the same place replaces it
+    (:meth:`AppBase._show_error`) and the next success replaces the error."""
+    return f'<span class="imw-status" role="status">✓ {html.escape(text)}</span>'
+
+
 def error_html(text: str, lang: str) -> str:
     """An error box (announced by screen readers as it appears: ``role="alert"``)."""
     return (f'<div class="imw-msg-error" role="alert"><b>{html.escape(t("error", lang))}</b> '
@@ -358,6 +365,10 @@ class AppBase:
 
     def resync(self) -> None:  # pragma: no cover - overridden
         pass
+
+    def show_done(self, place: W.HTML, text: str) -> None:
+        """Say beside the control used that its action worked (:func:`done_html`)."""
+        place.value = done_html(text)
 
     @property
     def session(self) -> Session | None:

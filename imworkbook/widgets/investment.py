@@ -44,7 +44,8 @@ class _AreaForm:
                                    layout=W.Layout(width="480px"))
         self.ambition.add_class("imw-ambition")
         self.ambition_help = W.HTML()
-        self.ambition.observe(app._guard(self._on_ambition), names="value")
+        self.msg = W.HTML()  # an error of a save in this area, in the area and not at the top of the page
+        self.ambition.observe(app._guard(self._on_ambition, where=self.msg), names="value")
         self.inputs: dict[str, W.Widget] = {}
         self.field_msgs: dict[str, W.HTML] = {}
         groups = []
@@ -55,7 +56,7 @@ class _AreaForm:
             groups.append(W.VBox(rows, layout=W.Layout(margin="4px 0")))
         self.note = W.Textarea(description=t("label_note", lang), placeholder=t("note_placeholder", lang),
                                continuous_update=False, rows=2, style=st, layout=W.Layout(width="98%"))
-        self.note.observe(app._guard(self._on_note), names="value")
+        self.note.observe(app._guard(self._on_note, where=self.msg), names="value")
         self.total = W.HTML()
         self.total.add_class("imw-area-total")
         self.explanation = W.HTML()
@@ -69,7 +70,7 @@ class _AreaForm:
         self.box = W.VBox([
             W.HTML(f"<p><b>{html.escape(area.name(lang))}</b> — {html.escape(area.description(lang))}</p>"),
             self.maturity, self.ambition, self.ambition_help, *groups, self.note, self.total, self.explanation,
-            self.warnings, W.HBox([prev_b, next_b])])
+            self.warnings, self.msg, W.HBox([prev_b, next_b])])
         self.refresh()
 
     def _field_row(self, f: InvestmentField, st: dict) -> W.Widget:
@@ -83,7 +84,8 @@ class _AreaForm:
                             continuous_update=False, layout=W.Layout(width="480px"))
         widget.tooltip = f.help(lang)
         widget.add_class(f"imw-f-{f.id}")
-        widget.observe(self.app._guard(lambda change, field=f: self._on_field(field, change)), names="value")
+        widget.observe(self.app._guard(lambda change, field=f: self._on_field(field, change), where=self.msg),
+                       names="value")
         self.inputs[f.id] = widget
         self.field_msgs[f.id] = msg = W.HTML()
         help_text = W.HTML(f'<div class="imw-help" style="margin:0 0 0 268px">{html.escape(f.help(lang))}</div>')

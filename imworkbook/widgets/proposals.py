@@ -178,7 +178,7 @@ class ProposalApp(SchoolApp):
         self.editing = proposal.name
         self.refresh_pick(proposal.name)
         self.show_status(saved=True)
-        self.result.value = f"<span class='imw-status'>✓ {html.escape(t('prop_saved', self.lang))}</span>"
+        self.show_done(self.result, t('prop_saved', self.lang))
 
     def printable(self) -> Path:
         """A one-page HTML of the proposal and its advice (print it from the browser), with a download link."""
