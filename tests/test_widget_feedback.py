@@ -133,3 +133,23 @@ def test_werkboek_7_each_message_beside_its_button_and_gone_after_the_next_succe
     app.overwrite.value = True
     app.save_button.click()
     assert "✓" in app.result.value and not app.errors
+
+
+def test_after_trying_the_werkboek_7_example_werkboeken_1_to_6_open_your_own_school(tmp_path, model):
+    from imworkbook.answers import Session
+    from imworkbook.widgets.investment import verhouding
+    from imworkbook.widgets.merge import MergeApp
+    from imworkbook.widgets.questionnaire import vragenlijst
+    from imworkbook.widgets.roles import rollen
+
+    own = Session.create("Onze School", "po", "2026-2027", folder=tmp_path, model=model)
+    merge = MergeApp(tmp_path)
+    merge.example_button.click()
+    merge.overwrite.value = True
+    merge.save_button.click()  # the example's merge is now the newest file in the werkmap
+    assert "✓" in merge.result.value
+    for open_app in (vragenlijst, verhouding, rollen):
+        assert open_app(folder=tmp_path).session.path == own.path
+    first_time = tmp_path / "leeg"  # without a school of your own, the example you tried last opens
+    MergeApp(first_time).example_button.click()
+    assert vragenlijst(folder=first_time).session.answers.school.name == "De Regenboog"

@@ -465,11 +465,16 @@ class AppBase:
 
 
 def open_session(school: str | Path | None, folder: Path, model: MaturityModel) -> Session:
-    """``None``: the school saved most recently (or the po example the first time); ``"po"``/``"vo"``: that
-    example as your own working copy; a path: that answers file."""
+    """``None``: your own school saved most recently; without one, the example tried most recently (or the po
+    example the first time); ``"po"``/``"vo"``: that example as your own working copy; a path: that answers file.
+
+    An example is never the remembered school while you have one of your own: after trying the example of
+    werkboek 7 (saved in ``voorbeelden/``), werkboeken 1-6 still open your school."""
     if school is None:
-        schools = list_schools(folder, model)[0] + list_schools(folder / EXAMPLES_SUBFOLDER, model)[0]
-        schools.sort(key=lambda s: (s.saved_at or "", s.path.stat().st_mtime), reverse=True)  # as list_schools
+        def recent(found):
+            return sorted(found, key=lambda s: (s.saved_at or "", s.path.stat().st_mtime), reverse=True)
+        schools = (recent(list_schools(folder, model)[0])
+                   or recent(list_schools(folder / EXAMPLES_SUBFOLDER, model)[0]))
         return Session.open(schools[0].path, model) if schools else open_example("po", folder, model)
     if str(school) in ("po", "vo") or not str(school).endswith(".json"):
         return open_example(str(school), folder, model)

@@ -114,7 +114,13 @@ class RolesApp(SchoolApp):
         progress = t("roles_progress", lang, done=done, total=len(self.roles.tasks))
         items = "".join(f"<div class='imw-msg-{'error' if f.kind == 'mixed_strong' else 'warn'}'>{html.escape(f.message)}</div>"
                         for f in found)
-        self.flags.value = f"<p>{html.escape(progress)}</p>" + (items or f"<p>{html.escape(t('roles_no_flags', lang))}</p>")
+        if not done:  # nothing filled in is not "nothing stands out": say what to do
+            self.flags.value = (f"<p role='status'><b>{html.escape(t('roles_empty_title', lang, total=len(self.roles.tasks)))}</b> "
+                                f"{html.escape(t('roles_empty', lang))}</p>")
+        else:
+            quiet = t("roles_no_flags", lang) + (" " + t("roles_left", lang, n=len(self.roles.tasks) - done)
+                                                 if done < len(self.roles.tasks) else "")
+            self.flags.value = f"<p>{html.escape(progress)}</p>" + (items or f"<p>{html.escape(quiet)}</p>")
         self.hours_msg.value = f"<p>{html.escape(hours_check(self.session.answers, lang).message)}</p>"
 
 
