@@ -187,6 +187,14 @@ def compute(answers: Answers, model: MaturityModel, inv: InvestmentModel | None 
     return ProportionResult(out, overall, messages)
 
 
+def lower_first(label: str) -> str:
+    """A label inside a sentence: ``"Uren IM (vraagkant)"`` -> ``"uren IM (vraagkant)"``; an abbreviation stays
+    (``"ICT-kosten"``, ``"IM-uren"``)."""
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def _pct(value: float, lang: str) -> str:
     return format_number(value * 100, lang, 0) + "%"
 
@@ -194,8 +202,9 @@ def _pct(value: float, lang: str) -> str:
 def explain(row, inv: InvestmentModel, lang: str = "nl") -> str:
     """One plain-language sentence (or two) per area, made from its numbers."""
     if not row.complete:
-        missing = ", ".join(row.missing[:3]) + (" …" if len(row.missing) > 3 else "")
-        return t("prop_explain_incomplete", lang, area=row.area, missing=missing.lower())
+        names = [lower_first(m) for m in row.missing]
+        missing = ", ".join(names[:3]) + (t("and_more", lang, n=len(names) - 3) if len(names) > 3 else "")
+        return t("prop_explain_incomplete", lang, area=row.area, missing=missing)
     if math.isnan(row.ambition):
         return t("prop_explain_no_ambition", lang, area=row.area, eur=format_euro(row.invest_eur, lang))
     if row.flag == "onbekend":

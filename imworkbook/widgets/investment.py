@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from ..answers import Session
 from ..content import InvestmentField, InvestmentModel, MaturityModel, load_investment_model
 from ..figures.proportion import investment_bars, quadrant, share_difference
-from ..i18n import format_number, t
+from ..i18n import format_hours, format_money, format_number, t
 from ..numbers import format_euro, format_input
 from ..proportion import ProportionResult, checks, compute
 from ..report import proportion_summary, save_proportion_summary
@@ -295,7 +295,7 @@ class ProportionApp(SchoolApp):
         self.progress_text.value = (f"<b>{t('areas_complete', self.lang, done=overall['n_complete'], total=overall['n_areas'])}</b>")
         self.summary.value = t("proportion_summary", self.lang, eur=format_euro(overall["known_eur"], self.lang),
                                pp=format_euro(overall["invest_per_pupil"], self.lang),
-                               hours=format_number(overall["hours"], self.lang, 0),
+                               hours=format_hours(overall["hours"], self.lang),
                                index=format_number(overall["index"], self.lang, 2))
         self.school_messages.value = "".join(f'<div class="imw-msg-warn">{html.escape(m)}</div>'
                                              for m in result.messages)
@@ -342,9 +342,10 @@ class WhatIf:
         lang = app.lang
         self.rows = W.VBox()
         self.sliders: dict[str, tuple[W.IntSlider, W.FloatSlider, W.HTML]] = {}
+        self.readouts: dict[str, W.HTML] = {}  # the euros of each slider as people write them ("€ 6.923")
         self.quadrant_box = W.Box()
         self.outcome = W.HTML()
-        reset = W.Button(description=t("whatif_reset", lang), icon="undo")
+        reset = W.Button(description=t("whatif_reset", lang), icon="undo", layout=W.Layout(width="auto"))
         reset.on_click(app._guard(lambda _b: self.reset()))
         body = W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('whatif_intro', lang))}</div>"),
                        self.rows, reset, self.outcome, self.quadrant_box])
@@ -391,16 +392,20 @@ class WhatIf:
                               description_allow_html=True, continuous_update=False, layout=W.Layout(width="300px"))
             eur = W.FloatSlider(value=float(row["invest_eur"]), min=0, max=top, step=100,
                                 description=html.escape(t("per_year", lang)) + area, description_allow_html=True,
-                                continuous_update=False,
-                                readout_format=",.0f", layout=W.Layout(width="460px"))
+                                continuous_update=False,  # its own readout would say "6,923": see the readout
+                                readout=False, layout=W.Layout(width="380px"))
             amb.add_class("imw-whatif-ambition")
             eur.add_class("imw-whatif-invest")
             flag = W.HTML()
             for w in (amb, eur):
                 w.observe(self.app._guard(lambda _c: self.update()), names="value")
             self.sliders[area_id] = (amb, eur, flag)
+            self.readouts[area_id] = readout = W.HTML(format_money(eur.value, lang), layout=W.Layout(width="90px"))
+            readout.add_class("imw-readout")
+            pair = W.HBox([eur, readout], layout=W.Layout(align_items="center"))
+            pair.add_class("imw-slider-pair")
             rows.append(W.HBox([W.HTML(f"<b>{html.escape(row['short'])}</b>", layout=W.Layout(width="150px")),
-                                amb, eur, flag], layout=W.Layout(align_items="center")))
+                                amb, pair, flag], layout=W.Layout(align_items="center")))
         self.rows.children = rows
 
     def overrides(self) -> dict[str, dict[str, float]]:
@@ -413,7 +418,8 @@ class WhatIf:
         result = compute(app.session.answers, app.model, app.inv, lang=lang, overrides=self.overrides(),
                          maturity=app.maturity)
         saved = app.result.table
-        for area_id, (_amb, _eur, flag) in self.sliders.items():
+        for area_id, (_amb, eur, flag) in self.sliders.items():
+            self.readouts[area_id].value = format_money(eur.value, lang)
             new, old = result.table.loc[area_id], saved.loc[area_id]
             moved = "" if new["flag"] == old["flag"] else f" ({t('was', lang)} {t(FLAG_KEY[old['flag']], lang).lower()})"
             flag.value = (f"{t(FLAG_KEY[new['flag']], lang)} · {t('index', lang).lower()} "
