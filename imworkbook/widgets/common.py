@@ -682,7 +682,7 @@ class ReportPanel:
         self.result = W.HTML()
         self.button.on_click(app._guard(lambda _b: self.make(), where=self.result))
         self.path: Path | None = None
-        self.widget = W.Accordion(children=[W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('report_intro', lang))}</div>"),
+        self.widget = W.Accordion(children=[W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('report_panel_intro', lang))}</div>"),
                                                     self.button, self.result])],
                                   titles=(t("report_section", lang),),
                                   selected_index=None)

@@ -179,11 +179,11 @@ class ProposalApp(SchoolApp):
 
     def save(self) -> None:
         proposal = self.proposal()
-        self._require_answers(proposal)
         if proposal.name != self.editing and any(p.name == proposal.name for p in self.session.answers.proposals):
             # saving replaces the proposal of that name: never one the form does not show
             raise FieldError(f"{self.f_name.description}: {t('prop_name_exists', self.lang, name=proposal.name)}",
                              self.f_name, self.name_msg)
+        self._require_answers(proposal)
         advice = self.advice or self._advise(proposal)
         proposal.advice, proposal.reasons = advice.verdict, advice.reasons
         proposal.decided_at = _dt.date.today().isoformat()
