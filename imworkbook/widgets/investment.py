@@ -345,7 +345,8 @@ class WhatIf:
         self.readouts: dict[str, W.HTML] = {}  # the euros of each slider as people write them ("€ 6.923")
         self.quadrant_box = W.Box()
         self.outcome = W.HTML()
-        reset = W.Button(description=t("whatif_reset", lang), icon="undo", layout=W.Layout(width="auto"))
+        reset = W.Button(description=t("whatif_reset", lang), icon="undo",
+                         layout=W.Layout(width="auto", align_self="flex-start"))  # the whole text, not clipped
         reset.on_click(app._guard(lambda _b: self.reset()))
         body = W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('whatif_intro', lang))}</div>"),
                        self.rows, reset, self.outcome, self.quadrant_box])

@@ -210,15 +210,23 @@ class NetworkApp(AppBase):
         rounds = sorted(data.schools["round"].unique())
         shared = (t("net_shared", lang, a=rounds[-2], b=rounds[-1], n=shared_items(data, rounds[-2], rounds[-1]))
                   if len(rounds) > 1 else "")
-        self.info.value = (f"<p>{html.escape(shown_sentence(current['key'].nunique(), status, self.short, lang))} "
+        sentence = shown_sentence(current['key'].nunique(), status, self.short, lang)
+        self.info.value = (f"<p>{html.escape(sentence)} "
                            f"{html.escape(t('net_rule', lang))} {html.escape(shared)}</p>")
         # the charts of the schools' own levels show what the rule releases, as the sentence says
         released = current[current["area_id"].map(status).eq(OK)]
+        shown = {a: s for a, s in self.short.items() if status.get(a) == OK}  # the areas it releases
         w = CHART_WIDTH
         figs = self.figs
-        figs["boxes"] = show_figure(self.boxes["boxes"], area_boxes(released, self.short, highlight=key, highlight_name=name,
-                                                    lang=lang, width=w + 160), chart_config(lang, "netwerk"))
-        if key:
+        if shown:
+            figs["boxes"] = show_figure(self.boxes["boxes"], area_boxes(released, shown, highlight=key,
+                                                                        highlight_name=name, lang=lang, width=w + 160),
+                                        chart_config(lang, "netwerk"))
+        else:  # no empty axes with a message that contradicts the sentence: the sentence itself
+            self._nothing_shown("boxes", t("net_boxes_title", lang), sentence)
+        if key and not shown:
+            self._nothing_shown("percentiles", t("net_percentile_title", lang, school=name), sentence)
+        elif key:
             figs["percentiles"] = show_figure(self.boxes["percentiles"], percentile_bars(percentiles(current, key, status),
                                                                                          self.short,
                                                                    school=name, lang=lang, width=w - 20),
@@ -230,13 +238,21 @@ class NetworkApp(AppBase):
         own = (history[history["key"] == key].set_index(["area_id", "round"])["current"] if key else None)
         figs["trend"] = show_figure(self.boxes["trend"], trend_lines(trend(data, sector, band), self.short, own=own, school=name, lang=lang,
                                                      width=2 * w + 140), chart_config(lang, "trend"))
-        figs["heatmap"] = show_figure(self.boxes["heatmap"], school_heatmap(heatmap_frame(released, data.schools, key,
-                                                                        order=[a for a in self.short
-                                                                               if status.get(a) == OK]),
-                                                          self.short, highlight_name=name, lang=lang, width=w + 60),
-                    chart_config(lang, "heatmap"))
+        if shown:
+            figs["heatmap"] = show_figure(self.boxes["heatmap"], school_heatmap(
+                heatmap_frame(released, data.schools, key, order=list(shown)), shown, highlight_name=name, lang=lang,
+                width=w + 60), chart_config(lang, "heatmap"))
+        else:
+            self._nothing_shown("heatmap", t("net_heatmap_title", lang), sentence)
         figs["scatter"] = show_figure(self.boxes["scatter"], network_scatter(current, highlight=key, school=name, lang=lang, width=w),
                     chart_config(lang, "investering"))
+
+    def _nothing_shown(self, name: str, title: str, sentence: str) -> None:
+        """Instead of the chart ``name``: its title and why nothing is shown (the sentence above the charts)."""
+        self.figs.pop(name, None)
+        self.boxes[name].children = (W.HTML(
+            f"<div class='imw-nothing-shown' style='max-width:{CHART_WIDTH + 60}px;padding:12px;margin:8px 0;"
+            f"border:1px dashed #999;color:#333'><b>{html.escape(title)}</b><br>{html.escape(sentence)}</div>"),)
 
     def export(self, kind: str) -> Path:
         sector, band = self._group()
