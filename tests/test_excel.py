@@ -104,7 +104,7 @@ def test_bad_cells_are_named_and_the_rest_loads(tmp_path, filled, model):
     assert "samengevoegd" in where[f"Vragen!J{rc}:K{rc}"]
     assert "zonder item-id" in where[f"Vragen!J{ws.max_row - 1}"]
     assert f"ook in rij {ra}" in where[f"Vragen!J{ws.max_row}"]
-    assert "'veel' past niet: Uren ict" in where["Investering!E3"]
+    assert "'veel' past niet: Uren ICT" in where["Investering!E3"]
     assert "verborgen" in where["Kladblok"]
     got = result.answers
     assert got.answers[a].current is None and got.answers[a].target == answers.answers[a].target  # valid part kept

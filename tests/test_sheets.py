@@ -213,7 +213,7 @@ def test_every_message_names_the_cell_and_the_rule_of_its_field(tmp_path, filled
     belang = where[f"Investering!C{r}"]
     assert "'6'" in belang and "Belang: kies 1 t/m 5" in belang and "weet niet" not in belang.lower()
     assert "'3,5'" in where[f"Investering!C{FIRST_ROW}"]
-    assert "'ongeveer 500'" in where[f"Investering!E{r}"] and "Uren ict (aanbodkant): uren per jaar" in where[f"Investering!E{r}"]
+    assert "'ongeveer 500'" in where[f"Investering!E{r}"] and "Uren ICT (aanbodkant): uren per jaar" in where[f"Investering!E{r}"]
     assert "'-300'" in where[f"Investering!F{r}"] and "van 0 t/m 100.000" in where[f"Investering!F{r}"]
     tooling = where[f"Investering!N{r}"]
     assert "Hulpmiddelen aanwezig: kies 0 (nee), 1 (deels) of 2 (ja)" in tooling and "onmogelijk" not in tooling
