@@ -195,6 +195,7 @@ def _die_with_parent() -> None:
 def cmd_check_content(args: argparse.Namespace) -> int:
     from .content import (investment_problems, load_allocation, load_investment_model, load_mappings, load_model,
                           load_rater_roles)
+    from .glossary import check_data, load_glossary
     from .i18n import LANGS, check_strings
 
     folder = Path(args.map) if args.map else None
@@ -202,9 +203,17 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     inv = load_investment_model(folder.parent / "investment" if folder else None)
     allocation = load_allocation(folder.parent / "investment" if folder else None)
     roles = load_rater_roles(folder.parent / "raters" if folder else None)
-    problems = [*model.warnings, *investment_problems(inv, allocation, model), *check_strings()]
-    for problem in problems:
+    data = folder.parent if folder else None
+    glossary = load_glossary(data if data is not None and (data / "glossary.yaml").exists() else None)
+    words = check_data(data, glossary)  # forbidden variants of the glossary's terms (data/glossary.yaml)
+    remarks = [p for p in words if p.severity == "opmerking"]  # in files still being rewritten (pending)
+    problems = [*model.warnings, *investment_problems(inv, allocation, model), *check_strings(),
+                *(p for p in words if p.severity != "opmerking")]
+    for problem in [*problems, *remarks]:
         print(problem, file=sys.stderr)
+    if remarks:
+        print(f"{len(remarks)} woord(en) in bestanden die nog worden herschreven (pending in glossary.yaml: "
+              f"{', '.join(glossary.pending)}); die tellen nog niet mee.", file=sys.stderr)
     if problems:
         print(f"{len(problems)} probleem/problemen gevonden.", file=sys.stderr)
         return 1
@@ -218,7 +227,7 @@ def cmd_check_content(args: argparse.Namespace) -> int:
           f"({sum(f.required for f in inv.fields)} nodig per gebied) en een verdeelsleutel voor "
           f"{len(allocation.items)} kostenposten; "
           f"{len(roles.roles)} rollen van invullers; "
-          f"teksten in {', '.join(LANGS)}.")
+          f"teksten in {', '.join(LANGS)}; woordenlijst met {len(glossary.terms)} begrippen gevolgd.")
     return 0
 
 

@@ -48,7 +48,7 @@ from .storage import atomic_write_bytes
 from .cells import safe_cell, workbook_bytes
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model, load_rater_roles
 from .errors import AnswersFileError, Problem
-from .i18n import t
+from .i18n import format_number, t
 from .numbers import parse_number
 from .spreadsheet import OLE_MAGIC, Sheet, load_sheets
 
@@ -88,7 +88,7 @@ def _tx(key: str, lang: str, **values) -> str:
 
 
 def _big(n: int, lang: str) -> str:
-    return f"{n:,}".replace(",", "." if lang == "nl" else ",")
+    return format_number(n, lang, 0)
 
 
 def _field_rule(f, lang: str) -> str:

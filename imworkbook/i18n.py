@@ -41,13 +41,40 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
     return template.format(**values) if values else template
 
 
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}  # Babel's locale data for the two languages
+
+
 def format_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
     """``2.26`` -> ``"2,3"`` in Dutch, ``"2.3"`` in English; thousands grouped (``100069`` -> ``"100.069"`` /
-    ``"100,069"``); NaN/None -> "onbekend"/"unknown". For display; input fields use numbers.format_input."""
+    ``"100,069"``); NaN/None -> "onbekend"/"unknown". For display; input fields use numbers.format_input.
+
+    The one place numbers are written for people (with :func:`format_money` and :func:`format_hours`), by Babel's
+    locale data (CLDR), so every screen, report and chart writes them the same way."""
     if value is None or value != value:
         return t("unknown", lang)
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def format_money(value: float | None, lang: str = DEFAULT_LANG, unknown: str | None = None) -> str:
+    """Whole euros with the sign and the thousands grouped: ``6923.4`` -> ``"€ 6.923"`` (nl), ``"€6,923"`` (en);
+    NaN/None -> ``unknown`` (default "onbekend"/"unknown")."""
+    if value is None or value != value:
+        return t("unknown", lang) if unknown is None else unknown
+    from babel.numbers import format_currency
+
+    return format_currency(value, "EUR", format="¤ #,##0" if lang == "nl" else "¤#,##0", locale=LOCALES[lang],
+                           currency_digits=False)
+
+
+def format_hours(value: float | None, lang: str = DEFAULT_LANG) -> str:
+    """Whole hours with the unit: ``6923`` -> ``"6.923 uur"`` (nl), ``"6,923 hours"`` (en)."""
+    if value is None or value != value:
+        return t("unknown", lang)
+    return t("hours_value", lang, hours=format_number(value, lang, 0)) if round(value) != 1 else \
+        t("hours_value_one", lang)
 
 
 def _fields(text: str) -> set[str]:

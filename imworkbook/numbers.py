@@ -47,11 +47,10 @@ def parse_number(value: object) -> float | None:
 
 
 def format_euro(value: float | None, lang: str = "nl", unknown: str = "onbekend") -> str:
-    """``12400.5`` -> ``"€ 12.401"`` (nl) or ``"€12,401"`` (en); whole euros."""
-    if value is None or value != value:
-        return unknown
-    text = f"{value:,.0f}"
-    return "€ " + text.replace(",", ".") if lang == "nl" else "€" + text
+    """``12400.5`` -> ``"€ 12.401"`` (nl) or ``"€12,401"`` (en); whole euros (:func:`imworkbook.i18n.format_money`)."""
+    from .i18n import format_money
+
+    return format_money(value, lang, unknown)
 
 
 def format_input(value: float | None, lang: str = "nl") -> str:

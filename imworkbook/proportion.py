@@ -289,6 +289,12 @@ def verdict_text(overall: Mapping[str, Any], inv: InvestmentModel, lang: str = "
     return t(VERDICT_KEY[v], lang, pp=format_euro(overall["invest_per_pupil"], lang),
              ref=format_euro(overall["ref_per_pupil"], lang), ratio=_pct(overall["abs_ratio"], lang),
              label=inv.reference.label(lang), index=format_number(overall["index"], lang, 2))
+def lower_first(label: str) -> str:
+    """A label inside a sentence: ``"Uren IM (vraagkant)"`` -> ``"uren IM (vraagkant)"``; an abbreviation stays
+    (``"ICT-kosten"``, ``"IM-uren"``)."""
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label
 
 
 def _pct(value: float, lang: str) -> str:
@@ -298,8 +304,9 @@ def _pct(value: float, lang: str) -> str:
 def explain(row, inv: InvestmentModel, lang: str = "nl") -> str:
     """One plain-language sentence (or two) per area, made from its numbers."""
     if not row.complete:
-        missing = ", ".join(row.missing[:3]) + (" …" if len(row.missing) > 3 else "")
-        return t("prop_explain_incomplete", lang, area=row.area, missing=missing.lower())
+        names = [lower_first(m) for m in row.missing]
+        missing = ", ".join(names[:3]) + (t("and_more", lang, n=len(names) - 3) if len(names) > 3 else "")
+        return t("prop_explain_incomplete", lang, area=row.area, missing=missing)
     if math.isnan(row.ambition):
         return t("prop_explain_no_ambition", lang, area=row.area, eur=format_euro(row.invest_eur, lang))
     if row.flag == "onbekend":

@@ -50,6 +50,21 @@ def equivalents(proposal: Proposal, apps: list[Application]) -> list[tuple[str, 
     return out
 
 
+QUESTIONS = 5
+
+
+def answered(proposal: Proposal) -> int:
+    """How many of the five questions have an answer (an empty form: 0, and then there is no advice yet)."""
+    return sum((
+        bool(proposal.goal.strip()),
+        bool(proposal.activities),
+        proposal.technical_fit is not None or proposal.maintenance is not None,
+        bool(proposal.data_objects) or proposal.processing_agreement is not None,
+        any(getattr(proposal, k) is not None for k in ("cost_once", "cost_implementation", "licence_year",
+                                                        "hours_year")),
+    ))
+
+
 @dataclass
 class Advice:
     verdict: str  # ga_door | eerst_uitzoeken | niet_doen

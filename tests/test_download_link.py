@@ -41,7 +41,7 @@ def test_label_in_the_page_language_and_the_server_path_as_secondary_info(tmp_pa
     assert "Download de-regenboog_2026-2027_verhouding.html</a>" in nl and "2,4 MB" in nl
     assert "✓ Rapport gemaakt." in nl and "Ook bewaard in de werkmap" in nl and str(path) in nl
     assert "Download de-regenboog_2026-2027_verhouding.html</a>" in en and "2.4 MB" in en
-    assert "Also saved in the werkmap" in en and "✓" not in en  # no status line asked for
+    assert "Also saved in the workbook folder" in en and "✓" not in en  # no status line asked for
     assert nl.index("imw-download\"") < nl.index(str(path))  # the download first, the path after it
 
 

@@ -87,3 +87,35 @@ def test_numbers_on_screen_group_thousands_in_each_language():
     assert format_number(100069, "nl", 0) == "100.069" and format_number(100069, "en", 0) == "100,069"
     assert format_number(-1234.5, "nl", 1) == "-1.234,5" and format_number(2.26, "nl") == "2,3"
     assert format_number(float("nan"), "nl") == "onbekend"
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_money_and_hours_read_back_as_the_same_number_in_dutch(n):
+    """Issue 14: the sliders said "6,923" (no €, reads as 6.9 in Dutch). Money and hours are written by one
+    formatter (Babel) with the sign or unit and Dutch grouping, and read back to the same whole number."""
+    from imworkbook.i18n import format_hours, format_money
+    from imworkbook.numbers import format_euro, parse_number
+
+    money = format_money(n, "nl")
+    assert money.startswith("€ ") and parse_number(money) == n and "," not in money
+    assert format_euro(n, "nl") == money  # the old name writes the same
+    hours = format_hours(n, "nl")
+    assert hours.endswith(" uur" if n != 1 else "1 uur") and parse_number(hours.removesuffix(" uur")) == n
+
+
+def test_money_and_hours_in_english():
+    from imworkbook.i18n import format_hours, format_money
+
+    assert format_money(6923.4, "en") == "€6,923" and format_money(6923.4, "nl") == "€ 6.923"
+    assert format_hours(100069, "en") == "100,069 hours" and format_hours(1, "en") == "1 hour"
+    assert format_money(None, "en") == "unknown" and format_hours(float("nan"), "nl") == "onbekend"
+
+
+def test_an_incomplete_area_names_what_is_missing_without_lowering_abbreviations_or_double_dots():
+    """Issue 14: "uren im (vraagkant) … …."."""
+    from imworkbook.proportion import lower_first
+
+    assert lower_first("Uren IM (vraagkant)") == "uren IM (vraagkant)" and lower_first("ICT-kosten") == "ICT-kosten"

@@ -227,7 +227,7 @@ def test_landscape_app_adds_an_application_and_updates_the_findings(tmp_path):
     app.save_button.click()
     saved = json.loads(app.session.path.read_text(encoding="utf-8"))
     assert saved["landscape"][-1]["name"] == "Tweede LAS" and saved["landscape"][-1]["cost_year"] == 1000
-    assert "Leerlinggegevens wordt vastgelegd in" in app.findings.value
+    assert "Leerlinggegevens: vastgelegd in" in app.findings.value and "Leerlinggegevens wordt" not in app.findings.value
     app.f_cost_year.value = "veel"
     app.save_button.click()
     assert "geen getal" in app.field_msgs["cost_year"].value and app.f_cost_year.value == "veel"

@@ -163,7 +163,7 @@ def test_refused_change_is_put_back_on_screen(app, model):
     card = app.cards[model.areas[0].items[0].id]
     saved = card.note.value
     card.note.value = "x" * 5000
-    assert "te lang" in app.messages.value
+    assert "te lang" in card.msg.value and app.messages.value == ""  # at the item, not at the top of the page
     assert card.note.value == saved
     app.school.f_code.value = "X" * 30  # too long: refused, field restored, later changes still possible
     assert app.school.f_code.value == "99XA"
@@ -206,6 +206,6 @@ def test_a_disk_that_refuses_the_save_is_a_dutch_message_and_the_answer_is_put_b
         raise OSError(code, os.strerror(code), str(app.session.path))
     monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)
     card.current.value = 1 if before != 1 else 5
-    assert words in app.messages.value and "Errno" not in app.messages.value
-    assert app.session.path.name in app.messages.value
+    assert words in card.msg.value and "Errno" not in card.msg.value  # beside the item changed
+    assert app.session.path.name in card.msg.value
     assert card.current.value == before and app.session.path.read_bytes() == saved

@@ -3,6 +3,8 @@
 import json
 import re
 
+import ipywidgets as W
+
 import pytest
 
 from imworkbook.answers import load_answers
@@ -259,3 +261,34 @@ def test_english_app_shows_the_guide_levy_and_per_pupil_figures(tmp_path):
     assert app.guide.widget.titles[0].startswith("Allocation key")
     assert app.levy.description.startswith("Levy") and "not free" in app.levy_help.value
     assert "per pupil (rough reference" in app.forms["visie"].total.value
+
+
+@pytest.mark.parametrize("lang, money", [("nl", re.compile(r"^€ \d{1,3}(\.\d{3})*$")),
+                                         ("en", re.compile(r"^€\d{1,3}(,\d{3})*$"))])
+def test_what_if_sliders_show_euros_as_people_write_them(tmp_path, lang, money):
+    """Issue 14: the sliders read "6,923" (no €, 6.9 in Dutch) and the reset button was clipped."""
+    from imworkbook.widgets.investment import verhouding
+
+    app = verhouding("po", folder=tmp_path, lang=lang)
+    app.what_if.widget.selected_index = 0
+    assert app.what_if.sliders
+    for area_id, (_amb, eur, _flag) in app.what_if.sliders.items():
+        assert eur.readout is False  # plotted by the browser in English: its own readout is replaced
+        shown = app.what_if.readouts[area_id].value
+        assert money.match(shown), shown
+    amb, eur, _ = next(iter(app.what_if.sliders.values()))
+    eur.value = 6900.0
+    assert app.what_if.readouts[next(iter(app.what_if.sliders))].value == ("€ 6.900" if lang == "nl" else "€6,900")
+    reset = next(w for w in app.what_if.widget.children[0].children if isinstance(w, W.Button))
+    assert reset.layout.width == "auto"
+
+
+def test_an_incomplete_area_says_what_is_missing_in_one_sentence(tmp_path, model):
+    from imworkbook.answers import Session
+    from imworkbook.widgets.investment import verhouding
+
+    session = Session.create("Leeg", "po", "2026-2027", folder=tmp_path, model=model)
+    text = next(iter(verhouding(session.path, folder=tmp_path).forms.values())).explanation.value
+    # every required number named, lower case inside the sentence, one full stop, no "… …."
+    assert "uren IM (vraagkant)" in text and "uren ICT (aanbodkant)" in text and "…" not in text
+    assert re.search(r"[^.]\.</div>$", text) and ".." not in text

@@ -134,6 +134,7 @@ def test_werkboek_5_a_new_proposal_never_replaces_one_of_the_same_name(tmp_path)
     saved = json.loads(app.session.path.read_text(encoding="utf-8"))["proposals"]
     assert [p for p in saved if p["name"] == existing.name][0]["goal"] == existing.goal
     app.f_name.value = "Nog een"
+    app.f_goal.value = "Iets anders"  # a proposal is saved with at least one answer (an empty form has no advice)
     app.save_button.click()
     assert app.name_msg.value == "" and "✓" in app.result.value
     assert {p["name"] for p in json.loads(app.session.path.read_text(encoding="utf-8"))["proposals"]} >= {existing.name, "Nog een"}

@@ -123,7 +123,7 @@ def download_link(path: str | Path, lang: str, mime: str | None = None, *, done:
         or "application/octet-stream"
     name = html.escape(path.name, quote=True)
     encoded = base64.b64encode(data).decode("ascii")
-    status = f'<div class="imw-status">✓ {html.escape(done)}</div>' if done else ""
+    status = f'<div>{done_html(done)}</div>' if done else ""
     return (f'<div class="imw-download-box">{status}'
             f'<a class="imw-download" download="{name}" type="{html.escape(mime, quote=True)}" '
             f'href="data:{html.escape(mime, quote=True)};base64,{encoded}">'
@@ -278,6 +278,13 @@ class FieldError(ValueError):
         self.widget, self.place = widget, place
 
 
+def done_html(text: str) -> str:
+    """The outcome of an action that worked, shown beside the control used: "✓ text", announced politely
+    (``role="status"``). The one way every app says "done"; an error in the same place replaces it
+    (:meth:`AppBase._show_error`) and the next success replaces the error."""
+    return f'<span class="imw-status" role="status">✓ {html.escape(text)}</span>'
+
+
 def error_html(text: str, lang: str) -> str:
     """An error box (announced by screen readers as it appears: ``role="alert"``)."""
     return (f'<div class="imw-msg-error" role="alert"><b>{html.escape(t("error", lang))}</b> '
@@ -354,6 +361,10 @@ class AppBase:
 
     def resync(self) -> None:  # pragma: no cover - overridden
         pass
+
+    def show_done(self, place: W.HTML, text: str) -> None:
+        """Say beside the control used that its action worked (:func:`done_html`)."""
+        place.value = done_html(text)
 
     @property
     def session(self) -> Session | None:
@@ -450,11 +461,16 @@ class AppBase:
 
 
 def open_session(school: str | Path | None, folder: Path, model: MaturityModel) -> Session:
-    """``None``: the school saved most recently (or the po example the first time); ``"po"``/``"vo"``: that
-    example as your own working copy; a path: that answers file."""
+    """``None``: your own school saved most recently; without one, the example tried most recently (or the po
+    example the first time); ``"po"``/``"vo"``: that example as your own working copy; a path: that answers file.
+
+    An example is never the remembered school while you have one of your own: after trying the example of
+    werkboek 7 (saved in ``voorbeelden/``), werkboeken 1-6 still open your school."""
     if school is None:
-        schools = list_schools(folder, model)[0] + list_schools(folder / EXAMPLES_SUBFOLDER, model)[0]
-        schools.sort(key=lambda s: (s.saved_at or "", s.path.stat().st_mtime), reverse=True)  # as list_schools
+        def recent(found):
+            return sorted(found, key=lambda s: (s.saved_at or "", s.path.stat().st_mtime), reverse=True)
+        schools = (recent(list_schools(folder, model)[0])
+                   or recent(list_schools(folder / EXAMPLES_SUBFOLDER, model)[0]))
         return Session.open(schools[0].path, model) if schools else open_example("po", folder, model)
     if str(school) in ("po", "vo") or not str(school).endswith(".json"):
         return open_example(str(school), folder, model)
@@ -673,7 +689,7 @@ class ReportPanel:
         self.result = W.HTML()
         self.button.on_click(app._guard(lambda _b: self.make(), where=self.result))
         self.path: Path | None = None
-        self.widget = W.Accordion(children=[W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('report_intro', lang))}</div>"),
+        self.widget = W.Accordion(children=[W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('report_panel_intro', lang))}</div>"),
                                                     self.button, self.result])],
                                   titles=(t("report_section", lang),),
                                   selected_index=None)

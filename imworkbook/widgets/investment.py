@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from ..answers import Session
 from ..content import Allocation, InvestmentField, InvestmentModel, MaturityModel, load_allocation, load_investment_model
 from ..figures.proportion import investment_bars, quadrant, share_difference
-from ..i18n import format_number, t
+from ..i18n import format_hours, format_money, format_number, t
 from ..numbers import format_euro, format_input
 from ..proportion import ProportionResult, checks, compute, levy_attribution
 from ..report import proportion_summary, save_proportion_summary
@@ -44,7 +44,8 @@ class _AreaForm:
                                    layout=W.Layout(width="480px"))
         self.ambition.add_class("imw-ambition")
         self.ambition_help = W.HTML()
-        self.ambition.observe(app._guard(self._on_ambition), names="value")
+        self.msg = W.HTML()  # an error of a save in this area, in the area and not at the top of the page
+        self.ambition.observe(app._guard(self._on_ambition, where=self.msg), names="value")
         self.inputs: dict[str, W.Widget] = {}
         self.field_msgs: dict[str, W.HTML] = {}
         self.choice_help: dict[str, W.HTML] = {}
@@ -58,7 +59,7 @@ class _AreaForm:
         groups = [W.VBox(main, layout=W.Layout(margin="4px 0")), self.guide, self.optional]
         self.note = W.Textarea(description=t("label_note", lang), placeholder=t("note_placeholder", lang),
                                continuous_update=False, rows=2, style=st, layout=W.Layout(width="98%"))
-        self.note.observe(app._guard(self._on_note), names="value")
+        self.note.observe(app._guard(self._on_note, where=self.msg), names="value")
         self.total = W.HTML()
         self.total.add_class("imw-area-total")
         self.explanation = W.HTML()
@@ -72,7 +73,7 @@ class _AreaForm:
         self.box = W.VBox([
             W.HTML(f"<p><b>{html.escape(area.name(lang))}</b> — {html.escape(area.description(lang))}</p>"),
             self.maturity, self.ambition, self.ambition_help, *groups, self.note, self.total, self.explanation,
-            self.warnings, W.HBox([prev_b, next_b])])
+            self.warnings, self.msg, W.HBox([prev_b, next_b])])
         self.refresh()
 
     def _field_row(self, f: InvestmentField, st: dict) -> W.Widget:
@@ -88,7 +89,8 @@ class _AreaForm:
                             continuous_update=False, layout=W.Layout(width="480px"))
         widget.tooltip = f.help(lang)
         widget.add_class(f"imw-f-{f.id}")
-        widget.observe(self.app._guard(lambda change, field=f: self._on_field(field, change)), names="value")
+        widget.observe(self.app._guard(lambda change, field=f: self._on_field(field, change), where=self.msg),
+                       names="value")
         self.inputs[f.id] = widget
         self.field_msgs[f.id] = msg = W.HTML()
         help_text = W.HTML(f'<div class="imw-help" style="margin:0 0 0 268px">{html.escape(f.help(lang))}</div>')
@@ -334,7 +336,7 @@ class ProportionApp(SchoolApp):
         self.progress_text.value = (f"<b>{t('areas_complete', self.lang, done=overall['n_complete'], total=overall['n_areas'])}</b>")
         self.summary.value = t("proportion_summary", self.lang, eur=format_euro(overall["known_eur"], self.lang),
                                pp=format_euro(overall["invest_per_pupil"], self.lang),
-                               hours=format_number(overall["hours"], self.lang, 0),
+                               hours=format_hours(overall["hours"], self.lang),
                                hours100=format_number(overall["hours_per_100"], self.lang, 0),
                                index=format_number(overall["index"], self.lang, 2))
         if overall["verdict"] == "verhouding":  # the other verdicts are school messages (a warning) below
@@ -450,9 +452,11 @@ class WhatIf:
         lang = app.lang
         self.rows = W.VBox()
         self.sliders: dict[str, tuple[W.IntSlider, W.FloatSlider, W.HTML]] = {}
+        self.readouts: dict[str, W.HTML] = {}  # the euros of each slider as people write them ("€ 6.923")
         self.quadrant_box = W.Box()
         self.outcome = W.HTML()
-        reset = W.Button(description=t("whatif_reset", lang), icon="undo")
+        reset = W.Button(description=t("whatif_reset", lang), icon="undo",
+                         layout=W.Layout(width="auto", align_self="flex-start"))  # the whole text, not clipped
         reset.on_click(app._guard(lambda _b: self.reset()))
         body = W.VBox([W.HTML(f"<div class='imw-help'>{html.escape(t('whatif_intro', lang))}</div>"),
                        self.rows, reset, self.outcome, self.quadrant_box])
@@ -499,16 +503,20 @@ class WhatIf:
                               description_allow_html=True, continuous_update=False, layout=W.Layout(width="300px"))
             eur = W.FloatSlider(value=float(row["invest_eur"]), min=0, max=top, step=100,
                                 description=html.escape(t("per_year", lang)) + area, description_allow_html=True,
-                                continuous_update=False,
-                                readout_format=",.0f", layout=W.Layout(width="460px"))
+                                continuous_update=False,  # its own readout would say "6,923": see the readout
+                                readout=False, layout=W.Layout(width="380px"))
             amb.add_class("imw-whatif-ambition")
             eur.add_class("imw-whatif-invest")
             flag = W.HTML()
             for w in (amb, eur):
                 w.observe(self.app._guard(lambda _c: self.update()), names="value")
             self.sliders[area_id] = (amb, eur, flag)
+            self.readouts[area_id] = readout = W.HTML(format_money(eur.value, lang), layout=W.Layout(width="90px"))
+            readout.add_class("imw-readout")
+            pair = W.HBox([eur, readout], layout=W.Layout(align_items="center"))
+            pair.add_class("imw-slider-pair")
             rows.append(W.HBox([W.HTML(f"<b>{html.escape(row['short'])}</b>", layout=W.Layout(width="150px")),
-                                amb, eur, flag], layout=W.Layout(align_items="center")))
+                                amb, pair, flag], layout=W.Layout(align_items="center")))
         self.rows.children = rows
 
     def overrides(self) -> dict[str, dict[str, float]]:
@@ -521,7 +529,8 @@ class WhatIf:
         result = compute(app.session.answers, app.model, app.inv, lang=lang, overrides=self.overrides(),
                          maturity=app.maturity)
         saved = app.result.table
-        for area_id, (_amb, _eur, flag) in self.sliders.items():
+        for area_id, (_amb, eur, flag) in self.sliders.items():
+            self.readouts[area_id].value = format_money(eur.value, lang)
             new, old = result.table.loc[area_id], saved.loc[area_id]
             moved = "" if new["flag"] == old["flag"] else f" ({t('was', lang)} {t(FLAG_KEY[old['flag']], lang).lower()})"
             flag.value = (f"{t(FLAG_KEY[new['flag']], lang)} · {t('index', lang).lower()} "

@@ -17,8 +17,8 @@ from ..figures.landscape import cost_per_area, coverage_heatmap, network_types, 
 from ..i18n import t
 from ..landscape import TIME_KEYS, analyse, findings, network_landscape
 from ..numbers import format_input, parse_number
-from .common import (CHART_WIDTH, CSS, EMPTY, FieldError, SchoolApp, chart_config, clear_field_error, download_link,
-                     messages_html, show_figure)
+from .common import (CHART_WIDTH, CSS, EMPTY, FieldError, SchoolApp, chart_config, clear_field_error, done_html,
+                     download_link, messages_html, show_figure)
 
 NEW = "__new__"
 
@@ -222,14 +222,15 @@ class LandscapeApp(SchoolApp):
                 raise self.field_error(where, message) from None
             raise
         self.refresh_list(name)
-        self.form_msg.value = (f"<span class='imw-status' role='status'>✓ "
-                               f"{html.escape(t('land_saved', self.lang))}</span>")
+        self.show_done(self.form_msg, t('land_saved', self.lang))
         self.changed()
 
     def delete_app(self) -> None:
         if self.editing is not None:
-            self.session.delete_application(self.editing)
+            name = self.editing
+            self.session.delete_application(name)
             self.refresh_list()
+            self.show_done(self.form_msg, t("land_deleted", self.lang, name=name))
             self.changed()
 
     def import_upload(self) -> None:
@@ -242,8 +243,7 @@ class LandscapeApp(SchoolApp):
         for app in apps:
             exists = any(a.name == app.name for a in self.session.answers.landscape)
             self.session.set_application(app, replace=app.name if exists else None)
-        self.excel_msg.value = (f"<span class='imw-status'>✓ {html.escape(t('land_imported', self.lang, n=len(apps)))}</span>"
-                                + messages_html(problems, "warn"))
+        self.excel_msg.value = done_html(t('land_imported', self.lang, n=len(apps))) + messages_html(problems, "warn")
         self.refresh_list()
         self.changed()
 

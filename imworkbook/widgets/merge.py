@@ -51,7 +51,8 @@ class MergeApp(AppBase):
         self.group = W.Dropdown(description=t("merge_pick", lang), style=st, layout=W.Layout(width="520px"))
         self.group.observe(self._guard(lambda _c: self.show_group()), names="value")
         self.example_button = W.Button(description=t("merge_example", lang), layout=W.Layout(width="auto"))
-        self.example_button.on_click(self._guard(lambda _b: self.add_example()))
+        self.example_msg = W.HTML()  # the outcome of trying the example, beside its button
+        self.example_button.on_click(self._guard(lambda _b: self.add_example(), where=self.example_msg))
         self.files = W.VBox()
         self.summary = W.HTML()
         self.items = W.VBox()
@@ -63,6 +64,7 @@ class MergeApp(AppBase):
         self.status = W.HTML()
         self.widget = W.VBox([
             W.HTML(CSS), W.HBox([self.group, self.example_button], layout=W.Layout(flex_flow="row wrap")),
+            self.example_msg,
             self.messages, self.files, self.summary, self.items,
             W.HBox([self.save_button, self.overwrite], layout=W.Layout(align_items="center")), self.result,
         ], layout=W.Layout(width="100%"))
@@ -184,7 +186,7 @@ class MergeApp(AppBase):
         text = t("merge_saved", self.lang, name=path.name)
         if saved.backup:
             text += " " + t("merge_backup", self.lang, name=saved.backup.name)
-        self.result.value = f"<span class='imw-status'>✓ {html.escape(text)}</span>"
+        self.show_done(self.result, text)
         return path
 
 

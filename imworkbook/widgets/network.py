@@ -21,7 +21,7 @@ from ..export import write_csv, write_xlsx
 from ..figures.network import area_boxes, network_scatter, percentile_bars, school_heatmap, trend_lines
 from ..preferences import language
 from ..i18n import t
-from ..disclosure import OK
+from ..disclosure import MIN_GROUP, OK, WOULD_BETRAY
 from ..network import (FACILITATOR, SHAREABLE, SIZE_BANDS, comparison_tables, export_sheets, group_status, heatmap_frame, network_frames, network_secret,
                        percentiles, select, shared_items, trend)
 from .common import CHART_WIDTH, CSS, EMPTY, SCOPE_LABELS, AppBase, chart_config, download_link, show_figure
@@ -50,7 +50,9 @@ class NetworkApp(AppBase):
         self.folder = W.Text(value=str(folder or example_network_dir()), description=t("net_folder", lang),
                              style=st, layout=W.Layout(width="640px"))
         self.load_button = W.Button(description=t("net_load", lang), icon="folder-open", button_style="primary")
-        self.load_button.on_click(self._guard(lambda _b: self.load()))
+        self.load_msg = W.HTML()  # an error of loading, under the folder and its button
+        self.notices = W.HTML()  # notices of the network secret (not errors: they stay)
+        self.load_button.on_click(self._guard(lambda _b: self.load(), where=self.load_msg))
         self.progress = W.IntProgress(min=0, max=1, layout=W.Layout(width="300px", visibility="hidden"))
         self.report = W.HTML()
         self.report_all = W.HTML()
@@ -61,8 +63,8 @@ class NetworkApp(AppBase):
                                 + [(f"{t('label_scope', lang)}: {t(SCOPE_LABELS[s], lang)}", f"scope:{s}") for s in SCOPES])
         self.school = W.Dropdown(description=t("net_school", lang), style=st, layout=W.Layout(width="460px"))
         self.round.observe(self._guard(self._on_round), names="value")
-        for w in (self.group, self.school):
-            w.observe(self._guard(lambda _c: self.refresh()), names="value")
+        self.group.observe(self._guard(self._on_round), names="value")  # the school list follows the group
+        self.school.observe(self._guard(lambda _c: self.refresh()), names="value")
         self.info = W.HTML()
         # fixed-width charts side by side; the rows wrap on a narrow screen
         self.boxes = {name: W.Box(layout=W.Layout(flex="0 0 auto", margin="0 12px 0 0"))
@@ -86,7 +88,8 @@ class NetworkApp(AppBase):
             W.HBox([export_xlsx, export_csv, export_own], layout=W.Layout(flex_flow="row wrap")), self.export_msg],
             layout=W.Layout(display="none"))
         self.widget = W.VBox([
-            W.HTML(CSS), W.HBox([self.folder, self.load_button]), self.progress, self.messages,
+            W.HTML(CSS), W.HBox([self.folder, self.load_button]), self.progress, self.load_msg, self.messages,
+            self.notices,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('net_report_title', lang))}</h3>"), self.report,
             W.Accordion(children=[self.report_all], titles=(t("net_report_all", lang),), selected_index=None),
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('net_compare_title', lang))}</h3>"),
@@ -129,6 +132,7 @@ class NetworkApp(AppBase):
             self.round.value = rounds[-1]
             self._school_options()
             self._default_group()
+            self._school_options(self.school.value)  # the schools of the group it starts on
         finally:
             self._busy = False
         self.controls.layout.display = self.charts.layout.display = "flex"
@@ -148,7 +152,7 @@ class NetworkApp(AppBase):
                 return
 
     def _notice(self, text: str) -> None:
-        self.messages.value += f'<div class="imw-msg-warn" role="status">{html.escape(text)}</div>'
+        self.notices.value += f'<div class="imw-msg-warn" role="status">{html.escape(text)}</div>'
 
     def _report_html(self, only_problems: bool) -> str:
         c = self.collected.counts
@@ -169,7 +173,8 @@ class NetworkApp(AppBase):
         return f"{style}<p>{html.escape(head)}</p>{table}" if only_problems else f"{style}{table}"
 
     def _on_round(self, _change) -> None:
-        """Another round: offer the schools of that round (keeping the chosen one when it took part)."""
+        """Another round or group: offer the schools of that round and group (keeping the chosen one when it is
+        in them)."""
         if self._busy or self.data is None:
             return
         keep = self.school.value
@@ -181,7 +186,9 @@ class NetworkApp(AppBase):
         self.refresh()
 
     def _school_options(self, keep: str | None = None) -> None:
-        schools = self.data.schools[self.data.schools["round"] == self.round.value]
+        """The schools of the chosen round and group (po/vo, size band, scope): the list follows the group."""
+        sector, band, scope = self._group()
+        schools = select(self.data, self.round.value, sector, band, frame="schools", scope=scope)
         options = sorted(zip(schools["name"], schools["key"]))
         self.school.options = [(t("net_no_school", self.lang), EMPTY)] + options
         keys = [k for _, k in options]
@@ -202,17 +209,27 @@ class NetworkApp(AppBase):
         key = self.school.value or None
         name = dict((v, k) for k, v in self.school.options).get(key, "") if key else ""
         current = select(data, self.round.value, sector, band, scope=scope)
-        n = current["key"].nunique()
+        status = group_status(data, self.round.value, sector, band, scope)
         rounds = sorted(data.schools["round"].unique())
         shared = (t("net_shared", lang, a=rounds[-2], b=rounds[-1], n=shared_items(data, rounds[-2], rounds[-1]))
                   if len(rounds) > 1 else "")
-        self.info.value = f"<p>{html.escape(t('net_group_size', lang, n=n))} {html.escape(shared)}</p>"
+        sentence = shown_sentence(current['key'].nunique(), status, self.short, lang)
+        self.info.value = (f"<p>{html.escape(sentence)} "
+                           f"{html.escape(t('net_rule', lang))} {html.escape(shared)}</p>")
+        # the charts of the schools' own levels show what the rule releases, as the sentence says
+        released = current[current["area_id"].map(status).eq(OK)]
+        shown = {a: s for a, s in self.short.items() if status.get(a) == OK}  # the areas it releases
         w = CHART_WIDTH
         figs = self.figs
-        figs["boxes"] = show_figure(self.boxes["boxes"], area_boxes(current, self.short, highlight=key, highlight_name=name,
-                                                    lang=lang, width=w + 160), chart_config(lang, "netwerk"))
-        if key:
-            status = group_status(data, self.round.value, sector, band, scope)
+        if shown:
+            figs["boxes"] = show_figure(self.boxes["boxes"], area_boxes(released, shown, highlight=key,
+                                                                        highlight_name=name, lang=lang, width=w + 160),
+                                        chart_config(lang, "netwerk"))
+        else:  # no empty axes with a message that contradicts the sentence: the sentence itself
+            self._nothing_shown("boxes", t("net_boxes_title", lang), sentence)
+        if key and not shown:
+            self._nothing_shown("percentiles", t("net_percentile_title", lang, school=name), sentence)
+        elif key:
             figs["percentiles"] = show_figure(self.boxes["percentiles"], percentile_bars(percentiles(current, key, status),
                                                                                          self.short,
                                                                    school=name, lang=lang, width=w - 20),
@@ -224,12 +241,21 @@ class NetworkApp(AppBase):
         own = (history[history["key"] == key].set_index(["area_id", "round"])["current"] if key else None)
         figs["trend"] = show_figure(self.boxes["trend"], trend_lines(trend(data, sector, band, scope), self.short, own=own, school=name, lang=lang,
                                                      width=2 * w + 140), chart_config(lang, "trend"))
-        figs["heatmap"] = show_figure(self.boxes["heatmap"], school_heatmap(heatmap_frame(current, data.schools, key,
-                                                                        order=list(self.short)),
-                                                          self.short, highlight_name=name, lang=lang, width=w + 60),
-                    chart_config(lang, "heatmap"))
+        if shown:
+            figs["heatmap"] = show_figure(self.boxes["heatmap"], school_heatmap(
+                heatmap_frame(released, data.schools, key, order=list(shown)), shown, highlight_name=name, lang=lang,
+                width=w + 60), chart_config(lang, "heatmap"))
+        else:
+            self._nothing_shown("heatmap", t("net_heatmap_title", lang), sentence)
         figs["scatter"] = show_figure(self.boxes["scatter"], network_scatter(current, highlight=key, school=name, lang=lang, width=w),
                     chart_config(lang, "investering"))
+
+    def _nothing_shown(self, name: str, title: str, sentence: str) -> None:
+        """Instead of the chart ``name``: its title and why nothing is shown (the sentence above the charts)."""
+        self.figs.pop(name, None)
+        self.boxes[name].children = (W.HTML(
+            f"<div class='imw-nothing-shown' style='max-width:{CHART_WIDTH + 60}px;padding:12px;margin:8px 0;"
+            f"border:1px dashed #999;color:#333'><b>{html.escape(title)}</b><br>{html.escape(sentence)}</div>"),)
 
     def export(self, kind: str) -> Path:
         sector, band, scope = self._group()
@@ -249,6 +275,22 @@ class NetworkApp(AppBase):
             path = write_csv(tables["Overzicht"], folder / f"{stem}_{SHAREABLE}.csv")
         self.export_msg.value = download_link(path, self.lang, done=t("net_exported", self.lang))
         return path
+
+
+def shown_sentence(n: int, status: dict[str, str], short: dict[str, str], lang: str) -> str:
+    """What the comparison shows of a group of ``n`` schools, as the anonymity rule decided per area (``status``
+    from :func:`imworkbook.network.group_status`), and why the rest is not shown."""
+    shown = [a for a in short if status.get(a) == OK]
+    withheld = [a for a in short if a in status and status[a] != OK]
+    if not n:
+        return t("net_shown_empty", lang)
+    if not shown:
+        key = "net_shown_none_betray" if WOULD_BETRAY in status.values() else "net_shown_none_few"
+        return t(key, lang, n=n, min=MIN_GROUP)
+    if not withheld:
+        return t("net_shown_all", lang, n=n)
+    return t("net_shown_some", lang, n=n, k=len(shown), total=len(shown) + len(withheld),
+             areas=", ".join(short[a] for a in withheld))
 
 
 def netwerk(folder: str | Path | None = None, *, lang: str | None = None) -> NetworkApp:

@@ -15,7 +15,7 @@ from ..content import MaturityModel, load_investment_model, load_landscape_refer
 from ..i18n import t
 from ..numbers import format_input, parse_number
 from ..proportion import hourly_rate
-from ..proposals import ADVICE_KEYS, Advice, advise
+from ..proposals import ADVICE_KEYS, QUESTIONS, Advice, advise, answered
 from .common import CSS, FieldError, SchoolApp, clear_field_error, download_link, name_control
 
 NEW = "__new__"
@@ -157,13 +157,25 @@ class ProposalApp(SchoolApp):
             return
         lang = self.lang
         proposal = self.proposal()
+        n = answered(proposal)
+        if not n:  # an empty form gets no verdict: say what to do instead
+            self.advice = None
+            self.existing.value = ""
+            self.advice_box.value = (f"<div class='imw-advice-empty' role='status' style='border-left:6px solid #888;"
+                                     f"padding:6px 12px;margin:8px 0'><b>{html.escape(t('prop_empty_title', lang))}</b> "
+                                     f"{html.escape(t('prop_empty', lang))}</div>")
+            return
         self.advice = advice = self._advise(proposal)
         if advice.equivalents:
             self.existing.value = (f"<div class='imw-msg-warn'>{html.escape(t('prop_existing_found', lang))} "
                                    + ", ".join(f"<b>{html.escape(n)}</b>" for n, _ in advice.equivalents) + "</div>")
         else:
             self.existing.value = f"<div class='imw-help'>{html.escape(t('prop_existing_none', lang))}</div>"
-        self.advice_box.value = advice_html(advice, lang)
+        self.advice_box.value = advice_html(advice, lang, answered=n)
+
+    def _require_answers(self, proposal: Proposal) -> None:
+        if not answered(proposal):
+            raise ValueError(t("prop_empty_refused", self.lang))
 
     def save(self) -> None:
         proposal = self.proposal()
@@ -171,6 +183,7 @@ class ProposalApp(SchoolApp):
             # saving replaces the proposal of that name: never one the form does not show
             raise FieldError(f"{self.f_name.description}: {t('prop_name_exists', self.lang, name=proposal.name)}",
                              self.f_name, self.name_msg)
+        self._require_answers(proposal)
         advice = self.advice or self._advise(proposal)
         proposal.advice, proposal.reasons = advice.verdict, advice.reasons
         proposal.decided_at = _dt.date.today().isoformat()
@@ -178,12 +191,13 @@ class ProposalApp(SchoolApp):
         self.editing = proposal.name
         self.refresh_pick(proposal.name)
         self.show_status(saved=True)
-        self.result.value = f"<span class='imw-status'>✓ {html.escape(t('prop_saved', self.lang))}</span>"
+        self.show_done(self.result, t('prop_saved', self.lang))
 
     def printable(self) -> Path:
         """A one-page HTML of the proposal and its advice (print it from the browser), with a download link."""
         lang = self.lang
         p, answers = self.proposal(), self.session.answers
+        self._require_answers(p)
         rows = [(t("prop_q1", lang), p.goal or "–"),
                 (t("prop_q2", lang), ", ".join(self.ref.label("activity", a, lang) for a in p.activities) or "–"),
                 (t("prop_technical", lang), _choice(p.technical_fit, lang)),
@@ -209,13 +223,16 @@ def _choice(value: str | None, lang: str) -> str:
         value or "", t("unknown", lang))
 
 
-def advice_html(advice: Advice | None, lang: str) -> str:
+def advice_html(advice: Advice | None, lang: str, answered: int = QUESTIONS) -> str:
+    """The verdict with its reasons; under ``answered`` of the five questions it says on how many it rests."""
     if advice is None:
         return ""
     colour = VERDICT_COLOUR[advice.verdict]
+    partial = (f"<div class='imw-help'>{html.escape(t('prop_advice_partial', lang, n=answered, total=QUESTIONS))}</div>"
+               if answered < QUESTIONS else "")
     return (f"<div class='imw-advice' style='border-left:6px solid {colour};padding:6px 12px;margin:8px 0'>"
             f"<div style='font-size:1.25em;font-weight:700;color:{colour}'>{html.escape(t('prop_advice', lang))}: "
-            f"{html.escape(t(ADVICE_KEYS[advice.verdict], lang))}</div><ul>"
+            f"{html.escape(t(ADVICE_KEYS[advice.verdict], lang))}</div>{partial}<ul>"
             + "".join(f"<li>{html.escape(r)}</li>" for r in advice.reasons) + "</ul></div>")
 
 

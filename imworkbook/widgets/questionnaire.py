@@ -58,14 +58,16 @@ class _ItemCard:
                                style=style, continuous_update=False, rows=2,
                                layout=W.Layout(width="98%"))
         self.remark = W.HTML()
+        self.msg = W.HTML()  # an error of this item's save, here and not at the top of the page
         self.current.add_class("imw-current")
         self.target.add_class("imw-target")
         self.note.add_class("imw-note")
         self.refresh()
-        self.current.observe(app._guard(self._on_level), names="value")
-        self.target.observe(app._guard(self._on_level), names="value")
-        self.note.observe(app._guard(self._on_note), names="value")
-        self.box = W.VBox([self.head, self.levels, W.HBox([self.current, self.target]), self.note, self.remark],
+        self.current.observe(app._guard(self._on_level, where=self.msg), names="value")
+        self.target.observe(app._guard(self._on_level, where=self.msg), names="value")
+        self.note.observe(app._guard(self._on_note, where=self.msg), names="value")
+        self.box = W.VBox([self.head, self.levels, W.HBox([self.current, self.target]), self.note, self.remark,
+                           self.msg],
                           layout=W.Layout(border="1px solid #d0d7de", padding="6px 10px", margin="6px 0"))
 
     def refresh(self) -> None:

@@ -26,6 +26,7 @@ class RolesApp(SchoolApp):
         options = [("–", EMPTY)] + [(letter, letter) for letter in LETTER_KEYS]
         cell = W.Layout(width="64px")
         self.cells: dict[tuple[str, str], W.Dropdown] = {}
+        self.raci_msg = W.HTML()  # an error of a save in the table, right under it
         header = [W.HTML("", layout=W.Layout(width="380px"))] + [
             W.HTML(f"<div class='imw-raci-head'>{html.escape(r.label(lang))}</div>", layout=W.Layout(width="64px"))
             for r in self.roles.roles]
@@ -37,7 +38,8 @@ class RolesApp(SchoolApp):
                 for role in self.roles.roles:
                     d = W.Dropdown(options=options, value=EMPTY, layout=cell)
                     name_control(d, t("raci_cell_name", lang, task=task.label(lang), role=role.label(lang)))
-                    d.observe(self._guard(lambda ch, tk=task.id, r=role.id: self._on_cell(tk, r, ch)), names="value")
+                    d.observe(self._guard(lambda ch, tk=task.id, r=role.id: self._on_cell(tk, r, ch),
+                                          where=self.raci_msg), names="value")
                     self.cells[(task.id, role.id)] = d
                     widgets.append(d)
                 rows.append(W.HBox(widgets, layout=W.Layout(align_items="center")))
@@ -55,7 +57,7 @@ class RolesApp(SchoolApp):
                    "height:3.4em;overflow:hidden}</style>"), self.school.widget,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('roles_flags_title', lang))}</h3>"), self.flags,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('roles_raci_title', lang))}</h3>"
-                   f"<div class='imw-help'>{legend}</div>"), W.VBox(rows),
+                   f"<div class='imw-help'>{legend}</div>"), W.VBox(rows), self.raci_msg,
             W.HTML(f"<h3 style='margin:8px 0 0 0'>{html.escape(t('roles_hours_title', lang))}</h3>"),
             W.HBox([W.VBox([w, self.hours_msgs[r]]) for r, w in self.hours.items()],
                    layout=W.Layout(flex_flow="row wrap", align_items="flex-start")), self.hours_msg, self.status,
@@ -112,7 +114,13 @@ class RolesApp(SchoolApp):
         progress = t("roles_progress", lang, done=done, total=len(self.roles.tasks))
         items = "".join(f"<div class='imw-msg-{'error' if f.kind == 'mixed_strong' else 'warn'}'>{html.escape(f.message)}</div>"
                         for f in found)
-        self.flags.value = f"<p>{html.escape(progress)}</p>" + (items or f"<p>{html.escape(t('roles_no_flags', lang))}</p>")
+        if not done:  # nothing filled in is not "nothing stands out": say what to do
+            self.flags.value = (f"<p role='status'><b>{html.escape(t('roles_empty_title', lang, total=len(self.roles.tasks)))}</b> "
+                                f"{html.escape(t('roles_empty', lang))}</p>")
+        else:
+            quiet = t("roles_no_flags", lang) + (" " + t("roles_left", lang, n=len(self.roles.tasks) - done)
+                                                 if done < len(self.roles.tasks) else "")
+            self.flags.value = f"<p>{html.escape(progress)}</p>" + (items or f"<p>{html.escape(quiet)}</p>")
         self.hours_msg.value = f"<p>{html.escape(hours_check(self.session.answers, lang).message)}</p>"
 
 

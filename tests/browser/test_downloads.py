@@ -107,7 +107,7 @@ def test_network_excel_and_csv_download_and_open(page: Page, voila_url, tmp_path
         page.get_by_role("button", name="Shareable overview as CSV (anonymous)").click()
         link = _link(page, "csv")
         expect(page.get_by_text("Comparison exported.")).to_be_visible()
-        expect(page.locator(".imw-server-path")).to_contain_text("Also saved in the werkmap")
+        expect(page.locator(".imw-server-path")).to_contain_text("Also saved in the workbook folder")
         _shot(page, link, "dl_03_network_en.png")
     finally:
         _back_to_dutch(page, share)
