@@ -132,4 +132,15 @@ def legend_entry(name: str, colour: str, symbol: str = "square") -> go.Scatter:
 
 def category_margin(labels: Iterable[str], size: float = FONT_SIZE) -> float:
     """Left margin (px) for horizontal bars: the longest category label and a little air."""
-    return min(260.0, label_width(labels, size) + 18)  # with ``ticklabelstandoff=6``
+    return label_width(labels, size) + 18  # with ``ticklabelstandoff=6``; wrap long labels (wrap_label) first
+
+
+def rotated_ticks(labels: Iterable[str], angle: float, size: float = FONT_SIZE) -> float:
+    """Height (px) under (or above) the plot of category labels drawn at ``angle`` degrees."""
+    import math
+
+    labels = list(labels)
+    w = label_width(labels, size)
+    h = max((text_size(str(label), size)[1] for label in labels), default=LINE_H * size)
+    a = math.radians(abs(angle))
+    return w * math.sin(a) + h * math.cos(a) + 8

@@ -57,7 +57,8 @@ def _signed(value: float, lang: str) -> str:
 
 
 def _in_set(table: pd.DataFrame) -> pd.DataFrame:
-    return table[table["share_invest"].notna() & table["share_ambition"].notna()]
+    """The areas that are drawn: both shares known and a verdict (not "onbekend")."""
+    return table[table["share_invest"].notna() & table["share_ambition"].notna() & (table["flag"] != "onbekend")]
 
 
 def _quadrant_top(data: pd.DataFrame) -> float:
@@ -125,7 +126,7 @@ def quadrant(table: pd.DataFrame, *, lang: str = "nl", title: str | None = None,
     data = _in_set(table)
     if not len(data):
         return empty_figure(title, t("proportion_empty", lang), height=min(height, 320), width=width, lang=lang)
-    left_out = table[table["share_invest"].isna() | table["share_ambition"].isna()]
+    left_out = table[~table.index.isin(data.index)]
     notes = [t("left_out", lang, areas=", ".join(left_out["short"]))] if len(left_out) else []
     top = _quadrant_top(data)
     axis = dict(range=[-top * 0.07, top], ticksuffix="%", gridcolor="#eee", zeroline=False)
