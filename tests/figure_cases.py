@@ -35,6 +35,11 @@ def examples(lang: str):
 
 
 def proportion_table(name: str, lang: str) -> pd.DataFrame:
+    return _proportion_table(name, lang).copy()
+
+
+@lru_cache(maxsize=None)
+def _proportion_table(name: str, lang: str) -> pd.DataFrame:
     return compute(examples(lang)[name], load_model(), lang=lang).table
 
 
@@ -140,7 +145,8 @@ def network_cases(lang: str):
     status = group_status(data, rnd)
     yield f"boxes_{lang}", area_boxes(current, short, highlight=key, highlight_name=name, lang=lang,
                                       width=WIDTHS["boxes"])
-    yield f"percentiles_{lang}", percentile_bars(percentiles(current, key, status), short, school=name, lang=lang,
+    yield f"percentiles_withheld_{lang}", percentile_bars(percentiles(current, key, status), short, school=name,
+                                                          lang=lang,
                                                  width=WIDTHS["percentiles"])
     yield f"percentiles_all_{lang}", percentile_bars(percentiles(current, key), short, school=name, lang=lang,
                                                      width=2 * 500)

@@ -123,17 +123,18 @@ def _try(frame: Frame, texts: list[str], groups: list[list[int]], px, radii, obs
 
 
 def place_labels(frame: Frame, xs: list[float], ys: list[float], sizes: list[float], names: list[str],
-                 obstacles: list[Box] = (), *, lines: list[str] | None = None) -> Layout:
+                 obstacles: list[Box] = (), *, lines: list[str] | None = None, numbers: bool = False) -> Layout:
     """Labels for points at data coordinates ``xs``/``ys`` with marker diameters ``sizes`` (px).
 
     ``names`` are plotly texts (``<br>`` allowed); ``lines``: the same names on one line each, for the
-    label of a group of points (one name a line). ``obstacles``: boxes (px) that labels keep clear of."""
+    label of a group of points (one name a line). ``obstacles``: boxes (px) that labels keep clear of.
+    ``numbers``: numbers straight away (the caller has made room for the key already)."""
     px = [frame.px(x, y) for x, y in zip(xs, ys)]
     radii = [s / 2 for s in sizes]
     groups = _clusters(px, radii)
     lines = lines or names
     texts = [names[g[0]] if len(g) == 1 else "<br>".join(lines[i] for i in g) for g in groups]
-    done = _try(frame, texts, groups, px, radii, list(obstacles), force=False)
+    done = None if numbers else _try(frame, texts, groups, px, radii, list(obstacles), force=False)
     if done is not None:
         return Layout(done[0])
     numbers = ["<br>".join(str(i + 1) for i in g) if len(g) <= 2 else _span(g) for g in groups]

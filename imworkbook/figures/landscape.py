@@ -119,7 +119,7 @@ def time_quadrant(inventory: pd.DataFrame, *, high_from: int = 3, lang: str = "n
         ys = [y for tr in order for y in tr.y]
         texts = [n for tr in order for n in tr.text]
         result = place_labels(frame, xs, ys, [14] * len(xs), [wrap_label(html.unescape(n), 14) for n in texts],
-                              zones, lines=texts)
+                              zones, lines=texts, numbers=bool(key_h))
         if not result.numbered or key_h:
             break
         key_text = wrap_text("   ".join(f"{i + 1}\u00a0{n}".replace(" ", "\u00a0") for i, n in enumerate(texts)),

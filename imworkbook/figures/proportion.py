@@ -19,7 +19,7 @@ from ..i18n import format_number, t
 from ..numbers import format_euro
 from .common import (AXIS_TITLE, BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, TICKS, VERMILLION, category_margin, empty_figure,
                      frame_x, label_width, layout, legend_entry, wrap_label, wrap_text)
-from .geometry import Frame, chars_for, legend_height, subplot_frame, text_size
+from .geometry import DEFAULT_WIDTH, Frame, chars_for, legend_height, subplot_frame, text_size
 from .labels import LABEL_SIZE, place_labels
 
 FLAG_COLOUR = {"onder": VERMILLION, "balans": GREEN, "over": BLUE, "onbekend": GREY}
@@ -93,11 +93,12 @@ def _quadrant_traces(data: pd.DataFrame, top: float, thresholds: tuple[float, fl
     return traces
 
 
-def _quadrant_labels(data: pd.DataFrame, frame: Frame, xref: str = "x", yref: str = "y") -> tuple[list, list, bool]:
+def _quadrant_labels(data: pd.DataFrame, frame: Frame, xref: str = "x", yref: str = "y",
+                     numbers: bool = False) -> tuple[list, list, bool]:
     """Annotations (labels), shapes (leader lines) and whether the labels are numbers (then a key is needed)."""
     placed = place_labels(frame, list(data["share_ambition"] * 100), list(data["share_invest"] * 100),
                           _sizes(data), [wrap_label(s, 14) for s in data["short"]],
-                          lines=[escape(s) for s in data["short"]])
+                          lines=[escape(s) for s in data["short"]], numbers=numbers)
     annotations = [dict(text=p.text, name="label", x=p.x, y=p.y, xref=xref, yref=yref, xshift=p.xshift,
                         yshift=p.yshift, xanchor=p.xanchor, yanchor=p.yanchor, showarrow=False, align="left",
                         font=dict(size=LABEL_SIZE, color="#222"), bgcolor="rgba(255,255,255,0.75)")
@@ -137,7 +138,7 @@ def quadrant(table: pd.DataFrame, *, lang: str = "nl", title: str | None = None,
         fig.update_layout(xaxis=axis, yaxis=axis, plot_bgcolor="white")
         layout(fig, title, height, width, lang, notes=notes, legend=names, bottom_extra=key_h,
                xtitle=t("axis_share_ambition", lang), ytitle=t("axis_share_invest", lang))
-        annotations, shapes, numbered = _quadrant_labels(data, Frame.of(fig))
+        annotations, shapes, numbered = _quadrant_labels(data, Frame.of(fig), numbers=bool(key_h))
         if not numbered or key_h:
             break
         frame = Frame.of(fig)
@@ -219,18 +220,21 @@ def share_difference(table: pd.DataFrame, *, lang: str = "nl", title: str | None
     for f in flags:  # the bars' colours are the flags of the quadrant
         fig.add_trace(legend_entry(t(FLAG_KEY[f], lang), FLAG_COLOUR[f], FLAG_SYMBOL[f]))
     reach = max([5.0, *data["diff"].abs()]) * 1.3
-    layout(fig, title, height, width, lang, legend=[t(FLAG_KEY[f], lang) for f in flags], left=category_margin(labels),
-           right=24, top_extra=18, xtitle=t("axis_difference", lang))
+    left = category_margin(labels)
+    # which way is which, above the plot on either side of the zero line (the middle): each in half the width
+    half = chars_for(((width or DEFAULT_WIDTH) - left - 24) / 2 - 6, NOTE_SIZE)
+    sides = [wrap_text(t("difference_left", lang), half), wrap_text(t("difference_right", lang), half)]
+    above = max(text_size(text, NOTE_SIZE)[1] for text in sides) + 4
+    layout(fig, title, height, width, lang, legend=[t(FLAG_KEY[f], lang) for f in flags], left=left,
+           right=24, top_extra=above, xtitle=t("axis_difference", lang))
     fig.update_layout(xaxis=dict(range=[-reach, reach], zeroline=True,
                                  zerolinecolor="#333", gridcolor="#eee", ticksuffix=""),
                       yaxis=dict(autorange="reversed", ticklabelstandoff=6), plot_bgcolor="white",
                       legend=dict(traceorder="normal"))
-    # which way is which, just above the plot, on either side of the zero line
-    fig.add_annotation(text=t("difference_left", lang), name="direction", x=0, xshift=-4, y=1.0, xref="x",
-                       yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
-                       font=dict(size=11, color=VERMILLION))
-    fig.add_annotation(text=t("difference_right", lang), name="direction", x=0, xshift=4, y=1.0, xref="x",
-                       yref="paper", xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=11, color=BLUE))
+    for text, anchor, shift, colour in ((sides[0], "right", -4, VERMILLION), (sides[1], "left", 4, BLUE)):
+        fig.add_annotation(text=text, name="direction", x=0, xshift=shift, y=1.0, xref="x", yref="paper",
+                           xanchor=anchor, yanchor="bottom", align=anchor, showarrow=False,
+                           font=dict(size=NOTE_SIZE, color=colour))
     return fig
 
 
