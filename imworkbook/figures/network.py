@@ -97,6 +97,7 @@ def percentile_bars(pct: pd.DataFrame, short: dict[str, str], *, school: str, la
     labels = _labels(known.index, short)
     quarter = ["low" if p < 25 else "high" if p > 75 else "mid" for p in known["percentile"]]
     colour = {"low": VERMILLION, "mid": GREY, "high": BLUE}
+    names = {"low": t("net_pct_low", lang), "mid": t("net_pct_mid", lang), "high": t("net_pct_high", lang)}
     fig = go.Figure(go.Bar(
         y=labels, x=list(known["percentile"].round(0)), orientation="h", name=t("net_percentile", lang),
         marker=dict(color=[colour[q] for q in quarter]),
@@ -105,13 +106,13 @@ def percentile_bars(pct: pd.DataFrame, short: dict[str, str], *, school: str, la
                       + ": %{customdata[0]}<br>n = %{customdata[1]}<extra></extra>", showlegend=False))
     present = [q for q in ("low", "mid", "high") if q in quarter]
     for q in present:
-        fig.add_trace(legend_entry(t(f"net_pct_{q}", lang), colour[q]))
+        fig.add_trace(legend_entry(names[q], colour[q]))
     fig.add_vline(x=50, line=dict(color="#333", dash="dash"))
     fig.update_layout(xaxis=dict(range=[0, 100], gridcolor="#eee", tickvals=[0, 25, 50, 75, 100]),
                       yaxis=dict(autorange="reversed", ticklabelstandoff=6), plot_bgcolor="white")
     thin = data[data["percentile"].isna()]
     notes = [t("net_withheld", lang, areas=", ".join(short.get(a, a) for a in thin.index))] if len(thin) else []
-    layout(fig, title, height, width, lang, notes=notes, legend=[t(f"net_pct_{q}", lang) for q in present],
+    layout(fig, title, height, width, lang, notes=notes, legend=[names[q] for q in present],
            left=category_margin(labels), right=44, xtitle=t("net_percentile_axis", lang))
     for y, p in zip(labels, known["percentile"]):  # the values, right of the plot
         fig.add_annotation(text=format_number(p, lang, 0), name="value", x=1, xref="paper", xshift=6, xanchor="left",
