@@ -254,3 +254,18 @@ def test_text_size_grows_with_characters_and_lines():
     two = text_size("Rollen<br>en taken", 11)
     assert one[0] > two[0] and two[1] == pytest.approx(2 * one[1])
     assert text_size("Privacy &amp; IBP", 11) == text_size("Privacy & IBP", 11)  # entities are one character
+
+
+@pytest.mark.parametrize("lang", cases.LANGS)
+def test_coverage_application_names_fit_above_the_plot(lang):
+    """The names lean at 35 degrees: the last one needs room right of the plot, all of them room above it."""
+    for name, fig in cases.landscape_cases(lang):
+        if not name.startswith("coverage") or not fig.data:
+            continue
+        frame = Frame.of(fig)
+        columns = list(fig.data[0].x)
+        width = max(text_size(c, 11)[0] for c in columns)
+        last_centre = frame.l + (len(columns) - 0.5) / len(columns) * frame.plot_w
+        assert last_centre + text_size(columns[-1], 11)[0] * math.cos(math.radians(35)) <= frame.width + 1
+        notes_bottom = max(annotation_box(a, frame).y1 for a in fig.layout.annotations if a.name == "note")
+        assert frame.t - notes_bottom >= width * math.sin(math.radians(35))

@@ -14,7 +14,7 @@ from ..landscape import TIME_KEYS
 from ..numbers import format_euro
 from .common import (BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, VERMILLION, category_margin, empty_figure, frame_x,
                      label_width, layout, legend_entry, wrap_label, wrap_text)
-from .geometry import Frame, annotation_box, chars_for, text_size
+from .geometry import DEFAULT_WIDTH, Frame, annotation_box, chars_for, text_size
 from .labels import LABEL_SIZE, place_labels
 
 TIME_STYLE = {"invest": (GREEN, "circle"), "migrate": (ORANGE, "triangle-up"), "tolerate": (BLUE, "square"),
@@ -58,9 +58,13 @@ def coverage_heatmap(matrix: pd.DataFrame, ref: LandscapeReference, *, register_
     height = 170 + 24 * len(labels) + tops
     fig.update_layout(yaxis=dict(autorange="reversed", tickfont=dict(size=11), ticklabelstandoff=4),
                       xaxis=dict(side="top", tickangle=-35, tickfont=dict(size=11)), plot_bgcolor="white")
+    # the last name leans out to the right of its column (cos 35 = 0.82): room for it in the right margin
+    left = category_margin(labels, 11)
+    column = ((width or DEFAULT_WIDTH) - left - 20) / len(apps)
+    right = max(20.0, label_width([columns[-1]], 11) * 0.82 - column / 2 + 12)
     layout(fig, title, height, width, lang, notes=[t("land_coverage_legend", lang)],
            legend=[t("land_coverage_yes", lang), t("land_coverage_no", lang)],
-           left=category_margin(labels, 11), right=20, top_extra=tops, bottom=8)
+           left=left, right=right, top_extra=tops, bottom=8)
     for i in headers[1:]:  # a thin line between the areas
         fig.add_hline(y=i - 0.5, line=dict(color="#666", width=1))
     return fig
