@@ -1,15 +1,15 @@
 """The figures as Chromium draws them (issue 14, point 1): the layout tests estimate text boxes from font size
 and characters (tests/test_figures_layout.py); here plotly.js itself lays out the example schools' charts and
-the awkward ones (one area, all equal, extreme euros), in Dutch and English, and the real boxes are checked:
-every text inside the figure, no two texts over each other, legends below the x-axis title and off the
-plot, point labels off the markers. No server: plotly.js from the installed package, in one page."""
+the awkward ones (one area, all equal, extreme euros), in Dutch and English, with the app's own plotly.js
+(figures/plotlyjs.py), and the real boxes are checked: every text inside the figure, no two texts over each other, legends below the x-axis title and off the
+plot, point labels off the markers. No server: all charts in one page."""
 
 from __future__ import annotations
 
 import plotly.io as pio
-import plotly.offline
 import pytest
-from playwright.sync_api import Page
+
+from imworkbook.figures.plotlyjs import bundle_js
 
 from .. import figure_cases as cases
 from .conftest import ARTIFACTS
@@ -56,7 +56,7 @@ def drawn(browser):
                     for name, fig in figures.items())
     page_file = ARTIFACTS / "figures_drawn.html"
     ARTIFACTS.mkdir(exist_ok=True)
-    page_file.write_text("<html><head><meta charset='utf-8'><script>" + plotly.offline.get_plotlyjs()
+    page_file.write_text("<html><head><meta charset='utf-8'><script>" + bundle_js()
                          + "</script></head><body>" + parts + "</body></html>", encoding="utf-8")
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(page_file.as_uri())
