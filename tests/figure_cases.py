@@ -156,6 +156,7 @@ def network_cases(lang: str):
     yield f"heatmap_{lang}", school_heatmap(heatmap_frame(current, data.schools, key, order=list(short)), short,
                                             highlight_name=name, lang=lang, width=WIDTHS["heatmap"])
     yield f"scatter_{lang}", network_scatter(current, highlight=key, school=name, lang=lang, width=WIDTHS["scatter"])
+    yield f"trend_empty_{lang}", trend_lines(trend(data).iloc[0:0], short, lang=lang, width=WIDTHS["trend"])
     thin = current[current["key"].isin(current["key"].unique()[:3])]
     yield f"boxes_thin_{lang}", area_boxes(thin, short, lang=lang, width=WIDTHS["boxes"])
     yield f"percentiles_thin_{lang}", percentile_bars(percentiles(thin, key), short, school=name, lang=lang,

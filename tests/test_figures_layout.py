@@ -56,7 +56,7 @@ def test_the_empty_state_is_one_sentence_that_fits(model):
     figures = [(n, f) for lang in cases.LANGS for n, f in cases.all_cases(lang) if EMPTY_CASE.search(n)]
     kinds = {n.split("_")[0] for n, _ in figures}
     assert kinds >= {"radar", "gap", "quadrant", "difference", "bars", "time", "coverage", "cost", "net", "boxes",
-                     "percentiles", "scatter", "heatmap"}  # every figure function has one
+                     "percentiles", "scatter", "heatmap", "trend"}  # every figure function has one
     for name, fig in figures:
         assert is_empty_state(fig), name
         (sentence,) = fig.layout.annotations
@@ -269,3 +269,13 @@ def test_coverage_application_names_fit_above_the_plot(lang):
         assert last_centre + text_size(columns[-1], 11)[0] * math.cos(math.radians(35)) <= frame.width + 1
         notes_bottom = max(annotation_box(a, frame).y1 for a in fig.layout.annotations if a.name == "note")
         assert frame.t - notes_bottom >= width * math.sin(math.radians(35))
+
+
+def test_summary_without_data_says_so_instead_of_empty_axes():
+    table = cases.awkward_tables("nl")["nothing"]
+    fig = summary_figure(table, {}, school="Leeg", round="2026-2027", lang="nl")
+    sentences = [a.text for a in fig.layout.annotations if a.name == "empty"]
+    assert len(sentences) == 2 and "Nog niets te tonen" in sentences[0].replace("<br>", " ")
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False  # the quadrant's axes
+    assert fig.layout.xaxis3.visible is False  # the bars' axes
+    assert [tr.type for tr in fig.data] == ["table"]  # the table still lists the areas
