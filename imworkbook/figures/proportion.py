@@ -144,10 +144,7 @@ def quadrant(table: pd.DataFrame, *, lang: str = "nl", title: str | None = None,
         frame = Frame.of(fig)
         key_text = wrap_text(_key(data), chars_for(frame.width - 24, NOTE_SIZE))
         key_h = text_size(key_text, NOTE_SIZE)[1] + 6
-    for a in annotations:
-        fig.add_annotation(**a)
-    for s in shapes:
-        fig.add_shape(**s)
+    fig.update_layout(annotations=[*fig.layout.annotations, *annotations], shapes=shapes)  # one update: faster
     if key_text:
         frame = Frame.of(fig)
         fig.add_annotation(text=key_text.replace("\u00a0", " "), name="key", showarrow=False, xref="paper", yref="paper",
@@ -309,10 +306,7 @@ def summary_figure(table: pd.DataFrame, overall: dict, *, school: str, round: st
     else:
         frame = subplot_frame(fig)
         annotations, shapes, numbered = _quadrant_labels(data, frame)
-        for a in annotations:
-            fig.add_annotation(**a)
-        for sh in shapes:
-            fig.add_shape(**sh)
+        fig.update_layout(annotations=[*fig.layout.annotations, *annotations], shapes=[*fig.layout.shapes, *shapes])
         if numbered:  # the key under the quadrant's axis title
             key = wrap_text(_key(data), chars_for(frame.plot_w + 60, NOTE_SIZE)).replace("\u00a0", " ")
             fig.add_annotation(text=key, name="key", showarrow=False, xref="paper", yref="paper",
