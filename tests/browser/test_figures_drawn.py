@@ -23,7 +23,7 @@ MEASURE = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => {
           annotations: [...p.querySelectorAll('g.annotation')].map(a => [
             p.layout.annotations[+a.getAttribute('data-index')].name || '', box(a.querySelector('text'))]),
           title: all('.gtitle'), legend: all('.legend .bg'), plot: all('.nsewdrag'), xtitle: all('.xtitle'),
-          ticks: all('.xtick text, .ytick text'), points: all('.scatterlayer .point')};
+          ticks: all('.xtick text, .ytick text, .angularaxistick text'), points: all('.scatterlayer .point')};
 })"""
 
 
@@ -35,14 +35,15 @@ def _inside(a, size, tol=1.0):
     return a[0] >= -tol and a[1] >= -tol and a[2] <= size[0] + tol and a[3] <= size[1] + tol
 
 
-FAMILIES = ("quadrant", "difference", "bars", "gap", "time", "cost", "coverage", "boxes", "percentiles_all",
-            "scatter", "net_types")
+FAMILIES = ("radar", "quadrant", "difference", "bars", "gap", "time", "cost", "coverage", "boxes", "percentiles_all",
+            "scatter", "net_types", "heatmap", "trend", "summary")
 
 
 def _figures():
     out = {}
     for lang in cases.LANGS:
-        for maker in (cases.maturity_cases, cases.proportion_cases, cases.landscape_cases, cases.network_cases):
+        for maker in (cases.maturity_cases, cases.proportion_cases, cases.landscape_cases, cases.network_cases,
+                      cases.summary_cases):
             for name, fig in maker(lang):
                 if name.startswith(FAMILIES) and fig.data:
                     out[name] = fig
@@ -82,6 +83,7 @@ def test_no_two_texts_print_over_each_other(drawn):
     out = []
     for name, m in drawn.items():
         texts = [(n or "annotation", b) for n, b in m["annotations"]] + [("title", b) for b in m["title"]]
+        out += [f"{name}: {n} over a tick label" for n, b in texts for t in m["ticks"] if _overlap(b, t)]
         for i, (n1, b1) in enumerate(texts):
             out += [f"{name}: {n1} over {n2}" for n2, b2 in texts[i + 1:] if _overlap(b1, b2)]
     assert not out, "\n".join(out)
@@ -91,7 +93,7 @@ def test_legend_sits_below_the_axis_title_and_off_the_plot(drawn):
     out = []
     for name, m in drawn.items():
         for legend in m["legend"]:
-            for kind in ("plot", "xtitle", "title"):
+            for kind in ("plot", "xtitle", "title", "ticks"):
                 out += [f"{name}: legend over the {kind}" for b in m[kind] if _overlap(legend, b)]
             out += [f"{name}: legend over a note" for n, b in m["annotations"] if _overlap(legend, b)]
     assert not out, "\n".join(out)
