@@ -276,7 +276,7 @@ def summary_figure(table: pd.DataFrame, overall: dict, *, school: str, round: st
     fig.update_layout(barmode="stack", plot_bgcolor="white")
     rows = table.assign(flag_text=[t(FLAG_KEY[f], lang) for f in table["flag"]])
     fig.add_trace(go.Table(
-        columnwidth=[1.1, 0.5, 0.6, 0.45, 0.6, 3.2],
+        columnwidth=[1.1, 0.5, 0.6, 0.45, 0.85, 2.95],
         header=dict(values=[t("col_area", lang), t("ambition", lang), t("per_year", lang), t("index", lang),
                             t("flag_label", lang), t("explanation", lang)],
                     fill_color="#e8eef3", align="left", font=dict(size=11)),
