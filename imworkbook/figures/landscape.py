@@ -92,10 +92,13 @@ def time_quadrant(inventory: pd.DataFrame, *, high_from: int = 3, lang: str = "n
         fig.add_annotation(text=f"<b>{t(TIME_KEYS[label], lang)}</b>", name="zone", x=cx, y=cy, xanchor=xa, yanchor=ya,
                            xshift=4 if xa == "left" else -4, yshift=-3 if ya == "top" else 3, showarrow=False,
                            font=dict(color=TIME_STYLE[label][0], size=13))
-    # several applications on one point: spread them a little (one label names them all)
+    # several applications on one point: spread them a little, towards the middle (away from the zone names in
+    # the corners); one label names them all
     offsets = known.groupby(["business_fit", "technical_fit"]).cumcount()
-    placed = known.assign(_off=offsets, _x=known["business_fit"] + offsets * 0.12,
-                          _y=known["technical_fit"] - offsets * 0.12)
+    inward_x = known["business_fit"].map(lambda v: 1 if v <= 3 else -1)
+    inward_y = known["technical_fit"].map(lambda v: 1 if v <= 3 else -1)
+    placed = known.assign(_off=offsets, _x=known["business_fit"] + offsets * 0.12 * inward_x,
+                          _y=known["technical_fit"] + offsets * 0.12 * inward_y)
     for label, part in placed.groupby("time", sort=False):
         colour, symbol = TIME_STYLE.get(label, TIME_STYLE["onbekend"])
         fig.add_trace(go.Scatter(
