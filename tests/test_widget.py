@@ -111,9 +111,11 @@ def test_charts_are_chart_outputs_that_follow_every_change(app, model):
     assert app.radar_box.children[0] is out and len(out.outputs) == 1  # the same widget, a new figure
     assert output_spec(out.outputs[0])["data"][0]["r"][0] == pytest.approx(app.scores().iloc[0]["current"], abs=0.01)
     app.school.picker.value = next(v for _, v in app.school.picker.options if str(v).startswith("example:"))
-    app.school.open_button.click()  # half-filled school: the gap chart gains an "onbekend" trace
+    app.school.open_button.click()  # half-filled school: the gap chart names the areas without a gap above it
     gap = output_spec(app.gap_box.children[0].outputs[0])
-    assert len(gap["data"]) == len(app.gap_fig.data) == 2
+    assert len(gap["data"]) == len(app.gap_fig.data)
+    assert [a["name"] for a in gap["layout"]["annotations"]] == ["note"]
+    assert "Dialoog" in app.gap_fig.layout.annotations[0].text
 
 
 def test_score_table_in_the_app_uses_decimal_commas(app):

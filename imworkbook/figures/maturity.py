@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import format_number, t
-from .common import BLUE, GREEN, GREY, ORANGE, VERMILLION, layout, show_empty, wrap_label
+from .common import (BLUE, GREEN, ORANGE, VERMILLION, category_margin, empty_figure, label_width, layout, legend_entry,
+                     wrap_label)
 
 
 def hover_text(scores: pd.DataFrame, lang: str) -> list[str]:
@@ -43,6 +44,9 @@ def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, h
     without a score leave a gap in the line instead of dropping to zero.
     ``width=None`` lets the chart fill its container.
     """
+    if scores[["current", "target"]].isna().all().all():
+        return empty_figure(title or t("radar_title", lang), _empty_text(scores, lang), height=min(height, 320),
+                            width=width, lang=lang)
     theta = [wrap_label(label) for label in scores["short"]]
     hover = hover_text(scores, lang)
     fig = go.Figure()
@@ -65,13 +69,11 @@ def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, h
                         gridcolor="#ddd", tickfont=dict(size=11, color="#555")),
         angularaxis=dict(direction="clockwise", rotation=90, gridcolor="#ddd"),
     ))
-    layout(fig, title or t("radar_title", lang), height, width, lang)
-    # room for the area labels left and right: about 7 px per character of the longest line
-    longest = max((len(line) for label in scores["short"] for line in wrap_label(label).split("<br>")), default=8)
-    side = int(min(140, 10 + 7 * longest))
-    fig.update_layout(margin=dict(l=side, r=side))
-    if scores[["current", "target"]].isna().all().all():
-        show_empty(fig, _empty_text(scores, lang))
+    # room for the area labels left and right: the longest line of a label
+    side = int(min(150, 16 + label_width(theta)))
+    names = [tr.name for tr in fig.data]
+    layout(fig, title or t("radar_title", lang), height, width, lang, legend=names, left=side, right=side,
+           top_extra=36, bottom=42)  # the labels at the top and bottom spokes: two lines each
     return fig
 
 
@@ -82,32 +84,34 @@ def gap_bars(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None
     Areas without a gap (no item with both levels) are listed at the bottom as
     "onbekend" rather than shown as zero.
     """
+    title = title or t("gap_title", lang)
     data = scores.assign(_known=scores["gap"].notna()).sort_values(["_known", "gap"], ascending=[False, False])
     known = data[data["_known"]]
+    if not len(known):
+        return empty_figure(title, _empty_text(scores, lang), height=min(height, 320), width=width, lang=lang)
     fig = go.Figure()
     colours = [VERMILLION if g > 0 else GREEN for g in known["gap"]]
+    labels = [escape(s) for s in known["short"]]
     fig.add_trace(go.Bar(
-        x=[round(float(g), 2) for g in known["gap"]], y=list(known["short"]), orientation="h",
-        marker=dict(color=colours), name=t("col_gap", lang),
+        x=[round(float(g), 2) for g in known["gap"]], y=labels, orientation="h",
+        marker=dict(color=colours), name=t("col_gap", lang), showlegend=False,
         text=[format_number(g, lang) for g in known["gap"]], textposition="outside", cliponaxis=False,
         customdata=hover_text(known, lang), hovertemplate="%{customdata}<extra></extra>",
     ))
+    legend = []
+    if (known["gap"] <= 0).any():  # two colours: say which is which
+        fig.add_trace(legend_entry(t("gap_more", lang), VERMILLION))
+        fig.add_trace(legend_entry(t("gap_less", lang), GREEN))
+        legend = [t("gap_more", lang), t("gap_less", lang)]
     unknown = data[~data["_known"]]
-    if len(unknown):
-        fig.add_trace(go.Bar(
-            x=[0] * len(unknown), y=list(unknown["short"]), orientation="h", name=t("unknown", lang),
-            marker=dict(color=GREY), text=[t("unknown", lang)] * len(unknown), textposition="outside",
-            customdata=hover_text(unknown, lang), hovertemplate="%{customdata}<extra></extra>",
-        ))
+    notes = [t("gap_unknown", lang, areas=", ".join(unknown["short"]))] if len(unknown) else []
     top = max([1.0] + [abs(float(g)) for g in known["gap"]])
+    low = min(0.0, float(known["gap"].min()))
     fig.update_layout(
-        xaxis=dict(title=t("gap_axis", lang),
-                   range=[min(0.0, float(known["gap"].min()) - 0.4 if len(known) else 0.0), top + 0.6],
+        xaxis=dict(range=[low - (0.5 if low < 0 else 0.0), top + 0.6],
                    zeroline=True, zerolinecolor="#333", gridcolor="#eee"),
-        yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(data["short"])),
-        showlegend=False, bargap=0.35,
+        yaxis=dict(autorange="reversed", ticklabelstandoff=6), bargap=0.35, plot_bgcolor="white",
     )
-    layout(fig, title or t("gap_title", lang), height, width, lang)
-    if not len(known):
-        show_empty(fig, _empty_text(scores, lang))
+    layout(fig, title, height, width, lang, notes=notes, legend=legend, left=category_margin(labels), right=40,
+           xtitle=t("gap_axis", lang))
     return fig

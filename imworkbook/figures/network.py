@@ -14,7 +14,8 @@ from plotly.subplots import make_subplots
 
 from ..i18n import format_number, t
 from ..disclosure import MIN_GROUP
-from .common import BLUE, GREY, VERMILLION, layout, show_empty, wrap_label, wrap_text
+from .common import (BLUE, GREY, TICKS, VERMILLION, category_margin, empty_figure, label_width, layout, legend_entry,
+                     rotated_ticks, wrap_label)
 
 
 def _labels(area_ids, short: dict[str, str]) -> list[str]:
@@ -25,6 +26,7 @@ def area_boxes(areas: pd.DataFrame, short: dict[str, str], *, highlight: str | N
                highlight_name: str = "", value: str = "current", lang: str = "nl", title: str | None = None,
                height: int = 480, width: int | None = None, min_n: int = MIN_GROUP) -> go.Figure:
     """Box plot with all points per area (other schools anonymous), the selected school as a red diamond."""
+    title = title or t("net_boxes_title", lang)
     fig = go.Figure()
     order = list(short)
     thin = []
@@ -37,6 +39,10 @@ def area_boxes(areas: pd.DataFrame, short: dict[str, str], *, highlight: str | N
         fig.add_trace(go.Box(y=list(part[value]), name=label, boxpoints="all", jitter=0.4, pointpos=0,
                              marker=dict(color=BLUE, size=4, opacity=0.5), line=dict(color=BLUE), fillcolor="rgba(0,114,178,0.12)",
                              hoverinfo="y", showlegend=False))
+    if not fig.data:
+        return empty_figure(title, t("net_too_few_all", lang), height=min(height, 320), width=width, lang=lang)
+    fig.add_trace(legend_entry(t("net_others", lang), BLUE))
+    legend = [t("net_others", lang)]
     if highlight is not None:
         own = areas[(areas["key"] == highlight) & areas[value].notna() & ~areas["area_id"].isin(thin)]
         own = own.set_index("area_id").reindex([a for a in order if a not in thin]).dropna(subset=[value])
@@ -44,16 +50,13 @@ def area_boxes(areas: pd.DataFrame, short: dict[str, str], *, highlight: str | N
                                  name=escape(highlight_name), marker=dict(symbol="diamond", size=13, color=VERMILLION,
                                                                           line=dict(color="white", width=1.5)),
                                  hovertemplate=escape(highlight_name) + ": %{y:.2f}<extra></extra>"))
-    fig.update_layout(yaxis=dict(title=t("net_axis_level", lang), range=[0.8, 5.2], gridcolor="#eee"),
-                      plot_bgcolor="white", showlegend=highlight is not None)
-    layout(fig, title or t("net_boxes_title", lang), height, width, lang)
-    fig.update_layout(legend=dict(y=-0.25, yanchor="top"), margin=dict(b=100))
-    if thin:
-        fig.add_annotation(text=t("net_too_few", lang, areas=", ".join(short.get(a, a) for a in thin)),
-                           showarrow=False, xref="paper", yref="paper", x=0, y=1.02, xanchor="left",
-                           font=dict(size=11, color="#555"))
-    if not fig.data:
-        show_empty(fig, t("net_too_few_all", lang))
+        legend.append(escape(highlight_name))
+    fig.update_layout(yaxis=dict(range=[0.8, 5.2], gridcolor="#eee"), plot_bgcolor="white",
+                      xaxis=dict(tickangle=-35, tickfont=dict(size=12)))
+    notes = [t("net_too_few", lang, areas=", ".join(short.get(a, a) for a in thin))] if thin else []
+    labels = [tr.name for tr in fig.data if tr.type == "box"]
+    layout(fig, title, height, width, lang, notes=notes, legend=legend, bottom=rotated_ticks(labels, 35, 12) + 6,
+           ytitle=t("net_axis_level", lang))
     return fig
 
 
@@ -62,16 +65,18 @@ def school_heatmap(table: pd.DataFrame, short: dict[str, str], *, highlight_name
                    width: int | None = None) -> go.Figure:
     """Schools (rows, best first; pseudonyms) x areas (columns), colour = level 1-5."""
     if len(table) < MIN_GROUP:
-        fig = go.Figure()
-        layout(fig, title or t("net_heatmap_title", lang), 300, width, lang)
-        return show_empty(fig, t("net_too_few_all", lang))
+        return empty_figure(title or t("net_heatmap_title", lang), t("net_too_few_all", lang), width=width, lang=lang)
     z = table.to_numpy(dtype=float)
     fig = go.Figure(go.Heatmap(
         z=z, x=_labels(table.columns, short), y=list(table.index), zmin=1, zmax=5, colorscale="Cividis",
-        colorbar=dict(title=t("net_axis_level", lang)), hoverongaps=False,
+        colorbar=dict(title=dict(text=t("net_axis_level", lang), side="right"), thickness=16), hoverongaps=False,
         hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>"))
-    fig.update_layout(yaxis=dict(autorange="reversed", tickfont=dict(size=9)), plot_bgcolor="white")
-    layout(fig, title or t("net_heatmap_title", lang), height or max(380, 14 * len(table) + 160), width, lang)
+    columns = _labels(table.columns, short)
+    fig.update_layout(yaxis=dict(autorange="reversed", tickfont=dict(size=9), ticklabelstandoff=4),
+                      xaxis=dict(tickangle=-90, tickfont=dict(size=11)), plot_bgcolor="white")
+    under = rotated_ticks(columns, 90, 11)
+    layout(fig, title or t("net_heatmap_title", lang), (height or max(380, 14 * len(table) + 160)) + under, width,
+           lang, left=category_margin([escape(str(i)) for i in table.index], 9), right=90, bottom=under)
     if highlight_name and highlight_name in table.index:
         row = list(table.index).index(highlight_name)
         fig.add_shape(type="rect", x0=-0.5, x1=len(table.columns) - 0.5, y0=row - 0.5, y1=row + 0.5,
@@ -81,28 +86,37 @@ def school_heatmap(table: pd.DataFrame, short: dict[str, str], *, highlight_name
 
 def percentile_bars(pct: pd.DataFrame, short: dict[str, str], *, school: str, lang: str = "nl",
                     title: str | None = None, height: int = 420, width: int | None = None) -> go.Figure:
-    """"Your school vs the network": the school's percentile per area (50 = the middle of the group)."""
+    """"Your school vs the network": the school's percentile per area (50 = the middle of the group).
+
+    Bars coloured by quarter (with a legend), the values in a column right of the plot (never on the median line)."""
+    title = title or t("net_percentile_title", lang, school=escape(school))
     data = pct.reindex([a for a in short if a in pct.index])
     known = data[data["percentile"].notna()]
+    if not len(known):
+        return empty_figure(title, t("net_too_few_all", lang), height=min(height, 320), width=width, lang=lang)
+    labels = _labels(known.index, short)
+    quarter = ["low" if p < 25 else "high" if p > 75 else "mid" for p in known["percentile"]]
+    colour = {"low": VERMILLION, "mid": GREY, "high": BLUE}
+    names = {"low": t("net_pct_low", lang), "mid": t("net_pct_mid", lang), "high": t("net_pct_high", lang)}
     fig = go.Figure(go.Bar(
-        y=_labels(known.index, short), x=list(known["percentile"].round(0)), orientation="h",
-        marker=dict(color=[VERMILLION if p < 25 else BLUE if p > 75 else GREY for p in known["percentile"]]),
-        text=[format_number(p, lang, 0) for p in known["percentile"]], textposition="outside", cliponaxis=False,
+        y=labels, x=list(known["percentile"].round(0)), orientation="h", name=t("net_percentile", lang),
+        marker=dict(color=[colour[q] for q in quarter]),
         customdata=[[format_number(v, lang, 2), int(n)] for v, n in zip(known.iloc[:, 0], known["n"])],
         hovertemplate="%{y}<br>" + t("net_percentile", lang) + ": %{x:.0f}<br>" + t("net_level", lang)
                       + ": %{customdata[0]}<br>n = %{customdata[1]}<extra></extra>", showlegend=False))
+    present = [q for q in ("low", "mid", "high") if q in quarter]
+    for q in present:
+        fig.add_trace(legend_entry(names[q], colour[q]))
     fig.add_vline(x=50, line=dict(color="#333", dash="dash"))
-    fig.update_layout(xaxis=dict(title=t("net_percentile_axis", lang), range=[0, 108], gridcolor="#eee"),
-                      yaxis=dict(autorange="reversed"), plot_bgcolor="white")
-    layout(fig, title or t("net_percentile_title", lang, school=escape(school)), height, width, lang)
+    fig.update_layout(xaxis=dict(range=[0, 100], gridcolor="#eee", tickvals=[0, 25, 50, 75, 100]),
+                      yaxis=dict(autorange="reversed", ticklabelstandoff=6), plot_bgcolor="white")
     thin = data[data["percentile"].isna()]
-    if len(thin):
-        fig.add_annotation(text=wrap_text(t("net_withheld", lang, areas=", ".join(short.get(a, a) for a in thin.index)),
-                                          100),
-                           showarrow=False, xref="paper", yref="paper", x=0, y=1.02, xanchor="left",
-                           font=dict(size=11, color="#555"))
-    if not len(known):
-        show_empty(fig, t("net_too_few_all", lang))
+    notes = [t("net_withheld", lang, areas=", ".join(short.get(a, a) for a in thin.index))] if len(thin) else []
+    layout(fig, title, height, width, lang, notes=notes, legend=[names[q] for q in present],
+           left=category_margin(labels), right=44, xtitle=t("net_percentile_axis", lang))
+    for y, p in zip(labels, known["percentile"]):  # the values, right of the plot
+        fig.add_annotation(text=format_number(p, lang, 0), name="value", x=1, xref="paper", xshift=6, xanchor="left",
+                           y=y, yref="y", showarrow=False, font=dict(size=12))
     return fig
 
 
@@ -116,7 +130,7 @@ def trend_lines(trend: pd.DataFrame, short: dict[str, str], *, own: pd.DataFrame
     rows = max(1, math.ceil(len(areas) / cols))
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[short[a] for a in areas], shared_yaxes=True,
                         vertical_spacing=0.16, horizontal_spacing=0.04)
-    hidden, withheld_rounds = [], []
+    hidden, withheld_rounds, own_shown = [], [], False
     rounds = sorted(set(trend.index.get_level_values(1)) | (set(own.index.get_level_values(1)) if own is not None
                                                              and len(own) else set()))
     for i, area in enumerate(areas):
@@ -141,11 +155,15 @@ def trend_lines(trend: pd.DataFrame, short: dict[str, str], *, own: pd.DataFrame
             mine = own.loc[area]
             fig.add_trace(go.Scatter(x=list(mine.index), y=list(mine), mode="lines+markers",
                                      line=dict(color=VERMILLION, dash="dot"), marker=dict(symbol="diamond"),
-                                     name=escape(school), showlegend=i == 0), row=r, col=c)
+                                     name=escape(school), showlegend=not own_shown), row=r, col=c)
+            own_shown = True
     fig.update_yaxes(range=[1, 5], gridcolor="#eee")
     fig.update_xaxes(tickangle=-30, tickfont=dict(size=9), categoryorder="array", categoryarray=rounds)
     fig.update_layout(plot_bgcolor="white")
     heading = title or t("net_trend_title", lang)
+    if not fig.data:
+        return empty_figure(heading, t("net_too_few_all", lang), height=320, width=width, lang=lang)
+    text = ""
     if hidden:  # areas withheld: say which and why, under the title (the school's own line is still drawn)
         same = set(withheld_rounds)
         if len(same) == 1 and len(withheld_rounds) == len(areas) and 0 < len(withheld_rounds[0]) < len(rounds):
@@ -155,11 +173,8 @@ def trend_lines(trend: pd.DataFrame, short: dict[str, str], *, own: pd.DataFrame
             text = t("net_too_few_all", lang)
         else:
             text = t("net_withheld", lang, areas="; ".join(hidden))
-        heading += f"<br><span style='font-size:11px;color:#555'>{wrap_text(text, 120)}</span>"
-    layout(fig, heading, height + 30 * heading.count("<br>"), width, lang)
-    fig.update_layout(margin=dict(t=90 + 30 * heading.count("<br>")))
-    if not fig.data:
-        show_empty(fig, t("net_too_few_all", lang))
+    names = [tr.name for tr in fig.data if tr.showlegend]
+    layout(fig, heading, height, width, lang, notes=[text], legend=names, left=50, top_extra=20, bottom=TICKS + 30)
     return fig
 
 
@@ -170,8 +185,8 @@ def network_scatter(areas: pd.DataFrame, *, highlight: str | None = None, school
     data = areas.dropna(subset=["ambition", "invest_per_pupil"])
     fig = go.Figure()
     if data["key"].nunique() < min_n:
-        layout(fig, title or t("net_scatter_title", lang), height, width, lang)
-        return show_empty(fig, t("net_too_few_all", lang))
+        return empty_figure(title or t("net_scatter_title", lang), t("net_too_few_all", lang), height=min(height, 320),
+                            width=width, lang=lang)
     rng = np.random.default_rng(0)
     others = data[data["key"] != highlight]
     fig.add_trace(go.Scatter(x=list(others["ambition"] + rng.uniform(-0.18, 0.18, len(others))),
@@ -188,9 +203,10 @@ def network_scatter(areas: pd.DataFrame, *, highlight: str | None = None, school
                                  name=escape(school), marker=dict(color=VERMILLION, symbol="diamond", size=11),
                                  text=list(own["area_id"]),
                                  hovertemplate="%{text}: € %{y:,.0f}<extra></extra>"))
-    fig.update_layout(xaxis=dict(title=t("ambition", lang), tickvals=[1, 2, 3, 4, 5], range=[0.5, 5.5]),
-                      yaxis=dict(title=t("net_axis_per_pupil", lang), tickprefix="€ ", gridcolor="#eee"),
-                      plot_bgcolor="white")
-    layout(fig, title or t("net_scatter_title", lang), height, width, lang)
-    fig.update_layout(legend=dict(y=-0.22, yanchor="top"), margin=dict(b=110))
+    fig.update_layout(xaxis=dict(tickvals=[1, 2, 3, 4, 5], range=[0.5, 5.5]),
+                      yaxis=dict(tickprefix="€ ", gridcolor="#eee", rangemode="tozero"), plot_bgcolor="white")
+    top = float(data["invest_per_pupil"].max())
+    ticks = label_width(["€ " + format_number(top, lang, 0)], 12)
+    layout(fig, title or t("net_scatter_title", lang), height, width, lang, legend=[tr.name for tr in fig.data],
+           left=ticks + 40, xtitle=t("ambition", lang), ytitle=t("net_axis_per_pupil", lang))
     return fig

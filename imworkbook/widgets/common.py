@@ -208,8 +208,10 @@ def chart_table_html(fig: go.Figure, lang: str) -> str:
             if horizontal:
                 heads = (y_title or t("chart_col_category", lang), x_title or t("chart_col_value", lang))
             texts = getattr(trace, "text", None)
-            if "text" in str(getattr(trace, "mode", None) or "") and texts is not None \
-                    and not isinstance(texts, str) and len(texts) == len(pairs):  # labelled points
+            mode = str(getattr(trace, "mode", None) or "")
+            if ("text" in mode or "markers" in mode) and texts is not None \
+                    and not isinstance(texts, str) and len(texts) == len(pairs):  # labelled points (names as
+                # text on the chart, or placed beside them by the figure and kept in ``text`` for the hover)
                 labels = list(texts)
         for i, (a, b) in enumerate(pairs):
             rows.append((name, _plain(labels[i]) if labels else "", cell(a), cell(b)))
