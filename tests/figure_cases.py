@@ -16,7 +16,8 @@ from imworkbook.figures.maturity import gap_bars, radar
 from imworkbook.figures.network import area_boxes, network_scatter, percentile_bars, school_heatmap, trend_lines
 from imworkbook.figures.proportion import investment_bars, quadrant, share_difference, summary_figure
 from imworkbook.landscape import analyse, network_landscape
-from imworkbook.network import group_status, heatmap_frame, network_frames, percentiles, select, trend
+from imworkbook.disclosure import TOO_FEW
+from imworkbook.network import heatmap_frame, network_frames, percentiles, select, trend
 from imworkbook.proportion import compute
 from imworkbook.scoring import area_scores
 
@@ -142,7 +143,8 @@ def network_cases(lang: str):
     current = select(data, rnd)
     key = current["key"].iloc[0]
     name = "Basisschool De Sterrenkijker"
-    status = group_status(data, rnd)
+    # every area withheld by the rule (which areas a real group gets depends on the generated network)
+    status = {area_id: TOO_FEW for area_id in short}
     yield f"boxes_{lang}", area_boxes(current, short, highlight=key, highlight_name=name, lang=lang,
                                       width=WIDTHS["boxes"])
     yield f"percentiles_withheld_{lang}", percentile_bars(percentiles(current, key, status), short, school=name,
