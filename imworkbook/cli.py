@@ -520,8 +520,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "elke klaarstaande kernel kost ± 110 MB geheugen; 0 = uit)")
     p.add_argument("--refill-after", type=_non_negative_float, metavar="SEC",
                    help="zo veel seconden nadat een klaarstaande kernel is gebruikt, start de server een nieuwe "
-                        "(standaard 1). In een workshop langer, zodat de zaal eerst binnen is voordat de server "
-                        "nieuwe kernels start; zie docs/workshop.md")
+                        "(standaard 5: niet terwijl de pagina nog laadt). In een workshop langer (bijvoorbeeld 30), "
+                        "zodat de zaal eerst binnen is voordat de server nieuwe kernels start; zie docs/workshop.md")
     p.add_argument("--cull-idle", type=_non_negative_float, metavar="MIN",
                    help="een open pagina die zo veel minuten niet gebruikt is, wordt gesloten (antwoorden zijn "
                         "al bewaard; de pagina zegt het en herladen gaat verder). Standaard 60; 0 = nooit")

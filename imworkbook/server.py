@@ -44,7 +44,13 @@ POOLED_PAGES = ("00_start.ipynb", "01_volwassenheid.ipynb")
 DEFAULT_POOL = 1
 DEFAULT_CULL_IDLE_MIN = 60.0
 DEFAULT_CULL_DISCONNECTED_MIN = 2.0
-DEFAULT_REFILL_AFTER_S = 1.0  # Voila's own default
+DEFAULT_REFILL_AFTER_S = 5.0  # Voila: 1 s; later, so that the replacement does not start while the page still loads
+
+
+def _chosen_language() -> str:
+    from .preferences import language
+
+    return language()
 
 
 class PageHandler(TornadoVoilaHandler):
@@ -53,6 +59,11 @@ class PageHandler(TornadoVoilaHandler):
     async def prepare(self, *args, **kwargs):
         await super().prepare(*args, **kwargs)
         self.xsrf_token  # noqa: B018 - reading the token sets the cookie (tornado)
+        # <html lang> in the page as sent (nbconvert's template writes the exporter's language_code): the language
+        # chosen last. A page prepared ahead by the kernel pool has the language of the moment it was prepared;
+        # the page's head script (a11y-head.html.j2) puts the chosen one there before anything is drawn.
+        if self.traitlet_config is not None:
+            self.traitlet_config.VoilaExporter.language_code = _chosen_language()
 
 
 class WorkshopKernelManager(AsyncMappingKernelManager):
@@ -165,6 +176,7 @@ def server_config(pool: int, cull_idle_min: float, cull_disconnected_min: float,
     """The Voila/jupyter_server settings of the app server (also used by the tests)."""
     config = Config()
     config.VoilaConfiguration.multi_kernel_manager_class = f"{__name__}.WorkshopKernelManager"
+    config.VoilaExporter.language_code = _chosen_language()  # <html lang> (PageHandler keeps it up to date)
     # Charts are drawn by the app's own plotly.js (imworkbook/widgets/plot.py), not by this extension, which
     # would make every page load 4.8 MB of JavaScript before it connects to its kernel.
     config.VoilaConfiguration.extension_denylist = list(DENIED_EXTENSIONS)

@@ -90,7 +90,13 @@ def _set_language(voila_home: Path, lang: str) -> None:
     (voila_home / "voorkeuren.json").write_text(json.dumps({"lang": lang}), encoding="utf-8")
 
 
+POOLED = {"00_start.ipynb", "01_volwassenheid.ipynb"}  # prepared ahead by the kernel pool (imworkbook.server)
+
+
 def _check_page(page: Page, voila_url: str, notebook: str, lang: str) -> None:
+    if notebook not in POOLED:  # the page as sent already says its language (not only after the head script)
+        raw = page.request.get(f"{voila_url}/voila/render/{notebook}").text()
+        assert f'<html lang="{lang}">' in raw, raw[:300]
     open_page(page, voila_url, notebook)
     _, title_nl, title_en = PAGES[notebook]
     stem = notebook.removesuffix(".ipynb")
