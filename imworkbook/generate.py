@@ -146,7 +146,7 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
     for s in range(schools):
         sector = "vo" if rng.random() < 0.1 else "po"
         name = (f"{rng.choice(_VO_WORDS)} {rng.choice(_PLACES)}" if sector == "vo"
-                else f"{rng.choice(['Basisschool', 'Kindcentrum', 'Obs', 'Cbs'])} {rng.choice(_PO_WORDS)}")
+                else f"{rng.choice(['Basisschool', 'Kindcentrum', 'OBS', 'CBS'])} {rng.choice(_PO_WORDS)}")
         if name in used_names:
             name = f"{name} {rng.choice(_PLACES)}"
         if name in used_names:  # a large network runs out of combinations: number them

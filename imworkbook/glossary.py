@@ -106,7 +106,9 @@ def _mask(text: str, phrase: str) -> str:
 
 
 def find_variants(text: str, lang: str, glossary: Glossary, scope: Scope = "data") -> list[Finding]:
-    """Every forbidden variant of every term (of ``scope``) in ``text``, written in ``lang``."""
+    """Every forbidden variant of every term (of ``scope``) in ``text``, written in ``lang``. Emphasis marks are
+    read through (``**T**oleren`` is "Toleren"), and so are HTML tags (``<b>T</b>oleren``)."""
+    text = re.sub(r"<[^>]+>|\*+|(?<![\w])_(?=\w)|(?<=\w)_(?![\w])", "", text)
     out: list[Finding] = []
     for term in glossary.terms:
         if scope not in term.scope:

@@ -56,6 +56,10 @@ def _check(raters: list[Rater], model: MaturityModel) -> None:
                                                        f"{first.school.name}"))
         if a.round != first.round:
             problems.append(Problem(r.label, "round", f"is ronde {a.round}, niet {first.round}"))
+        if a.school.scope and first.school.scope and a.school.scope != first.school.scope:
+            problems.append(Problem(r.label, "school › scope", f"antwoordt voor '{a.school.scope}', niet voor "
+                                    f"'{first.school.scope}' zoals {raters[0].label}; spreek af waarvoor jullie "
+                                    "antwoorden en pas het aan in het startscherm"))
         if a.model.id != first.model.id:
             problems.append(Problem(r.label, "model", f"gebruikt een andere vragenlijst ({a.model.id})"))
     labels = [r.label for r in raters]
@@ -129,6 +133,8 @@ def merge(raters: list[Rater], model: MaturityModel, choices: dict[tuple[str, Wh
     pupils = [r.answers.school.pupils for r in raters if r.answers.school.pupils]
     merged.school.pupils = pupils[0] if pupils else None
     merged.school.code = next((r.answers.school.code for r in raters if r.answers.school.code), None)
+    merged.school.scope = next((r.answers.school.scope for r in raters if r.answers.school.scope), None)
+    merged.school.location = next((r.answers.school.location for r in raters if r.answers.school.location), None)
 
     items: dict[str, ItemAnswer] = {}
     for item_id, row in table.iterrows():

@@ -144,11 +144,15 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
 
     sector = t("sector_po" if school.sector == "po" else "sector_vo", lang)
     pupils = t("report_pupils", lang, n=school.pupils) if school.pupils else ""
+    # for what the answers speak (issue 15): a board reads "the whole board" differently from "one location"
+    scope = t("report_scope", lang, scope=t(f"scope_{school.scope}", lang)) if school.scope else ""
+    if school.location:
+        scope += t("report_location", lang, location=school.location)
     ov = prop.overall
     context = {
         "lang": lang, "css": Markup(REPORT_CSS), "plotly_js": Markup(_plotly_js()),
         "title": t("report_title", lang, school=school.name),
-        "meta": t("report_meta", lang, round=answers.round, sector=sector, pupils=pupils,
+        "meta": t("report_meta", lang, round=answers.round, sector=sector, pupils=pupils + scope,
                   date=format_date(today, lang), model=model.version),
         "intro": t("report_intro", lang), "missing": missing, "missing_title": t("report_missing_title", lang),
         "prio_title": t("report_prio_title", lang), "priorities": list(prio["reason"]) if len(prio) else [],

@@ -131,3 +131,10 @@ def test_a_forbidden_variant_is_found_wherever_it_stands_and_not_inside_another_
     assert forbidden in [f.found for f in find_variants(text, "nl", glossary)]
     glued = " ".join([*before, "x" + forbidden + "x", *after])
     assert forbidden not in [f.found for f in find_variants(glued, "nl", glossary)]
+
+
+@pytest.mark.parametrize("text", ["een voorstel: **T**oleren, **I**nvesteren", "een voorstel: <b>T</b>oleren",
+                                  "*Toleren* of niet"])
+def test_a_forbidden_variant_hidden_by_emphasis_is_found(text):
+    """The werkboek 4 intro said '**T**oleren' for months: the marks split the word for a plain search."""
+    assert "Toleren" in [f.found for f in find_variants(text, "nl", load_glossary())]

@@ -177,3 +177,16 @@ def test_merging_into_another_school_file_is_refused(tmp_path, model):
     with pytest.raises(ImworkbookError, match="Niet samengevoegd"):
         merge_and_save(raters, model, target, overwrite=True)
     assert target.read_bytes() == before and not list(tmp_path.glob("*.origineel-*"))
+
+
+def test_raters_who_answer_for_different_scopes_are_not_merged(model):
+    """Issue 15: one rater answering for the whole board and another for the school answer different questions."""
+    raters = _raters(model)
+    raters[0].answers.school.scope = "bestuur"
+    raters[1].answers.school.scope = "school"
+    with pytest.raises(MergeError, match=r"scope.*'school', niet voor 'bestuur'"):
+        merge(raters, model)
+    raters[1].answers.school.scope = None  # not said by one rater: the other's choice is kept
+    for r in raters[2:]:
+        r.answers.school.scope = None
+    assert merge(raters, model).school.scope == "bestuur"

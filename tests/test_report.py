@@ -167,3 +167,16 @@ def test_the_report_escapes_every_value_from_a_file(po, model):
     answers.school = answers.school.model_copy(update={"name": "<script>alert(1)</script> & Zn"})
     html = board_report(answers, model).html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Zn" in html
+
+
+@pytest.mark.parametrize("lang, words", [("nl", ("antwoorden voor één vestiging", "(vestiging 01)")),
+                                         ("en", ("answers for one location", "(location 01)"))])
+def test_the_report_says_for_what_the_answers_speak(vo, model, lang, words):
+    """Issue 15: a board reads 'one location' differently from 'the whole board'."""
+    vo = vo.model_copy(deep=True)  # (a module fixture: changed below)
+    assert vo.school.scope == "vestiging" and vo.school.location == "01"
+    meta = re.search(r"<p class='meta'>(.*?)</p>", board_report(vo, model, lang=lang).html).group(1)
+    assert all(w in meta for w in words), meta
+    vo.school.scope, vo.school.location = None, None  # not said (an older file): nothing claimed
+    meta = re.search(r"<p class='meta'>(.*?)</p>", board_report(vo, model, lang=lang).html).group(1)
+    assert words[0] not in meta and words[1] not in meta
