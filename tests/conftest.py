@@ -25,12 +25,23 @@ def model():
     return load_model()
 
 
+def data_copy(tmp_path, part: str):
+    """A writable copy of ``data/<part>`` (under ``<tmp>/content/``) to break on purpose; returns its folder."""
+    target = tmp_path / "content" / part
+    shutil.copytree(paths.data_dir() / part, target)
+    return target
+
+
 @pytest.fixture
 def content_copy(tmp_path):
     """A writable copy of data/maturity to break on purpose; returns its folder."""
-    target = tmp_path / "content" / "maturity"
-    shutil.copytree(paths.data_dir() / "maturity", target)
-    return target
+    return data_copy(tmp_path, "maturity")
+
+
+@pytest.fixture
+def investment_copy(tmp_path):
+    """A writable copy of data/investment to break on purpose; returns its folder."""
+    return data_copy(tmp_path, "investment")
 
 
 def disk_fails_halfway(monkeypatch, error: OSError) -> None:

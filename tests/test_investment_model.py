@@ -28,16 +28,6 @@ def inv():
     return load_investment_model()
 
 
-@pytest.fixture
-def investment_copy(tmp_path):
-    """A writable copy of data/investment to break on purpose."""
-    from imworkbook import paths
-
-    target = tmp_path / "content" / "investment"
-    shutil.copytree(paths.data_dir() / "investment", target)
-    return target
-
-
 def _school(model, areas: dict, pupils=230, sector="po", **investment):
     a = new_answers("Rekenschool", sector, "2026-2027", pupils=pupils, model=model)
     a.investment.areas = {k: dict(v) for k, v in areas.items()}
