@@ -46,8 +46,9 @@ def parse_number(value: object) -> float | None:
     return number
 
 
-def format_euro(value: float | None, lang: str = "nl", unknown: str = "onbekend") -> str:
-    """``12400.5`` -> ``"€ 12.401"`` (nl) or ``"€12,401"`` (en); whole euros (:func:`imworkbook.i18n.format_money`)."""
+def format_euro(value: float | None, lang: str = "nl", unknown: str | None = None) -> str:
+    """``12400.5`` -> ``"€ 12.401"`` (nl) or ``"€12,401"`` (en); whole euros (:func:`imworkbook.i18n.format_money`);
+    an unknown amount in the language's own word unless ``unknown`` says otherwise."""
     from .i18n import format_money
 
     return format_money(value, lang, unknown)

@@ -56,7 +56,7 @@ def save_proportion_summary(answers: Answers, model: MaturityModel, folder: str 
     html = fig.to_html(include_plotlyjs=False, full_html=True, config={"displaylogo": False})
     title = re.sub(r"<[^>]+>", " ", fig.layout.title.text or "")
     html = html.replace("<head>", f'<head><meta charset="utf-8"><title>{title}</title>'
-                                  f'<script type="text/javascript">{_plotly_js()}</script>', 1)
+                                  f'<script type="text/javascript">{bundle_js()}</script>', 1)
     path = folder / f"{slug(answers.school.name)}_{answers.round}_verhouding.html"
     atomic_write_bytes(path, html.encode("utf-8"))
     return path
@@ -95,10 +95,6 @@ def _fig_html(fig, first: bool = False) -> str:
 
     check_traces(fig.data)
     return Markup(pio.to_html(fig, include_plotlyjs=False, full_html=False, config={"displaylogo": False}))
-
-
-def _eur(value: float | None, lang: str) -> str:
-    return format_euro(value, lang, unknown=t("unknown", lang))
 
 
 def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | None = None, *,
@@ -150,7 +146,7 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
         scope += t("report_location", lang, location=school.location)
     ov = prop.overall
     context = {
-        "lang": lang, "css": Markup(REPORT_CSS), "plotly_js": Markup(_plotly_js()),
+        "lang": lang, "css": Markup(REPORT_CSS), "plotly_js": Markup(bundle_js()),
         "title": t("report_title", lang, school=school.name),
         "meta": t("report_meta", lang, round=answers.round, sector=sector, pupils=pupils + scope,
                   date=format_date(today, lang), model=model.version),
@@ -166,8 +162,8 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
         "gaps": _fig_html(gap_bars(scores, lang=lang, width=HALF), False),
         "score_table": Markup(score_table_html(score_table(answers, model, lang, areas=scores), lang=lang)),
         "proportion_title": t("report_proportion_title", lang),
-        "proportion_headline": t("report_proportion_headline", lang, eur=_eur(ov.get("known_eur"), lang),
-                                 pp=_eur(ov.get("invest_per_pupil"), lang),
+        "proportion_headline": t("report_proportion_headline", lang, eur=format_euro(ov.get("known_eur"), lang),
+                                 pp=format_euro(ov.get("invest_per_pupil"), lang),
                                  hours100=format_number(ov.get("hours_per_100", math.nan), lang, 0),
                                  index=format_number(ov.get("index", math.nan), lang, 2),
                                  complete=ov.get("n_complete", 0), total=ov.get("n_areas", 0)),
@@ -178,8 +174,8 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
         "proportion_header": [t(k, lang) for k in ("col_area", "ambition", "per_year", "col_per_pupil", "col_reference",
                                                    "col_hours_100", "index", "explanation")],
         "proportion_rows": [{"short": r.short, "ambition": format_number(r.ambition, lang, 0),
-                             "eur": _eur(r.invest_eur, lang), "pp": _eur(r.invest_per_pupil, lang),
-                             "ref": _eur(r.ref_per_pupil, lang), "hours100": format_number(r.hours_per_100, lang, 0),
+                             "eur": format_euro(r.invest_eur, lang), "pp": format_euro(r.invest_per_pupil, lang),
+                             "ref": format_euro(r.ref_per_pupil, lang), "hours100": format_number(r.hours_per_100, lang, 0),
                              "index": format_number(r.index, lang, 2),
                              "explanation": r.explanation} for r in prop.table.itertuples()],
         "proportion_note": t("report_reference_note", lang, label=inv.reference.label(lang)),
@@ -245,11 +241,6 @@ def _template(name: str):
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
     return env.get_template(name)
-
-
-def _plotly_js() -> str:
-    """The app's plotly.js (1.4 MB; :mod:`imworkbook.figures.plotlyjs`), read once for a batch of reports."""
-    return bundle_js()
 
 
 def report_file_name(answers: Answers) -> str:

@@ -119,3 +119,11 @@ def test_an_incomplete_area_names_what_is_missing_without_lowering_abbreviations
     from imworkbook.proportion import lower_first
 
     assert lower_first("Uren IM (vraagkant)") == "uren IM (vraagkant)" and lower_first("ICT-kosten") == "ICT-kosten"
+
+
+def test_an_unknown_amount_is_said_in_the_screens_language():
+    """format_euro once wrote "onbekend" in English unless each caller passed its own word."""
+    from imworkbook.numbers import format_euro
+
+    assert format_euro(None, "en") == t("unknown", "en") == "unknown"
+    assert format_euro(float("nan"), "nl") == "onbekend" and format_euro(None, "nl", unknown="–") == "–"

@@ -105,7 +105,7 @@ def time_quadrant(inventory: pd.DataFrame, *, high_from: int = 3, lang: str = "n
             x=list(part["_x"]), y=list(part["_y"]), mode="markers", name=t(TIME_KEYS[label], lang),
             text=[escape(n) for n in part["name"]],
             marker=dict(size=14, color=colour, symbol=symbol, line=dict(width=1, color="white")),
-            customdata=[format_euro(c, lang, unknown=t("unknown", lang)) for c in part["cost_per_year"]],
+            customdata=[format_euro(c, lang) for c in part["cost_per_year"]],
             hovertemplate="%{text}<br>" + t("land_axis_business", lang) + ": %{x:.0f}<br>"
                           + t("land_axis_technical", lang) + ": %{y:.0f}<br>%{customdata}" + t("per_year_suffix", lang)
                           + "<extra></extra>"))

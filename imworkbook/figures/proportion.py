@@ -284,7 +284,7 @@ def summary_figure(table: pd.DataFrame, overall: dict, *, school: str, round: st
                             t("flag_label", lang), t("explanation", lang)],
                     fill_color="#e8eef3", align="left", font=dict(size=11)),
         cells=dict(values=[list(rows["short"]), [format_number(a, lang, 0) for a in rows["ambition"]],
-                           [format_euro(v, lang, unknown=t("unknown", lang)) for v in rows["invest_eur"]],
+                           [format_euro(v, lang) for v in rows["invest_eur"]],
                            [format_number(v, lang, 2) for v in rows["index"]], list(rows["flag_text"]),
                            list(rows["explanation"])],
                    align="left", font=dict(size=10), height=22)), row=3, col=1)

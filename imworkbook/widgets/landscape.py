@@ -297,7 +297,7 @@ def inventory_html(inventory, ref, lang: str) -> str:
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
             r.name, ref.label("type", r.type, lang), r.supplier or "–",
-            format_euro(r.cost_per_year, lang, unknown=t("unknown", lang)),
+            format_euro(r.cost_per_year, lang),
             "–" if r.business_fit != r.business_fit or r.business_fit is None else int(r.business_fit),
             "–" if r.technical_fit != r.technical_fit or r.technical_fit is None else int(r.technical_fit),
             t(TIME_KEYS[r.time], lang))) + "</tr>" for r in inventory.itertuples())
