@@ -190,9 +190,9 @@ def file_check_table(report: pd.DataFrame, lang: str = "nl", *, only_problems: b
     return rows.rename(columns={c: t(REPORT_HEADER_KEYS[c], lang) for c in rows.columns if c in REPORT_HEADER_KEYS})
 
 
-OVERVIEW_COLUMNS = {"gebied": "area", "aantal scholen": "n", "huidig: gemiddelde": "current",
-                    "gewenst: gemiddelde": "target", "kloof: gemiddelde": "gap",
-                    "€ per leerling: gemiddelde": "per_pupil", "toelichting": "reason"}
+OVERVIEW_COLUMNS = {"gebied": "cli.col_area", "aantal scholen": "cli.col_n", "huidig: gemiddelde": "cli.col_current",
+                    "gewenst: gemiddelde": "cli.col_target", "kloof: gemiddelde": "cli.col_gap",
+                    "€ per leerling: gemiddelde": "cli.col_per_pupil", "toelichting": "cli.col_reason"}
 
 
 def overview_table(overview: pd.DataFrame, lang: str = "nl", model: MaturityModel | None = None) -> pd.DataFrame:
@@ -213,7 +213,7 @@ def overview_table(overview: pd.DataFrame, lang: str = "nl", model: MaturityMode
 
     table = overview[list(OVERVIEW_COLUMNS)].assign(gebied=overview["gebied"].map(lambda n: names.get(n, n)),
                                                     toelichting=overview["toelichting"].map(reason))
-    return table.rename(columns={c: t(f"cli.col_{k}", lang) for c, k in OVERVIEW_COLUMNS.items()})
+    return table.rename(columns={c: t(k, lang) for c, k in OVERVIEW_COLUMNS.items()})
 
 
 def example_network(out: str | Path, **options: Any) -> list[Path]:

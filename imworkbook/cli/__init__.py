@@ -33,15 +33,15 @@ def language(argv: list[str] | None) -> str:
 
 
 def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="imworkbook", add_help=False, description=text("description", lang),
-                                     epilog=text("epilog", lang))
-    parser._positionals.title = text("positionals", lang)
-    parser._optionals.title = text("options", lang)
-    parser.add_argument("-h", "--help", action="help", help=text("help_help", lang))
+    parser = argparse.ArgumentParser(prog="imworkbook", add_help=False, description=text("cli.description", lang),
+                                     epilog=text("cli.epilog", lang))
+    parser._positionals.title = text("cli.positionals", lang)
+    parser._optionals.title = text("cli.options", lang)
+    parser.add_argument("-h", "--help", action="help", help=text("cli.help_help", lang))
     parser.add_argument("--version", action="version", version=f"imworkbook {__version__}",
-                        help=text("version_help", lang))
-    parser.add_argument("--lang", dest="ui_lang", choices=["nl", "en"], default=lang, help=text("lang_help", lang))
-    sub = parser.add_subparsers(dest="opdracht", metavar=text("metavar_command", lang), title=text("commands", lang))
+                        help=text("cli.version_help", lang))
+    parser.add_argument("--lang", dest="ui_lang", choices=["nl", "en"], default=lang, help=text("cli.lang_help", lang))
+    sub = parser.add_subparsers(dest="opdracht", metavar=text("cli.metavar_command", lang), title=text("cli.commands", lang))
     for module in COMMANDS:
         module.add(sub, lang)
     return parser
@@ -85,7 +85,7 @@ def _main(argv: list[str] | None) -> int:
     try:
         return args.func(args)
     except FileNotFoundError as exc:
-        print(text("file_not_found", lang, path=exc.filename), file=sys.stderr)
+        print(text("cli.file_not_found", lang, path=exc.filename), file=sys.stderr)
         return 2
     except ImworkbookError as exc:
         _show(exc, lang)

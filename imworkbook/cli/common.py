@@ -11,7 +11,7 @@ from ..i18n import t
 
 
 def text(key: str, lang: str, /, **values) -> str:
-    return t(f"cli.{key}", lang, **values)
+    return t(key, lang, **values)
 
 
 def say(key: str, lang: str, /, **values) -> None:
@@ -32,24 +32,21 @@ def show_all(problems, lang: str) -> None:
         _show(problem, lang)
 
 
-def parser(sub, name: str, lang: str, *, key: str | None = None) -> argparse.ArgumentParser:
-    """A command's parser with its summary (``cli.<key>_help``), description (``cli.<key>_description``) and -h,
-    all in ``lang``."""
-    key = key or name.replace("-", "_")
-    p = sub.add_parser(name, help=text(f"{key}_help", lang), description=text(f"{key}_description", lang),
-                       add_help=False)
-    p._positionals.title = text("positionals", lang)
-    p._optionals.title = text("options", lang)
-    p.add_argument("-h", "--help", action="help", help=text("help_help", lang))
+def parser(sub, name: str, lang: str, summary: str, description: str) -> argparse.ArgumentParser:
+    """A command's parser with its ``summary`` and ``description`` (i18n keys) and -h, all in ``lang``."""
+    p = sub.add_parser(name, help=text(summary, lang), description=text(description, lang), add_help=False)
+    p._positionals.title = text("cli.positionals", lang)
+    p._optionals.title = text("cli.options", lang)
+    p.add_argument("-h", "--help", action="help", help=text("cli.help_help", lang))
     return p
 
 
 def progress(what: str, lang: str, total: int = 0, *, min_total: int = 0):
-    """The CLI's one progress display, on stderr: a tqdm bar on a terminal ("45/100 reports" with the time left);
+    """``what``: the i18n key of the things counted. The CLI's one progress display, on stderr: a tqdm bar on a terminal ("45/100 reports" with the time left);
     in a log, about ten lines ("45 of 100 reports"). Returns a callback ``(done, total=None)``; nothing is shown
     for fewer than ``min_total`` things."""
     state = {"total": total, "bar": None}
-    label = text(f"progress_{what}", lang)
+    label = text(what, lang)
     tty = sys.stderr.isatty()
 
     def tick(done: int, total: int | None = None) -> None:
@@ -58,7 +55,7 @@ def progress(what: str, lang: str, total: int = 0, *, min_total: int = 0):
         total = state["total"]
         if total < min_total:
             return
-        if tty:
+        if tick.tty:
             from tqdm import tqdm
 
             bar = state["bar"]
@@ -70,10 +67,10 @@ def progress(what: str, lang: str, total: int = 0, *, min_total: int = 0):
             if done >= total:
                 bar.close()
         elif done == total or done % max(1, total // 10) == 0:
-            print("  " + text("progress_line", lang, done=done, total=total, what=label), file=sys.stderr,
+            print("  " + text("cli.progress_line", lang, done=done, total=total, what=label), file=sys.stderr,
                   flush=True)
 
-    tick.tty = tty  # noqa: tests set a terminal
+    tick.tty = tty  # a terminal (tests set it)
     return tick
 
 
@@ -82,9 +79,9 @@ def non_negative_int(lang: str):
         try:
             number = int(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(text("not_whole_number", lang, value=repr(value))) from None
+            raise argparse.ArgumentTypeError(text("cli.not_whole_number", lang, value=repr(value))) from None
         if number < 0:
-            raise argparse.ArgumentTypeError(text("not_negative", lang, value=value))
+            raise argparse.ArgumentTypeError(text("cli.not_negative", lang, value=value))
         return number
     return parse
 
@@ -99,9 +96,9 @@ def non_negative_float(lang: str):
         except ValueError:
             number = None
         if number is None or not number < float("inf") or number != number:
-            raise argparse.ArgumentTypeError(text("not_a_number", lang, value=repr(value)))
+            raise argparse.ArgumentTypeError(text("cli.not_a_number", lang, value=repr(value)))
         if number < 0:
-            raise argparse.ArgumentTypeError(text("not_negative", lang, value=value))
+            raise argparse.ArgumentTypeError(text("cli.not_negative", lang, value=value))
         return number
     return parse
 
@@ -117,5 +114,5 @@ def print_file_check(collected, lang: str) -> None:
         rows = api.file_check_table(collected.report, lang, only_problems=True)
         if len(rows):
             print(rows.to_string(index=False))
-    say("file_counts", lang, seen=counts["gezien"], ok=counts["geladen"], warn=counts["geladen met opmerkingen"],
+    say("cli.file_counts", lang, seen=counts["gezien"], ok=counts["geladen"], warn=counts["geladen met opmerkingen"],
         duplicate=counts["dubbel"], refused=counts["geweigerd"], skipped=counts["overgeslagen"])

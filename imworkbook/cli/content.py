@@ -9,8 +9,8 @@ from .common import _show, parser, say, text, warn
 
 
 def add(sub, lang: str) -> None:
-    p = parser(sub, "check-content", lang)
-    p.add_argument("map", nargs="?", metavar=text("metavar_folder", lang), help=text("check_content_folder_help", lang))
+    p = parser(sub, "check-content", lang, "cli.check_content_help", "cli.check_content_description")
+    p.add_argument("map", nargs="?", metavar=text("cli.metavar_folder", lang), help=text("cli.check_content_folder_help", lang))
     p.set_defaults(func=run)
 
 
@@ -23,16 +23,16 @@ def run(args: argparse.Namespace) -> int:
     for problem in [*check.problems, *check.remarks]:
         _show(problem, lang)
     if check.remarks:
-        warn("content_pending", lang, n=len(check.remarks), pending=", ".join(check.pending))
+        warn("cli.content_pending", lang, n=len(check.remarks), pending=", ".join(check.pending))
     if check.problems:
-        warn("problems_found", lang, n=len(check.problems))
+        warn("cli.problems_found", lang, n=len(check.problems))
         return 1
     model, inv = check.model, check.investment
     rules = model.prerequisites
-    mappings = "".join(text("content_mapping", lang, version=v, n=len(m.shared(model)))
+    mappings = "".join(text("cli.content_mapping", lang, version=v, n=len(m.shared(model)))
                        for (_, v), m in sorted(check.mappings.items()))
-    say("content_ok", lang, model=model.id, version=model.version, areas=len(model.areas), items=model.n_items,
-        n_rules=len(rules), rules=", ".join(r.id for r in rules) or text("none", lang), mappings=mappings,
+    say("cli.content_ok", lang, model=model.id, version=model.version, areas=len(model.areas), items=model.n_items,
+        n_rules=len(rules), rules=", ".join(r.id for r in rules) or text("cli.none", lang), mappings=mappings,
         inv_version=inv.version, fields=len(inv.fields), required=sum(f.required for f in inv.fields),
         costs=len(check.allocation.items), roles=len(check.roles.roles), langs=", ".join(LANGS),
         terms=len(check.glossary.terms))

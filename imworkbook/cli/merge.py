@@ -9,10 +9,10 @@ from .common import parser, say, show_all, text, warn
 
 
 def add(sub, lang: str) -> None:
-    p = parser(sub, "merge", lang)
-    p.add_argument("bestanden", nargs="+", metavar=text("metavar_files", lang), help=text("merge_files_help", lang))
-    p.add_argument("--out", metavar=text("metavar_file", lang), help=text("merge_out_help", lang))
-    p.add_argument("--overwrite", action="store_true", help=text("merge_overwrite_help", lang))
+    p = parser(sub, "merge", lang, "cli.merge_help", "cli.merge_description")
+    p.add_argument("bestanden", nargs="+", metavar=text("cli.metavar_files", lang), help=text("cli.merge_files_help", lang))
+    p.add_argument("--out", metavar=text("cli.metavar_file", lang), help=text("cli.merge_out_help", lang))
+    p.add_argument("--overwrite", action="store_true", help=text("cli.merge_overwrite_help", lang))
     p.set_defaults(func=run)
 
 
@@ -24,19 +24,19 @@ def run(args: argparse.Namespace) -> int:
     show_all(problems, lang)
     out = Path(args.out) if args.out else api.merged_path(raters, Path(args.bestanden[0]).parent)
     if out.exists() and not args.overwrite:
-        warn("exists", lang, path=out)
+        warn("cli.exists", lang, path=out)
         return 2
     if any(out.resolve() == Path(n).resolve() for n in args.bestanden):
-        warn("merge_out_is_rater", lang)
+        warn("cli.merge_out_is_rater", lang)
         return 2
     disagree = api.disagreements(raters)
     saved = api.merge(raters, out, overwrite=args.overwrite, lang=lang)
     merged = saved.merged
-    say("merged", lang, n=len(raters), school=merged.school.name, round=merged.round, path=out)
+    say("cli.merged", lang, n=len(raters), school=merged.school.name, round=merged.round, path=out)
     if saved.backup:
-        say("backup_kept", lang, name=saved.backup.name)
+        say("cli.backup_kept", lang, name=saved.backup.name)
     if disagree:
-        say("merge_disagree", lang, n=len(disagree))
+        say("cli.merge_disagree", lang, n=len(disagree))
         for item_id in disagree:
             note = merged.answers[item_id].note if item_id in merged.answers else None
             print(f"  {item_id}: {note.splitlines()[0]}" if note else f"  {item_id}")

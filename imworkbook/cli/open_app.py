@@ -10,20 +10,20 @@ from .common import non_negative_float, non_negative_int, parser, say, text
 
 
 def add(sub, lang: str) -> None:
-    p = parser(sub, "open", lang)
-    p.add_argument("--no-browser", action="store_true", help=text("no_browser_help", lang))
-    p.add_argument("--port", type=int, help=text("open_port_help", lang))
+    p = parser(sub, "open", lang, "cli.open_help", "cli.open_description")
+    p.add_argument("--no-browser", action="store_true", help=text("cli.no_browser_help", lang))
+    p.add_argument("--port", type=int, help=text("cli.open_port_help", lang))
     p.set_defaults(func=run_open)
 
-    p = parser(sub, "app", lang)
-    p.add_argument("--no-browser", action="store_true", help=text("no_browser_help", lang))
-    p.add_argument("--port", type=int, help=text("app_port_help", lang))
-    p.add_argument("--lang", choices=["nl", "en"], help=text("app_lang_help", lang))
-    p.add_argument("--pool", type=non_negative_int(lang), metavar="N", help=text("pool_help", lang))
-    p.add_argument("--refill-after", type=non_negative_float(lang), metavar="SEC", help=text("refill_help", lang))
-    p.add_argument("--cull-idle", type=non_negative_float(lang), metavar="MIN", help=text("cull_idle_help", lang))
+    p = parser(sub, "app", lang, "cli.app_help", "cli.app_description")
+    p.add_argument("--no-browser", action="store_true", help=text("cli.no_browser_help", lang))
+    p.add_argument("--port", type=int, help=text("cli.app_port_help", lang))
+    p.add_argument("--lang", choices=["nl", "en"], help=text("cli.app_lang_help", lang))
+    p.add_argument("--pool", type=non_negative_int(lang), metavar="N", help=text("cli.pool_help", lang))
+    p.add_argument("--refill-after", type=non_negative_float(lang), metavar="SEC", help=text("cli.refill_help", lang))
+    p.add_argument("--cull-idle", type=non_negative_float(lang), metavar="MIN", help=text("cli.cull_idle_help", lang))
     p.add_argument("--cull-disconnected", type=non_negative_float(lang), metavar="MIN",
-                   help=text("cull_disconnected_help", lang))
+                   help=text("cli.cull_disconnected_help", lang))
     p.set_defaults(func=run_app)
 
 
@@ -32,9 +32,9 @@ def run_open(args: argparse.Namespace) -> int:
     folder = launcher.notebook_folder()
     paths.answers_dir().mkdir(parents=True, exist_ok=True)
     command = launcher.lab_command(folder, port=args.port, no_browser=args.no_browser)
-    say("open_where", lang, path=folder / launcher.FIRST_NOTEBOOK)
-    say("answers_kept", lang, path=paths.answers_dir())
-    say("stop_hint", lang)
+    say("cli.open_where", lang, path=folder / launcher.FIRST_NOTEBOOK)
+    say("cli.answers_kept", lang, path=paths.answers_dir())
+    say("cli.stop_hint", lang)
     return launcher.become(command)
 
 
@@ -54,12 +54,12 @@ def run_app(args: argparse.Namespace) -> int:
     url = launcher.app_url(port)
 
     def ready() -> None:
-        say("app_ready", lang, url=url)
+        say("cli.app_ready", lang, url=url)
         if not args.no_browser:
             webbrowser.open(url)
 
-    say("app_starting", lang)
-    say("answers_kept", lang, path=paths.answers_dir())
-    say("stop_hint", lang)
+    say("cli.app_starting", lang)
+    say("cli.answers_kept", lang, path=paths.answers_dir())
+    say("cli.stop_hint", lang)
     launcher.when_ready(port, ready)
     return launcher.serve(command, env)

@@ -10,11 +10,11 @@ from .common import parser, progress, say, show_all, text, warn
 
 
 def add(sub, lang: str) -> None:
-    p = parser(sub, "report", lang)
-    p.add_argument("antwoorden", metavar=text("metavar_answers", lang), help=text("report_answers_help", lang))
-    p.add_argument("--network", metavar=text("metavar_folder", lang), help=text("report_network_help", lang))
-    p.add_argument("--out", metavar=text("metavar_file_or_folder", lang), help=text("report_out_help", lang))
-    p.add_argument("--lang", choices=["nl", "en"], help=text("report_lang_help", lang))
+    p = parser(sub, "report", lang, "cli.report_help", "cli.report_description")
+    p.add_argument("antwoorden", metavar=text("cli.metavar_answers", lang), help=text("cli.report_answers_help", lang))
+    p.add_argument("--network", metavar=text("cli.metavar_folder", lang), help=text("cli.report_network_help", lang))
+    p.add_argument("--out", metavar=text("cli.metavar_file_or_folder", lang), help=text("cli.report_out_help", lang))
+    p.add_argument("--lang", choices=["nl", "en"], help=text("cli.report_lang_help", lang))
     p.set_defaults(func=run)
 
 
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         raise FileNotFoundError(2, "not found", str(source))
     batch = api.is_batch(source)
     if batch and args.out and Path(args.out).suffix.lower() in (".html", ".htm"):
-        warn("report_out_folder", lang)
+        warn("cli.report_out_folder", lang)
         return 2
     network = same = None
     network_source = args.network or (source if batch else None)
@@ -39,16 +39,16 @@ def run(args: argparse.Namespace) -> int:
         result = api.load_answers(source)
         show_all(result.problems, lang)
         path = api.board_report(result.answers, out=args.out, network=network and network.data, lang=report_lang)
-        say("report_written", lang, path=path, size=_mb(path.stat().st_size, lang))
+        say("cli.report_written", lang, path=path, size=_mb(path.stat().st_size, lang))
         return 0
     done = api.board_reports(source, args.out, network=network.data, collected=network.collected if same else None,
-                             lang=report_lang, progress=progress("reports", lang))
+                             lang=report_lang, progress=progress("cli.progress_reports", lang))
     if not done.written:
-        warn("no_usable_files", lang)
+        warn("cli.no_usable_files", lang)
         return 2
-    say("reports_written", lang, n=len(done.written), folder=done.folder)
+    say("cli.reports_written", lang, n=len(done.written), folder=done.folder)
     if done.refused:
-        warn("files_not_used", lang, n=done.refused, source=source)
+        warn("cli.files_not_used", lang, n=done.refused, source=source)
     return 0 if not done.refused else 1
 
 
