@@ -113,15 +113,19 @@ class Network:
 
 
 def load_network(source: str | Path, model: MaturityModel | None = None, *, progress: Progress | None = None,
-                 keep_documents: bool = False, workers: int | None = None, notify: Notify | None = None) -> Network:
-    """Read every answers file in ``source`` and make the network's numbers (with the schools' pseudonyms)."""
+                 keep_documents: bool = False, workers: int | None = None, notify: Notify | None = None,
+                 lang: str = "nl") -> Network:
+    """Read every answers file in ``source`` and make the network's numbers (with the schools' pseudonyms);
+    ``notify`` hears (in ``lang``) when the network secret is made."""
     from .collect import collect
     from .content import load_model
     from .network import network_frames, network_secret
 
     model = model or load_model()
     collected = collect(source, model, progress=progress, keep_documents=keep_documents, workers=workers)
-    data = network_frames(collected, model, secret=network_secret(notify=notify)) if len(collected) else None
+    data = None
+    if len(collected):
+        data = network_frames(collected, model, secret=network_secret(notify=notify, lang=lang))
     return Network(collected, data)
 
 
@@ -177,16 +181,19 @@ def export_network(tables: dict[str, pd.DataFrame], kind: str, path: str | Path 
     return write_xlsx(export_sheets(tables, SHAREABLE, **where), path)
 
 
-STATUS_KEYS = {"geladen": "status_ok", "geladen met opmerkingen": "status_warn", "dubbel": "status_duplicate",
-               "geweigerd": "status_refused", "overgeslagen": "status_skipped"}
 REPORT_HEADER_KEYS = {"bestand": "report_file", "school": "report_school", "ronde": "report_round",
                       "status": "report_status", "melding": "report_message"}
 
 
 def file_check_table(report: pd.DataFrame, lang: str = "nl", *, only_problems: bool = False) -> pd.DataFrame:
-    """The file check of a network (one row per file) with headers and statuses in ``lang``."""
-    rows = report[report["status"] != "geladen"] if only_problems else report
-    rows = rows.assign(status=rows["status"].map(lambda v: t(STATUS_KEYS[v], lang) if v in STATUS_KEYS else v))
+    """The file check of a network (one row per file; ``only_problems``: the files not simply loaded) with headers
+    and statuses in ``lang``; the app's table and the CLI's."""
+    from .collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_SKIPPED, STATUS_WARN
+
+    status_keys = {STATUS_OK: "status_ok", STATUS_WARN: "status_warn", STATUS_DUPLICATE: "status_duplicate",
+                   STATUS_REFUSED: "status_refused", STATUS_SKIPPED: "status_skipped"}
+    rows = report[report["status"] != STATUS_OK] if only_problems else report
+    rows = rows.assign(status=rows["status"].map(lambda v: t(status_keys[v], lang) if v in status_keys else v))
     return rows.rename(columns={c: t(REPORT_HEADER_KEYS[c], lang) for c in rows.columns if c in REPORT_HEADER_KEYS})
 
 

@@ -42,7 +42,7 @@ def _load(args: argparse.Namespace, lang: str):
     from .. import api
 
     network = api.load_network(args.map, progress=progress("cli.progress_files", lang, min_total=200),
-                               notify=lambda note: print(note, file=sys.stderr))
+                               notify=lambda note: print(note, file=sys.stderr), lang=lang)
     print_file_check(network.collected, lang)
     if network.collected.empty:
         warn("cli.no_answers_files", lang, source=args.map)

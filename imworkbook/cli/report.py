@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     if network_source:
         same = batch and Path(network_source) == source
         network = api.load_network(network_source, keep_documents=same,
-                                   notify=lambda note: print(note, file=sys.stderr))
+                                   notify=lambda note: print(note, file=sys.stderr), lang=lang)
     if not batch:
         result = api.load_answers(source)
         show_all(result.problems, lang)
