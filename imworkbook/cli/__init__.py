@@ -21,15 +21,19 @@ COMMANDS = (open_app, report, merge, excel_route, content, score, network)
 
 
 def language(argv: list[str] | None) -> str:
-    """The language asked for with ``--lang`` (anywhere), else the user's (:func:`imworkbook.preferences.language`);
-    an unknown one is left for the parser to refuse."""
+    """The language asked for with ``--lang`` (before or after the command), else the user's
+    (:func:`imworkbook.preferences.language`: ``IMWORKBOOK_LANG``, the app's last choice, Dutch). Read before the
+    parser is built, so that ``--help`` is in it; an unknown or missing value is left for the parser to refuse."""
     from ..i18n import LANGS
     from ..preferences import language as preferred
 
-    pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--lang")
-    known, _ = pre.parse_known_args(sys.argv[1:] if argv is None else argv)
-    return known.lang if known.lang in LANGS else preferred()
+    argv = sys.argv[1:] if argv is None else argv
+    for n, arg in enumerate(argv):
+        value = arg[len("--lang="):] if arg.startswith("--lang=") else \
+            argv[n + 1] if arg == "--lang" and n + 1 < len(argv) else None
+        if value in LANGS:
+            return value
+    return preferred()
 
 
 def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
@@ -81,7 +85,7 @@ def _main(argv: list[str] | None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    lang = args.ui_lang = args.ui_lang if args.ui_lang else lang
+    lang = args.ui_lang
     try:
         return args.func(args)
     except FileNotFoundError as exc:
