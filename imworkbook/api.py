@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .merge import Rater, Saved
     from .network import NetworkData
 
-Progress = Callable[..., None]  # called with (done, total) or (done)
+OnProgress = Callable[[int, int], None]  # told (done, total) as the work goes on
 Notify = Callable[[str], None]
 
 
@@ -76,7 +76,7 @@ class Reports:
 
 def board_reports(source: str | Path, out: str | Path | None = None, *, network: NetworkData | None = None,
                   collected: Collected | None = None, model: MaturityModel | None = None, lang: str = "nl",
-                  progress: Progress | None = None) -> Reports:
+                  progress: OnProgress | None = None) -> Reports:
     """One board report per usable answers file in the folder or zip ``source``, into the folder ``out``
     (default ``<werkmap>/rapporten``). Two schools with the same name never overwrite each other's report."""
     from .answers import Answers
@@ -112,7 +112,7 @@ class Network:
     data: NetworkData | None
 
 
-def load_network(source: str | Path, model: MaturityModel | None = None, *, progress: Progress | None = None,
+def load_network(source: str | Path, model: MaturityModel | None = None, *, progress: OnProgress | None = None,
                  keep_documents: bool = False, workers: int | None = None, notify: Notify | None = None,
                  lang: str = "nl") -> Network:
     """Read every answers file in ``source`` and make the network's numbers (with the schools' pseudonyms);

@@ -16,7 +16,7 @@ def add(sub, lang: str) -> None:
 
     p = parser(sub, "compare", lang, "cli.compare_help", "cli.compare_description")
     p.add_argument("map", metavar=text("cli.metavar_folder", lang), help=text("cli.folder_help", lang))
-    p.add_argument("--round", help=text("cli.compare_round_help", lang))
+    p.add_argument("--round", metavar=text("cli.metavar_round", lang), help=text("cli.compare_round_help", lang))
     p.add_argument("--sector", choices=["po", "vo"], help=text("cli.compare_sector_help", lang))
     p.add_argument("--scope", choices=["school", "vestiging", "bestuur"], help=text("cli.compare_scope_help", lang))
     p.add_argument("--xlsx", metavar="XLSX", help=text("cli.compare_xlsx_help", lang))
