@@ -28,6 +28,7 @@ import pandas as pd
 from . import paths
 from .answers import school_identity
 from .errors import ImworkbookError, Problem
+from .i18n import t
 from .storage import atomic_write_bytes, locked
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model
 from .collect import Collected
@@ -49,14 +50,10 @@ SECRET_FILE = "netwerk-geheim.txt"
 _SECRET = re.compile(r"[0-9a-f]{64}")
 
 
-SECRET_NOTICE = ("Nieuw netwerkgeheim gemaakt: {path}. Bewaar er een kopie van op een veilige plek, niet bij de "
-                 "antwoorden en niet bij de scholen: zonder dit bestand krijgen alle scholen andere schuilnamen en is de "
-                 "ontwikkeling over de rondes niet meer te volgen; met dit bestand en de schoolcodes is elke schuilnaam "
-                 "terug te rekenen.")
-
-
-def network_secret(folder: str | Path | None = None, notify: Callable[[str], None] | None = None) -> bytes:
-    """The facilitator's secret for pseudonyms, created once in ``<werkmap>/netwerk-geheim.txt``.
+def network_secret(folder: str | Path | None = None, notify: Callable[[str], None] | None = None,
+                   lang: str = "nl") -> bytes:
+    """The facilitator's secret for pseudonyms, created once in ``<werkmap>/netwerk-geheim.txt`` (``notify`` is told
+    so, in ``lang``: keep a copy).
 
     Created under a lock and written atomically (readable by the owner only), so it is never empty or half
     written, and two processes starting at once agree on one secret. A file that is not 64 hexadecimal
@@ -70,7 +67,7 @@ def network_secret(folder: str | Path | None = None, notify: Callable[[str], Non
             if not path.exists():
                 atomic_write_bytes(path, (secrets.token_hex(32) + "\n").encode("ascii"), mode=0o600)
                 if notify is not None:
-                    notify(SECRET_NOTICE.format(path=path))
+                    notify(t("net_secret_made", lang, path=path))
     text = path.read_bytes().decode("ascii", errors="replace").strip()
     if not _SECRET.fullmatch(text):
         raise ImworkbookError(Problem(

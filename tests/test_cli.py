@@ -162,18 +162,22 @@ def test_names_from_files_cannot_drive_the_terminal(tmp_path, capsys):
 
 
 def test_one_progress_display_a_bar_on_a_terminal_ten_lines_in_a_log(capsys):
-    from imworkbook.cli import Progress
+    from imworkbook.cli.common import progress
 
-    log = Progress("rapporten", 100)
+    log = progress("cli.progress_reports", "nl", 100)
     for n in range(1, 101):
         log(n)
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 10 and lines[-1].strip() == "100 van 100 rapporten"
-    bar = Progress("rapporten", 7)
+    english = progress("cli.progress_reports", "en", 4)
+    for n in range(1, 5):
+        english(n)
+    assert capsys.readouterr().err.splitlines()[-1].strip() == "4 of 4 reports"
+    bar = progress("cli.progress_reports", "nl", 7)
     bar.tty = True
     for n in range(1, 8):
         bar(n)
     assert "rapporten" in (err := capsys.readouterr().err) and "7/7" in err
-    quiet = Progress("bestanden gelezen", min_total=200)
+    quiet = progress("cli.progress_files", "nl", min_total=200)
     quiet(5, 10)  # a small batch: no display at all
     assert capsys.readouterr().err == ""

@@ -697,14 +697,14 @@ class ReportPanel:
                                   selected_index=None)
 
     def make(self) -> Path:
-        from ..report import save_board_report
+        from .. import api
 
         session = self.app.session
         if session is None:
             raise ValueError(t("report_no_school", self.app.lang))
         self.button.disabled = True
         try:
-            self.path = save_board_report(session.answers, self.model, lang=self.app.lang)
+            self.path = api.board_report(session.answers, self.model, lang=self.app.lang)
         finally:
             self.button.disabled = False
         self.result.value = download_link(self.path, self.app.lang, done=t("report_made", self.app.lang))

@@ -9,11 +9,11 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import paths
-from ..answers import EXAMPLES_SUBFOLDER, examples_dir, file_name, list_schools, load_answers, school_identity
+from .. import api, paths
+from ..answers import EXAMPLES_SUBFOLDER, examples_dir, list_schools, load_answers, school_identity
 from ..content import MaturityModel, load_model, load_rater_roles
 from ..i18n import t
-from ..merge import Rater, compare, merge_and_save, rater_label
+from ..merge import Rater, compare, rater_label
 from ..preferences import language
 from .common import CSS, EMPTY, AppBase, paragraphs
 from .questionnaire import _level_options
@@ -175,13 +175,12 @@ class MergeApp(AppBase):
     # saving -------------------------------------------------------------------------------------
     def save(self) -> Path:
         raters = self.chosen_raters()
-        first = raters[0].answers
         folder = Path(self.groups[self.group.value][0]).parent  # beside the raters' files (examples: voorbeelden/)
-        path = folder / file_name(first.school.name, first.round)
+        path = api.merged_path(raters, folder)
         if path.exists() and not self.overwrite.value:
             raise FileExistsError(t("merge_exists", self.lang, name=path.name))
-        saved = merge_and_save(raters, self.model, path, overwrite=True, choices=self.choices(), roles=self.roles,
-                               lang=self.lang)
+        saved = api.merge(raters, path, self.model, overwrite=True, choices=self.choices(), roles=self.roles,
+                          lang=self.lang)
         self.saved = path
         text = t("merge_saved", self.lang, name=path.name)
         if saved.backup:

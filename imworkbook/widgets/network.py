@@ -13,28 +13,20 @@ from pathlib import Path
 import ipywidgets as W
 import plotly.graph_objects as go
 
-from .. import paths
-from ..collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_SKIPPED, STATUS_WARN, collect
+from .. import api, paths
 from ..answers import SCOPES
 from ..content import MaturityModel, load_model
-from ..export import write_csv, write_xlsx
 from ..figures.network import area_boxes, network_scatter, percentile_bars, school_heatmap, trend_lines
 from ..preferences import language
 from ..i18n import t
 from ..disclosure import MIN_GROUP, OK, WOULD_BETRAY
-from ..network import (FACILITATOR, SHAREABLE, SIZE_BANDS, comparison_tables, export_sheets, group_status, heatmap_frame, network_frames, network_secret,
+from ..network import (SIZE_BANDS, group_status, heatmap_frame,
                        percentiles, select, shared_items, trend)
 from .common import CHART_WIDTH, CSS, EMPTY, SCOPE_LABELS, AppBase, chart_config, download_link, show_figure
 
 
 def example_network_dir() -> Path:
     return paths.data_dir() / "examples" / "netwerk"
-
-
-STATUS_KEYS = {STATUS_OK: "status_ok", STATUS_WARN: "status_warn", STATUS_DUPLICATE: "status_duplicate",
-               STATUS_REFUSED: "status_refused", STATUS_SKIPPED: "status_skipped"}
-REPORT_HEADER_KEYS = {"bestand": "report_file", "school": "report_school", "ronde": "report_round",
-                      "status": "report_status", "melding": "report_message"}
 
 
 class NetworkApp(AppBase):
@@ -116,15 +108,17 @@ class NetworkApp(AppBase):
 
     def load(self) -> None:
         self.progress.layout.visibility = "visible"
-        self.collected = collect(Path(self.folder.value.strip()).expanduser(), self.model, progress=self._tick,
-                                 keep_documents=False, workers=1)  # no fork() inside a kernel
+        network = api.load_network(Path(self.folder.value.strip()).expanduser(), self.model, progress=self._tick,
+                                   keep_documents=False, notify=self._notice, lang=self.lang,
+                                   workers=1)  # no fork() inside a kernel
+        self.collected = network.collected
         self.progress.layout.visibility = "hidden"
         self.report.value = self._report_html(only_problems=True)
         self.report_all.value = self._report_html(only_problems=False)
         if not len(self.collected):
             self.controls.layout.display = self.charts.layout.display = "none"
             return
-        self.data = network_frames(self.collected, self.model, secret=network_secret(notify=self._notice))
+        self.data = network.data
         rounds = sorted(self.data.schools["round"].unique())
         self._busy = True
         try:
@@ -159,14 +153,9 @@ class NetworkApp(AppBase):
         lang = self.lang
         head = t("net_counts", lang, seen=c["gezien"], ok=c["geladen"], warn=c["geladen met opmerkingen"],
                  dup=c["dubbel"], refused=c["geweigerd"], skipped=c["overgeslagen"])
-        rows = self.collected.report
-        if only_problems:
-            rows = rows[rows["status"] != STATUS_OK]
+        rows = api.file_check_table(self.collected.report, lang, only_problems=only_problems)
         if not len(rows):
             return f"<p>{html.escape(head)}</p>" if only_problems else ""
-        # headers and statuses in the app's language (the messages themselves are written in Dutch)
-        rows = rows.assign(status=rows["status"].map(lambda v: t(STATUS_KEYS[v], lang) if v in STATUS_KEYS else v))
-        rows = rows.rename(columns={c: t(REPORT_HEADER_KEYS[c], lang) for c in rows.columns if c in REPORT_HEADER_KEYS})
         table = rows.to_html(index=False, escape=True, border=0, classes="imw-report")
         style = ("<style>.imw-report{border-collapse:collapse;font-size:0.88em}.imw-report th,.imw-report td"
                  "{text-align:left;padding:3px 8px;border-bottom:1px solid #e5e5e5;vertical-align:top}</style>")
@@ -258,21 +247,12 @@ class NetworkApp(AppBase):
             f"border:1px dashed #999;color:#333'><b>{html.escape(title)}</b><br>{html.escape(sentence)}</div>"),)
 
     def export(self, kind: str) -> Path:
+        """Write the export ``kind`` (see :func:`imworkbook.api.export_network`) of the group shown, into
+        ``<werkmap>/rapporten``, and offer it as a download."""
         sector, band, scope = self._group()
-        tables = comparison_tables(self.data, self.model, round=self.round.value, sector=sector, band=band,
-                                   scope=scope)
-        folder = paths.workspace_dir() / "rapporten"
-        stem = (f"netwerk_{self.round.value}" + (f"_{sector}" if sector else "") + (f"_{band}" if band else "")
-                + (f"_{scope}" if scope else ""))
-        stem = stem.replace("≤", "tot").replace(">", "boven").replace("–", "-")
         where = {"round": self.round.value, "sector": sector, "band": band, "scope": scope}
-        if kind == "xlsx":
-            path = write_xlsx(export_sheets(tables, SHAREABLE, **where), folder / f"{stem}_{SHAREABLE}.xlsx")
-        elif kind == "facilitator":
-            path = write_xlsx(export_sheets(tables, FACILITATOR, **where, report=self.collected.report),
-                              folder / f"{stem}_{FACILITATOR}.xlsx")
-        else:
-            path = write_csv(tables["Overzicht"], folder / f"{stem}_{SHAREABLE}.csv")
+        tables = api.compare(self.data, self.model, **where)
+        path = api.export_network(tables, kind, **where, report=self.collected.report)
         self.export_msg.value = download_link(path, self.lang, done=t("net_exported", self.lang))
         return path
 

@@ -1,0 +1,351 @@
+"""The jobs a user can ask for, one function each, called by the CLI (:mod:`imworkbook.cli`) and the apps
+(:mod:`imworkbook.widgets`) alike, so that each rule (which files make a batch, how a report is named, where a
+merged file goes, how a network export is named and what it contains) lives in one place.
+
+Below this module: the model, file reading, analysis, figures and the report. Above it: the apps and the CLI,
+which only turn a user's wish into a call here and the result into text. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from . import paths
+from .errors import Problem
+from .i18n import t
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .answers import Answers
+    from .answers.reading import LoadResult
+    from .collect import Collected
+    from .content import MaturityModel
+    from .merge import Rater, Saved
+    from .network import NetworkData
+
+OnProgress = Callable[[int, int], None]  # told (done, total) as the work goes on
+Notify = Callable[[str], None]
+
+
+# one school's answers -------------------------------------------------------------------------------------------
+def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadResult:
+    """One answers file (.json, .xlsx, .ods) with what was wrong in it; raises for a file that cannot be used."""
+    from .files import read_any
+
+    return read_any(path, model)
+
+
+def score(path: str | Path, lang: str = "nl", model: MaturityModel | None = None
+          ) -> tuple[LoadResult, pd.DataFrame]:
+    """The scores per area of one answers file, as the table the apps and the CLI show."""
+    from .content import load_model
+    from .scoring import score_table
+
+    model = model or load_model()
+    result = load_answers(path, model)
+    return result, score_table(result.answers, model, lang)
+
+
+# board reports --------------------------------------------------------------------------------------------------
+def is_batch(source: str | Path) -> bool:
+    """A folder or a zip holds many schools (one report each); anything else is one answers file."""
+    source = Path(source)
+    return source.is_dir() or (source.suffix.lower() not in (".xlsx", ".xls", ".ods") and zipfile.is_zipfile(source))
+
+
+def board_report(answers: Answers, model: MaturityModel | None = None, out: str | Path | None = None, *,
+                 network: NetworkData | None = None, lang: str = "nl") -> Path:
+    """Write one school's board report (default: ``<werkmap>/rapporten``); the app's button and the CLI."""
+    from .content import load_model
+    from .report import save_board_report
+
+    return save_board_report(answers, model or load_model(), out, network=network, lang=lang)
+
+
+@dataclass
+class Reports:
+    """What :func:`board_reports` did: the reports written, in ``folder``, and how many files were not used."""
+    folder: Path
+    written: list[Path] = field(default_factory=list)
+    refused: int = 0
+
+
+def board_reports(source: str | Path, out: str | Path | None = None, *, network: NetworkData | None = None,
+                  collected: Collected | None = None, model: MaturityModel | None = None, lang: str = "nl",
+                  progress: OnProgress | None = None) -> Reports:
+    """One board report per usable answers file in the folder or zip ``source``, into the folder ``out``
+    (default ``<werkmap>/rapporten``). Two schools with the same name never overwrite each other's report."""
+    from .answers import Answers
+    from .collect import collect
+    from .content import load_model
+    from .report import report_file_name, save_board_report
+
+    model = model or load_model()
+    if collected is None:  # else: ``source`` collected with its documents kept (as the network, say)
+        collected = collect(source, model)
+    folder = Path(out) if out else paths.workspace_dir() / "rapporten"
+    documents = collected.documents or []
+    done = Reports(folder, refused=len(collected.report) - len(documents))
+    names: dict[str, int] = {}
+    for n, doc in enumerate(documents, start=1):
+        answers = Answers.model_validate(doc)
+        name = report_file_name(answers)
+        names[name] = names.get(name, 0) + 1
+        if names[name] > 1:
+            name = name.replace("_bestuursrapport", f"_{names[name]}_bestuursrapport")
+        done.written.append(save_board_report(answers, model, folder / name, network=network, lang=lang))
+        if progress is not None:
+            progress(n, len(documents))
+    return done
+
+
+# a network ------------------------------------------------------------------------------------------------------
+@dataclass
+class Network:
+    """A network read from a folder or zip: every file's report line (``collected``) and the numbers to compare
+    (``data``; None when no file was usable)."""
+    collected: Collected
+    data: NetworkData | None
+
+
+def load_network(source: str | Path, model: MaturityModel | None = None, *, progress: OnProgress | None = None,
+                 keep_documents: bool = False, workers: int | None = None, notify: Notify | None = None,
+                 lang: str = "nl") -> Network:
+    """Read every answers file in ``source`` and make the network's numbers (with the schools' pseudonyms);
+    ``notify`` hears (in ``lang``) when the network secret is made."""
+    from .collect import collect
+    from .content import load_model
+    from .network import network_frames, network_secret
+
+    model = model or load_model()
+    collected = collect(source, model, progress=progress, keep_documents=keep_documents, workers=workers)
+    data = None
+    if len(collected):
+        data = network_frames(collected, model, secret=network_secret(notify=notify, lang=lang))
+    return Network(collected, data)
+
+
+def loaded_all(collected: Collected) -> bool:
+    """Every file was usable (loaded, or skipped as not an answers file): what ``validate`` answers with 0."""
+    counts = collected.counts
+    return counts["geladen"] + counts["overgeslagen"] == counts["gezien"]
+
+
+def rounds(data: NetworkData) -> list[str]:
+    return sorted(data.schools["round"].unique())
+
+
+def compare(data: NetworkData, model: MaturityModel | None = None, *, round: str | None = None,
+            sector: str | None = None, band: str | None = None, scope: str | None = None) -> dict[str, pd.DataFrame]:
+    """The shareable comparison tables of one group (:func:`imworkbook.network.comparison_tables`)."""
+    from .network import comparison_tables
+
+    return comparison_tables(data, model, round=round, sector=sector, band=band, scope=scope)
+
+
+EXPORT_KINDS = ("xlsx", "facilitator", "csv")
+
+
+def export_name(kind: str, *, round: str, sector: str | None = None, band: str | None = None,
+                scope: str | None = None) -> str:
+    """The file name of a network export: ``netwerk_<round>[_sector][_band][_scope]_<deelbaar|begeleider>.<ext>``."""
+    from .network import FACILITATOR, SHAREABLE
+
+    stem = (f"netwerk_{round}" + (f"_{sector}" if sector else "") + (f"_{band}" if band else "")
+            + (f"_{scope}" if scope else ""))
+    stem = stem.replace("≤", "tot").replace(">", "boven").replace("–", "-")
+    return f"{stem}_{FACILITATOR if kind == 'facilitator' else SHAREABLE}.{'csv' if kind == 'csv' else 'xlsx'}"
+
+
+def export_network(tables: dict[str, pd.DataFrame], kind: str, path: str | Path | None = None, *, round: str,
+                   sector: str | None = None, band: str | None = None, scope: str | None = None,
+                   report: pd.DataFrame | None = None) -> Path:
+    """Write one network export: ``xlsx`` (shareable: anonymous, for every school), ``facilitator`` (adds the
+    validation list ``report`` with school and file names; not to be shared) or ``csv`` (the shareable overview).
+    ``path`` default: :func:`export_name` in ``<werkmap>/rapporten``."""
+    from .export import write_csv, write_xlsx
+    from .network import FACILITATOR, SHAREABLE, export_sheets
+
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"kind must be one of {EXPORT_KINDS}: {kind!r}")
+    where = {"round": round, "sector": sector, "band": band, "scope": scope}
+    path = Path(path) if path else paths.workspace_dir() / "rapporten" / export_name(kind, **where)
+    if kind == "csv":
+        return write_csv(tables["Overzicht"], path)
+    if kind == "facilitator":
+        return write_xlsx(export_sheets(tables, FACILITATOR, **where, report=report), path)
+    return write_xlsx(export_sheets(tables, SHAREABLE, **where), path)
+
+
+REPORT_HEADER_KEYS = {"bestand": "report_file", "school": "report_school", "ronde": "report_round",
+                      "status": "report_status", "melding": "report_message"}
+
+
+def file_check_table(report: pd.DataFrame, lang: str = "nl", *, only_problems: bool = False) -> pd.DataFrame:
+    """The file check of a network (one row per file; ``only_problems``: the files not simply loaded) with headers
+    and statuses in ``lang``; the app's table and the CLI's."""
+    from .collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_SKIPPED, STATUS_WARN
+
+    status_keys = {STATUS_OK: "status_ok", STATUS_WARN: "status_warn", STATUS_DUPLICATE: "status_duplicate",
+                   STATUS_REFUSED: "status_refused", STATUS_SKIPPED: "status_skipped"}
+    rows = report[report["status"] != STATUS_OK] if only_problems else report
+    rows = rows.assign(status=rows["status"].map(lambda v: t(status_keys[v], lang) if v in status_keys else v))
+    return rows.rename(columns={c: t(REPORT_HEADER_KEYS[c], lang) for c in rows.columns if c in REPORT_HEADER_KEYS})
+
+
+OVERVIEW_COLUMNS = {"gebied": "cli.col_area", "aantal scholen": "cli.col_n", "huidig: gemiddelde": "cli.col_current",
+                    "gewenst: gemiddelde": "cli.col_target", "kloof: gemiddelde": "cli.col_gap",
+                    "€ per leerling: gemiddelde": "cli.col_per_pupil", "toelichting": "cli.col_reason"}
+
+
+def overview_table(overview: pd.DataFrame, lang: str = "nl", model: MaturityModel | None = None) -> pd.DataFrame:
+    """The main columns of the comparison's overview, with headers, area names and reasons in ``lang``."""
+    from .content import load_model
+    from .disclosure import TOO_FEW, WOULD_BETRAY
+
+    model = model or load_model()
+    names = {a.name("nl"): a.name(lang) for a in model.areas}
+    reasons = {TOO_FEW: t("cli.reason_too_few", lang), WOULD_BETRAY: t("cli.reason_betray", lang)}
+
+    def reason(text: Any) -> Any:
+        if not isinstance(text, str) or not text:
+            return text
+        if text.startswith("helften: "):
+            return t("cli.reason_halves", lang, reason=reasons.get(text[9:], text[9:]))
+        return reasons.get(text, text)
+
+    table = overview[list(OVERVIEW_COLUMNS)].assign(gebied=overview["gebied"].map(lambda n: names.get(n, n)),
+                                                    toelichting=overview["toelichting"].map(reason))
+    return table.rename(columns={c: t(k, lang) for c, k in OVERVIEW_COLUMNS.items()})
+
+
+def example_network(out: str | Path, **options: Any) -> list[Path]:
+    """Write a made-up network (:func:`imworkbook.generate.generate_network`)."""
+    from .generate import generate_network
+
+    return generate_network(out, **options)
+
+
+# merging raters -------------------------------------------------------------------------------------------------
+def read_raters(files: list[str | Path], model: MaturityModel | None = None, *, roles=None, lang: str = "nl"
+                ) -> tuple[list[Rater], list[Problem]]:
+    """The raters of one school from their answers files, labelled by role (or file name), and the problems."""
+    from .merge import Rater, rater_label
+
+    raters, problems = [], []
+    for name in files:
+        result = load_answers(name, model)
+        problems.extend(result.problems)
+        raters.append(Rater(rater_label(result.answers, Path(name).name, roles, lang), result.answers))
+    return raters, problems
+
+
+def merged_path(raters: list[Rater], folder: str | Path) -> Path:
+    """Where the school's merged file goes: ``<school>_<round>.json`` in ``folder`` (beside the raters' files)."""
+    from .answers import file_name
+
+    first = raters[0].answers
+    return Path(folder) / file_name(first.school.name, first.round)
+
+
+def merge(raters: list[Rater], out: str | Path, model: MaturityModel | None = None, *, overwrite: bool = False,
+          choices: dict | None = None, roles=None, lang: str = "nl") -> Saved:
+    """Merge the raters and write the school's file, with a backup of the one it replaces (werkboek 7 and
+    ``imworkbook merge`` alike); an existing file without ``overwrite`` raises :class:`FileExistsError`."""
+    from .content import load_model
+    from .merge import merge_and_save
+
+    return merge_and_save(raters, model or load_model(), Path(out), overwrite=overwrite, choices=choices,
+                          roles=roles, lang=lang)
+
+
+def disagreements(raters: list[Rater], model: MaturityModel | None = None, roles=None) -> list[str]:
+    """The items on which the raters differ by the disagreement gap or more."""
+    from .content import load_model
+    from .merge import compare as compare_raters
+
+    table = compare_raters(raters, model or load_model(), roles)
+    return list(table[table["disagree"]].index)
+
+
+# the Excel route ------------------------------------------------------------------------------------------------
+def template(path: str | Path, school: str | Path | None = None, lang: str = "nl") -> Path:
+    """Write the questionnaire workbook (.xlsx, or .ods via LibreOffice), filled in with ``school``'s answers."""
+    from .excel import write_template
+
+    answers = load_answers(school).answers if school else None
+    return write_template(path, answers=answers, lang=lang)
+
+
+@dataclass
+class Imported:
+    path: Path
+    answers: Answers
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "fout"]
+
+
+def import_answers(source: str | Path, out: str | Path | None = None, *, overwrite: bool = False) -> Imported:
+    """Read a filled-in questionnaire and save it as an answers file (default: in the werkmap, the usual name);
+    an existing file without ``overwrite`` raises :class:`FileExistsError`."""
+    from .answers import file_name, save_answers
+
+    result = load_answers(source)
+    answers = result.answers
+    path = Path(out) if out else paths.answers_dir() / file_name(answers.school.name, answers.round, answers.rater)
+    if path.exists() and not overwrite:
+        raise FileExistsError(17, "exists", str(path))
+    save_answers(answers, path)
+    return Imported(path, answers, list(result.problems))
+
+
+# the content ----------------------------------------------------------------------------------------------------
+@dataclass
+class ContentCheck:
+    """What :func:`check_content` found: ``problems`` make the content unusable; ``remarks`` (words in files still
+    being rewritten) do not count yet. The rest describes the content for the summary."""
+    problems: list[Problem]
+    remarks: list[Problem]
+    pending: list[str]
+    model: Any
+    investment: Any
+    allocation: Any
+    roles: Any
+    glossary: Any
+    mappings: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_content(folder: str | Path | None = None) -> ContentCheck:
+    """Load and check a content folder (``model.yaml`` and ``areas/``; the investment model, raters and glossary
+    beside it): the model's warnings, the investment model, the UI texts and the glossary's forbidden words."""
+    from .content import (investment_problems, load_allocation, load_investment_model, load_mappings, load_model,
+                          load_rater_roles)
+    from .glossary import check_data, load_glossary
+    from .i18n import check_strings
+
+    folder = Path(folder) if folder else None
+    model = load_model(folder)
+    inv = load_investment_model(folder.parent / "investment" if folder else None)
+    allocation = load_allocation(folder.parent / "investment" if folder else None)
+    roles = load_rater_roles(folder.parent / "raters" if folder else None)
+    data = folder.parent if folder else None
+    glossary = load_glossary(data if data is not None and (data / "glossary.yaml").exists() else None)
+    words = check_data(data, glossary)
+    remarks = [p for p in words if p.severity == "opmerking"]
+    problems = [*model.warnings, *investment_problems(inv, allocation, model), *check_strings(),
+                *(p for p in words if p.severity != "opmerking")]
+    check = ContentCheck(problems, remarks, list(glossary.pending), model, inv, allocation, roles, glossary)
+    if not problems:
+        check.mappings = load_mappings(folder)
+    return check
