@@ -193,8 +193,8 @@ def _die_with_parent() -> None:
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
-    from .content import (investment_problems, load_allocation, load_investment_model, load_mappings, load_model,
-                          load_rater_roles)
+    from .content import (investment_problems, load_allocation, load_investment_model, load_landscape_reference,
+                          load_mappings, load_model, load_rater_roles)
     from .glossary import check_data, load_glossary
     from .i18n import LANGS, check_strings
 
@@ -203,6 +203,7 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     inv = load_investment_model(folder.parent / "investment" if folder else None)
     allocation = load_allocation(folder.parent / "investment" if folder else None)
     roles = load_rater_roles(folder.parent / "raters" if folder else None)
+    landscape = load_landscape_reference(folder.parent / "landscape" if folder else None)  # TIME edges checked here
     data = folder.parent if folder else None
     glossary = load_glossary(data if data is not None and (data / "glossary.yaml").exists() else None)
     words = check_data(data, glossary)  # forbidden variants of the glossary's terms (data/glossary.yaml)
@@ -227,6 +228,8 @@ def cmd_check_content(args: argparse.Namespace) -> int:
           f"({sum(f.required for f in inv.fields)} nodig per gebied) en een verdeelsleutel voor "
           f"{len(allocation.items)} kostenposten; "
           f"{len(roles.roles)} rollen van invullers; "
+          f"applicatielandschap versie {landscape.version} (TIME: laag t/m {landscape.time.low_to}, "
+          f"hoog vanaf {landscape.time.high_from}); "
           f"teksten in {', '.join(LANGS)}; woordenlijst met {len(glossary.terms)} begrippen gevolgd.")
     return 0
 
