@@ -128,8 +128,10 @@ def time_quadrant(inventory: pd.DataFrame, *, rule: TimeSettings | None = None, 
                           + "<extra></extra>"))
     missing = inventory[inventory["business_fit"].isna() | inventory["technical_fit"].isna()]
     notes = [t("land_time_missing", lang, apps=", ".join(missing["name"]))] if len(missing) else []
-    if rule.has_middle:
+    if rule.has_middle:  # the note explains the band; the figure grows by its lines, so the plot keeps its size
         notes.append(t("land_time_band", lang, middle=middle_scores(rule, lang)))
+        height += round(text_size(wrap_text(notes[-1], chars_for((width or DEFAULT_WIDTH) - 24, NOTE_SIZE)),
+                                  NOTE_SIZE)[1])
     fig.update_layout(xaxis=dict(range=[0.5, 5.9], dtick=1, gridcolor="#eee", zeroline=False),
                       yaxis=dict(range=[0.5, 5.5], dtick=1, gridcolor="#eee", zeroline=False), plot_bgcolor="white")
     names = [tr.name for tr in fig.data]
