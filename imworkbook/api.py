@@ -319,6 +319,7 @@ class ContentCheck:
     allocation: Any
     roles: Any
     glossary: Any
+    landscape: Any
     mappings: dict = field(default_factory=dict)
 
     @property
@@ -329,8 +330,8 @@ class ContentCheck:
 def check_content(folder: str | Path | None = None) -> ContentCheck:
     """Load and check a content folder (``model.yaml`` and ``areas/``; the investment model, raters and glossary
     beside it): the model's warnings, the investment model, the UI texts and the glossary's forbidden words."""
-    from .content import (investment_problems, load_allocation, load_investment_model, load_mappings, load_model,
-                          load_rater_roles)
+    from .content import (investment_problems, load_allocation, load_investment_model, load_landscape_reference,
+                          load_mappings, load_model, load_rater_roles)
     from .glossary import check_data, load_glossary
     from .i18n import check_strings
 
@@ -339,13 +340,14 @@ def check_content(folder: str | Path | None = None) -> ContentCheck:
     inv = load_investment_model(folder.parent / "investment" if folder else None)
     allocation = load_allocation(folder.parent / "investment" if folder else None)
     roles = load_rater_roles(folder.parent / "raters" if folder else None)
+    landscape = load_landscape_reference(folder.parent / "landscape" if folder else None)  # TIME edges checked here
     data = folder.parent if folder else None
     glossary = load_glossary(data if data is not None and (data / "glossary.yaml").exists() else None)
     words = check_data(data, glossary)
     remarks = [p for p in words if p.severity == "opmerking"]
     problems = [*model.warnings, *investment_problems(inv, allocation, model), *check_strings(),
                 *(p for p in words if p.severity != "opmerking")]
-    check = ContentCheck(problems, remarks, list(glossary.pending), model, inv, allocation, roles, glossary)
+    check = ContentCheck(problems, remarks, list(glossary.pending), model, inv, allocation, roles, glossary, landscape)
     if not problems:
         check.mappings = load_mappings(folder)
     return check

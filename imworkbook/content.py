@@ -709,7 +709,36 @@ class LandscapeArea(Labelled):
 
 
 class TimeSettings(_Strict):
-    high_from: int = Field(default=3, ge=2, le=5)
+    """Where a fit (1-5) stops being "low" and starts being "high"; a fit between the two is middling.
+
+    ``low_to``: a fit of this value or less is low; ``high_from``: this value or more is high. A content folder
+    from before the middle band has only ``high_from`` (then everything below it was low): it keeps meaning
+    exactly that (``low_to = high_from - 1``, no middle band)."""
+
+    low_to: int = Field(default=2, ge=1, le=4)
+    high_from: int = Field(default=4, ge=2, le=5)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_high_from_only(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "high_from" in data and "low_to" not in data \
+                and isinstance(data["high_from"], int) and not isinstance(data["high_from"], bool):
+            data = {**data, "low_to": data["high_from"] - 1}
+        return data
+
+    @model_validator(mode="after")
+    def _low_below_high(self) -> "TimeSettings":
+        if self.low_to >= self.high_from:
+            raise ValueError(f"time: low_to ({self.low_to}) moet kleiner zijn dan high_from ({self.high_from})")
+        return self
+
+    def level(self, fit: float) -> str:
+        """``low``, ``middle`` or ``high`` for a fit of 1-5."""
+        return "low" if fit <= self.low_to else "high" if fit >= self.high_from else "middle"
+
+    @property
+    def has_middle(self) -> bool:
+        return self.high_from - self.low_to > 1
 
 
 class LandscapeReference(_Strict):

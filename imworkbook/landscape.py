@@ -8,9 +8,11 @@ the reference list (:class:`~imworkbook.content.LandscapeReference`). Rules, als
 * **register once**: a data object is *registered* (kept as the source) in more than one application;
 * **cost per area**: an application's yearly cost plus its one-off cost spread over 5 years, divided equally
   over the areas of the activities it supports (unknown costs stay unknown, never 0);
-* **TIME** from business fit and technical fit (1-5), "high" from ``time.high_from`` (content, default 3):
+* **TIME** from business fit and technical fit (1-5); content (``time`` in the reference) says where "low"
+  ends (``low_to``, default 2) and "high" begins (``high_from``, default 4); in between a fit is middling.
   Invest (both high), Migrate (business high, technical low), Tolerate (business low, technical high),
-  Eliminate (both low); unknown when a fit is missing.
+  Eliminate (both low); **review** when a fit is middling on either axis (the scores do not point to one of the
+  four: look closer before deciding); unknown when a fit is missing.
 """
 
 from __future__ import annotations
@@ -22,20 +24,24 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .answers import Application
-from .content import LandscapeReference
+from .content import LandscapeReference, TimeSettings
 from .disclosure import MIN_GROUP
 from .i18n import t
 
 TIME_KEYS = {"invest": "time_invest", "migrate": "time_migrate", "tolerate": "time_tolerate",
-             "eliminate": "time_eliminate", "onbekend": "time_unknown"}
+             "eliminate": "time_eliminate", "review": "time_review", "onbekend": "time_unknown"}
 
 
-def time_label(business: float | None, technical: float | None, high_from: int = 3) -> str:
-    """``invest``, ``migrate``, ``tolerate``, ``eliminate`` or ``onbekend``."""
+def time_label(business: float | None, technical: float | None, rule: TimeSettings | None = None) -> str:
+    """``invest``, ``migrate``, ``tolerate``, ``eliminate``, ``review`` (middling on an axis) or ``onbekend``."""
     if business is None or technical is None or business != business or technical != technical:
         return "onbekend"
-    b, tech = business >= high_from, technical >= high_from
-    return "invest" if b and tech else "migrate" if b else "tolerate" if tech else "eliminate"
+    rule = rule or TimeSettings()
+    b, tech = rule.level(business), rule.level(technical)
+    if "middle" in (b, tech):
+        return "review"
+    return {("high", "high"): "invest", ("high", "low"): "migrate", ("low", "high"): "tolerate",
+            ("low", "low"): "eliminate"}[(b, tech)]
 
 
 def inventory_frame(apps: list[Application], ref: LandscapeReference,
@@ -54,7 +60,7 @@ def inventory_frame(apps: list[Application], ref: LandscapeReference,
         rows.append({"name": app.name, "type": app.type, "supplier": app.supplier, "activities": list(app.activities),
                      "masters": list(app.masters), "uses": list(app.uses), "cost_per_year": yearly,
                      "users": app.users, "business_fit": app.business_fit, "technical_fit": app.technical_fit,
-                     "time": time_label(app.business_fit, app.technical_fit, ref.time.high_from)})
+                     "time": time_label(app.business_fit, app.technical_fit, ref.time)})
     columns = ["name", "type", "supplier", "activities", "masters", "uses", "cost_per_year", "users", "business_fit",
                "technical_fit", "time"]
     return pd.DataFrame(rows, columns=columns).astype({"cost_per_year": float})

@@ -219,7 +219,7 @@ def _landscape_section(answers: Answers, lang: str) -> dict:
         an = analyse(answers.landscape, ref, lang)
         section |= {"intro": t("report_landscape_intro", lang, n=len(answers.landscape)),
                     "findings": findings(an, ref, lang),
-                    "chart": _fig_html(time_quadrant(an.inventory, high_from=ref.time.high_from, lang=lang,
+                    "chart": _fig_html(time_quadrant(an.inventory, rule=ref.time, lang=lang,
                                                      width=HALF))}
     if answers.proposals:
         section["proposals_title"] = t("report_proposals", lang)

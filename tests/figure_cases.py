@@ -102,13 +102,13 @@ def landscape_cases(lang: str):
     ref = load_landscape_reference()
     for name, answers in examples(lang).items():
         an = analyse(answers.landscape, ref, lang)
-        yield f"time_{name}_{lang}", time_quadrant(an.inventory, high_from=ref.time.high_from, lang=lang,
+        yield f"time_{name}_{lang}", time_quadrant(an.inventory, rule=ref.time, lang=lang,
                                                    width=WIDTHS["time"])
         yield f"coverage_{name}_{lang}", coverage_heatmap(an.coverage, ref, lang=lang, width=max(
             WIDTHS["coverage"], 460 + 90 * an.coverage.shape[1]))
         yield f"cost_{name}_{lang}", cost_per_area(an.cost, ref, lang=lang, width=WIDTHS["cost"])
     empty = analyse([], ref, lang)
-    yield f"time_empty_{lang}", time_quadrant(empty.inventory, high_from=ref.time.high_from, lang=lang,
+    yield f"time_empty_{lang}", time_quadrant(empty.inventory, rule=ref.time, lang=lang,
                                               width=WIDTHS["time"])
     yield f"coverage_empty_{lang}", coverage_heatmap(empty.coverage, ref, lang=lang, width=WIDTHS["coverage"])
     yield f"cost_empty_{lang}", cost_per_area(empty.cost, ref, lang=lang, width=WIDTHS["cost"])

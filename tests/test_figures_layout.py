@@ -18,12 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from imworkbook.content import TimeSettings
 from imworkbook.figures.common import AXIS_TITLE, TICKS
 from imworkbook.figures.geometry import Frame, annotation_box, subplot_frame, text_size
 from imworkbook.figures.labels import place_labels
 from imworkbook.figures.landscape import coverage_heatmap, network_types, time_quadrant
 from imworkbook.figures.network import percentile_bars
 from imworkbook.figures.proportion import quadrant, summary_figure
+from imworkbook.landscape import time_label
 
 from . import figure_cases as cases
 from .figure_rules import check_layout, is_empty_state, markers
@@ -235,14 +237,15 @@ def test_percentile_bars_have_a_legend_and_values_off_the_median_line(lang):
 @settings(max_examples=25, deadline=None)
 @given(apps=st.lists(st.tuples(st.text(st.characters(whitelist_categories=("Lu", "Ll")), min_size=1, max_size=24),
                                st.integers(1, 5), st.integers(1, 5)), min_size=1, max_size=12),
-       lang=st.sampled_from(cases.LANGS))
-def test_generated_time_quadrants_keep_the_rules(apps, lang):
+       lang=st.sampled_from(cases.LANGS),
+       edges=st.tuples(st.integers(1, 4), st.integers(2, 5)).filter(lambda e: e[0] < e[1]))
+def test_generated_time_quadrants_keep_the_rules(apps, lang, edges):
+    rule = TimeSettings(low_to=edges[0], high_from=edges[1])  # with or without a middle band
     inventory = pd.DataFrame({"name": [f"{n} {i}" for i, (n, _, _) in enumerate(apps)],
                               "business_fit": [b for _, b, _ in apps], "technical_fit": [t for _, _, t in apps],
                               "cost_per_year": [1000.0] * len(apps)})
-    inventory["time"] = ["invest" if b >= 3 and t >= 3 else "tolerate" if t >= 3 else "migrate" if b >= 3
-                         else "eliminate" for _, b, t in apps]
-    fig = time_quadrant(inventory, lang=lang, width=530)
+    inventory["time"] = [time_label(b, t, rule) for _, b, t in apps]
+    fig = time_quadrant(inventory, rule=rule, lang=lang, width=530)
     assert check_layout(fig) == []
     names = [_plain(a.text) for a in fig.layout.annotations if a.name in ("label", "key")]
     assert all(any(n in text for text in names) or any(f"{i + 1}" in text for text in names)

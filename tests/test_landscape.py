@@ -4,11 +4,21 @@ issue on the example school, the rules re-derived, bad input named by row and co
 import json
 import math
 
+import shutil
+
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from imworkbook import paths
+from imworkbook.cli import main
+from imworkbook.errors import ContentError
+from imworkbook.i18n import t
+
 from imworkbook.answers import Application, Proposal, load_answers, new_answers
-from imworkbook.content import load_landscape_reference, load_roles_model
+from imworkbook.content import TimeSettings, load_landscape_reference, load_roles_model
 from imworkbook.excel import INVENTORY_SHEET, read_inventory, write_inventory
 from imworkbook.fastlane import FastLane, as_document
 from imworkbook.figures.landscape import coverage_heatmap, network_types, time_quadrant
@@ -17,7 +27,7 @@ from imworkbook.proposals import advise, tco
 from imworkbook.roles import flags, hours_check
 from imworkbook.content import load_investment_model
 
-from .conftest import PO_EXAMPLE, VO_EXAMPLE
+from .conftest import PO_EXAMPLE, VO_EXAMPLE, data_copy
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +51,18 @@ def test_example_shows_the_las_finance_register_once_violation(po, ref):
 
 def test_example_time_quadrant_follows_the_rule(po, ref):
     an = analyse(po.landscape, ref)
-    high = ref.time.high_from
+    low, high = ref.time.low_to, ref.time.high_from
     for app, label in zip(po.landscape, an.inventory["time"]):
         b, tech = app.business_fit, app.technical_fit
-        expected = ("onbekend" if b is None or tech is None else
-                    {(True, True): "invest", (True, False): "migrate", (False, True): "tolerate",
-                     (False, False): "eliminate"}[(b >= high, tech >= high)])
-        assert label == expected, app.name
-    assert {"invest", "migrate", "eliminate"} <= set(an.inventory["time"])
-    fig = time_quadrant(an.inventory, high_from=high)
+        if b is None or tech is None:
+            assert label == "onbekend", app.name
+        elif low < b < high or low < tech < high:
+            assert label == "review", app.name
+        else:
+            assert label == {(True, True): "invest", (True, False): "migrate", (False, True): "tolerate",
+                             (False, False): "eliminate"}[(b >= high, tech >= high)], app.name
+    assert {"invest", "migrate", "eliminate", "review"} <= set(an.inventory["time"])
+    fig = time_quadrant(an.inventory, rule=ref.time)
     drawn = {name for tr in fig.data for name in tr.text}
     assert drawn == {a.name for a in po.landscape if a.business_fit and a.technical_fit}
 
@@ -75,10 +88,92 @@ def test_example_flags_one_role_doing_demand_and_supply(po):
 
 # --- the rules --------------------------------------------------------------------------------------------
 
-def test_time_label_edges():
-    assert time_label(3, 3) == "invest" and time_label(3, 2) == "migrate"
-    assert time_label(2, 3) == "tolerate" and time_label(2, 2) == "eliminate"
-    assert time_label(None, 5) == "onbekend" and time_label(4, 4, high_from=5) == "eliminate"
+def test_a_middling_application_is_not_invest(ref):
+    """Issue 15: a fit of 3 counted as "high", so a middling 3/3 application was "Investeren"."""
+    assert ref.time.low_to < 3 < ref.time.high_from  # the shipped content has a middle band around 3
+    assert time_label(3, 3, ref.time) == "review"
+    assert time_label(4, 4, ref.time) == "invest" and time_label(2, 2, ref.time) == "eliminate"
+    assert time_label(4, 2, ref.time) == "migrate" and time_label(2, 4, ref.time) == "tolerate"
+    assert time_label(4, 3, ref.time) == "review" and time_label(3, 1, ref.time) == "review"
+    assert time_label(None, 5, ref.time) == "onbekend" and time_label(float("nan"), 5, ref.time) == "onbekend"
+
+
+RULES = st.tuples(st.integers(1, 4), st.integers(2, 5)).filter(lambda e: e[0] < e[1]).map(
+    lambda e: TimeSettings(low_to=e[0], high_from=e[1]))
+FIT = st.integers(1, 5)
+# "worse" in TIME: leaving Invest, entering Eliminate, or swapping Migrate and Tolerate (which would mean the
+# raised fit changed the other axis's verdict); Review sits between and may be entered or left
+WORSE = {("invest", x) for x in ("migrate", "tolerate", "eliminate", "review")} | {
+    (x, "eliminate") for x in ("invest", "migrate", "tolerate", "review")} | {("migrate", "tolerate"),
+                                                                             ("tolerate", "migrate")}
+
+
+@given(rule=RULES, b=FIT, tech=FIT, raise_business=st.booleans(), step=st.integers(1, 4))
+def test_raising_a_fit_never_makes_the_suggestion_worse(rule, b, tech, raise_business, step):
+    before = time_label(b, tech, rule)
+    after = time_label(min(b + step, 5), tech, rule) if raise_business else time_label(b, min(tech + step, 5), rule)
+    assert (before, after) not in WORSE
+
+
+@given(rule=RULES, b=FIT, tech=FIT)
+def test_review_exactly_when_a_fit_is_middling(rule, b, tech):
+    middling = any(rule.low_to < f < rule.high_from for f in (b, tech))
+    assert (time_label(b, tech, rule) == "review") == middling
+    if not rule.has_middle:
+        assert time_label(b, tech, rule) != "review"
+
+
+def test_a_reference_with_only_high_from_keeps_its_old_meaning(tmp_path):
+    """A content folder from before the middle band (only ``high_from``) loads, and means what it meant."""
+    folder = data_copy(tmp_path, "landscape")
+    path = folder / "reference.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["time"] = {"high_from": 3}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    old = load_landscape_reference(folder)
+    assert (old.time.low_to, old.time.high_from, old.time.has_middle) == (2, 3, False)
+    assert time_label(3, 3, old.time) == "invest" and time_label(2, 3, old.time) == "tolerate"
+    data.pop("time")  # no time block at all: the middle band of today's defaults
+    other = data_copy(tmp_path / "other", "landscape")
+    (other / "reference.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert load_landscape_reference(other).time == TimeSettings(low_to=2, high_from=4)
+
+
+@pytest.mark.parametrize("time, message", [({"low_to": 3, "high_from": 3}, "low_to (3) moet kleiner zijn"),
+                                           ({"low_to": 0, "high_from": 4}, "low_to"),
+                                           ({"high_from": 6}, "high_from")])
+def test_a_broken_time_rule_is_named_by_check_content(tmp_path, capsys, time, message):
+    shutil.copytree(paths.data_dir() / "maturity", tmp_path / "maturity")
+    for part in ("investment", "raters", "i18n"):
+        shutil.copytree(paths.data_dir() / part, tmp_path / part)
+    path = data_copy(tmp_path / "x", "landscape")
+    shutil.move(str(path), tmp_path / "landscape")
+    ref_file = tmp_path / "landscape" / "reference.yaml"
+    data = yaml.safe_load(ref_file.read_text(encoding="utf-8"))
+    data["time"] = time
+    ref_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError):
+        load_landscape_reference(tmp_path / "landscape")
+    assert main(["check-content", str(tmp_path / "maturity")]) == 2
+    err = capsys.readouterr().err
+    assert "reference.yaml" in err and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_time_chart_shows_the_middle_band_only_when_there_is_one(po, ref, lang):
+    an = analyse(po.landscape, ref, lang)
+    with_band = time_quadrant(an.inventory, rule=ref.time, lang=lang)
+    assert t("time_review", lang) in [tr.name for tr in with_band.data]  # the legend names the grey diamonds
+    notes = " ".join((a.text or "").replace("<br>", " ") for a in with_band.layout.annotations)
+    assert " ".join(t("land_time_band", lang, middle="3").split()) in " ".join(notes.split())
+    assert len(with_band.layout.shapes) == 4 + 3  # four corners and the three pieces of the band's cross
+    no_band = TimeSettings(low_to=2, high_from=3)
+    old = an.inventory.assign(time=[time_label(b, tech, no_band) for b, tech in
+                                    zip(an.inventory["business_fit"], an.inventory["technical_fit"])])
+    plain = time_quadrant(old, rule=no_band, lang=lang)
+    assert len(plain.layout.shapes) == 4
+    assert not any(t("time_review", lang) in (a.text or "") for a in plain.layout.annotations)
+    assert "review" not in set(old["time"])
 
 
 def test_gaps_overlaps_and_cost_are_consistent(po, ref):

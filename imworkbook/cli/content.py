@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     say("cli.content_ok", lang, model=model.id, version=model.version, areas=len(model.areas), items=model.n_items,
         n_rules=len(rules), rules=", ".join(r.id for r in rules) or text("cli.none", lang), mappings=mappings,
         inv_version=inv.version, fields=len(inv.fields), required=sum(f.required for f in inv.fields),
-        costs=len(check.allocation.items), roles=len(check.roles.roles), langs=", ".join(LANGS),
+        costs=len(check.allocation.items), roles=len(check.roles.roles), landscape=check.landscape.version,
+        low_to=check.landscape.time.low_to, high_from=check.landscape.time.high_from, langs=", ".join(LANGS),
         terms=len(check.glossary.terms))
     sys.stdout.flush()
     return 0

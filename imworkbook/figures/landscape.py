@@ -8,7 +8,7 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..content import LandscapeReference
+from ..content import LandscapeReference, TimeSettings
 from ..i18n import format_number, t
 from ..landscape import TIME_KEYS
 from ..numbers import format_euro
@@ -17,8 +17,9 @@ from .common import (BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, VERMILLION, category_
 from .geometry import DEFAULT_WIDTH, Frame, annotation_box, chars_for, text_size
 from .labels import LABEL_SIZE, place_labels
 
+REVIEW = "#666666"  # dark grey: a middling score, no colour of one of the four suggestions
 TIME_STYLE = {"invest": (GREEN, "circle"), "migrate": (ORANGE, "triangle-up"), "tolerate": (BLUE, "square"),
-              "eliminate": (VERMILLION, "x"), "onbekend": (GREY, "circle-open")}
+              "eliminate": (VERMILLION, "x"), "review": (REVIEW, "diamond"), "onbekend": (GREY, "circle-open")}
 
 
 def coverage_heatmap(matrix: pd.DataFrame, ref: LandscapeReference, *, register_once: dict | None = None,
@@ -70,28 +71,44 @@ def coverage_heatmap(matrix: pd.DataFrame, ref: LandscapeReference, *, register_
     return fig
 
 
-def time_quadrant(inventory: pd.DataFrame, *, high_from: int = 3, lang: str = "nl", width: int | None = None,
-                  height: int = 540) -> go.Figure:
+def middle_scores(rule: TimeSettings, lang: str) -> str:
+    """The middling fits of the rule in words: "3", "2 en 3" / "2 and 3", "2 t/m 4" / "2 to 4"."""
+    first, last = rule.low_to + 1, rule.high_from - 1
+    if first == last:
+        return format_number(first, lang, decimals=0)
+    return t("land_time_range" if last - first > 1 else "land_time_pair", lang, first=format_number(first, lang, decimals=0),
+             last=format_number(last, lang, decimals=0))
+
+
+def time_quadrant(inventory: pd.DataFrame, *, rule: TimeSettings | None = None, lang: str = "nl",
+                  width: int | None = None, height: int = 540) -> go.Figure:
     """Business fit (x) against technical fit (y) per application, coloured by the TIME suggestion.
 
-    The names of the four zones sit in the plot's corners; application names are placed clear of each other
-    and of the markers (:func:`~.labels.place_labels`; numbers and a key when they cannot be)."""
+    The names of the four zones sit in the plot's corners; the middle band of the content's rule (fits above
+    ``low_to`` and below ``high_from``) is a grey cross, explained in a note above the plot (no name in the plot: stacked
+    markers can reach any spot of it), so a middling application is not drawn in one of the four. Application names are placed clear of each other and of the markers
+    (:func:`~.labels.place_labels`; numbers and a key when they cannot be)."""
     title = t("land_time_title", lang)
     known = inventory.dropna(subset=["business_fit", "technical_fit"])
     if not len(known):
         return empty_figure(title, t("land_time_empty", lang), width=width, lang=lang)
+    rule = rule or TimeSettings()
     fig = go.Figure()
-    edge = high_from - 0.5
-    corners = {"tolerate": (0.5, edge, edge, 5.5, 0.5, 5.5, "left", "top"),
-               "invest": (edge, 5.9, edge, 5.5, 5.9, 5.5, "right", "top"),
-               "eliminate": (0.5, edge, 0.5, edge, 0.5, 0.5, "left", "bottom"),
-               "migrate": (edge, 5.9, 0.5, edge, 5.9, 0.5, "right", "bottom")}
+    low, high = rule.low_to + 0.5, rule.high_from - 0.5  # edges of the low and the high zone
+    corners = {"tolerate": (0.5, low, high, 5.5, 0.5, 5.5, "left", "top"),
+               "invest": (high, 5.9, high, 5.5, 5.9, 5.5, "right", "top"),
+               "eliminate": (0.5, low, 0.5, low, 0.5, 0.5, "left", "bottom"),
+               "migrate": (high, 5.9, 0.5, low, 5.9, 0.5, "right", "bottom")}
     for label, (x0, x1, y0, y1, cx, cy, xa, ya) in corners.items():
         fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, line=dict(width=0),
                       fillcolor=TIME_STYLE[label][0], opacity=0.07, layer="below")
         fig.add_annotation(text=f"<b>{t(TIME_KEYS[label], lang)}</b>", name="zone", x=cx, y=cy, xanchor=xa, yanchor=ya,
                            xshift=4 if xa == "left" else -4, yshift=-3 if ya == "top" else 3, showarrow=False,
                            font=dict(color=TIME_STYLE[label][0], size=13))
+    if rule.has_middle:  # the middle band: a cross of three rectangles that do not overlap (one even shade)
+        for x0, x1, y0, y1 in ((low, high, 0.5, 5.5), (0.5, low, low, high), (high, 5.9, low, high)):
+            fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, line=dict(width=0), fillcolor=REVIEW,
+                          opacity=0.10, layer="below")
     # several applications on one point: spread them a little, towards the middle (away from the zone names in
     # the corners); one label names them all
     offsets = known.groupby(["business_fit", "technical_fit"]).cumcount()
@@ -111,6 +128,10 @@ def time_quadrant(inventory: pd.DataFrame, *, high_from: int = 3, lang: str = "n
                           + "<extra></extra>"))
     missing = inventory[inventory["business_fit"].isna() | inventory["technical_fit"].isna()]
     notes = [t("land_time_missing", lang, apps=", ".join(missing["name"]))] if len(missing) else []
+    if rule.has_middle:  # the note explains the band; the figure grows by its lines, so the plot keeps its size
+        notes.append(t("land_time_band", lang, middle=middle_scores(rule, lang)))
+        height += round(text_size(wrap_text(notes[-1], chars_for((width or DEFAULT_WIDTH) - 24, NOTE_SIZE)),
+                                  NOTE_SIZE)[1])
     fig.update_layout(xaxis=dict(range=[0.5, 5.9], dtick=1, gridcolor="#eee", zeroline=False),
                       yaxis=dict(range=[0.5, 5.5], dtick=1, gridcolor="#eee", zeroline=False), plot_bgcolor="white")
     names = [tr.name for tr in fig.data]

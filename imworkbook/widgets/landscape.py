@@ -270,7 +270,7 @@ class LandscapeApp(SchoolApp):
         self.figs["coverage"] = show_figure(self.boxes["coverage"], coverage_heatmap(
             an.coverage, self.ref, lang=lang, width=max(2 * CHART_WIDTH + 20, 460 + 90 * an.coverage.shape[1])),
             chart_config(lang, "dekking"))
-        self.figs["time"] = show_figure(self.boxes["time"], time_quadrant(an.inventory, high_from=self.ref.time.high_from,
+        self.figs["time"] = show_figure(self.boxes["time"], time_quadrant(an.inventory, rule=self.ref.time,
                                                                           lang=lang, width=CHART_WIDTH + 60),
                                         chart_config(lang, "time"))
         self.figs["cost"] = show_figure(self.boxes["cost"], cost_per_area(an.cost, self.ref, lang=lang,
