@@ -72,7 +72,7 @@ def coverage(apps: list[Application], ref: LandscapeReference) -> pd.DataFrame:
     return matrix
 
 
-def register_once_violations(apps: list[Application], ref: LandscapeReference | None = None) -> dict[str, list[str]]:
+def register_once_violations(apps: list[Application]) -> dict[str, list[str]]:
     """Data object -> the applications that each register it, for objects registered in more than one."""
     where: dict[str, list[str]] = {}
     for app in apps:

@@ -44,7 +44,7 @@ class Rater:
     answers: Answers
 
 
-def _check(raters: list[Rater], model: MaturityModel) -> None:
+def _check(raters: list[Rater]) -> None:
     if len(raters) < 2:
         raise MergeError(Problem("", "", "kies minstens twee invullers om samen te voegen"))
     first = raters[0].answers
@@ -91,7 +91,7 @@ def compare(raters: list[Rater], model: MaturityModel, roles: RaterRoles | None 
     """One row per item: each rater's current and desired level, the spread, the proposal, and whether the
     raters disagree (spread >= the content's ``disagreement``)."""
     roles = roles or load_rater_roles()
-    _check(raters, model)
+    _check(raters)
     rows = []
     for area in model.areas:
         for item in area.items:
