@@ -431,6 +431,17 @@ class Combination(_Strict):
     small_gap: float = Field(ge=0, le=4)
 
 
+class PrioritySettings(_Strict):
+    """Where to act first (:mod:`imworkbook.priorities`): which gap counts, the importance assumed when none is
+    given, how far the investment index may move a priority, and how many areas the report names."""
+
+    min_gap: float = Field(default=0.5, gt=0, le=4)
+    neutral_importance: float = Field(default=3, ge=1, le=5)
+    factor_min: float = Field(default=0.5, gt=0, le=1)
+    factor_max: float = Field(default=2.0, ge=1, le=10)
+    top: int = Field(default=3, ge=1, le=20)
+
+
 class InvestmentModel(_Strict):
     """Settings, thresholds, ambition levels and input fields of the proportion assessment."""
 
@@ -438,6 +449,7 @@ class InvestmentModel(_Strict):
     settings: InvestmentSettings
     thresholds: Thresholds
     combination: Combination
+    priorities: PrioritySettings = Field(default_factory=PrioritySettings)
     plausibility: Plausibility
     reference: Reference
     ambition_levels: list[Level]
