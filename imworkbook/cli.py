@@ -195,6 +195,7 @@ def _die_with_parent() -> None:
 def cmd_check_content(args: argparse.Namespace) -> int:
     from .content import (investment_problems, load_allocation, load_investment_model, load_mappings, load_model,
                           load_rater_roles)
+    from .contentcheck import usability_problems
     from .glossary import check_data, load_glossary
     from .i18n import LANGS, check_strings
 
@@ -209,6 +210,7 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     remarks = [p for p in words if p.severity == "opmerking"]  # in files still being rewritten (pending)
     problems = [*model.warnings, *investment_problems(inv, allocation, model), *check_strings(),
                 *(p for p in words if p.severity != "opmerking")]
+    problems += usability_problems(data)  # the real computations on answers made from this content
     for problem in [*problems, *remarks]:
         print(problem, file=sys.stderr)
     if remarks:

@@ -313,6 +313,9 @@ FORMULA_FIELDS = {"hours_im": "hours", "hours_ict": "hours", "money_per_year": "
                   "tooling": "choice"}
 # The three numbers an area needs before it can be judged (the formulas rely on exactly these being required)
 REQUIRED_FIELDS = ("hours_im", "hours_ict", "money_per_year")
+# Keys an area of the answers' investment section has besides the fields (imworkbook.answers.Investment): no field
+# may take their id, or its number would overwrite the area's ambition or note
+AREA_KEYS = ("ambition", "note")
 SECTORS = ("po", "vo")
 
 
@@ -468,6 +471,9 @@ class InvestmentModel(_Strict):
         if dup:
             raise ValueError(f"dubbel veld-id: {', '.join(dup)}")
         units = {f.id: f.unit for f in fields}
+        taken = sorted(set(units) & set(AREA_KEYS))
+        if taken:
+            raise ValueError(f"dit veld-id is al in gebruik voor elk gebied: {', '.join(taken)}; kies een ander id")
         missing = sorted(set(FORMULA_FIELDS) - set(units))
         if missing:
             raise ValueError(f"deze velden zijn nodig voor de formules (imworkbook.proportion): {missing}")
@@ -724,6 +730,9 @@ class TimeSettings(_Strict):
     high_from: int = Field(default=3, ge=2, le=5)
 
 
+OTHER_TYPE = "anders"  # the system type of an application (or proposal) whose type is not chosen or not listed
+
+
 class LandscapeReference(_Strict):
     """Activity areas and activities (after FORA), system types and data objects; all editable content."""
 
@@ -741,6 +750,8 @@ class LandscapeReference(_Strict):
             doubles = _doubles(ids)
             if doubles:
                 raise ValueError(f"{what} {', '.join(doubles)} komt twee keer voor")
+        if OTHER_TYPE not in {s.id for s in self.system_types}:
+            raise ValueError(f"system_types mist '{OTHER_TYPE}': een applicatie zonder (bekend) type krijgt dat type")
         for area in self.areas:
             wrong = [a.id for a in area.activities if not a.id.startswith(area.id + ".")]
             if wrong:

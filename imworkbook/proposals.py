@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 from .answers import Application, Proposal
-from .content import LandscapeReference
+from .content import OTHER_TYPE, LandscapeReference
 from .i18n import t
 from .numbers import format_euro
 
@@ -44,7 +44,7 @@ def equivalents(proposal: Proposal, apps: list[Application]) -> list[tuple[str, 
     out = []
     for app in apps:
         shared = [a for a in proposal.activities if a in app.activities]
-        same_type = app.type == proposal.type and proposal.type != "anders"
+        same_type = app.type == proposal.type and proposal.type != OTHER_TYPE
         if shared or same_type:
             out.append((app.name, shared))
     return out

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, TypeAdapter,
                       ValidationError)
 
-from ..content import (InvestmentField, MaturityModel, load_model)
+from ..content import OTHER_TYPE, InvestmentField, MaturityModel, load_model
 from ..numbers import parse_number
 from ..errors import from_pydantic
 from ..budgets import ANSWERS_MAX_BYTES
@@ -148,7 +148,7 @@ class Application(_Strict):
     """One application in the school's inventory (werkboek 4). Ids refer to data/landscape/reference.yaml."""
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-    type: str = "anders"
+    type: str = OTHER_TYPE
     supplier: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
     activities: list[str] = Field(default_factory=list)
     masters: list[str] = Field(default_factory=list)  # data objects registered (kept as the source) here
@@ -165,7 +165,7 @@ class Proposal(_Strict):
     """A proposed new application checked against the five critical questions (werkboek 5)."""
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-    type: str = "anders"
+    type: str = OTHER_TYPE
     goal: str = Field(default="", max_length=4000)  # 1. which goal does it serve
     activities: list[str] = Field(default_factory=list)  # 2. for which activities (checked against the inventory)
     technical_fit: Choice | None = None  # 3. fits the ICT landscape technically
