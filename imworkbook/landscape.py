@@ -6,8 +6,8 @@ the reference list (:class:`~imworkbook.content.LandscapeReference`). Rules, als
 * **coverage**: an activity is supported by an application that lists it; *gaps* are activities no
   application supports; *overlap* is an activity supported by more than one application;
 * **register once**: a data object is *registered* (kept as the source) in more than one application;
-* **cost per area**: an application's yearly cost plus its one-off cost spread over 5 years, divided equally
-  over the areas of the activities it supports (unknown costs stay unknown, never 0);
+* **cost per area**: an application's yearly cost plus its one-off cost spread over the investment model's
+  ``settings.default_depreciation_years`` (as in werkboek 2), divided equally over the areas of the activities it supports (unknown costs stay unknown, never 0);
 * **TIME** from business fit and technical fit (1-5), "high" from ``time.high_from`` (content, default 3):
   Invest (both high), Migrate (business high, technical low), Tolerate (business low, technical high),
   Eliminate (both low); unknown when a fit is missing.

@@ -3,7 +3,8 @@
 The five questions (after Kennisnet's series): 1. which goal does it serve; 2. is there already an application
 for that (checked against the inventory); 3. does it fit the ICT landscape, technically and for maintenance;
 4. which information does it use, and is that allowed (personal data needs a processing agreement);
-5. what does it cost: one-off, implementation and licence, as a five-year total cost of ownership.
+5. what does it cost: one-off, implementation and licence, as a total cost of ownership over
+``settings.tco_years`` of the investment model (5 in the shipped content).
 
 Advice, also in the README:
 
