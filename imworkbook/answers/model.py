@@ -17,6 +17,7 @@ from ..budgets import ANSWERS_MAX_BYTES
 
 
 SCHEMA_VERSION = 4
+NOTE_MAX_CHARS = 4000  # a note (item, application) or a proposal's goal: the most one holds
 KIND = "imworkbook.answers"
 MAX_FILE_BYTES = ANSWERS_MAX_BYTES  # the budget of one answers file (imworkbook.budgets); kept importable here
 Which = Literal["current", "target"]
@@ -99,7 +100,7 @@ class _Strict(BaseModel):
 class ItemAnswer(_Strict):
     current: LevelValue = None
     target: LevelValue = None
-    note: str = Field(default="", max_length=4000)
+    note: str = Field(default="", max_length=NOTE_MAX_CHARS)
 
     def is_empty(self) -> bool:
         return self.current is None and self.target is None and not self.note
@@ -158,7 +159,7 @@ class Application(_Strict):
     users: Annotated[int, Strict(), Field(ge=0, le=1_000_000)] | None = None
     business_fit: Fit | None = None
     technical_fit: Fit | None = None
-    note: str = Field(default="", max_length=4000)
+    note: str = Field(default="", max_length=NOTE_MAX_CHARS)
 
 
 class Proposal(_Strict):
@@ -166,7 +167,7 @@ class Proposal(_Strict):
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     type: str = OTHER_TYPE
-    goal: str = Field(default="", max_length=4000)  # 1. which goal does it serve
+    goal: str = Field(default="", max_length=NOTE_MAX_CHARS)  # 1. which goal does it serve
     activities: list[str] = Field(default_factory=list)  # 2. for which activities (checked against the inventory)
     technical_fit: Choice | None = None  # 3. fits the ICT landscape technically
     maintenance: Choice | None = None  # 3. ... and for maintenance and management
