@@ -43,7 +43,7 @@ def synthetic_answers(model: MaturityModel, inv: InvestmentModel | None, ref: La
                       roles: RolesModel | None, sector: str) -> Answers:
     """An answers document that touches every part of the content: every item, field, activity, data object,
     system type, task and role (a school that has filled in everything, with varied values)."""
-    answers = new_answers("Controle", sector, pupils=350, model=model)
+    answers = new_answers("Controle", sector, pupils=350 if sector == "po" else 1200, model=model)  # both sizes
     for i, item_id in enumerate(model.item_ids):
         current = 1 + i % 5
         answers.answers[item_id] = answers.answer(item_id).model_copy(
