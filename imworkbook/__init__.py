@@ -6,11 +6,16 @@ ipywidgets worden niet bij de import geladen).
 
 Lagen (van laag naar hoog; een laag importeert nooit een hogere):
 
-1. ``content``, ``answers``, ``errors``, ``i18n``, ``paths`` -- datamodel en validatie
-2. ``scoring`` -- berekeningen in pandas
-3. ``figures`` -- pure figuurfuncties (data in, ``plotly.graph_objects.Figure`` uit)
-4. ``widgets`` -- ipywidgets-apps
-5. ``notebooks/`` -- dunne notebooks die 1 tot 3 functies per cel aanroepen
+0. ``content``, ``answers``, ``errors``, ``i18n``, ``paths``, ``storage``, ``excel``, ``fastlane``, ``collect``, ... --
+   datamodel, validatie, bestanden lezen en schrijven
+1. ``scoring``, ``proportion``, ``priorities``, ``landscape``, ``proposals``, ``roles``, ``merge``, ``network``,
+   ``disclosure``, ``contentcheck``, ... -- berekeningen in pandas
+2. ``figures``, ``tables``, ``report``, ``export`` -- figuren (data in, ``plotly.graph_objects.Figure`` uit),
+   tabellen, rapporten en exports
+3. ``widgets`` -- ipywidgets-apps
+4. ``cli``, ``server`` -- de opdrachtregel en de appserver; daarboven ``notebooks/`` (dunne notebooks)
+
+``tests/test_layers.py`` houdt de lijst bij en controleert de richting.
 """
 
 from __future__ import annotations

@@ -332,6 +332,7 @@ def check_content(folder: str | Path | None = None) -> ContentCheck:
     beside it): the model's warnings, the investment model, the UI texts and the glossary's forbidden words."""
     from .content import (investment_problems, load_allocation, load_investment_model, load_landscape_reference,
                           load_mappings, load_model, load_rater_roles)
+    from .contentcheck import usability_problems
     from .glossary import check_data, load_glossary
     from .i18n import check_strings
 
@@ -347,6 +348,7 @@ def check_content(folder: str | Path | None = None) -> ContentCheck:
     remarks = [p for p in words if p.severity == "opmerking"]
     problems = [*model.warnings, *investment_problems(inv, allocation, model), *check_strings(),
                 *(p for p in words if p.severity != "opmerking")]
+    problems += usability_problems(data)  # the real computations on answers made from this content
     check = ContentCheck(problems, remarks, list(glossary.pending), model, inv, allocation, roles, glossary, landscape)
     if not problems:
         check.mappings = load_mappings(folder)

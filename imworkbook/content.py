@@ -313,6 +313,9 @@ FORMULA_FIELDS = {"hours_im": "hours", "hours_ict": "hours", "money_per_year": "
                   "tooling": "choice"}
 # The three numbers an area needs before it can be judged (the formulas rely on exactly these being required)
 REQUIRED_FIELDS = ("hours_im", "hours_ict", "money_per_year")
+# Keys an area of the answers' investment section has besides the fields (imworkbook.answers.Investment): no field
+# may take their id, or its number would overwrite the area's ambition or note
+AREA_KEYS = ("ambition", "note")
 SECTORS = ("po", "vo")
 
 
@@ -431,6 +434,17 @@ class Combination(_Strict):
     small_gap: float = Field(ge=0, le=4)
 
 
+class PrioritySettings(_Strict):
+    """Where to act first (:mod:`imworkbook.priorities`): which gap counts, the importance assumed when none is
+    given, how far the investment index may move a priority, and how many areas the report names."""
+
+    min_gap: float = Field(default=0.5, gt=0, le=4)
+    neutral_importance: float = Field(default=3, ge=1, le=5)
+    factor_min: float = Field(default=0.5, gt=0, le=1)
+    factor_max: float = Field(default=2.0, ge=1, le=10)
+    top: int = Field(default=3, ge=1, le=20)
+
+
 class InvestmentModel(_Strict):
     """Settings, thresholds, ambition levels and input fields of the proportion assessment."""
 
@@ -438,6 +452,7 @@ class InvestmentModel(_Strict):
     settings: InvestmentSettings
     thresholds: Thresholds
     combination: Combination
+    priorities: PrioritySettings = Field(default_factory=PrioritySettings)
     plausibility: Plausibility
     reference: Reference
     ambition_levels: list[Level]
@@ -456,6 +471,9 @@ class InvestmentModel(_Strict):
         if dup:
             raise ValueError(f"dubbel veld-id: {', '.join(dup)}")
         units = {f.id: f.unit for f in fields}
+        taken = sorted(set(units) & set(AREA_KEYS))
+        if taken:
+            raise ValueError(f"dit veld-id is al in gebruik voor elk gebied: {', '.join(taken)}; kies een ander id")
         missing = sorted(set(FORMULA_FIELDS) - set(units))
         if missing:
             raise ValueError(f"deze velden zijn nodig voor de formules (imworkbook.proportion): {missing}")
@@ -741,6 +759,9 @@ class TimeSettings(_Strict):
         return self.high_from - self.low_to > 1
 
 
+OTHER_TYPE = "anders"  # the system type of an application (or proposal) whose type is not chosen or not listed
+
+
 class LandscapeReference(_Strict):
     """Activity areas and activities (after FORA), system types and data objects; all editable content."""
 
@@ -758,6 +779,8 @@ class LandscapeReference(_Strict):
             doubles = _doubles(ids)
             if doubles:
                 raise ValueError(f"{what} {', '.join(doubles)} komt twee keer voor")
+        if OTHER_TYPE not in {s.id for s in self.system_types}:
+            raise ValueError(f"system_types mist '{OTHER_TYPE}': een applicatie zonder (bekend) type krijgt dat type")
         for area in self.areas:
             wrong = [a.id for a in area.activities if not a.id.startswith(area.id + ".")]
             if wrong:

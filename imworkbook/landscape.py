@@ -6,8 +6,9 @@ the reference list (:class:`~imworkbook.content.LandscapeReference`). Rules, als
 * **coverage**: an activity is supported by an application that lists it; *gaps* are activities no
   application supports; *overlap* is an activity supported by more than one application;
 * **register once**: a data object is *registered* (kept as the source) in more than one application;
-* **cost per area**: an application's yearly cost plus its one-off cost spread over 5 years, divided equally
-  over the areas of the activities it supports (unknown costs stay unknown, never 0);
+* **cost per area**: an application's yearly cost plus its one-off cost spread over the investment model's
+  ``settings.default_depreciation_years`` (as in werkboek 2), divided equally over the areas of the activities it
+  supports (unknown costs stay unknown, never 0);
 * **TIME** from business fit and technical fit (1-5); content (``time`` in the reference) says where "low"
   ends (``low_to``, default 2) and "high" begins (``high_from``, default 4); in between a fit is middling.
   Invest (both high), Migrate (business high, technical low), Tolerate (business low, technical high),
@@ -78,7 +79,7 @@ def coverage(apps: list[Application], ref: LandscapeReference) -> pd.DataFrame:
     return matrix
 
 
-def register_once_violations(apps: list[Application], ref: LandscapeReference | None = None) -> dict[str, list[str]]:
+def register_once_violations(apps: list[Application]) -> dict[str, list[str]]:
     """Data object -> the applications that each register it, for objects registered in more than one."""
     where: dict[str, list[str]] = {}
     for app in apps:

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from .answers import Answers, ItemAnswer, answers_bytes, backup_copy, load_answers, school_identity
+from .answers.model import NOTE_MAX_CHARS
 from .storage import atomic_write_bytes, locked
 from .content import MaturityModel, RaterRoles, load_investment_model, load_rater_roles
 from .errors import ImworkbookError, Problem
@@ -44,7 +45,7 @@ class Rater:
     answers: Answers
 
 
-def _check(raters: list[Rater], model: MaturityModel) -> None:
+def _check(raters: list[Rater]) -> None:
     if len(raters) < 2:
         raise MergeError(Problem("", "", "kies minstens twee invullers om samen te voegen"))
     first = raters[0].answers
@@ -91,7 +92,7 @@ def compare(raters: list[Rater], model: MaturityModel, roles: RaterRoles | None 
     """One row per item: each rater's current and desired level, the spread, the proposal, and whether the
     raters disagree (spread >= the content's ``disagreement``)."""
     roles = roles or load_rater_roles()
-    _check(raters, model)
+    _check(raters)
     rows = []
     for area in model.areas:
         for item in area.items:
@@ -150,8 +151,8 @@ def merge(raters: list[Rater], model: MaturityModel, choices: dict[tuple[str, Wh
             if own:
                 notes.append(f"[{r.label}] {own}")
         note = "\n".join(notes)
-        if len(note) > 4000:
-            note = note[:3990] + " …"
+        if len(note) > NOTE_MAX_CHARS:
+            note = note[:NOTE_MAX_CHARS - 2] + " …"
         answer = ItemAnswer(current=_clean(values["current"]), target=_clean(values["target"]), note=note)
         if not answer.is_empty():
             items[item_id] = answer
@@ -208,7 +209,7 @@ def _merge_investment(raters: list[Rater], lang: str):
                if (n := str(r.answers.investment.areas.get(area_id, {}).get("note") or "").strip())]
         note = "\n".join([*notes, *own])
         if note:
-            out["note"] = note[:4000]
+            out["note"] = note[:NOTE_MAX_CHARS]
         if out:
             areas[area_id] = out
     first.areas = areas

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -346,10 +345,6 @@ def heatmap_frame(areas: pd.DataFrame, schools: pd.DataFrame, highlight: str | N
     labels = [names.at[k, "name"] if k == highlight else names.at[k, "pseudonym"] for k in table.index]
     table.index = labels
     return table
-
-
-def _finite(x: float) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
 def _reason(status: str, halves_status: str | None = None) -> str:

@@ -1,13 +1,14 @@
 """Where to act first: the areas with a large gap, high importance and (relatively) low investment.
 
 Pure pandas, from the maturity scores (:func:`~imworkbook.scoring.area_scores`) and, when filled in, the
-investment proportion (:func:`~imworkbook.proportion.compute`). The rule, also in the README:
+investment proportion (:func:`~imworkbook.proportion.compute`). The rule, also in the README; its numbers are
+``priorities`` in ``data/investment/model.yaml`` (defaults in brackets):
 
-* an area is a candidate when its gap (desired minus current level) is known and at least ``MIN_GAP``;
-* importance is the area's importance (1-5) from workbook 2, or 3 (neutral) when not filled in;
-* the investment factor is 1 / index, kept between 0.5 and 2, when the index is known (under-investment
-  raises the priority, over-investment lowers it), else 1;
-* priority = gap x importance / 5 x investment factor; the highest first.
+* an area is a candidate when its gap (desired minus current level) is known and at least ``min_gap`` (0.5);
+* importance is the area's importance (1-5) from workbook 2, or ``neutral_importance`` (3) when not filled in;
+* the investment factor is 1 / index, kept between ``factor_min`` and ``factor_max`` (0.5 and 2), when the
+  index is known (under-investment raises the priority, over-investment lowers it), else 1;
+* priority = gap x importance / 5 x investment factor; the highest ``top`` (3) first.
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ import math
 import numpy as np
 import pandas as pd
 
+from .content import InvestmentModel, load_investment_model
 from .i18n import format_number, t
 
-MIN_GAP = 0.5
-NEUTRAL_IMPORTANCE = 3.0
-FACTOR_RANGE = (0.5, 2.0)
 
-
-def priorities(scores: pd.DataFrame, proportion: pd.DataFrame | None = None, *, top: int = 3,
-               lang: str = "nl") -> pd.DataFrame:
-    """The ``top`` areas to act on first, each with a plain-language reason (``reason``)."""
+def priorities(scores: pd.DataFrame, proportion: pd.DataFrame | None = None, *, top: int | None = None,
+               lang: str = "nl", inv: InvestmentModel | None = None) -> pd.DataFrame:
+    """The ``top`` areas (default: the content's ``priorities.top``) to act on first, each with a plain-language
+    reason (``reason``)."""
+    settings = (inv or load_investment_model()).priorities
+    top = settings.top if top is None else top
     df = scores[["area", "short", "current", "target", "gap"]].copy()
     cols = ["ambition", "index", "flag"]
     if proportion is not None and len(proportion):
@@ -34,10 +35,10 @@ def priorities(scores: pd.DataFrame, proportion: pd.DataFrame | None = None, *, 
     else:
         for c in cols:
             df[c] = math.nan if c != "flag" else "onbekend"
-    df = df[df["gap"].notna() & (df["gap"] >= MIN_GAP)].copy()
-    importance = df["ambition"].fillna(NEUTRAL_IMPORTANCE)
-    with np.errstate(divide="ignore"):  # index 0 (nothing invested) -> factor 2, unknown -> 1
-        factor = (1 / df["index"].astype(float)).clip(*FACTOR_RANGE).fillna(1.0)
+    df = df[df["gap"].notna() & (df["gap"] >= settings.min_gap)].copy()
+    importance = df["ambition"].fillna(settings.neutral_importance)
+    with np.errstate(divide="ignore"):  # index 0 (nothing invested) -> factor_max, unknown -> 1
+        factor = (1 / df["index"].astype(float)).clip(settings.factor_min, settings.factor_max).fillna(1.0)
     df["importance"] = importance
     df["factor"] = factor
     df["priority"] = df["gap"] * importance / 5 * factor

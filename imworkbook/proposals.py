@@ -3,7 +3,8 @@
 The five questions (after Kennisnet's series): 1. which goal does it serve; 2. is there already an application
 for that (checked against the inventory); 3. does it fit the ICT landscape, technically and for maintenance;
 4. which information does it use, and is that allowed (personal data needs a processing agreement);
-5. what does it cost: one-off, implementation and licence, as a five-year total cost of ownership.
+5. what does it cost: one-off, implementation and licence, as a total cost of ownership over
+``settings.tco_years`` of the investment model (5 in the shipped content).
 
 Advice, also in the README:
 
@@ -21,7 +22,7 @@ import math
 from dataclasses import dataclass, field
 
 from .answers import Application, Proposal
-from .content import LandscapeReference
+from .content import OTHER_TYPE, LandscapeReference
 from .i18n import t
 from .numbers import format_euro
 
@@ -44,7 +45,7 @@ def equivalents(proposal: Proposal, apps: list[Application]) -> list[tuple[str, 
     out = []
     for app in apps:
         shared = [a for a in proposal.activities if a in app.activities]
-        same_type = app.type == proposal.type and proposal.type != "anders"
+        same_type = app.type == proposal.type and proposal.type != OTHER_TYPE
         if shared or same_type:
             out.append((app.name, shared))
     return out

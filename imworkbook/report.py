@@ -121,7 +121,7 @@ def board_report(answers: Answers, model: MaturityModel, inv: InvestmentModel | 
     scores = area_scores(answers, model, lang, items=items)
     total = overall_score(scores)
     prop = compute(answers, model, inv, lang=lang)
-    prio = priorities(scores, prop.table, lang=lang)
+    prio = priorities(scores, prop.table, lang=lang, inv=inv)
     th = (inv.thresholds.under, inv.thresholds.over)
 
     missing = []

@@ -1,4 +1,4 @@
-"""Tables for people: a scores DataFrame in, styled HTML out (pure functions, like figures.py)."""
+"""Tables for people: a scores DataFrame in, styled HTML out (pure functions, like the figures)."""
 
 from __future__ import annotations
 

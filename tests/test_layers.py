@@ -10,7 +10,7 @@ import imworkbook
 PACKAGE = Path(imworkbook.__file__).resolve().parent
 LAYER = {  # module -> layer number
     "paths": 0, "storage": 0, "preferences": 0, "errors": 0, "budgets": 0, "safezip": 0, "yamlfile": 0, "numbers": 0, "fastlane": 0, "i18n": 0, "content": 0, "glossary": 0, "answers": 0, "excel": 0, "cells": 0, "spreadsheet": 0,
-    "scoring": 1, "proportion": 1, "priorities": 1, "merge": 1, "landscape": 1, "proposals": 1, "roles": 1, "network": 1, "disclosure": 1, "files": 1, "collect": 0, "generate": 1, "export": 2, "figures": 2, "tables": 2, "report": 2, "api": 3, "widgets": 4, "cli": 5, "server": 5,
+    "scoring": 1, "contentcheck": 1, "proportion": 1, "priorities": 1, "merge": 1, "landscape": 1, "proposals": 1, "roles": 1, "network": 1, "disclosure": 1, "files": 1, "collect": 0, "generate": 1, "export": 2, "figures": 2, "tables": 2, "report": 2, "api": 3, "widgets": 4, "cli": 5, "server": 5,
 }
 THIRD_PARTY_FLOOR = {"ipywidgets": 4, "plotly": 2, "IPython": 4}
 

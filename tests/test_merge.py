@@ -190,3 +190,22 @@ def test_raters_who_answer_for_different_scopes_are_not_merged(model):
     for r in raters[2:]:
         r.answers.school.scope = None
     assert merge(raters, model).school.scope == "bestuur"
+
+
+def test_merged_notes_fit_in_one_note(model):
+    """Every rater's note is kept in the merged note, cut with '…' where together they exceed what a note holds
+    (the schema's NOTE_MAX_CHARS, the one limit), so the merged file always saves and loads."""
+    from imworkbook.answers.model import NOTE_MAX_CHARS
+
+    raters = _raters(model)
+    item = model.item_ids[0]
+    area = model.areas[0].id
+    for r in raters:
+        r.answers.answers[item] = r.answers.answer(item).model_copy(update={"note": "x" * NOTE_MAX_CHARS})
+        r.answers.investment.areas.setdefault(area, {})["note"] = "y" * NOTE_MAX_CHARS
+    merged = merge(raters, model)
+    note = merged.answers[item].note
+    assert len(note) <= NOTE_MAX_CHARS and note.endswith(" …") and note.count("x") > NOTE_MAX_CHARS // 2
+    assert len(merged.investment.areas[area]["note"]) == NOTE_MAX_CHARS
+    from imworkbook.answers import Answers
+    assert Answers.model_validate_json(merged.model_dump_json()) == merged

@@ -5,7 +5,6 @@ import json
 import re
 import shutil
 
-import pandas as pd
 import plotly.offline
 import pytest
 
@@ -14,12 +13,9 @@ from imworkbook.cli import main
 from imworkbook.collect import collect
 from imworkbook.generate import generate_network
 from imworkbook.network import network_frames
-from imworkbook.priorities import FACTOR_RANGE, MIN_GAP, NEUTRAL_IMPORTANCE, priorities
-from imworkbook.proportion import compute
 from imworkbook.disclosure import MIN_PERCENTILE
 from imworkbook.figures.plotlyjs import bundle_js
 from imworkbook.report import board_report, save_board_report
-from imworkbook.scoring import area_scores
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
 
@@ -82,31 +78,6 @@ def test_text_from_the_answers_file_is_escaped(model):
 def test_english_report(po, model):
     html = board_report(po, model, lang="en").html
     assert "report for the board" in html and "Where to act first" in html and "rapport voor het bestuur" not in html
-
-
-def test_priority_rule_is_the_documented_formula(po, vo, model):
-    for answers in (po, vo):
-        scores, table = area_scores(answers, model), compute(answers, model).table
-        got = priorities(scores, table, top=99)
-        for area_id, row in got.iterrows():
-            gap = scores.loc[area_id, "gap"]
-            amb = table.loc[area_id, "ambition"]
-            idx = table.loc[area_id, "index"]
-            importance = NEUTRAL_IMPORTANCE if pd.isna(amb) else amb
-            factor = 1.0 if pd.isna(idx) else min(max(1 / idx if idx else float("inf"), FACTOR_RANGE[0]), FACTOR_RANGE[1])
-            assert row["priority"] == pytest.approx(gap * importance / 5 * factor)
-        expected = {a for a in scores.index if pd.notna(scores.loc[a, "gap"]) and scores.loc[a, "gap"] >= MIN_GAP}
-        assert set(got.index) == expected
-        assert list(got["priority"]) == sorted(got["priority"], reverse=True)
-
-
-def test_under_investment_comes_before_over_investment_with_the_same_gap():
-    scores = pd.DataFrame({"area": ["A", "B"], "short": ["A", "B"], "current": [2.0, 2.0], "target": [4.0, 4.0],
-                           "gap": [2.0, 2.0]}, index=["a", "b"])
-    table = pd.DataFrame({"ambition": [4.0, 4.0], "index": [2.0, 0.5], "flag": ["over", "onder"]}, index=["a", "b"])
-    got = priorities(scores, table)
-    assert list(got.index) == ["b", "a"]
-    assert "blijft achter" in got.loc["b", "reason"] and "relatief veel" in got.loc["a", "reason"]
 
 
 def test_network_part_respects_the_threshold_for_a_place_in_the_group(tmp_path, po, model):

@@ -10,13 +10,14 @@ from typing import Annotated, Any, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, TypeAdapter,
                       ValidationError)
 
-from ..content import (InvestmentField, MaturityModel, load_model)
+from ..content import OTHER_TYPE, InvestmentField, MaturityModel, load_model
 from ..numbers import parse_number
 from ..errors import from_pydantic
 from ..budgets import ANSWERS_MAX_BYTES
 
 
 SCHEMA_VERSION = 4
+NOTE_MAX_CHARS = 4000  # a note (item, application) or a proposal's goal: the most one holds
 KIND = "imworkbook.answers"
 MAX_FILE_BYTES = ANSWERS_MAX_BYTES  # the budget of one answers file (imworkbook.budgets); kept importable here
 Which = Literal["current", "target"]
@@ -99,7 +100,7 @@ class _Strict(BaseModel):
 class ItemAnswer(_Strict):
     current: LevelValue = None
     target: LevelValue = None
-    note: str = Field(default="", max_length=4000)
+    note: str = Field(default="", max_length=NOTE_MAX_CHARS)
 
     def is_empty(self) -> bool:
         return self.current is None and self.target is None and not self.note
@@ -148,7 +149,7 @@ class Application(_Strict):
     """One application in the school's inventory (werkboek 4). Ids refer to data/landscape/reference.yaml."""
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-    type: str = "anders"
+    type: str = OTHER_TYPE
     supplier: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
     activities: list[str] = Field(default_factory=list)
     masters: list[str] = Field(default_factory=list)  # data objects registered (kept as the source) here
@@ -158,15 +159,15 @@ class Application(_Strict):
     users: Annotated[int, Strict(), Field(ge=0, le=1_000_000)] | None = None
     business_fit: Fit | None = None
     technical_fit: Fit | None = None
-    note: str = Field(default="", max_length=4000)
+    note: str = Field(default="", max_length=NOTE_MAX_CHARS)
 
 
 class Proposal(_Strict):
     """A proposed new application checked against the five critical questions (werkboek 5)."""
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-    type: str = "anders"
-    goal: str = Field(default="", max_length=4000)  # 1. which goal does it serve
+    type: str = OTHER_TYPE
+    goal: str = Field(default="", max_length=NOTE_MAX_CHARS)  # 1. which goal does it serve
     activities: list[str] = Field(default_factory=list)  # 2. for which activities (checked against the inventory)
     technical_fit: Choice | None = None  # 3. fits the ICT landscape technically
     maintenance: Choice | None = None  # 3. ... and for maintenance and management

@@ -120,10 +120,6 @@ def empty_figure(title: str, text: str, *, height: int = 300, width: int | None 
     return fig
 
 
-def line_height(size: float = FONT_SIZE) -> float:
-    return LINE_H * size
-
-
 def legend_entry(name: str, colour: str, symbol: str = "square") -> go.Scatter:
     """A legend entry for a colour that bars or cells use (no data: not in the chart's table)."""
     return go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",

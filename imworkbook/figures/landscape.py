@@ -22,7 +22,7 @@ TIME_STYLE = {"invest": (GREEN, "circle"), "migrate": (ORANGE, "triangle-up"), "
               "eliminate": (VERMILLION, "x"), "review": (REVIEW, "diamond"), "onbekend": (GREY, "circle-open")}
 
 
-def coverage_heatmap(matrix: pd.DataFrame, ref: LandscapeReference, *, register_once: dict | None = None,
+def coverage_heatmap(matrix: pd.DataFrame, ref: LandscapeReference, *,
                      lang: str = "nl", width: int | None = None) -> go.Figure:
     """Activities (rows, grouped by area) x applications: which application supports which activity.
     Rows without any application (gaps) are marked in the labels; more than one (overlap) too.

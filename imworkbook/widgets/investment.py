@@ -24,7 +24,6 @@ from ..scoring import area_scores
 from .common import (CHART_WIDTH, CSS, EMPTY, FieldError, ReportPanel, SchoolApp, chart_config, clear_field_error,
                      download_link, show_figure)
 
-GROUP_KEY = {"time": "group_time", "money": "group_money", "resources": "group_resources"}
 FLAG_KEY = {"onder": "flag_onder", "balans": "flag_balans", "over": "flag_over", "onbekend": "flag_onbekend"}
 
 

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from .. import paths
 from ..answers import Session, slug
-from ..content import MaturityModel, load_landscape_reference
+from ..content import OTHER_TYPE, MaturityModel, load_landscape_reference
 from ..excel import read_inventory, write_inventory
 from ..figures.landscape import cost_per_area, coverage_heatmap, network_types, time_quadrant
 from ..i18n import t
@@ -167,7 +167,7 @@ class LandscapeApp(SchoolApp):
             clear_field_error(w, self.field_msgs[key])
         self.delete_button.disabled = app is None
         self.f_name.value = app.name if app else ""
-        self.f_type.value = app.type if app and app.type in [v for _, v in self.f_type.options] else "anders"
+        self.f_type.value = app.type if app and app.type in [v for _, v in self.f_type.options] else OTHER_TYPE
         self.f_supplier.value = app.supplier if app else ""
         known = {v for _, v in self.f_activities.options}
         self.f_activities.value = tuple(a for a in (app.activities if app else []) if a in known)

@@ -11,7 +11,7 @@ import ipywidgets as W
 from .. import paths
 from ..answers import Proposal, Session, slug
 from ..storage import atomic_write_bytes
-from ..content import MaturityModel, load_investment_model, load_landscape_reference
+from ..content import OTHER_TYPE, MaturityModel, load_investment_model, load_landscape_reference
 from ..i18n import t
 from ..numbers import format_input, parse_number
 from ..proportion import hourly_rate
@@ -116,7 +116,7 @@ class ProposalApp(SchoolApp):
         self._setting = True
         try:
             self.f_name.value = p.name if p else ""
-            self.f_type.value = p.type if p and p.type in [v for _, v in self.f_type.options] else "anders"
+            self.f_type.value = p.type if p and p.type in [v for _, v in self.f_type.options] else OTHER_TYPE
             self.f_goal.value = p.goal if p else ""
             known = {v for _, v in self.f_activities.options}
             self.f_activities.value = tuple(a for a in (p.activities if p else []) if a in known)

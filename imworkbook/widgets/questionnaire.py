@@ -218,10 +218,6 @@ class MaturityApp(SchoolApp):
         """The current area scores (a pandas DataFrame)."""
         return area_scores(self.session.answers, self.model, self.lang)
 
-    def tabel(self):
-        """The scores per area as a readable table (headers in the app's language)."""
-        return score_table(self.session.answers, self.model, self.lang)
-
     def changed(self, rescore: bool = True, saved: bool = True) -> None:
         self.school.show_notice()
         if saved:
