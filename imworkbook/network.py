@@ -152,17 +152,16 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
     # strings — the same groups in the same order (of first appearance), at a fraction of the cost
     school_round = schools.groupby(["key", "round"], sort=False).ngroup().to_numpy()  # -1: no key or round
     area_number = {a: n for n, a in enumerate(dict.fromkeys(item_area))}
-    group = pd.DataFrame({"school_round": school_round[doc],
-                          "area": np.asarray([area_number[a] for a in item_area], dtype=np.int64)[item],
-                          "current": items["current"].to_numpy(), "target": items["target"].to_numpy(),
-                          "gap": items["gap"].to_numpy()})
-    g = group[group["school_round"] >= 0].groupby(["school_round", "area"], sort=False)
+    area_of_item = np.asarray([area_number[a] for a in item_area], dtype=np.int64)
+    g = items.groupby([school_round[doc], area_of_item[item]], sort=False)  # (arrays as keys: no copy of the rows)
     means = pd.DataFrame({"current": g["current"].mean(), "target": g["target"].mean(), "gap": g["gap"].mean(),
-                          "n_levels": g["current"].count()}).reset_index()
+                          "n_levels": g["current"].count()})
+    means = means[means.index.get_level_values(0) >= 0]  # (no key or round: no group, as a groupby on them gives)
     numbers, first = np.unique(school_round, return_index=True)
-    row = first[numbers >= 0][means["school_round"].to_numpy()]  # a school-round's first row in ``schools``
+    row = first[numbers >= 0][means.index.get_level_values(0).to_numpy()]  # a school-round's first row
+    area = np.asarray(list(area_number), dtype=object)[means.index.get_level_values(1).to_numpy()]
     areas = pd.DataFrame({"key": schools["key"].to_numpy()[row], "round": schools["round"].to_numpy()[row],
-                          "area_id": np.asarray(list(area_number), dtype=object)[means["area"].to_numpy()]}
+                          "area_id": area}
                          | {column: means[column].to_numpy() for column in ("current", "target", "gap", "n_levels")})
 
     block = columns["investment"]
