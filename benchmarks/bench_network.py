@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,12 @@ seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(seconds, usage.ru_maxrss, code, usage.ru_utime + usage.ru_stime)
 """
+
+
+def cpu_now() -> float:
+    """CPU seconds of this process and of its finished children (the workers of a parallel collect)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def end_to_end(arguments: list[str], env: dict, cwd: Path) -> tuple[float, float, int, float]:
@@ -91,16 +98,17 @@ def main() -> None:
             print(f"{label}: exit code {[r[2] for r in results]}", file=sys.stderr)
         runs.append((label, seconds, peak, cpu))
 
-    start = time.perf_counter()
+    part_cpu = {}
+    start, c = time.perf_counter(), cpu_now()
     collected = collect(folder, keep_documents=False)
-    all_cores = time.perf_counter() - start
-    start = time.perf_counter()
+    all_cores, part_cpu["collect"] = time.perf_counter() - start, cpu_now() - c
+    start, c = time.perf_counter(), cpu_now()
     data = network_frames(collected, secret=b"bench")
-    frames = time.perf_counter() - start
+    frames, part_cpu["frames"] = time.perf_counter() - start, cpu_now() - c
     last = sorted(data.schools["round"].unique())[-1]
-    start = time.perf_counter()
+    start, c = time.perf_counter(), cpu_now()
     tables = comparison_tables(data, round=last)  # per area, per peer group, per item
-    analysis = time.perf_counter() - start
+    analysis, part_cpu["analysis"] = time.perf_counter() - start, cpu_now() - c
     # the same numbers with a plain groupby: per-school area means, then per-area statistics
     items = data.items
     start = time.perf_counter()
@@ -109,12 +117,12 @@ def main() -> None:
     one.groupby("area_id")["current"].describe(percentiles=[0.1, 0.25, 0.5, 0.75, 0.9])
     plain = time.perf_counter() - start
     where = {"round": last, "sector": None, "scope": None}
-    start = time.perf_counter()
+    start, c = time.perf_counter(), cpu_now()
     write_xlsx(export_sheets(tables, SHAREABLE, **where), out / "part_deelbaar.xlsx")
-    shareable = time.perf_counter() - start
-    start = time.perf_counter()
+    shareable, part_cpu["shareable"] = time.perf_counter() - start, cpu_now() - c
+    start, c = time.perf_counter(), cpu_now()
     write_xlsx(export_sheets(tables, FACILITATOR, **where, report=collected.report), out / "part_begeleider.xlsx")
-    facilitator = time.perf_counter() - start
+    facilitator, part_cpu["facilitator"] = time.perf_counter() - start, cpu_now() - c
     rows = {name: len(frame) for name, frame in tables.items()} | {"Validatie": len(collected.report)}
 
     n = len(files)
@@ -129,13 +137,13 @@ def main() -> None:
         print(f"| (b) {label}, end to end | {seconds:.2f} | {seconds / floor:.1f}x (a) | {peak:,.0f} MB "
               f"| {cpu:.2f} | <= 3x (a), <= 1024 MB |")
     print(f"| collect + check all files on {os.cpu_count()} cores, as `compare` does (part of b) | {all_cores:.2f} "
-          f"| {all_cores / floor:.1f}x (a) | | | |")
-    print(f"| tidy frames from the collected numbers (part of b) | {frames:.2f} | | | | |")
+          f"| {all_cores / floor:.1f}x (a) | | {part_cpu['collect']:.2f} | |")
+    print(f"| tidy frames from the collected numbers (part of b) | {frames:.2f} | | | {part_cpu['frames']:.2f} | |")
     print(f"| (c) in-memory analysis: all comparison tables of one round (part of b) | {analysis:.2f} "
-          f"| {analysis / plain:.1f}x plain | | | <= 1 s, <= 3x plain |")
+          f"| {analysis / plain:.1f}x plain | | {part_cpu['analysis']:.2f} | <= 1 s, <= 3x plain |")
     print(f"| plain pandas groupby of the same numbers | {plain:.2f} | 1.0 | | | |")
-    print(f"| shareable Excel export on its own (part of b) | {shareable:.2f} | | | | |")
-    print(f"| facilitator Excel export on its own (part of b) | {facilitator:.2f} | | | | |")
+    print(f"| shareable Excel export on its own (part of b) | {shareable:.2f} | | | {part_cpu['shareable']:.2f} | |")
+    print(f"| facilitator Excel export on its own (part of b) | {facilitator:.2f} | | | {part_cpu['facilitator']:.2f} | |")
     shutil.rmtree(out, ignore_errors=True)
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
