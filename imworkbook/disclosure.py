@@ -176,8 +176,10 @@ def release_together(measures: Sequence[Measure], filters: Sequence[str] = ("sec
     position = pd.Index(schools["key"])
     codes, labels = {}, {}
     for f in filters:
-        labels[f], inverse = np.unique(schools[f].astype(str).to_numpy(), return_inverse=True)
-        codes[f] = inverse.reshape(-1)
+        # (the sorted distinct values, as np.unique gives them, and each school's position among them)
+        inverse, labels[f] = pd.factorize(schools[f].astype(str).to_numpy(dtype=object), sort=True)
+        labels[f] = np.asarray(labels[f], dtype=str)
+        codes[f] = np.asarray(inverse, dtype=np.int64)
     masks, costs, meta = [], [], []  # meta: (measure index, where, cohort flag)
     members_of, numbers_of, spread_of = [], [], []
     for m_index, (measure, frame) in enumerate(zip(measures, frames)):
@@ -238,10 +240,13 @@ def release_together(measures: Sequence[Measure], filters: Sequence[str] = ("sec
     key_order = schools["key"].astype(str).to_numpy()
     kept = np.flatnonzero(status == OK)
     half_cols, half_parent = [], []
+    orders: dict[int, np.ndarray] = {}  # per measure: all schools by its spread value, then key (sorted once)
     for j in kept:
         if matrix[:, j].sum() >= MIN_HALVES:
-            spread_values = spread_of[meta[j][0]]
-            order = np.lexsort((key_order, spread_values))
+            m_index = meta[j][0]
+            if m_index not in orders:
+                orders[m_index] = np.lexsort((key_order, spread_of[m_index]))
+            order = orders[m_index]
             members = order[matrix[order, j]]
             cut = len(members) // 2
             for part_idx in (members[:cut], members[cut:]):

@@ -7,15 +7,17 @@ CSV it gets a leading apostrophe, so a spreadsheet shows it as text instead of r
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .storage import atomic_write_bytes
-from .cells import safe_cell, workbook_bytes
+from .cells import is_formula_like, safe_cell, set_text
 
 
 def safe_frame(frame: pd.DataFrame, *, csv: bool = False) -> pd.DataFrame:
@@ -39,33 +41,55 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
     """One sheet per frame: bold header, frozen first row, filters, widths, numbers with two decimals
-    (Excel shows them with the user's decimal comma)."""
+    (Excel shows them with the user's decimal comma).
+
+    Written in openpyxl's write-only mode (rows streamed, no cell objects kept: the facilitator's sheet has a row
+    per file, 30,000 for a national network), so a cell that needs more than its value (the header's style, a
+    number format, a formula-like text made a text cell) is a ``WriteOnlyCell``; every other cell is its plain value
+    and an empty one is left out."""
     path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
-    header_fill = PatternFill("solid", fgColor="E8EEF3")
+    wb = Workbook(write_only=True)
+    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF3")
+    header_alignment = Alignment(wrap_text=True, vertical="top")
     for title, frame in sheets.items():
         ws = wb.create_sheet(title=str(title)[:31])
         frame = safe_frame(frame)
-        ws.append(list(frame.columns))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in frame.itertuples(index=False):
-            ws.append([None if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)) else v for v in row])
+        formats = {}
         for idx, col in enumerate(frame.columns, start=1):
-            letter = get_column_letter(idx)
-            if pd.api.types.is_float_dtype(frame[col]):
-                for cell in ws[letter][1:]:
-                    cell.number_format = "#,##0.00"
-            elif pd.api.types.is_integer_dtype(frame[col]):
-                for cell in ws[letter][1:]:
-                    cell.number_format = "#,##0"
-            longest = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
-            ws.column_dimensions[letter].width = min(60, max(10, longest + 2))
-        ws.freeze_panes = "A2"
-        if ws.max_row > 1:
-            ws.auto_filter.ref = ws.dimensions
-    atomic_write_bytes(path, workbook_bytes(wb))  # text that looks like a formula stays text
+            column = frame.iloc[:, idx - 1]
+            if pd.api.types.is_float_dtype(column):
+                formats[idx - 1] = "#,##0.00"
+            elif pd.api.types.is_integer_dtype(column):
+                formats[idx - 1] = "#,##0"
+            longest = max([len(str(col))] + [len(str(v)) for v in column.head(200)])
+            ws.column_dimensions[get_column_letter(idx)].width = min(60, max(10, longest + 2))
+        ws.freeze_panes = "A2"  # (before the first row: write-only mode writes the sheet's head then)
+
+        def text_cell(value, **style) -> WriteOnlyCell:
+            cell = WriteOnlyCell(ws, value=value)
+            for name, setting in style.items():
+                setattr(cell, name, setting)
+            set_text(cell)
+            return cell
+
+        ws.append([text_cell(name, font=header_font, fill=header_fill, alignment=header_alignment)
+                   for name in frame.columns])
+        columns = []
+        for index in range(frame.shape[1]):
+            column = frame.iloc[:, index]
+            values = column.astype(object).where(column.notna(), None).to_numpy(dtype=object)  # NaN, NA, NaT: empty
+            if index in formats:  # numbers: a cell with its format (an empty one stays empty)
+                number_format = formats[index]
+                values = [None if v is None else text_cell(v, number_format=number_format) for v in values]
+            else:  # text: only a formula-like one (or an error code such as #N/A) needs its own text cell
+                values = [None if v is None or v == "" else text_cell(v) if isinstance(v, str) and (
+                    is_formula_like(v) or v.startswith("#")) else v for v in values]
+            columns.append(values)
+        for row in zip(*columns):
+            ws.append(row)
+        if len(frame):
+            ws.auto_filter.ref = f"A1:{get_column_letter(max(1, frame.shape[1]))}{len(frame) + 1}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    atomic_write_bytes(path, buffer.getvalue())
     return path

@@ -264,7 +264,7 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
     item_pos = {i: n for n, i in enumerate(item_ids)}
     area_pos = {a: n for n, a in enumerate(area_ids)}
     # typed arrays (4 bytes a number) instead of lists of Python objects: a national network stays small
-    schools, f_idx, i_idx, cur, tgt, inv_rows = [], array("i"), array("h"), array("f"), array("f"), array("d")
+    schools, f_idx, i_idx, cur, tgt, inv_rows = [], array("i"), array("h"), array("f"), array("f"), []
     nan = float("nan")
     # a level 1-5 as a number, anything else (weet niet, n.v.t., empty) as NaN; both lanes only let
     # through strict ints as levels (never true or 1.0, which equal 1 in Python)
@@ -282,13 +282,15 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
         cur.extend([levels.get(v.get("current"), nan) for v in values])
         tgt.extend([levels.get(v.get("target"), nan) for v in values])
         for area_id, values in doc["investment"]["areas"].items():
-            inv_rows.extend([d, area_pos.get(area_id, -1), *[nan if (v := values.get(k)) is None else v for k in keys]])
+            inv_rows.append([d, area_pos.get(area_id, -1), *map(values.get, keys)])
     width = 4 + len(euro_fields)
+    # (a missing or empty value, None, becomes NaN here: numpy turns None into NaN in a float array)
+    inv_block = np.array(inv_rows, dtype=np.float64).reshape(-1, width)
     return {
         "schools": schools,
         "items": (np.frombuffer(f_idx, dtype=np.int32), np.frombuffer(i_idx, dtype=np.int16),
                   np.frombuffer(cur, dtype=np.float32), np.frombuffer(tgt, dtype=np.float32)),
-        "investment": np.frombuffer(inv_rows, dtype=np.float64).reshape(-1, width),
+        "investment": inv_block,
     }
 
 

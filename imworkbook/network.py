@@ -99,7 +99,6 @@ class NetworkData:
     schools: pd.DataFrame  # one row per school x round: key, pseudonym, name, code, sector, pupils, band, round
     items: pd.DataFrame  # one row per school x round x item with a level: key, round, area_id, item_id, current, target
     areas: pd.DataFrame  # one row per school x round x area: scores, ambition, investment
-    _items_grouped: pd.DataFrame | None = field(default=None, repr=False)
     _released: dict = field(default_factory=dict, repr=False)  # (kind, round) -> what the rule releases
 
 
@@ -145,9 +144,21 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
         "item_id": item_names[item], "current": cur[keep].astype(float), "target": tgt[keep].astype(float),
         "area_id": item_area[item]})
     items["gap"] = items["target"] - items["current"]
-    g = items.groupby(["key", "round", "area_id"], sort=False)
-    areas = pd.DataFrame({"current": g["current"].mean(), "target": g["target"].mean(), "gap": g["gap"].mean(),
-                          "n_levels": g["current"].count()}).reset_index()
+    # per school x round x area: grouped by whole numbers (the school-round's number, the area's), not by the
+    # strings — the same groups in the same order (of first appearance), at a fraction of the cost
+    school_round = schools.groupby(["key", "round"], sort=False).ngroup().to_numpy()  # -1: no key or round
+    area_number = {a: n for n, a in enumerate(dict.fromkeys(item_area))}
+    area_of_item = np.asarray([area_number[a] for a in item_area], dtype=np.int64)
+    g = items.groupby([school_round[doc], area_of_item[item]], sort=False)  # (arrays as keys: no copy of the rows)
+    means = pd.DataFrame({"current": g["current"].mean(), "target": g["target"].mean(), "gap": g["gap"].mean(),
+                          "n_levels": g["current"].count()})
+    means = means[means.index.get_level_values(0) >= 0]  # (no key or round: no group, as a groupby on them gives)
+    numbers, first = np.unique(school_round, return_index=True)
+    row = first[numbers >= 0][means.index.get_level_values(0).to_numpy()]  # a school-round's first row
+    area = np.asarray(list(area_number), dtype=object)[means.index.get_level_values(1).to_numpy()]
+    areas = pd.DataFrame({"key": schools["key"].to_numpy()[row], "round": schools["round"].to_numpy()[row],
+                          "area_id": area}
+                         | {column: means[column].to_numpy() for column in ("current", "target", "gap", "n_levels")})
 
     block = columns["investment"]
     if len(block):
@@ -224,8 +235,7 @@ def _release_levels_and_items(data: NetworkData, round: str) -> tuple[pd.DataFra
     the mean of the item levels a school gave, so releasing them separately could give one school's score."""
     areas = with_cohort(data.areas)
     areas = areas[areas["round"] == round]
-    items = _items_with_groups(data)
-    items = items[items["round"] == round].dropna(subset=["current"])
+    items = _items_with_groups(data, round).dropna(subset=["current"])
     item_groups = dict(tuple(items.groupby("item_id", sort=False)))
     levels_out, items_out = [], []
     for area_id, part in areas.dropna(subset=list(LEVELS)).groupby("area_id", sort=False):
@@ -264,11 +274,16 @@ def released_items(data: NetworkData, round: str | None = None) -> pd.DataFrame:
     return _released(data, "items", round)
 
 
-def _items_with_groups(data: NetworkData) -> pd.DataFrame:
-    """The item rows with sector and size band, made once per network (so its released table is made once)."""
-    if data._items_grouped is None:
-        data._items_grouped = select(data, frame="items")
-    return data._items_grouped
+def _items_with_groups(data: NetworkData, round: str) -> pd.DataFrame:
+    """The item rows of one round with sector, size band and scope (``select(data, round, frame="items")``, but
+    the round's rows picked before they are joined to their school, not after)."""
+    items = data.items[data.items["round"] == round]
+    schools = data.schools.loc[data.schools["round"] == round, ["key", "round", *GROUPS]]
+    row = pd.Index(schools["key"]).get_indexer(items["key"]) if schools["key"].is_unique else None
+    if row is None or (row < 0).any():  # (a school twice in a round, or not at all: the plain join)
+        return items.merge(schools, on=["key", "round"], how="left")
+    groups = schools[list(GROUPS)].iloc[row].reset_index(drop=True)
+    return pd.concat([items.reset_index(drop=True), groups], axis=1)
 
 
 def at(released: pd.DataFrame, round: str | None = None, sector: str | None = None, band: str | None = None,

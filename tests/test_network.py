@@ -404,3 +404,27 @@ def test_the_same_school_with_and_without_a_code_is_pointed_out(tmp_path, model)
     assert "wél een schoolcode" in report.loc["De Regenboog-None.json", "melding"]
     assert "schoolcode" not in report.loc["De Regenboog-01AB.json", "melding"]
     assert (report["status"] != "dubbel").all()  # two schools in another script are two schools
+
+
+def test_area_scores_are_the_plain_means_of_the_item_levels(data):
+    """network_frames groups item rows by numbers, not strings: each area score is still the plain mean of that
+    school's item levels in that round (and the count of its levels)."""
+    g = data.items.groupby(["key", "round", "area_id"])
+    plain = pd.DataFrame({"current": g["current"].mean(), "target": g["target"].mean(), "gap": g["gap"].mean(),
+                          "n_levels": g["current"].count()})
+    got = data.areas.dropna(subset=["n_levels"]).set_index(["key", "round", "area_id"])
+    assert sorted(got.index) == sorted(plain.index)
+    pd.testing.assert_frame_equal(got.loc[plain.index, list(plain.columns)], plain, check_dtype=False)
+
+
+def test_the_item_rows_of_a_round_carry_their_school_peer_groups(data):
+    """The rows the disclosure rule checks for items are those of ``select`` (joined by position), also when a
+    school appears twice in a round (then joined the plain way)."""
+    from imworkbook.network import _items_with_groups
+
+    twice = NetworkData(pd.concat([data.schools, data.schools.iloc[[0]]], ignore_index=True), data.items, data.areas)
+    for network in (data, twice):
+        for round_ in sorted(data.schools["round"].unique()):
+            got = _items_with_groups(network, round_)
+            expected = select(network, round_, frame="items").reset_index(drop=True)
+            pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_dtype=False)
