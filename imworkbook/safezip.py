@@ -10,6 +10,8 @@ cells). Everything it raises is an :class:`~imworkbook.errors.AnswersFileError` 
 from __future__ import annotations
 
 import html
+import io
+import os
 import re
 import struct
 import zipfile
@@ -57,8 +59,17 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
 
 
 def read_capped(fh: IO[bytes], cap: int) -> bytes:
-    """At most ``cap`` bytes of an open file; raises :class:`TooLarge` if there is more."""
-    data = fh.read(cap + 1)
+    """At most ``cap`` bytes of an open file; raises :class:`TooLarge` if there is more.
+
+    A file on disk is read with its own size as the first request: ``read(cap + 1)`` allocates the whole cap
+    (megabytes) for every small file, which cost more than reading it."""
+    try:
+        hint = min(os.fstat(fh.fileno()).st_size, cap)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        hint = cap
+    data = fh.read(hint + 1)
+    if len(data) > hint:  # larger than it said (it grows, or no size was known): the rest up to the cap
+        data += fh.read(cap + 1 - len(data))
     if len(data) > cap:
         raise TooLarge(len(data), False)
     return data
