@@ -39,7 +39,9 @@ def _pairs(values: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> tupl
 def render_value(value: Any, lang: str) -> str:
     """One value of a message as text in ``lang``: a :class:`Msg` in that language, a list joined with commas, a
     fraction by Babel (``2,5``/``2.5``), anything else as itself."""
-    if isinstance(value, (Msg, Invalid)):
+    if isinstance(value, (Msg, Invalid, Problem)):
+        if isinstance(value, Problem):
+            return value.message_in(lang)
         return value.text(lang)
     if isinstance(value, tuple):
         return ", ".join(render_value(v, lang) for v in value)
@@ -386,7 +388,7 @@ def error_text(exc: BaseException, lang: str = "nl") -> str:
         return os_error_message(exc, lang=lang)
     if isinstance(exc, ImworkbookError):
         return exc.text(lang)
-    if isinstance(exc, Invalid):
+    if isinstance(exc, (Invalid, InvalidInput)):
         return exc.text(lang)
     return str(exc).strip("'\"")
 
@@ -448,3 +450,18 @@ def reason_of(exc: BaseException) -> Msg:
 def plain_reason(exc: BaseException, lang: str = "nl") -> str:
     """:func:`reason_of` as text in ``lang``."""
     return reason_of(exc).text(lang)
+
+
+class InvalidInput(ValueError):
+    """Input a user typed (a form in an app) that the schema refuses: the problems, worded in any language by
+    :meth:`text`; ``str()`` is Dutch. A ``ValueError``, so callers that catch those keep working."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__(*self.problems)
+
+    def text(self, lang: str = "nl") -> str:
+        return "\n".join(p.located(lang) for p in self.problems)
+
+    def __str__(self) -> str:
+        return self.text("nl")
