@@ -47,8 +47,12 @@ def render_value(value: Any, lang: str) -> str:
         return ", ".join(render_value(v, lang) for v in value)
     if value is None:
         return _safe("unknown", lang, ())
-    if isinstance(value, bool) or isinstance(value, int):
-        return str(value)
+    if isinstance(value, bool) or (isinstance(value, int) and abs(value) < 10_000):
+        return str(value)  # row numbers, years, versions: as they are
+    if isinstance(value, int):
+        from .i18n import format_number
+
+        return format_number(value, lang, 0)  # 100.000 / 100,000
     if isinstance(value, float):
         from .i18n import format_number
 
