@@ -206,9 +206,9 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     data = folder.parent if folder else None
     glossary = load_glossary(data if data is not None and (data / "glossary.yaml").exists() else None)
     words = check_data(data, glossary)  # forbidden variants of the glossary's terms (data/glossary.yaml)
-    remarks = [p for p in words if p.severity == "opmerking"]  # in files still being rewritten (pending)
+    remarks = [p for p in words if p.severity == "note"]  # in files still being rewritten (pending)
     problems = [*model.warnings, *investment_problems(inv, allocation, model), *check_strings(),
-                *(p for p in words if p.severity != "opmerking")]
+                *(p for p in words if p.severity != "note")]
     for problem in [*problems, *remarks]:
         print(problem, file=sys.stderr)
     if remarks:
@@ -246,7 +246,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     print(f"{a.school.name} ({a.school.sector}), ronde {a.round}")
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(score_table(a, model, args.lang).to_string(index=False, na_rep="onbekend"))
-    return 1 if any(p.severity == "fout" for p in result.problems) else 0
+    return 1 if any(p.severity == "error" for p in result.problems) else 0
 
 
 def _print_report(collected) -> None:
@@ -254,12 +254,13 @@ def _print_report(collected) -> None:
 
     counts = collected.counts
     with pd.option_context("display.width", 200, "display.max_colwidth", 110, "display.max_rows", 500):
-        problems = collected.report[collected.report["status"] != "geladen"]
+        problems = collected.report_in("nl")
+        problems = problems[collected.report["status"] != "loaded"]
         if len(problems):
             print(problems.to_string(index=False))
-    print(f"{counts['gezien']} bestanden: {counts['geladen']} geladen, {counts['geladen met opmerkingen']} geladen "
-          f"met opmerkingen, {counts['dubbel']} dubbel, {counts['geweigerd']} geweigerd, "
-          f"{counts['overgeslagen']} overgeslagen.")
+    print(f"{counts['seen']} bestanden: {counts['loaded']} geladen, {counts['loaded_with_notes']} geladen "
+          f"met opmerkingen, {counts['duplicate']} dubbel, {counts['refused']} geweigerd, "
+          f"{counts['skipped']} overgeslagen.")
 
 
 NO_ANSWERS_FILES = ("Geen antwoordenbestanden (.json, .xlsx of .ods) gevonden in {}; controleer of dit de goede map of zip "
@@ -275,7 +276,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(NO_ANSWERS_FILES.format(args.map), file=sys.stderr)
         return 2
     counts = collected.counts
-    return 0 if counts["geladen"] + counts["overgeslagen"] == counts["gezien"] else 1
+    return 0 if counts["loaded"] + counts["skipped"] == counts["seen"] else 1
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -318,13 +319,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
         write_xlsx(export_sheets(tables, SHAREABLE, **where), args.xlsx)
         print(f"Excel, deelbaar (anoniem, mag naar alle scholen): {args.xlsx}")
     if args.facilitator_xlsx:
-        write_xlsx(export_sheets(tables, FACILITATOR, **where, report=collected.report), args.facilitator_xlsx)
+        write_xlsx(export_sheets(tables, FACILITATOR, **where, report=collected.report_in("nl")), args.facilitator_xlsx)
         print(f"Excel, alleen voor de begeleider (met schoolnamen en bestanden; niet delen): {args.facilitator_xlsx}")
     if args.csv:
         write_csv(overview, args.csv)
         print(f"CSV, deelbaar (anoniem): {args.csv}")
     counts = collected.counts
-    return 0 if counts["geladen"] + counts["overgeslagen"] == counts["gezien"] else 1
+    return 0 if counts["loaded"] + counts["skipped"] == counts["seen"] else 1
 
 
 class Progress:
@@ -473,7 +474,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{out} bestaat al; kies met --out een andere naam of vervang het met --overwrite.", file=sys.stderr)
         return 2
     save_answers(answers, out)
-    errors = [p for p in result.problems if p.severity == "fout"]
+    errors = [p for p in result.problems if p.severity == "error"]
     print(f"Ingelezen: {answers.school.name}, ronde {answers.round}, {len(answers.answers)} items -> {out}"
           + (f" ({len(errors)} cel(len) niet gebruikt, zie hierboven)" if errors else ""))
     return 1 if errors else 0

@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from . import paths
-from .errors import ContentError, Msg, Problem, from_pydantic, join
+from .errors import ContentError, Msg, Problem, from_pydantic
 from .yamlfile import read_yaml
 
 LANGS = ("nl", "en")

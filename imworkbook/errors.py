@@ -22,7 +22,13 @@ CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 SEP = " › "
 
 
+class Parts(tuple):
+    """Messages shown one after another, separated by "; " (a tuple value is joined with ", ")."""
+
+
 def _freeze(value: Any) -> Any:
+    if isinstance(value, Parts):
+        return Parts(_freeze(v) for v in value)
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [_freeze(v) for v in value]
         return tuple(sorted(items, key=str) if isinstance(value, (set, frozenset)) else items)
@@ -39,16 +45,18 @@ def _pairs(values: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> tupl
 def render_value(value: Any, lang: str) -> str:
     """One value of a message as text in ``lang``: a :class:`Msg` in that language, a list joined with commas, a
     fraction by Babel (``2,5``/``2.5``), anything else as itself."""
-    if isinstance(value, (Msg, Invalid, Problem)):
+    if isinstance(value, Parts):
+        return "; ".join(filter(None, (render_value(v, lang) for v in value)))
+    if isinstance(value, (Msg, Invalid, Problem, Words)):
         if isinstance(value, Problem):
-            return value.message_in(lang)
+            return value.located(lang)
         return value.text(lang)
     if isinstance(value, tuple):
         return ", ".join(render_value(v, lang) for v in value)
     if value is None:
         return _safe("unknown", lang, ())
-    if isinstance(value, bool) or (isinstance(value, int) and abs(value) < 10_000):
-        return str(value)  # row numbers, years, versions: as they are
+    if isinstance(value, bool) or (isinstance(value, int) and abs(value) < 1000):
+        return str(value)  # small numbers as they are
     if isinstance(value, int):
         from .i18n import format_number
 
@@ -63,11 +71,11 @@ def render_value(value: Any, lang: str) -> str:
 def _safe(key: str, lang: str, values: tuple) -> str:
     """The text of ``key`` in ``lang``; if the strings themselves cannot be read (a broken nl.yaml is reported
     with a Problem too), the key and its values, never a second error."""
-    try:
-        from .i18n import t
+    from .i18n import t
 
+    try:
         return t(key, lang, **{k: render_value(v, lang) for k, v in values})
-    except Exception:  # noqa: BLE001 - the message of an error must not raise
+    except (ContentError, RecursionError):  # the strings files themselves are broken (reported by this problem)
         shown = ", ".join(f"{k}={v}" for k, v in values)
         return f"{key} ({shown})" if shown else key
 
@@ -84,8 +92,6 @@ class Msg:
         self.values = _pairs({**dict(values or ()), **kw})
 
     def text(self, lang: str = "nl") -> str:
-        from .i18n import t
-
         return _safe(self.code, lang, self.values)
 
     def __str__(self) -> str:
@@ -192,8 +198,6 @@ class Problem:
 
     def message_in(self, lang: str = "nl") -> str:
         """The problem's text in ``lang`` (without file and place)."""
-        from .i18n import t
-
         values = [(k, v) for k, v in self.values if k != "then"]
         text = _safe(f"problem.{self.code}", lang, tuple(values))
         then = self.value("then")
@@ -214,8 +218,6 @@ class Problem:
 
     def text(self, lang: str = "nl") -> str:
         """The full line in ``lang``: ``Fout: file › place: message`` / ``Error: file › place: message``."""
-        from .i18n import t
-
         where = self.where_in(lang)
         spot = f"{self.file}{SEP}{where}" if where else self.file
         return f"{_safe(f'severity.{self.severity}', lang, ())}: {spot}: {self.message_in(lang)}"
@@ -243,8 +245,6 @@ class Invalid(ValueError):
         super().__init__(code)
 
     def text(self, lang: str = "nl") -> str:
-        from .i18n import t
-
         return _safe(f"problem.{self.code}", lang, self.values)
 
     def __str__(self) -> str:
@@ -469,3 +469,31 @@ class InvalidInput(ValueError):
 
     def __str__(self) -> str:
         return self.text("nl")
+
+
+class Words:
+    """A value that is already words in each language (a field's label from content): ``Words(nl=..., en=...)``."""
+
+    __slots__ = ("nl", "en")
+
+    def __init__(self, nl: str, en: str | None = None):
+        object.__setattr__(self, "nl", nl)
+        object.__setattr__(self, "en", en if en is not None else nl)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Words is immutable")
+
+    def text(self, lang: str = "nl") -> str:
+        return self.en if lang == "en" else self.nl
+
+    def __str__(self) -> str:
+        return self.nl
+
+    def __repr__(self) -> str:
+        return f"Words({self.nl!r}, {self.en!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Words) and (self.nl, self.en) == (other.nl, other.en)
+
+    def __hash__(self) -> int:
+        return hash((self.nl, self.en))

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..storage import atomic_write_bytes, locked
 from ..errors import AnswersFileError, Problem
-from ..budgets import MB, mb
+from ..budgets import MB
 from .model import Answers, MAX_FILE_BYTES, file_name, unwritten_sections
 
 

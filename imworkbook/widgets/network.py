@@ -14,7 +14,7 @@ import ipywidgets as W
 import plotly.graph_objects as go
 
 from .. import paths
-from ..collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_SKIPPED, STATUS_WARN, collect
+from ..collect import STATUS_DUPLICATE, STATUS_LABELS, STATUS_OK, STATUS_REFUSED, STATUS_SKIPPED, STATUS_WARN, collect
 from ..answers import SCOPES
 from ..content import MaturityModel, load_model
 from ..export import write_csv, write_xlsx
@@ -31,8 +31,6 @@ def example_network_dir() -> Path:
     return paths.data_dir() / "examples" / "netwerk"
 
 
-STATUS_KEYS = {STATUS_OK: "status_ok", STATUS_WARN: "status_warn", STATUS_DUPLICATE: "status_duplicate",
-               STATUS_REFUSED: "status_refused", STATUS_SKIPPED: "status_skipped"}
 REPORT_HEADER_KEYS = {"bestand": "report_file", "school": "report_school", "ronde": "report_round",
                       "status": "report_status", "melding": "report_message"}
 
@@ -157,15 +155,15 @@ class NetworkApp(AppBase):
     def _report_html(self, only_problems: bool) -> str:
         c = self.collected.counts
         lang = self.lang
-        head = t("net_counts", lang, seen=c["gezien"], ok=c["geladen"], warn=c["geladen met opmerkingen"],
-                 dup=c["dubbel"], refused=c["geweigerd"], skipped=c["overgeslagen"])
-        rows = self.collected.report
+        head = t("net_counts", lang, seen=c["seen"], ok=c[STATUS_OK], warn=c[STATUS_WARN],
+                 dup=c[STATUS_DUPLICATE], refused=c[STATUS_REFUSED], skipped=c[STATUS_SKIPPED])
+        rows = self.collected.report_in(lang, labels=False)
         if only_problems:
             rows = rows[rows["status"] != STATUS_OK]
         if not len(rows):
             return f"<p>{html.escape(head)}</p>" if only_problems else ""
-        # headers and statuses in the app's language (the messages themselves are written in Dutch)
-        rows = rows.assign(status=rows["status"].map(lambda v: t(STATUS_KEYS[v], lang) if v in STATUS_KEYS else v))
+        # headers, statuses and messages in the app's language
+        rows = rows.assign(status=rows["status"].map(lambda v: t(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v))
         rows = rows.rename(columns={c: t(REPORT_HEADER_KEYS[c], lang) for c in rows.columns if c in REPORT_HEADER_KEYS})
         table = rows.to_html(index=False, escape=True, border=0, classes="imw-report")
         style = ("<style>.imw-report{border-collapse:collapse;font-size:0.88em}.imw-report th,.imw-report td"
@@ -269,7 +267,7 @@ class NetworkApp(AppBase):
         if kind == "xlsx":
             path = write_xlsx(export_sheets(tables, SHAREABLE, **where), folder / f"{stem}_{SHAREABLE}.xlsx")
         elif kind == "facilitator":
-            path = write_xlsx(export_sheets(tables, FACILITATOR, **where, report=self.collected.report),
+            path = write_xlsx(export_sheets(tables, FACILITATOR, **where, report=self.collected.report_in(self.lang)),
                               folder / f"{stem}_{FACILITATOR}.xlsx")
         else:
             path = write_csv(tables["Overzicht"], folder / f"{stem}_{SHAREABLE}.csv")
