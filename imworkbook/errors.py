@@ -58,21 +58,33 @@ def render_value(value: Any, lang: str) -> str:
     if isinstance(value, bool) or (isinstance(value, int) and abs(value) < 1000):
         return str(value)  # small numbers as they are
     if isinstance(value, int):
-        from .i18n import format_number
-
-        return format_number(value, lang, 0)  # 100.000 / 100,000
+        return _texts()["format_number"](value, lang, 0)  # 100.000 / 100,000
     if isinstance(value, float):
-        from .i18n import format_number
-
-        return format_number(value, lang, 0 if value == int(value) else 1)
+        return _texts()["format_number"](value, lang, 0 if value == int(value) else 1)
     return str(value)
+
+
+_TEXTS: dict[str, Any] = {}  # set by imworkbook.i18n when it is imported: "t" and "format_number"
+
+
+def use_texts(t: Any, format_number: Any) -> None:
+    """Called by :mod:`imworkbook.i18n` on import: the functions that word problems. This module sits below i18n
+    (i18n reports its own broken files with problems), so it never imports i18n itself."""
+    _TEXTS.update(t=t, format_number=format_number)
+
+
+def _texts() -> dict[str, Any]:
+    if not _TEXTS:  # nothing imported i18n yet (a script that only uses this module): load it by name
+        import importlib
+
+        importlib.import_module(__name__.rpartition(".")[0] + ".i18n")
+    return _TEXTS
 
 
 def _safe(key: str, lang: str, values: tuple) -> str:
     """The text of ``key`` in ``lang``; if the strings themselves cannot be read (a broken nl.yaml is reported
     with a Problem too), the key and its values, never a second error."""
-    from .i18n import t
-
+    t = _texts()["t"]
     try:
         return t(key, lang, **{k: render_value(v, lang) for k, v in values})
     except (ContentError, RecursionError):  # the strings files themselves are broken (reported by this problem)
@@ -121,11 +133,15 @@ Where = Any  # str | Msg | tuple of (str | Msg): parts joined with " › "
 
 
 def _where(where: Any) -> Any:
+    """A place as stored: a string when every part is a neutral string (``"answers › x.y › current"``), else a
+    tuple of parts in which the :class:`Msg` parts are worded at display time."""
     if isinstance(where, list):
         where = tuple(where)
     if isinstance(where, tuple):
         parts = tuple(p for p in where if p not in ("", None))
-        return parts[0] if len(parts) == 1 else ("" if not parts else parts)
+        if all(isinstance(p, str) for p in parts):
+            return SEP.join(parts)
+        return parts[0] if len(parts) == 1 else parts
     return "" if where is None else where
 
 
@@ -177,6 +193,9 @@ class Problem:
 
     def _key(self) -> tuple:
         return (self.file, self.where, self.code, self.values, self.severity)
+
+    def __reduce__(self):  # immutable with __slots__: pickle (worker processes) through the constructor
+        return (Problem, self._key())
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Problem) and self._key() == other._key()
@@ -244,11 +263,18 @@ class Invalid(ValueError):
         self.values = _pairs(values)
         super().__init__(code)
 
+    def __reduce__(self):
+        return (_invalid, (self.code, self.values))
+
     def text(self, lang: str = "nl") -> str:
         return _safe(f"problem.{self.code}", lang, self.values)
 
     def __str__(self) -> str:
         return self.text("nl")
+
+
+def _invalid(code: str, values: tuple) -> "Invalid":
+    return Invalid(code, **dict(values))
 
 
 class ImworkbookError(Exception):
@@ -485,6 +511,9 @@ class Words:
 
     def text(self, lang: str = "nl") -> str:
         return self.en if lang == "en" else self.nl
+
+    def __reduce__(self):
+        return (Words, (self.nl, self.en))
 
     def __str__(self) -> str:
         return self.nl

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import paths
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, use_texts
 from .yamlfile import read_yaml
 
 LANGS = ("nl", "en")
@@ -116,3 +116,6 @@ def check_strings() -> list[Problem]:
                                         {"fields": str(sorted(_fields(table[key]))),
                                          "base": f"i18n/{DEFAULT_LANG}.yaml", "base_fields": str(sorted(_fields(base[key])))}))
     return problems
+
+
+use_texts(t, format_number)  # problems (imworkbook.errors) are worded with these
