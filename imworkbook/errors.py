@@ -358,7 +358,8 @@ def pydantic_code(err: dict) -> tuple[str, tuple]:
     code = _PYDANTIC.get(typ)
     if code is None:
         return "pydantic.other", _pairs({"type": typ, "given": shown})
-    values: dict[str, Any] = {"given": shown}
+    values: dict[str, Any] = {"given": shown, "bound": None, "expected": None, "max_length": None,
+                              "min_length": None}  # what pydantic's ctx leaves out is "onbekend"/"unknown"
     for name in ("ge", "gt", "le", "lt"):
         if name in ctx:
             values["bound"] = ctx[name]
