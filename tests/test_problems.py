@@ -140,7 +140,7 @@ def test_old_style_problems_still_work():
 def test_pydantic_errors_become_codes_in_both_languages(typ, bound, lang):
     err = {"type": typ, "loc": ("a",), "input": "q", "ctx": {"ge": bound, "expected": "'x'", "max_length": bound}}
     code, values = errors.pydantic_code(err)
-    assert code == f"problem.{code}".removeprefix("problem.") and code.startswith("pydantic.")
+    assert code == "pydantic." + errors._PYDANTIC[typ] and values == tuple(sorted(values))
     assert errors.from_pydantic_error_message(err, lang)  # worded, no KeyError for any value
 
 

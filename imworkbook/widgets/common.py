@@ -619,7 +619,7 @@ class SchoolBar:
     def show_notice(self) -> None:
         """Warnings about the open file (and the back-up made of it) and about unreadable files in the folder."""
         own = self.session.problems if self.session is not None else []
-        self.notice.value = messages_html([*own, *self.folder_problems], "warn", self.lang)
+        self.notice.value = messages_html([*own, *self.folder_problems], "warn", self.app.lang)
 
     def _on_pick_change(self, change) -> None:
         if self._picking:
