@@ -132,7 +132,7 @@ def load_network(source: str | Path, model: MaturityModel | None = None, *, prog
 def loaded_all(collected: Collected) -> bool:
     """Every file was usable (loaded, or skipped as not an answers file): what ``validate`` answers with 0."""
     counts = collected.counts
-    return counts["geladen"] + counts["overgeslagen"] == counts["gezien"]
+    return counts["loaded"] + counts["skipped"] == counts["seen"]
 
 
 def rounds(data: NetworkData) -> list[str]:
@@ -187,13 +187,12 @@ REPORT_HEADER_KEYS = {"bestand": "report_file", "school": "report_school", "rond
 
 def file_check_table(report: pd.DataFrame, lang: str = "nl", *, only_problems: bool = False) -> pd.DataFrame:
     """The file check of a network (one row per file; ``only_problems``: the files not simply loaded) with headers
-    and statuses in ``lang``; the app's table and the CLI's."""
-    from .collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_SKIPPED, STATUS_WARN
+    and statuses in ``lang``; the app's table and the CLI's. ``report``: ``Collected.report_in(lang, labels=False)``
+    (messages in ``lang``, statuses as ids)."""
+    from .collect import STATUS_LABELS, STATUS_OK
 
-    status_keys = {STATUS_OK: "status_ok", STATUS_WARN: "status_warn", STATUS_DUPLICATE: "status_duplicate",
-                   STATUS_REFUSED: "status_refused", STATUS_SKIPPED: "status_skipped"}
     rows = report[report["status"] != STATUS_OK] if only_problems else report
-    rows = rows.assign(status=rows["status"].map(lambda v: t(status_keys[v], lang) if v in status_keys else v))
+    rows = rows.assign(status=rows["status"].map(lambda v: t(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v))
     return rows.rename(columns={c: t(REPORT_HEADER_KEYS[c], lang) for c in rows.columns if c in REPORT_HEADER_KEYS})
 
 
@@ -289,7 +288,7 @@ class Imported:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "fout"]
+        return [p for p in self.problems if p.severity == "error"]
 
 
 def import_answers(source: str | Path, out: str | Path | None = None, *, overwrite: bool = False) -> Imported:
@@ -345,9 +344,9 @@ def check_content(folder: str | Path | None = None) -> ContentCheck:
     data = folder.parent if folder else None
     glossary = load_glossary(data if data is not None and (data / "glossary.yaml").exists() else None)
     words = check_data(data, glossary)
-    remarks = [p for p in words if p.severity == "opmerking"]
+    remarks = [p for p in words if p.severity == "note"]
     problems = [*model.warnings, *investment_problems(inv, allocation, model), *check_strings(),
-                *(p for p in words if p.severity != "opmerking")]
+                *(p for p in words if p.severity != "note")]
     problems += usability_problems(data)  # the real computations on answers made from this content
     check = ContentCheck(problems, remarks, list(glossary.pending), model, inv, allocation, roles, glossary, landscape)
     if not problems:

@@ -34,16 +34,25 @@ from . import budgets
 from .answers import EXAMPLES_SUBFOLDER, MAX_FILE_BYTES, _decode, parse_answers, school_identity
 from .content import MaturityModel, load_investment_model, load_model
 from .fastlane import FastLane, as_document, column_spec, extract_columns, join_columns
-from .errors import AnswersFileError, plain_reason
+from .errors import AnswersFileError, Msg, Parts, Problem, reason_of, render_value
 from .safezip import TooLarge, read_capped, read_member, zip_directory
-from .spreadsheet import CSV_MESSAGE, SUFFIXES as SPREADSHEET_SUFFIXES
+from .spreadsheet import SUFFIXES as SPREADSHEET_SUFFIXES
 
-STATUS_OK = "geladen"
-STATUS_WARN = "geladen met opmerkingen"
-STATUS_REFUSED = "geweigerd"
-STATUS_DUPLICATE = "dubbel"
-STATUS_SKIPPED = "overgeslagen"
-REPORT_COLUMNS = ["bestand", "school", "ronde", "status", "melding"]
+# the status of a file in the report: neutral ids; their words are i18n keys status_<id> (STATUS_LABELS)
+STATUS_OK = "loaded"
+STATUS_WARN = "loaded_with_notes"
+STATUS_REFUSED = "refused"
+STATUS_DUPLICATE = "duplicate"
+STATUS_SKIPPED = "skipped"
+STATUSES = (STATUS_OK, STATUS_WARN, STATUS_DUPLICATE, STATUS_REFUSED, STATUS_SKIPPED)
+STATUS_LABELS = {STATUS_OK: "status_ok", STATUS_WARN: "status_warn", STATUS_DUPLICATE: "status_duplicate",
+                 STATUS_REFUSED: "status_refused", STATUS_SKIPPED: "status_skipped"}
+REPORT_COLUMNS = ["bestand", "school", "ronde", "status", "melding"]  # column keys (the words: report_<key>)
+
+
+def _m(code: str, **values) -> Msg:
+    """A report message (i18n key ``problem.collect.<code>``)."""
+    return Msg(f"problem.collect.{code}", **values)
 
 
 @dataclass
@@ -52,13 +61,26 @@ class Collected:
     files: list[str] = field(default_factory=list)  # the file each document came from
     report: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPORT_COLUMNS))
     columns: dict | None = None  # the numbers of the documents as compact arrays (see fastlane.extract_columns)
+    messages: list = field(default_factory=list)  # per report row: its message (Parts), for report_in(lang)
 
     @property
     def counts(self) -> dict[str, int]:
         counts = self.report["status"].value_counts().to_dict()
-        return {"gezien": len(self.report), **{s: int(counts.get(s, 0)) for s in
-                                               (STATUS_OK, STATUS_WARN, STATUS_DUPLICATE, STATUS_REFUSED,
-                                                STATUS_SKIPPED)}}
+        return {"seen": len(self.report), **{s: int(counts.get(s, 0)) for s in STATUSES}}
+
+    def report_in(self, lang: str = "nl", labels: bool = True) -> pd.DataFrame:
+        """The report with its messages (and, with ``labels``, its statuses) in ``lang``; the column keys stay
+        (``report_<key>`` in i18n are their words). ``report`` itself has the Dutch messages."""
+        from .i18n import t
+
+        if lang == "nl" and not labels:
+            return self.report
+        out = self.report.copy()
+        if lang != "nl" and "messages" in self.__dict__ and len(self.messages) == len(out):
+            out["melding"] = [_visible(render_value(m, lang)) for m in self.messages]
+        if labels:
+            out["status"] = out["status"].map(lambda v: t(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v)
+        return out
 
     def __len__(self) -> int:
         return len(self.files)
@@ -75,7 +97,7 @@ class ZipBudgetSpent(Exception):
     """The zip's total unpacked budget is used up: the remaining members are not read."""
 
 
-Member = tuple[str, int, Callable[[], bytes] | None, str | None]  # name, size, reader, refusal message
+Member = tuple[str, int, Callable[[], bytes] | None, Msg | None]  # name, size, reader, refusal message
 
 
 class _ZipReader:
@@ -106,7 +128,7 @@ def _zip_members(zf: zipfile.ZipFile) -> Iterator[Member]:
         name = info.filename
         parts = PurePosixPath(name.replace("\\", "/")).parts
         if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-            yield name, info.file_size, None, "pad klimt uit de map (zip slip); niet uitgepakt en niet gelezen"
+            yield name, info.file_size, None, _m("zip_slip")
             continue
         yield name, info.file_size, _ZipReader(zf, info, used), None
 
@@ -142,12 +164,12 @@ def _folder_members(source: Path) -> Iterator[Member]:
     for parts, path in sorted(found):  # by path parts, as before
         name = "/".join(parts)
         if name in linked:
-            yield name, 0, None, "koppeling naar een map; niet gevolgd"
+            yield name, 0, None, _m("folder_link")
             continue
         try:
             size = os.stat(path).st_size
         except OSError as exc:
-            yield name, 0, None, f"kan het bestand niet lezen ({exc.strerror or exc})"
+            yield name, 0, None, Msg("problem.file.unreadable", why=reason_of(exc))
             continue
         yield name, size, _FileReader(path), None
 
@@ -182,27 +204,26 @@ def collect(source: str | Path, model: MaturityModel | None = None,
     return _merge(_parallel_chunks(members, model, workers, progress), progress, len(members))
 
 
-def _zip_refusal(fh) -> str | None:
+def _zip_refusal(fh) -> Msg | None:
     """Why a whole zip is not read (too many members, a broken member list), checked before the list is loaded."""
     found = zip_directory(fh)
     fh.seek(0)
     if found is None:
-        return "het zip-bestand is beschadigd of onvolledig (de inhoudsopgave ontbreekt); pak het opnieuw in"
+        return _m("zip_no_directory")
     count, directory = found
     if count > budgets.ZIP_MAX_MEMBERS or directory > budgets.ZIP_MAX_DIRECTORY_BYTES:
-        return (f"de zip bevat {budgets.count(count)} bestanden (hoogstens {budgets.count(budgets.ZIP_MAX_MEMBERS)}"
-                "); niet gelezen. Verdeel de bestanden over meer zips of lever een map in")
+        return _m("zip_too_many_members", count=count, max=budgets.ZIP_MAX_MEMBERS)
     try:
         zipfile.ZipFile(fh).close()
     except Exception as exc:  # noqa: BLE001 - a broken zip is one report line, never a traceback
-        return f"{plain_reason(exc)}; niet gelezen. Pak de bestanden opnieuw in"
+        return _m("zip_unreadable", why=reason_of(exc))
     finally:
         fh.seek(0)
     return None
 
 
-def _refused_row(name: str, message: str) -> dict:
-    return {"bestand": name, "school": "", "ronde": "", "status": STATUS_REFUSED, "melding": message}
+def _refused_row(name: str, message: Msg) -> dict:
+    return {"bestand": name, "school": "", "ronde": "", "status": STATUS_REFUSED, "melding": Parts([message])}
 
 
 PARALLEL_FROM = 3000  # below this many files, starting worker processes costs more than it saves
@@ -279,33 +300,31 @@ def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: boo
     return _Chunk(rows, keys, raters, saved, docs if keep_documents else [], columns)
 
 
-def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: str | None, lane: FastLane,
+def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: Msg | None, lane: FastLane,
               model: MaturityModel) -> tuple[dict, dict | None]:
-    row = {"bestand": name, "school": "", "ronde": "", "status": STATUS_REFUSED, "melding": ""}
+    row = {"bestand": name, "school": "", "ronde": "", "status": STATUS_REFUSED, "melding": Parts()}
     base = PurePosixPath(name).name
     if refusal or read is None:
-        row["melding"] = refusal or "kan het bestand niet lezen"
+        row["melding"] = Parts([refusal or _m("unreadable")])
         return row, None
     if base.startswith(".") or ".origineel-" in base:
-        row.update(status=STATUS_SKIPPED, melding="verborgen bestand of reservekopie; niet meegeteld")
+        row.update(status=STATUS_SKIPPED, melding=Parts([_m("hidden_or_backup")]))
         return row, None
     if EXAMPLES_SUBFOLDER in PurePosixPath(name.replace("\\", "/")).parts[:-1]:  # a copy of an example school
-        row.update(status=STATUS_SKIPPED, melding="voorbeeld; niet meegeteld")
+        row.update(status=STATUS_SKIPPED, melding=Parts([_m("example")]))
         return row, None
     suffix = PurePosixPath(name).suffix.lower()
     if size > MAX_FILE_BYTES:
-        row["melding"] = (f"bestand is te groot voor een antwoordenbestand ({size / 1e6:,.0f} MB; hoogstens "
-                          f"{MAX_FILE_BYTES / 1e6:.0f} MB); niet gelezen").replace(",", ".")
+        row["melding"] = Parts([_m("too_large", mb=round(size / 1e6), max_mb=round(MAX_FILE_BYTES / 1e6))])
         return row, None
     if suffix == ".csv":
-        row["melding"] = CSV_MESSAGE
+        row["melding"] = Parts([Msg("problem.sheet.csv")])
         return row, None
     if suffix not in (".json", *SPREADSHEET_SUFFIXES):
-        row["melding"] = (f"dit is een {suffix or 'onbekend'}-bestand, geen antwoordenbestand van imworkbook (.json) "
-                          "of ingevulde vragenlijst (.xlsx, .ods); lever het antwoordenbestand uit het werkboek in")
+        row["melding"] = Parts([_m("other_kind", suffix=suffix) if suffix else _m("no_suffix")])
         return row, None
     if size == 0:
-        row["melding"] = "bestand is leeg"
+        row["melding"] = Parts([Msg("problem.answers.empty")])
         return row, None
     try:
         data = read()
@@ -322,30 +341,30 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
             loaded = parse_answers(text, base, model)
             doc = as_document(loaded.answers)
     except AnswersFileError as exc:
-        row["melding"] = "; ".join(p.message if not p.where else f"{p.where}: {p.message}" for p in exc.problems)
+        row["melding"] = Parts(_bare(p) for p in exc.problems)
         return row, None
     except TooLarge:
-        row["melding"] = (f"bestand is (uitgepakt) groter dan {budgets.mb(MAX_FILE_BYTES)}, de grens voor een "
-                          "antwoordenbestand; niet verder gelezen. Lever het antwoordenbestand uit het werkboek "
-                          "opnieuw in")
+        row["melding"] = Parts([_m("unpacked_too_large", max_mb=round(MAX_FILE_BYTES / budgets.MB, 1))])
         return row, None
     except ZipBudgetSpent:
-        row["melding"] = (f"de zip is samen meer dan {budgets.mb(budgets.ZIP_MAX_TOTAL_BYTES)} uitgepakt; dit "
-                          "bestand en de volgende zijn niet gelezen. Verdeel de bestanden over meer zips")
+        row["melding"] = Parts([_m("zip_budget_spent", max_mb=round(budgets.ZIP_MAX_TOTAL_BYTES / budgets.MB, 1))])
         return row, None
     except Exception as exc:  # noqa: BLE001 - one odd file never stops the batch; never raw exception text
-        row["melding"] = (f"kan dit bestand niet lezen: {plain_reason(exc)}; het is niet meegeteld. Lever het "
-                          "antwoordenbestand uit het werkboek opnieuw in")
+        row["melding"] = Parts([_m("cannot_read", why=reason_of(exc))])
         return row, None
     row.update(school=doc["school"]["name"], ronde=doc["round"])
-    issues = [p for p in [*problems, *(loaded.problems if loaded else [])] if p.severity in ("fout", "waarschuwing")]
+    issues = [p for p in [*problems, *(loaded.problems if loaded else [])] if p.severity in ("error", "warning")]
     if issues:
-        shown = "; ".join(f"{p.where}: {p.message}" if p.where else p.message for p in issues[:3])
-        more = f" (+{len(issues) - 3} meer)" if len(issues) > 3 else ""
-        row.update(status=STATUS_WARN, melding=shown + more)
+        more = [_m("more", n=len(issues) - 3)] if len(issues) > 3 else []
+        row.update(status=STATUS_WARN, melding=Parts([*(_bare(p) for p in issues[:3]), *more]))
     else:
         row.update(status=STATUS_OK)
     return row, doc
+
+
+def _bare(problem: Problem) -> Problem:
+    """A problem as a line of the report: the file is the row's own, so only place and message."""
+    return problem.replace(file="")
 
 
 def _moment(saved_at: str | None) -> float:
@@ -385,31 +404,29 @@ def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, to
         first, first_rater, first_saved = winner[key]
         if first is row:
             if rater:
-                note = f"ingevuld door één invuller (rol: {rater}), niet samengevoegd met andere invullers"
-                row.update(status=STATUS_WARN, melding="; ".join(m for m in (row["melding"], note) if m))
+                row.update(status=STATUS_WARN, melding=Parts([*row["melding"], _m("one_rater", rater=rater)]))
             keep.append(True)
             result.files.append(row["bestand"])
             if chunks[c].documents:
                 result.documents.append(chunks[c].documents[d])
             continue
-        why = ("dat is later opgeslagen" if _moment(first_saved) > _moment(saved) else
-               "even laat opgeslagen of zonder tijd; dat komt eerst op bestandsnaam")
-        message = f"zelfde school en ronde als {first['bestand']} ({why}); niet meegeteld (niet samengevoegd)"
+        why = _m("saved_later") if _moment(first_saved) > _moment(saved) else _m("same_time")
+        message = _m("duplicate", first=first["bestand"], why=why)
         if rater or first_rater:
-            message = (f"nog een invuller van dezelfde school en ronde als {first['bestand']}; niet meegeteld. "
-                       "Voeg de invullers eerst samen (werkboek 7 of imworkbook merge) en lever het samengevoegde "
-                       "bestand in")
-        own = row["melding"] if row["status"] == STATUS_WARN else ""
-        row.update(status=STATUS_DUPLICATE, melding=message + (f". Eigen meldingen: {own}" if own else ""))
+            message = _m("another_rater", first=first["bestand"])
+        own = row["melding"] if row["status"] == STATUS_WARN else Parts()
+        row.update(status=STATUS_DUPLICATE, melding=Parts([message, _m("own_messages", own=own)]) if own
+                   else Parts([message]))
         keep.append(False)
     _same_name_with_and_without_code(winner)
     result.columns = join_columns([c.columns for c in chunks], np.asarray(keep, dtype=bool))
     if progress:
         progress(total, total)
+    result.messages = [row["melding"] for row in rows]
     for row in rows:  # the report is shown in a terminal and a web page: control characters made visible
+        row["melding"] = render_value(row["melding"], "nl")
         for column in ("bestand", "school", "melding"):
-            if isinstance(row[column], str) and _CONTROL.search(row[column]):
-                row[column] = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", row[column])
+            row[column] = _visible(row[column])
     result.report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     return result
 
@@ -426,9 +443,14 @@ def _same_name_with_and_without_code(winner: dict) -> None:
     for (identity, round_), (row, _rater, _saved) in winner.items():
         other = coded.get((identity, round_))
         if other and identity == school_identity(None, row["school"]):
-            note = (f"zelfde naam als {other}, dat wél een schoolcode heeft: is dit dezelfde school, vul dan de "
-                    "schoolcode in (anders telt ze twee keer)")
-            row.update(status=STATUS_WARN, melding="; ".join(m for m in (row["melding"], note) if m))
+            row.update(status=STATUS_WARN, melding=Parts([*row["melding"], _m("same_name_no_code", other=other)]))
+
+
+def _visible(text):
+    """Control characters made visible (the report is shown in a terminal and a web page)."""
+    if isinstance(text, str) and _CONTROL.search(text):
+        return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 # C0 and C1 control characters (terminal escape codes), and the invisible ones that reorder or hide text

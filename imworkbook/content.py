@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from . import paths
-from .errors import ContentError, Problem, from_pydantic
+from .errors import ContentError, Msg, Problem, from_pydantic
 from .yamlfile import read_yaml
 
 LANGS = ("nl", "en")
@@ -220,20 +220,20 @@ def _check_prerequisites(areas: list[Area], items: dict[str, str], area_dir: str
     for area in areas:
         name = f"{area_dir}/{area.id}.yaml"
         for i, rule in enumerate(area.prerequisites):
-            where = f"prerequisites[{i}] (id: {rule.id})"
+            where = f"prerequisites[{i}] (id: {rule.id})"  # a field path: the same in every language
             if rule.id in seen:
-                problems.append(Problem(name, where + " › id", f"dubbel regel-id; komt ook voor in {seen[rule.id]}"))
+                problems.append(Problem(name, (where, "id"), "content.duplicate_rule_id", {"other": seen[rule.id]}))
             seen[rule.id] = name
             if not rule.item.startswith(area.id + "."):
-                problems.append(Problem(name, where + " › item", f"moet een item van dit gebied zijn ('{area.id}.…'); "
-                                        f"gekregen: '{rule.item}'"))
+                problems.append(Problem(name, (where, "item"), "content.rule_item_other_area",
+                                        {"area": area.id, "given": rule.item}))
             elif rule.item not in items:
-                problems.append(Problem(name, where + " › item", f"item '{rule.item}' bestaat niet"))
+                problems.append(Problem(name, (where, "item"), "content.no_such_item", {"item": rule.item}))
             if rule.requires not in items:
-                problems.append(Problem(name, where + " › requires", f"item '{rule.requires}' bestaat niet; "
-                                        "een regel moet naar een item van het model verwijzen"))
+                problems.append(Problem(name, (where, "requires"), "content.rule_requires_unknown",
+                                        {"item": rule.requires}))
             if rule.requires == rule.item:
-                problems.append(Problem(name, where + " › requires", "een item kan niet zichzelf als voorwaarde hebben"))
+                problems.append(Problem(name, (where, "requires"), "content.rule_requires_itself"))
 
 
 def load_model(folder: str | Path | None = None) -> MaturityModel:
@@ -254,7 +254,7 @@ def _load_model_cached(folder: Path) -> MaturityModel:
     raw = read_yaml(model_path, shown(model_path))
     head = _check(_ModelFile, raw, shown(model_path), problems)
     if head is None:
-        raise ContentError(problems, "Het volwassenheidsmodel kan niet worden geladen:")
+        raise ContentError(problems, Msg("problem.content.title_model"))
 
     areas: list[Area] = []
     seen_items: dict[str, str] = {}
@@ -263,33 +263,32 @@ def _load_model_cached(folder: Path) -> MaturityModel:
         path = area_dir / f"{area_id}.yaml"
         name = shown(path)
         if not path.is_file():
-            problems.append(Problem(shown(model_path), f"areas[{index}]",
-                                    f"gebied '{area_id}' staat in de lijst, maar {name} bestaat niet"))
+            problems.append(Problem(shown(model_path), f"areas[{index}]", "content.area_file_missing",
+                                    {"area": area_id, "name": name}))
             continue
         area = _read_checked(Area, path, name, problems)
         if area is None:
             continue
         if area.id != area_id:
-            problems.append(Problem(name, "id", f"moet '{area_id}' zijn (de naam van het bestand); gekregen: '{area.id}'"))
+            problems.append(Problem(name, "id", "content.area_id_not_file_name", {"area": area_id, "given": area.id}))
         for i, item in enumerate(area.items):
             where = f"items[{i}] (id: {item.id})"
             if not item.id.startswith(area.id + "."):
-                problems.append(Problem(name, where + " › id", f"moet beginnen met '{area.id}.'"))
+                problems.append(Problem(name, (where, "id"), "content.item_id_prefix", {"area": area.id}))
             if item.id in seen_items:
-                problems.append(Problem(name, where + " › id", f"dubbel item-id; komt ook voor in {seen_items[item.id]}"))
+                problems.append(Problem(name, (where, "id"), "content.duplicate_item_id", {"other": seen_items[item.id]}))
             seen_items[item.id] = name
         areas.append(area)
     _check_prerequisites(areas, seen_items, shown(folder / "areas"), problems)
     if len(set(head.areas)) != len(head.areas):
         dup = sorted({a for a in head.areas if head.areas.count(a) > 1})
-        problems.append(Problem(shown(model_path), "areas", f"gebied staat dubbel in de lijst: {', '.join(dup)}"))
+        problems.append(Problem(shown(model_path), "areas", "content.duplicate_area", {"areas": dup}))
     if area_dir.is_dir():
         for path in sorted(area_dir.glob("*.yaml")):
             if path.stem not in head.areas:
-                problems.append(Problem(shown(path), "", "bestand hoort bij geen gebied: voeg "
-                                        f"'{path.stem}' toe aan 'areas' in {shown(model_path)} of verwijder het",
-                                        "waarschuwing"))
-    errors = [p for p in problems if p.severity == "fout"]
+                problems.append(Problem(shown(path), "", "content.orphan_area_file",
+                                        {"area": path.stem, "model": shown(model_path)}, "warning"))
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(problems, "Het volwassenheidsmodel kan niet worden geladen:")
     return MaturityModel(id=head.id, version=head.version, title=head.title,
@@ -499,7 +498,7 @@ class InvestmentModel(_Strict):
 def load_investment_model(folder: str | Path | None = None) -> InvestmentModel:
     """Load and validate ``<data_dir>/investment/model.yaml`` (cached per folder)."""
     return _load_content(InvestmentModel, folder, "investment", "model.yaml",
-                         "Het investeringsmodel kan niet worden geladen:")
+                         Msg("problem.content.title_investment"))
 
 
 class AllocationItem(_Strict):
@@ -539,7 +538,7 @@ class Allocation(_Strict):
 def load_allocation(folder: str | Path | None = None) -> Allocation:
     """Load and validate ``<data_dir>/investment/allocation.yaml`` (cached per folder)."""
     return _load_content(Allocation, folder, "investment", "allocation.yaml",
-                         "De verdeelsleutel kan niet worden geladen:")
+                         Msg("problem.content.title_allocation"))
 
 
 def investment_problems(inv: InvestmentModel, allocation: Allocation, model: MaturityModel) -> list[Problem]:
@@ -550,21 +549,21 @@ def investment_problems(inv: InvestmentModel, allocation: Allocation, model: Mat
     for sector, values in inv.reference.per_pupil.items():
         unknown, missing = sorted(set(values) - set(areas)), [a for a in areas if a not in values]
         if unknown:
-            problems.append(Problem("investment/model.yaml", f"reference › per_pupil › {sector}",
-                                    f"onbekend gebied: {', '.join(unknown)}; gebieden: {areas}"))
+            problems.append(Problem("investment/model.yaml", ("reference", "per_pupil", sector),
+                                    "content.unknown_area", {"unknown": unknown, "areas": areas}))
         if missing:
-            problems.append(Problem("investment/model.yaml", f"reference › per_pupil › {sector}",
-                                    f"ontbreekt voor: {', '.join(missing)}"))
+            problems.append(Problem("investment/model.yaml", ("reference", "per_pupil", sector),
+                                    "content.missing_for_areas", {"missing": missing}))
     for item in allocation.items:
         unknown = sorted(set(item.key) - set(areas))
         if unknown:
-            problems.append(Problem("investment/allocation.yaml", f"items › {item.id} › key",
-                                    f"onbekend gebied: {', '.join(unknown)}; gebieden: {areas}"))
+            problems.append(Problem("investment/allocation.yaml", ("items", item.id, "key"),
+                                    "content.unknown_area", {"unknown": unknown, "areas": areas}))
     return problems
 
 
 @lru_cache(maxsize=32)
-def _load_content_cached(model_cls, path: Path, title: str):
+def _load_content_cached(model_cls, path: Path, title: Msg):
     problems: list[Problem] = []
     loaded = _read_checked(model_cls, path, f"{path.parent.name}/{path.name}", problems)
     if loaded is None:
@@ -572,7 +571,7 @@ def _load_content_cached(model_cls, path: Path, title: str):
     return loaded
 
 
-def _load_content(model_cls, folder: str | Path | None, default: str, file_name: str, title: str):
+def _load_content(model_cls, folder: str | Path | None, default: str, file_name: str, title: Msg):
     """One content file, validated by ``model_cls`` at load (cached per file): ``folder`` or ``data/<default>``."""
     folder = Path(folder) if folder is not None else paths.data_dir() / default
     return _load_content_cached(model_cls, (folder / file_name).resolve(), title)
@@ -640,13 +639,13 @@ def _load_mappings_cached(folder: Path) -> dict[tuple[str, str], ItemMapping]:
         if mapping is None:
             continue
         if (mapping.model, mapping.from_version) in steps:
-            problems.append(Problem(name, "from_version", f"er is al een mapping vanaf versie {mapping.from_version}"))
+            problems.append(Problem(name, "from_version", "content.mapping_exists", {"version": mapping.from_version}))
             continue
         if mapping.to_version == model.version:  # the last step must lead to items of the current model
             unknown = sorted({v for v in [*mapping.items.values(), *mapping.new_items]
                               if v is not None and v not in model.item_ids})
             if unknown:
-                problems.append(Problem(name, "items", f"verwijst naar items die niet in het model staan: {unknown}"))
+                problems.append(Problem(name, "items", "content.mapping_unknown_items", {"items": unknown}))
                 continue
         steps[(mapping.model, mapping.from_version)] = mapping
         names[(mapping.model, mapping.from_version)] = name
@@ -665,12 +664,12 @@ def _load_mappings_cached(folder: Path) -> dict[tuple[str, str], ItemMapping]:
             # leads to that no later step maps and the model does not have is a mistake in the files
             unknown = sorted({v for v in chain.items.values() if v is not None and v not in model.item_ids})
             if unknown:
-                problems.append(Problem(names[key], "items", f"verwijst naar items die niet in het model staan: "
-                                        f"{unknown} (ook niet via de volgende omzettingen naar versie {model.version})"))
+                problems.append(Problem(names[key], "items", "content.mapping_chain_unknown_items",
+                                        {"items": unknown, "version": model.version}))
                 continue
             out[key] = chain
     if problems:
-        raise ContentError(problems, "Een mapping tussen vragenlijstversies kan niet worden geladen:")
+        raise ContentError(problems, Msg("problem.content.title_mapping"))
     return out
 
 
@@ -705,7 +704,7 @@ class RaterRoles(_Strict):
 
 def load_rater_roles(folder: str | Path | None = None) -> RaterRoles:
     """Load and validate ``<data_dir>/raters/roles.yaml`` (cached per folder)."""
-    return _load_content(RaterRoles, folder, "raters", "roles.yaml", "De rollen van invullers kunnen niet worden geladen:")
+    return _load_content(RaterRoles, folder, "raters", "roles.yaml", Msg("problem.content.title_raters"))
 
 
 # --- the application landscape (data/landscape/reference.yaml) --------------------------------------
@@ -804,7 +803,7 @@ class LandscapeReference(_Strict):
 def load_landscape_reference(folder: str | Path | None = None) -> LandscapeReference:
     """Load and validate ``<data_dir>/landscape/reference.yaml`` (cached per folder)."""
     return _load_content(LandscapeReference, folder, "landscape", "reference.yaml",
-                         "De referentielijst voor het applicatielandschap kan niet worden geladen:")
+                         Msg("problem.content.title_landscape"))
 
 
 # --- roles and tasks (data/roles/tasks.yaml) -------------------------------------------------------------
@@ -832,4 +831,4 @@ class RolesModel(_Strict):
 
 def load_roles_model(folder: str | Path | None = None) -> RolesModel:
     """Load and validate ``<data_dir>/roles/tasks.yaml`` (cached per folder)."""
-    return _load_content(RolesModel, folder, "roles", "tasks.yaml", "De rollen en taken kunnen niet worden geladen:")
+    return _load_content(RolesModel, folder, "roles", "tasks.yaml", Msg("problem.content.title_roles"))

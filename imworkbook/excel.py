@@ -32,7 +32,7 @@ import json
 import math
 import re
 import textwrap
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from .answers import KIND, SCHEMA_VERSION, LoadResult, current_round, parse_answ
 from .storage import atomic_write_bytes
 from .cells import safe_cell, workbook_bytes
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model, load_rater_roles
-from .errors import AnswersFileError, Problem
+from .errors import AnswersFileError, Msg, Problem, Words, pydantic_code, reason_of, where_text
 from .i18n import format_number, t
 from .numbers import parse_number
 from .spreadsheet import OLE_MAGIC, Sheet, load_sheets
@@ -89,6 +89,15 @@ def _tx(key: str, lang: str, **values) -> str:
 
 def _big(n: int, lang: str) -> str:
     return format_number(n, lang, 0)
+
+
+def _rule(key: str, **values) -> Msg:
+    """A field's rule as a value of a problem, worded in the language the problem is shown in."""
+    return Msg(_RULES[key], **values)
+
+
+def _field_rule_msg(f) -> Msg:
+    return _rule(f.unit, label=Words(f.label("nl"), f.label("en")), top=_UNIT_MAX[f.unit])
 
 
 def _field_rule(f, lang: str) -> str:
@@ -391,10 +400,9 @@ def _find_layouts(sheets: list[Sheet], name: str) -> dict[str, Layout]:
             if isinstance(v, str) and v.startswith(MARK) and v[len(MARK):] in KINDS:
                 kind = v[len(MARK):]
                 if kind in found:
-                    raise AnswersFileError(Problem(name, f"{sheet.title}!{get_column_letter(c)}{r}", (
-                        f"de bladen '{found[kind].sheet.title}' en '{sheet.title}' zijn allebei het blad "
-                        f"{SHEETS[kind]} (een gekopieerd blad?); verwijder de kopie, zodat duidelijk is welke "
-                        "antwoorden gelden, en lever het bestand opnieuw in")))
+                    raise AnswersFileError(Problem(name, f"{sheet.title}!{get_column_letter(c)}{r}",
+                                                   "sheet.copied_sheet", {"first": found[kind].sheet.title,
+                                                                          "second": sheet.title, "sheet": SHEETS[kind]}))
                 cols = {}
                 for cc in range(c + 1, c + 60):
                     fv = sheet.get(r, cc)
@@ -435,11 +443,10 @@ def _shown(v: Any, text: str | None = None) -> str:
     return str(v)
 
 
-def _date_note(v: Any) -> str:
+def _date_note(v: Any) -> Msg | str:
     if not isinstance(v, (dt.date, dt.datetime)):
         return ""
-    return (f" (het rekenprogramma heeft er de datum {v.day}-{v.month}-{v.year} van gemaakt; kies de waarde uit de "
-            "keuzelijst, of typ hem opnieuw)")
+    return Msg("reason.made_a_date", date=f"{v.day}-{v.month}-{v.year}")
 
 
 def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) -> LoadResult:
@@ -448,7 +455,7 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
     missing, or it is larger than the budgets (:mod:`imworkbook.budgets`), which are checked on the zip's parts
     before anything is parsed."""
     from .answers import dumps_answers
-    from .budgets import ANSWERS_MAX_BYTES, mb
+    from .budgets import ANSWERS_MAX_BYTES, MB
 
     model = model or load_model()
     inv = load_investment_model()
@@ -459,24 +466,20 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
     layouts = _find_layouts(sheets, name)
     titles = ", ".join(f"'{s.title}'" for s in sheets)
     if "intro" not in layouts:
-        raise AnswersFileError(Problem(name, "", f"dit is geen vragenlijst van imworkbook (geen blad {SHEETS['intro']} "
-                                       f"met de verborgen markering '{MARK}intro' in cel A1; bladen: {titles}); maak "
-                                       "een nieuwe met 'imworkbook template --xlsx'"))
+        raise AnswersFileError(Problem(name, "", "sheet.not_questionnaire",
+                                       {"sheet": SHEETS["intro"], "mark": f"{MARK}intro", "sheets": titles}))
     intro = layouts["intro"]
     version_row = intro.row_of().get(VERSION_KEY)
     vcol = intro.cols.get("value", 0)
     version = intro.sheet.get(version_row, vcol) if version_row and vcol else None
     vwhere = f"{intro.sheet.title}!{get_column_letter(vcol or 3)}{version_row or 3}"
     if str(version).strip() not in ("1", str(TEMPLATE_VERSION)):
-        raise AnswersFileError(Problem(name, vwhere, f"sjabloonversie {_shown(version)} wordt niet ondersteund "
-                                       f"(verwacht {TEMPLATE_VERSION}); vul een nieuw sjabloon in"))
+        raise AnswersFileError(Problem(name, vwhere, "sheet.template_version",
+                                       {"version": _shown(version), "expected": TEMPLATE_VERSION}))
     missing = [k for k in KINDS if k not in layouts]
     if missing:
-        what = ", ".join(f"'{SHEETS[k]}' (markering '{MARK}{k}' in de verborgen cel A1)" for k in missing)
-        raise AnswersFileError(Problem(name, "", f"het blad {what} ontbreekt, ook niet gevonden onder een andere "
-                                       f"naam (bladen in het bestand: {titles}); er is niets ingelezen, zodat geen "
-                                       "antwoorden verloren gaan. Zet het blad terug (of kopieer de antwoorden naar "
-                                       "een nieuw sjabloon: 'imworkbook template --xlsx') en lever het opnieuw in"))
+        what = tuple(Msg("reason.sheet_marker", sheet=SHEETS[k], mark=f"{MARK}{k}") for k in missing)
+        raise AnswersFileError(Problem(name, "", "sheet.sheet_missing", {"what": what, "sheets": titles}))
     # the investment: the columns the three required numbers need; a template made before money_per_year existed
     # has the four breakdown columns instead (they give the same total), and a missing optional column is unknown
     money = ["money_per_year"]
@@ -485,34 +488,29 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
     needed_cols = {"intro": ["value"], "school": ["value"], "items": ["current", "target", "note"],
                    "investment": ["ambition", *[f.id for f in inv.fields if f.required and f.id != "money_per_year"],
                                   *money, "note"]}
-    labels = {"current": t("label_current", "nl"), "target": t("label_target", "nl"), "note": t("label_note", "nl"),
-              "ambition": t("ambition", "nl"), "value": t("xl_value", "nl"),
-              **{f.id: f.label("nl") for f in inv.fields}}
+    both = lambda key: Words(t(key, "nl"), t(key, "en"))  # noqa: E731
+    labels = {"current": both("label_current"), "target": both("label_target"), "note": both("label_note"),
+              "ambition": both("ambition"), "value": both("xl_value"),
+              **{f.id: Words(f.label("nl"), f.label("en")) for f in inv.fields}}
     for kind, lay in layouts.items():
         gone = [f for f in needed_cols[kind] if f not in lay.cols]
         if gone:
-            raise AnswersFileError(Problem(name, lay.sheet.title, "de kolom " + ", ".join(
-                f"'{labels.get(f, f)}' (veld-id '{f}' in de verborgen rij {lay.origin_row})" for f in gone)
-                + " ontbreekt; er is niets ingelezen. Zet de kolom terug of kopieer de antwoorden naar een nieuw "
-                  "sjabloon, en lever het opnieuw in"))
+            raise AnswersFileError(Problem(name, lay.sheet.title, "sheet.column_missing", {"columns": tuple(
+                Msg("reason.column_marker", label=labels.get(f, f), field=f, row=lay.origin_row) for f in gone)}))
         rows = lay.row_of()
         gone = [k for k in _NEEDED_ROWS.get(kind, []) if k not in rows]
         if gone:
-            raise AnswersFileError(Problem(name, lay.sheet.title, "de rij " + ", ".join(
-                f"'{k}' (verborgen kolom {get_column_letter(lay.key_col)})" for k in gone) + " ontbreekt; er is niets "
-                "ingelezen. Zet de rij terug of kopieer de antwoorden naar een nieuw sjabloon"))
+            raise AnswersFileError(Problem(name, lay.sheet.title, "sheet.row_missing", {"rows": tuple(
+                Msg("reason.row_marker", key=k, column=get_column_letter(lay.key_col)) for k in gone)}))
         if lay.sheet.title != SHEETS[kind]:
-            problems.append(Problem(name, lay.sheet.title, f"dit is het blad {SHEETS[kind]} onder een andere naam; "
-                                    "gevonden aan zijn markering en gelezen", "opmerking"))
+            problems.append(Problem(name, lay.sheet.title, "sheet.renamed", {"sheet": SHEETS[kind]}, "note"))
     used = {lay.sheet.title for lay in layouts.values()}
     for sheet in sheets:
         if sheet.state != "visible":
-            problems.append(Problem(name, sheet.title, "dit blad is verborgen; " + (
-                "het is wel gelezen" if sheet.title in used else "het hoort niet bij de vragenlijst en is niet gelezen"),
-                "waarschuwing"))
+            problems.append(Problem(name, sheet.title, "sheet.hidden_read" if sheet.title in used
+                                    else "sheet.hidden_not_read", {}, "warning"))
         elif sheet.title not in used and sheet.cells:
-            problems.append(Problem(name, sheet.title, "dit blad hoort niet bij de vragenlijst en is niet gelezen",
-                                    "waarschuwing"))
+            problems.append(Problem(name, sheet.title, "sheet.foreign_sheet", {}, "warning"))
 
     def where(lay: Layout, row: int, col: int) -> str:
         return f"{lay.sheet.title}!{get_column_letter(col)}{row}"
@@ -522,8 +520,8 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         v = ws.get(row, col)
         if ws.is_formula(row, col) or (v is not None and type(v).__name__ in ("ArrayFormula", "DataTableFormula")):
             # a formula (also an array formula, an object rather than text); a text cell "=…" is text
-            problems.append(Problem(name, where(lay, row, col), "bevat een formule; vul een waarde in (formules "
-                                    "worden niet uitgerekend); niet gebruikt, bewaard onder set_aside", "fout"))
+            problems.append(Problem(name, where(lay, row, col), "sheet.formula",
+                                    {"then": Msg("then.not_used_set_aside")}))
             cells_aside[where(lay, row, col)] = getattr(v, "text", v)
             return None
         if isinstance(v, str):
@@ -531,10 +529,11 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
             return v or None
         return v
 
-    def refuse_cell(lay: Layout, row: int, col: int, v: Any, rule: str, lead: str | None = None) -> None:
+    def refuse_cell(lay: Layout, row: int, col: int, v: Any, rule: Msg, code: str = "sheet.value_does_not_fit") -> None:
         shown = _shown(v, lay.sheet.text(row, col))
-        problems.append(Problem(name, where(lay, row, col), f"{lead or repr(shown) + ' past niet'}: {rule}"
-                                f"{_date_note(v)}; niet gebruikt, bewaard onder set_aside", "fout"))
+        problems.append(Problem(name, where(lay, row, col), code,
+                                {"given": repr(shown), "rule": rule, "date": _date_note(v),
+                                 "then": Msg("then.not_used_set_aside")}))
         cells_aside[where(lay, row, col)] = shown if isinstance(v, (dt.date, dt.datetime)) else v
 
     def unmarked(lay: Layout, row: int) -> None:
@@ -542,15 +541,12 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         known = set(lay.cols.values()) | {lay.key_col}
         for (r, c), v in lay.sheet.cells.items():
             if r == row and c not in known and c > lay.key_col and v is not None and str(v).strip():
-                problems.append(Problem(name, where(lay, r, c), "deze kolom hoort niet bij de vragenlijst (geen "
-                                        f"veld-id in de verborgen rij {lay.origin_row}; ingevoegd?); niet gelezen, "
-                                        "bewaard onder set_aside", "fout"))
+                problems.append(Problem(name, where(lay, r, c), "sheet.unmarked_column", {"row": lay.origin_row}))
                 cells_aside[where(lay, r, c)] = _shown(v, lay.sheet.text(r, c))
 
     for kind in ("items", "investment"):
         for coord in layouts[kind].sheet.merged:
-            problems.append(Problem(name, f"{layouts[kind].sheet.title}!{coord}", "cellen zijn samengevoegd; alleen "
-                                    "de eerste cel is gelezen", "waarschuwing"))
+            problems.append(Problem(name, f"{layouts[kind].sheet.title}!{coord}", "sheet.merged_cells", {}, "warning"))
 
     # the school
     lay = layouts["school"]
@@ -560,14 +556,13 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
     if lay.fixed_rows is None:
         for key in SCHOOL_ROWS + [k for k in OPTIONAL_SCHOOL_ROWS if k in rows]:
             unmarked(lay, rows[key])
-    rules = {k: _tx(k, "nl") for k in ("name", "round", "sector", "pupils", "rater")}
+    rules = {k: _rule(k) for k in ("name", "round", "sector", "pupils", "rater")}
     for key in ("name", "round"):
         if school[key] is None:
-            raise AnswersFileError(Problem(name, where(lay, rows[key], vcol), f"dit veld is leeg: {rules[key]} Vul het "
-                                           "in en lever het bestand opnieuw in"))
+            raise AnswersFileError(Problem(name, where(lay, rows[key], vcol), "sheet.field_empty", {"rule": rules[key]}))
     if str(school["sector"] or "").strip().lower() not in ("po", "vo"):
-        raise AnswersFileError(Problem(name, where(lay, rows["sector"], vcol), f"{rules['sector']} Gekregen: "
-                                       f"{_shown(school['sector'])!r}"))
+        raise AnswersFileError(Problem(name, where(lay, rows["sector"], vcol), "sheet.sector",
+                                       {"rule": rules["sector"], "given": repr(_shown(school["sector"]))}))
     pupils = school["pupils"]
     if pupils is not None:
         number = _number(pupils)
@@ -597,15 +592,15 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
                               "round": where(lay, rows["round"], vcol), "rater": where(lay, rows["rater"], vcol)}
     if rater:
         raw["rater"] = rater
-    labels_nl = {"hourly_rate": t("label_hourly_rate", "nl"), "staff_fte": t("label_staff_fte", "nl"),
-                 "levy_eur": t("label_levy", "nl")}
+    labels_both = {k: Words(t(key, "nl"), t(key, "en")) for k, key in
+                   (("hourly_rate", "label_hourly_rate"), ("staff_fte", "label_staff_fte"), ("levy_eur", "label_levy"))}
     for key in ("hourly_rate", "staff_fte", "levy_eur"):
         if school[key] is None:
             continue
         number = _number(school[key])
         if number is None or number < 0 or (number == 0 and key != "levy_eur"):
             refuse_cell(lay, rows[key], vcol, school[key],
-                        _tx("levy" if key == "levy_eur" else "positive", "nl", label=labels_nl[key]))
+                        _rule("levy" if key == "levy_eur" else "positive", label=labels_both[key]))
         else:
             raw["investment"][key] = number
 
@@ -615,7 +610,7 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
     known = set(model.item_ids)
     seen: dict[str, int] = {}
     cur_c, tgt_c, note_c = (lay.cols[k] for k in ("current", "target", "note"))
-    level_rule = _tx("level", "nl")
+    level_rule = _rule("level")
     for row in range(lay.origin_row + 1, ws.max_row + 1):
         item_id = value(lay, row, lay.key_col)
         if item_id == HEAD:
@@ -626,15 +621,14 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         if item_id is None:
             if any(v is not None for v in (cur, tgt, note)):
                 col = next(c for c, v in ((cur_c, cur), (tgt_c, tgt), (note_c, note)) if v is not None)
-                problems.append(Problem(name, where(lay, row, col), "rij zonder item-id in de verborgen kolom "
-                                        f"{get_column_letter(lay.key_col)} (ingevoegd?); de antwoorden in deze rij zijn "
-                                        "niet gebruikt (bewaard onder set_aside)", "fout"))
+                problems.append(Problem(name, where(lay, row, col), "sheet.row_without_item",
+                                        {"column": get_column_letter(lay.key_col)}))
                 cells_aside[f"{ws.title}!rij {row}"] = [_jsonable(v) for v in (cur, tgt, note)]
             continue
         item_id = str(item_id)
         if item_id in seen:
-            problems.append(Problem(name, where(lay, row, cur_c), f"item {item_id} staat ook in rij "
-                                    f"{seen[item_id]}; deze rij is niet gebruikt (bewaard onder set_aside)", "fout"))
+            problems.append(Problem(name, where(lay, row, cur_c), "sheet.duplicate_item",
+                                    {"item": item_id, "row": seen[item_id]}))
             cells_aside[f"{ws.title}!rij {row}"] = [item_id, *(_jsonable(v) for v in (cur, tgt, note))]
             continue
         seen[item_id] = row
@@ -644,7 +638,7 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
                 continue
             level = _level(v)
             if level is None:
-                refuse_cell(lay, row, col, v, level_rule, f"{_shown(v, ws.text(row, col))!r} is geen niveau")
+                refuse_cell(lay, row, col, v, level_rule, "sheet.not_a_level")
             else:
                 entry[key] = level
                 places[f"answers › {item_id} › {key}"] = where(lay, row, col)
@@ -655,7 +649,8 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
             raw["answers"][item_id] = entry
             places.setdefault(f"answers › {item_id}", where(lay, row, lay.key_col))
         if item_id not in known and entry:
-            problems.append(Problem(name, where(lay, row, lay.key_col), f"onbekend item {item_id!r}", "waarschuwing"))
+            problems.append(Problem(name, where(lay, row, lay.key_col), "sheet.unknown_item", {"item": repr(item_id)},
+                                    "warning"))
 
     # the investment: rows by the area id, columns by their field ids
     lay = layouts["investment"]
@@ -672,9 +667,8 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         if area_id is None:
             if any(v is not None for v in values.values()):
                 col = next(lay.cols[f] for f, v in values.items() if v is not None)
-                problems.append(Problem(name, where(lay, row, col), "rij zonder gebied-id in de verborgen kolom "
-                                        f"{get_column_letter(lay.key_col)} (ingevoegd?); niet gebruikt (bewaard onder "
-                                        "set_aside)", "fout"))
+                problems.append(Problem(name, where(lay, row, col), "sheet.row_without_area",
+                                        {"column": get_column_letter(lay.key_col)}))
                 cells_aside[f"{ws.title}!rij {row}"] = {k: _jsonable(v) for k, v in values.items()}
             continue
         out: dict[str, Any] = {}
@@ -686,7 +680,7 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
             if f == "note":
                 out[f] = str(v)
                 continue
-            rule = _tx("ambition", "nl") if f == "ambition" else _field_rule(fields[f], "nl")
+            rule = _rule("ambition") if f == "ambition" else _field_rule_msg(fields[f])
             number = _ambition(v) if f == "ambition" else _number(v)
             if number is None or isinstance(v, (dt.date, dt.datetime)):
                 refuse_cell(lay, row, col, v, rule)
@@ -704,13 +698,13 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         raw["set_aside"]["cells"] = {k: _jsonable(v) for k, v in cells_aside.items()}
     result = parse_answers(json.dumps(raw, ensure_ascii=False, default=str), name, model)
     # a data path (investment › areas › x › hours_ict) becomes the cell it came from
-    result.problems[:] = [replace(p, where=places[p.where]) if p.where in places else p for p in result.problems]
+    result.problems[:] = [p.replace(where=places[where_text(p.where)]) if where_text(p.where) in places else p
+                          for p in result.problems]
     result.problems[:0] = problems
     size = len(dumps_answers(result.answers).encode("utf-8"))
     if size > ANSWERS_MAX_BYTES:  # what loads must be savable again (and readable by every other command)
-        raise AnswersFileError(Problem(name, "", f"de ingevulde vragenlijst wordt als antwoordenbestand "
-                                       f"{mb(size)} (hoogstens {mb(ANSWERS_MAX_BYTES)}); maak de toelichtingen "
-                                       "korter of verwijder overbodige rijen en cellen"))
+        raise AnswersFileError(Problem(name, "", "sheet.answers_too_large",
+                                       {"mb": round(size / MB, 1), "max_mb": round(ANSWERS_MAX_BYTES / MB, 1)}))
     return result
 
 
@@ -825,33 +819,28 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
 
     from .answers import Application
     from .content import load_landscape_reference
-    from .errors import from_pydantic_error_message
-
     ref = ref or load_landscape_reference()
     if data.startswith(OLE_MAGIC):
-        raise AnswersFileError(Problem(name, "", "dit is een oud Excel-bestand (.xls) of een bestand met een "
-                                       "wachtwoord; sla het op als .xlsx zonder wachtwoord"))
-    from .errors import plain_reason
+        raise AnswersFileError(Problem(name, "", "inventory.old_xls_or_password"))
     from .safezip import scan_workbook
 
     scan_workbook(data, name)  # the budgets (rows, sizes, shared strings) before openpyxl parses anything
     try:
         wb = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # noqa: BLE001 - any broken part: one Dutch message, never a traceback
-        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx): {plain_reason(exc)}")) from None
+        raise AnswersFileError(Problem(name, "", "xlsx.unusable", {"why": reason_of(exc)})) from None
     ws = wb[INVENTORY_SHEET] if INVENTORY_SHEET in wb.sheetnames else wb.worksheets[0]
     headers = [str(c.value).strip().lower() if c.value is not None else "" for c in ws[1]]
     problems: list[Problem] = []
     if "naam" not in headers:
-        raise AnswersFileError(Problem(name, f"{ws.title}!1", "de kolom 'naam' ontbreekt in de eerste rij; gebruik "
-                                       "de kolommen van de export uit werkboek 4"))
+        raise AnswersFileError(Problem(name, f"{ws.title}!1", "inventory.no_name_column"))
     for n, h in enumerate(headers, start=1):
         if h and h not in INVENTORY_COLUMNS:
-            problems.append(Problem(name, f"{ws.title}!{get_column_letter(n)}1", f"kolom '{h}' is onbekend en wordt niet "
-                                    "gelezen", "waarschuwing"))
+            problems.append(Problem(name, f"{ws.title}!{get_column_letter(n)}1", "inventory.unknown_column",
+                                    {"column": h}, "warning"))
     for h in INVENTORY_COLUMNS:
         if h not in headers:
-            problems.append(Problem(name, f"{ws.title}!1", f"kolom '{h}' ontbreekt; blijft leeg", "waarschuwing"))
+            problems.append(Problem(name, f"{ws.title}!1", "inventory.missing_column", {"column": h}, "warning"))
     by_label = {"activity": {**{a.label(lg).lower(): a.id for a in ref.activities.values() for lg in ("nl", "en")},
                              **{a: a for a in ref.activities}},
                 "object": {**{d.label(lg).lower(): d.id for d in ref.data_objects for lg in ("nl", "en")},
@@ -871,7 +860,7 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
             col = get_column_letter(headers.index(header) + 1) if header in headers else "?"
             where = f"{ws.title}!{col}{row}"
             if header in found and found[header].data_type == "f":  # also an array formula; text "=…" is text
-                errors.append(Problem(name, where, "bevat een formule; vul een waarde in"))
+                errors.append(Problem(name, where, "inventory.formula"))
                 continue
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
@@ -882,8 +871,8 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
                 for part in parts:  # an id or a label (Dutch or English) from the reference list
                     ident = by_label[kind].get(part.lower()) or by_label[kind].get(part)
                     if ident is None:
-                        errors.append(Problem(name, where, f"{'type ' if kind == 'type' else ''}'{part}' staat niet in "
-                                              f"de referentielijst (blad {LISTS_SHEET})"))
+                        errors.append(Problem(name, where, "inventory.type_not_in_reference" if kind == "type"
+                                              else "inventory.not_in_reference", {"part": part, "sheet": LISTS_SHEET}))
                     else:
                         ids.append(ident)
                 if len(ids) == len(parts):
@@ -891,10 +880,10 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
             elif field in ("cost_year", "cost_once", "users", "business_fit", "technical_fit"):
                 number = _number(v)
                 if number is None:
-                    errors.append(Problem(name, where, f"{v!r} is geen getal"))
+                    errors.append(Problem(name, where, "inventory.not_a_number", {"given": repr(v)}))
                 elif field in ("users", "business_fit", "technical_fit"):
                     if number != int(number):
-                        errors.append(Problem(name, where, f"{v!r} is geen heel getal"))
+                        errors.append(Problem(name, where, "inventory.not_whole", {"given": repr(v)}))
                     else:
                         values[field] = int(number)
                 else:
@@ -903,7 +892,8 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
                 values[field] = str(v).strip()
         app_name = values.get("name")
         if app_name and app_name.lower() in seen:
-            errors.append(Problem(name, f"{ws.title}!A{row}", f"applicatie '{app_name}' staat ook in rij {seen[app_name.lower()]}"))
+            errors.append(Problem(name, f"{ws.title}!A{row}", "inventory.duplicate_application",
+                                  {"name": app_name, "row": seen[app_name.lower()]}))
         if not errors:
             try:
                 app = Application.model_validate(values)
@@ -912,10 +902,11 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
                     field = str(err["loc"][0]) if err.get("loc") else ""
                     header = next((h for h, f in INVENTORY_COLUMNS.items() if f == field), field)
                     col = get_column_letter(headers.index(header) + 1) if header in headers else "?"
-                    errors.append(Problem(name, f"{ws.title}!{col}{row}", from_pydantic_error_message(err)))
+                    code, values = pydantic_code(err)
+                    errors.append(Problem(name, f"{ws.title}!{col}{row}", code, values))
             else:
                 apps.append(app)
                 seen[app.name.lower()] = row
         for p in errors:
-            problems.append(Problem(p.file, p.where, f"{p.message}; rij {row} is niet ingelezen", "fout"))
+            problems.append(p.replace(values={**dict(p.values), "then": Msg("then.row_not_read", row=row)}))
     return apps, problems

@@ -20,7 +20,7 @@ from pydantic import Field, model_validator
 
 from . import paths
 from .content import LANGS, Ident, NonEmpty, Text, _doubles, _load_content, _Strict
-from .errors import Problem
+from .errors import Msg, Problem, place
 from .yamlfile import read_yaml
 
 Scope = Literal["data", "readme", "report"]
@@ -78,7 +78,7 @@ class Glossary(_Strict):
 def load_glossary(folder: str | Path | None = None) -> Glossary:
     """Load and validate ``<data_dir>/glossary.yaml`` (cached per folder)."""
     return _load_content(Glossary, folder if folder is not None else paths.data_dir(), ".", "glossary.yaml",
-                         "De woordenlijst kan niet worden geladen:")
+                         Msg("problem.content.title_glossary"))
 
 
 # --- finding forbidden variants --------------------------------------------------------------------------
@@ -89,9 +89,12 @@ class Finding:
     found: str  # the variant as it stands in the text
     lang: str
 
-    def message(self) -> str:
-        return (f"'{self.found}' is niet het woord van de woordenlijst ({self.term.id}); schrijf "
-                f"'{self.term.forms(self.lang).preferred}'")
+    def values(self) -> dict[str, str]:
+        """The values of its problem (code ``glossary.variant``)."""
+        return {"found": self.found, "term": self.term.id, "preferred": self.term.forms(self.lang).preferred}
+
+    def message(self, lang: str = "nl") -> str:
+        return Problem("", "", "glossary.variant", self.values()).message_in(lang)
 
 
 @lru_cache(maxsize=64)
@@ -154,10 +157,10 @@ def check_data(data: str | Path | None = None, glossary: Glossary | None = None)
             texts = ((str(key), path.stem, value) for key, value in (content or {}).items() if isinstance(value, str))
         else:
             texts = _texts(content)
-        severity = "opmerking" if any(rel.startswith(p) for p in glossary.pending) else "waarschuwing"
+        severity = "note" if any(rel.startswith(p) for p in glossary.pending) else "warning"
         for where, lang, text in texts:
             for finding in find_variants(text, lang, glossary, "data"):
-                problems.append(Problem(rel, where, finding.message(), severity))
+                problems.append(Problem(rel, where, "glossary.variant", finding.values(), severity))
     return problems
 
 
@@ -179,5 +182,6 @@ def check_document(path: str | Path, lang: str = "nl", glossary: Glossary | None
     problems = []
     for number, line in enumerate(text.splitlines(), start=1):
         for finding in find_variants(line, lang, glossary, scope):
-            problems.append(Problem(path.name, f"regel {number}", finding.message(), "waarschuwing"))
+            problems.append(Problem(path.name, place("line", line=number), "glossary.variant", finding.values(),
+                                    "warning"))
     return problems

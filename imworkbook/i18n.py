@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import paths
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, use_texts
 from .yamlfile import read_yaml
 
 LANGS = ("nl", "en")
@@ -25,9 +25,22 @@ def strings(lang: str = DEFAULT_LANG, folder: Path | None = None) -> dict[str, s
         raise ValueError(f"taal moet een van {LANGS} zijn; gekregen: {lang!r}")
     folder = folder or paths.data_dir() / "i18n"
     path = folder / f"{lang}.yaml"
-    data = read_yaml(path, f"i18n/{lang}.yaml")
+    data = _table(path, f"i18n/{lang}.yaml")
+    extra = folder / "problems" / f"{lang}.yaml"  # the texts of problems (Problem.code), kept apart
+    if extra.is_file():
+        more = _table(extra, f"i18n/problems/{lang}.yaml")
+        both = sorted(set(data) & set(more))
+        if both:
+            raise ContentError(Problem(f"i18n/problems/{lang}.yaml", both[0], "i18n.duplicate_key",
+                                       {"other": f"i18n/{lang}.yaml"}))
+        data = {**data, **more}
+    return data
+
+
+def _table(path: Path, name: str) -> dict[str, str]:
+    data = read_yaml(path, name)
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise ContentError(Problem(f"i18n/{lang}.yaml", "", "moet een mapping van sleutel naar tekst zijn"))
+        raise ContentError(Problem(name, "", "i18n.not_a_mapping"))
     return data
 
 
@@ -89,16 +102,20 @@ def check_strings() -> list[Problem]:
         table = strings(lang)
         name = f"i18n/{lang}.yaml"
         for key in sorted(set(base) - set(table)):
-            problems.append(Problem(name, key, f"ontbreekt (staat wel in i18n/{DEFAULT_LANG}.yaml)"))
+            problems.append(Problem(name, key, "i18n.missing_key", {"base": f"i18n/{DEFAULT_LANG}.yaml"}))
         for key in sorted(set(table) - set(base)):
-            problems.append(Problem(name, key, f"staat niet in i18n/{DEFAULT_LANG}.yaml", "waarschuwing"))
+            problems.append(Problem(name, key, "i18n.extra_key", {"base": f"i18n/{DEFAULT_LANG}.yaml"}, "warning"))
         for key in sorted(set(base) & set(table)):
             try:
                 same = _fields(table[key]) == _fields(base[key])
             except ValueError as exc:
-                problems.append(Problem(name, key, f"ongeldige {{plaats}} in de tekst ({exc})"))
+                problems.append(Problem(name, key, "i18n.bad_placeholder", {"detail": str(exc)}))
                 continue
             if not same:
-                problems.append(Problem(name, key, f"andere plaatsen {sorted(_fields(table[key]))} dan in "
-                                        f"i18n/{DEFAULT_LANG}.yaml {sorted(_fields(base[key]))}"))
+                problems.append(Problem(name, key, "i18n.other_placeholders",
+                                        {"fields": str(sorted(_fields(table[key]))),
+                                         "base": f"i18n/{DEFAULT_LANG}.yaml", "base_fields": str(sorted(_fields(base[key])))}))
     return problems
+
+
+use_texts(t, format_number)  # problems (imworkbook.errors) are worded with these

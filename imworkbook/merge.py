@@ -28,7 +28,7 @@ from .answers import Answers, ItemAnswer, answers_bytes, backup_copy, load_answe
 from .answers.model import NOTE_MAX_CHARS
 from .storage import atomic_write_bytes, locked
 from .content import MaturityModel, RaterRoles, load_investment_model, load_rater_roles
-from .errors import ImworkbookError, Problem
+from .errors import ImworkbookError, Msg, Problem
 from .i18n import format_number, t
 
 Which = str  # "current" | "target"
@@ -47,27 +47,26 @@ class Rater:
 
 def _check(raters: list[Rater]) -> None:
     if len(raters) < 2:
-        raise MergeError(Problem("", "", "kies minstens twee invullers om samen te voegen"))
+        raise MergeError(Problem("", "", "merge.too_few_raters"))
     first = raters[0].answers
     problems = []
     for r in raters[1:]:
         a = r.answers
         if school_identity(a.school.code, a.school.name, a.school.location) != school_identity(first.school.code, first.school.name, first.school.location):
-            problems.append(Problem(r.label, "school", f"is een andere school ({a.school.name}) dan "
-                                                       f"{first.school.name}"))
+            problems.append(Problem(r.label, "school", "merge.other_school",
+                                    {"school": a.school.name, "first": first.school.name}))
         if a.round != first.round:
-            problems.append(Problem(r.label, "round", f"is ronde {a.round}, niet {first.round}"))
+            problems.append(Problem(r.label, "round", "merge.other_round", {"round": a.round, "first": first.round}))
         if a.school.scope and first.school.scope and a.school.scope != first.school.scope:
-            problems.append(Problem(r.label, "school › scope", f"antwoordt voor '{a.school.scope}', niet voor "
-                                    f"'{first.school.scope}' zoals {raters[0].label}; spreek af waarvoor jullie "
-                                    "antwoorden en pas het aan in het startscherm"))
+            problems.append(Problem(r.label, ("school", "scope"), "merge.other_scope",
+                                    {"scope": a.school.scope, "first": first.school.scope, "rater": raters[0].label}))
         if a.model.id != first.model.id:
-            problems.append(Problem(r.label, "model", f"gebruikt een andere vragenlijst ({a.model.id})"))
+            problems.append(Problem(r.label, "model", "merge.other_model", {"model": a.model.id}))
     labels = [r.label for r in raters]
     for label in sorted({x for x in labels if labels.count(x) > 1}):
-        problems.append(Problem(label, "rater", "komt twee keer voor; elke rol kan maar één keer meedoen"))
+        problems.append(Problem(label, "rater", "merge.rater_twice"))
     if problems:
-        raise MergeError(problems, "Deze bestanden kunnen niet worden samengevoegd:")
+        raise MergeError(problems, Msg("problem.merge.title"))
 
 
 def _levels(values: list[Any]) -> list[int]:
@@ -247,11 +246,10 @@ def merge_and_save(raters: list[Rater], model: MaturityModel, path: Path, *, ove
             existing = load_answers(path, model).answers
             if (school_identity(existing.school.code, existing.school.name, existing.school.location), existing.round) != \
                     (school_identity(first.school.code, first.school.name, first.school.location), first.round):
-                raise ImworkbookError(Problem(path.name, "", (
-                    f"dit bestand is van {existing.school.name} ({existing.school.code or 'zonder code'}), ronde "
-                    f"{existing.round}; de invullers zijn van {first.school.name} "
-                    f"({first.school.code or 'zonder code'}), ronde {first.round}. Niet samengevoegd: kies een "
-                    "ander doelbestand")))
+                raise ImworkbookError(Problem(path.name, "", "merge.target_other_school", {
+                    "school": existing.school.name, "code": existing.school.code or Msg("reason.no_code"),
+                    "round": existing.round, "first": first.school.name,
+                    "first_code": first.school.code or Msg("reason.no_code"), "first_round": first.round}))
             backup = backup_copy(path)
         merged = merge(raters, model, choices, roles=roles, lang=lang, into=existing)
         atomic_write_bytes(path, answers_bytes(merged))

@@ -69,10 +69,7 @@ def network_secret(folder: str | Path | None = None, notify: Callable[[str], Non
                     notify(t("net_secret_made", lang, path=path))
     text = path.read_bytes().decode("ascii", errors="replace").strip()
     if not _SECRET.fullmatch(text):
-        raise ImworkbookError(Problem(
-            str(path), "", "het netwerkgeheim is leeg of beschadigd (verwacht: 64 tekens 0-9 en a-f) en wordt niet "
-            "gebruikt. Zet het bewaarde geheim terug uit je reservekopie; heb je dat niet, verwijder dan dit bestand: "
-            "er wordt een nieuw gemaakt en alle schuilnamen veranderen"))
+        raise ImworkbookError(Problem(str(path), "", "network.secret_damaged"))
     return text.encode()
 
 
@@ -127,8 +124,7 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
     schools["band"] = [size_band(p) for p in schools["pupils"]]
     codes = {k: pseudonym(k, secret) for k in schools["key"].unique()}
     if len(set(codes.values())) < len(codes):  # two schools, one pseudonym: an error, never a silent merge
-        raise ImworkbookError(Problem("netwerk-geheim.txt", "", "twee scholen kregen dezelfde schuilnaam; maak een "
-                                      "nieuw netwerkgeheim (de schuilnamen veranderen dan)"))
+        raise ImworkbookError(Problem(SECRET_FILE, "", "network.pseudonym_collision"))
     schools["pseudonym"] = schools["key"].map(codes)
     schools = schools[["key", "round", "name", "code", "sector", "pupils", "band", "scope", "pseudonym", "hourly_rate",
                        "levy_eur", "levy_attribution"]]

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
+from .errors import Invalid
+
 _STRIP = re.compile(r"[\s\u00a0\u202f€]|EUR|eur|uur|u\b", re.I)
 
 
@@ -21,7 +23,7 @@ def parse_number(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"geen getal: {value!r}")
+        raise Invalid("value.not_a_number", given=repr(value))
     if isinstance(value, (int, float, Decimal)):
         number = float(value)
     elif isinstance(value, str):
@@ -29,7 +31,7 @@ def parse_number(value: object) -> float | None:
         if text == "":
             return None
         if text.startswith("-"):
-            raise ValueError(f"mag niet negatief zijn; gekregen: {value.strip()!r}")
+            raise Invalid("value.negative", given=repr(value.strip()))
         number = None
         for locale in ("nl_NL", "en_US"):
             try:
@@ -38,11 +40,11 @@ def parse_number(value: object) -> float | None:
             except (NumberFormatError, ValueError):
                 continue
         if number is None:
-            raise ValueError(f"geen getal: {value.strip()!r}; schrijf bijvoorbeeld 1.250,50 of 1250")
+            raise Invalid("value.not_a_number_example", given=repr(value.strip()))
     else:
-        raise ValueError(f"geen getal: {value!r}")
+        raise Invalid("value.not_a_number", given=repr(value))
     if math.isnan(number) or math.isinf(number):
-        raise ValueError(f"geen getal: {value!r}")
+        raise Invalid("value.not_a_number", given=repr(value))
     return number
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import IO, Iterator
 
 from . import budgets as B
-from .errors import AnswersFileError, Problem, plain_reason
+from .errors import AnswersFileError, Msg, Problem, reason_of
 
 CHUNK = 1 << 20
 
@@ -124,12 +124,12 @@ class WorkbookScan:
     shared_strings: int = 0
 
 
-def _refuse(name: str, message: str, where: str = "") -> AnswersFileError:
-    return AnswersFileError(Problem(name, where, message))
-
-
-def _remedy() -> str:
-    return "kopieer de antwoorden naar een nieuw sjabloon ('imworkbook template --xlsx') en lever dat in"
+def _refuse(name: str, code: str, values: dict | None = None, where: str = "", remedy: bool = True) -> AnswersFileError:
+    """An .xlsx over a budget: problem ``xlsx.<code>``; ``remedy``: add "copy the answers to a new template"."""
+    values = dict(values or {})
+    if remedy:
+        values["then"] = Msg("then.new_template")
+    return AnswersFileError(Problem(name, where, f"xlsx.{code}", values))
 
 
 def _tags(chunks: Iterator[bytes], pattern: re.Pattern) -> Iterator[tuple[bytes, bytes]]:
@@ -157,7 +157,7 @@ def _small_part(zf: zipfile.ZipFile, path: str, name: str) -> str:
     try:
         return read_member(zf, info, B.XLSX_MAX_PART_BYTES).decode("utf-8", "replace")
     except TooLarge:
-        raise _refuse(name, f"onderdeel {path} is groter dan {B.mb(B.XLSX_MAX_PART_BYTES)}; " + _remedy()) from None
+        raise _refuse(name, "part_too_large", {"part": path, "max_mb": round(B.XLSX_MAX_PART_BYTES / B.MB, 1)}) from None
 
 
 def _sheet_parts(zf: zipfile.ZipFile, name: str) -> dict[str, str]:
@@ -187,12 +187,11 @@ def scan_workbook(data: bytes, name: str) -> WorkbookScan:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
             if len(infos) > B.XLSX_MAX_PARTS:
-                raise _refuse(name, f"de werkmap bestaat uit {B.count(len(infos))} onderdelen (hoogstens "
-                              f"{B.count(B.XLSX_MAX_PARTS)}); " + _remedy())
+                raise _refuse(name, "too_many_parts", {"parts": len(infos), "max": B.XLSX_MAX_PARTS})
             declared = sum(i.file_size for i in infos)
             if declared > B.XLSX_MAX_TOTAL_BYTES:
-                raise _refuse(name, f"de werkmap is uitgepakt {B.mb(declared)} (hoogstens "
-                              f"{B.mb(B.XLSX_MAX_TOTAL_BYTES)}); " + _remedy())
+                raise _refuse(name, "unpacked_too_large", {"mb": round(declared / B.MB, 1),
+                                                           "max_mb": round(B.XLSX_MAX_TOTAL_BYTES / B.MB, 1)})
             sheet_parts = _sheet_parts(zf, name)
             by_part = {p: t for t, p in sheet_parts.items()}
             types = _small_part(zf, "[Content_Types].xml", name)
@@ -215,17 +214,15 @@ def scan_workbook(data: bytes, name: str) -> WorkbookScan:
                         for _ in chunks:  # counted and capped, not kept (images and the like)
                             pass
                 except TooLarge as exc:
-                    size = f"{B.mb(exc.size)}" if exc.declared else f"meer dan {B.mb(B.XLSX_MAX_PART_BYTES)}"
-                    raise _refuse(name, f"onderdeel {path} is uitgepakt {size} (hoogstens "
-                                  f"{B.mb(B.XLSX_MAX_PART_BYTES)}); " + _remedy()) from None
+                    size = round((exc.size if exc.declared else B.XLSX_MAX_PART_BYTES) / B.MB, 1)
+                    raise _refuse(name, "part_unpacked_too_large" if exc.declared else "part_unpacked_over",
+                                  {"part": path, "mb": size, "max_mb": round(B.XLSX_MAX_PART_BYTES / B.MB, 1)}) from None
                 except _Dtd:
-                    raise _refuse(name, f"onderdeel {path} bevat een DTD of entiteiten (niet toegestaan in een "
-                                  "Excel-werkmap); sla het bestand opnieuw op met Excel of LibreOffice") from None
+                    raise _refuse(name, "dtd", {"part": path}, remedy=False) from None
     except AnswersFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken zip: one Dutch message, never a traceback
-        raise _refuse(name, f"geen bruikbaar Excel-bestand (.xlsx): {plain_reason(exc)}; sla het opnieuw op als "
-                      "Excel-werkmap (.xlsx)") from None
+        raise _refuse(name, "unusable", {"why": reason_of(exc)}, remedy=False) from None
     return scan
 
 
@@ -233,8 +230,7 @@ def _counted(chunks: Iterator[bytes], scan: WorkbookScan, name: str) -> Iterator
     for chunk in chunks:
         scan.inflated += len(chunk)
         if scan.inflated > B.XLSX_MAX_TOTAL_BYTES:
-            raise _refuse(name, f"de werkmap is uitgepakt meer dan {B.mb(B.XLSX_MAX_TOTAL_BYTES)} (hoogstens "
-                          f"{B.mb(B.XLSX_MAX_TOTAL_BYTES)}); " + _remedy())
+            raise _refuse(name, "unpacked_over", {"max_mb": round(B.XLSX_MAX_TOTAL_BYTES / B.MB, 1)})
         yield chunk
 
 
@@ -244,23 +240,20 @@ def _scan_sheet(chunks: Iterator[bytes], path: str, title: str, name: str) -> Sh
         if tag == b"c":
             sheet.cells += 1
             if sheet.cells > B.XLSX_MAX_CELLS:
-                raise _refuse(name, f"het blad heeft meer dan {B.count(B.XLSX_MAX_CELLS)} gevulde cellen (hoogstens "
-                              f"{B.count(B.XLSX_MAX_CELLS)}); " + _remedy(), title)
+                raise _refuse(name, "too_many_cells", {"max": B.XLSX_MAX_CELLS}, title)
         elif tag == b"row":
             sheet.rows += 1
             r = re.search(rb'(?:^|\s)r\s*=\s*["\'](\d+)', raw)
             sheet.last_row = int(r.group(1)) if r else sheet.last_row + 1
             if sheet.last_row > B.XLSX_MAX_ROWS or sheet.rows > B.XLSX_MAX_ROWS:
-                raise _refuse(name, f"het blad heeft rijen tot rij {B.count(max(sheet.last_row, sheet.rows))} "
-                              f"(hoogstens {B.count(B.XLSX_MAX_ROWS)}); verwijder de lege of overbodige rijen "
-                              "onderaan en sla opnieuw op, of " + _remedy(), title)
+                raise _refuse(name, "too_many_rows", {"rows": max(sheet.last_row, sheet.rows),
+                                                       "max": B.XLSX_MAX_ROWS}, title)
         elif tag == b"dimension":
             ref = _attrs(raw).get("ref", "")
             sheet.dimension_rows = max((int(d) for d in _DIGITS.findall(ref.encode())), default=0)
             if sheet.dimension_rows > B.XLSX_MAX_ROWS:
-                raise _refuse(name, f"het blad zegt rijen tot rij {B.count(sheet.dimension_rows)} te gebruiken "
-                              f"(bereik {ref[:40]}; hoogstens {B.count(B.XLSX_MAX_ROWS)} rijen); verwijder de lege "
-                              "rijen onderaan en sla opnieuw op, of " + _remedy(), title)
+                raise _refuse(name, "dimension_too_large", {"rows": sheet.dimension_rows, "range": ref[:40],
+                                                             "max": B.XLSX_MAX_ROWS}, title)
         elif tag == b"mergeCell" and len(sheet.merged) < 1000:
             ref = _attrs(raw).get("ref")
             if ref:
@@ -273,8 +266,7 @@ def _scan_elements(chunks: Iterator[bytes], path: str, name: str) -> None:
     for _ in _tags(chunks, _ELEMENT):
         n += 1
         if n > B.XLSX_MAX_ELEMENTS:
-            raise _refuse(name, f"onderdeel {path} bevat meer dan {B.count(B.XLSX_MAX_ELEMENTS)} elementen (bijvoorbeeld "
-                          "duizenden celopmaken); " + _remedy())
+            raise _refuse(name, "too_many_elements", {"part": path, "max": B.XLSX_MAX_ELEMENTS})
 
 
 def _scan_strings(chunks: Iterator[bytes], path: str, name: str) -> int:
@@ -284,12 +276,10 @@ def _scan_strings(chunks: Iterator[bytes], path: str, name: str) -> int:
             a = _attrs(raw)
             claim = max((int(a[k]) for k in ("uniqueCount",) if a.get(k, "").isdigit()), default=0)
             if claim > B.XLSX_MAX_SHARED_STRINGS:
-                raise _refuse(name, f"de tabel met gedeelde teksten ({path}) zegt {B.count(claim)} teksten te "
-                              f"bevatten (hoogstens {B.count(B.XLSX_MAX_SHARED_STRINGS)}); " + _remedy())
+                raise _refuse(name, "shared_strings_claim", {"part": path, "claim": claim,
+                                                              "max": B.XLSX_MAX_SHARED_STRINGS})
         else:
             n += 1
             if n > B.XLSX_MAX_SHARED_STRINGS:
-                raise _refuse(name, f"de tabel met gedeelde teksten ({path}) bevat meer dan "
-                              f"{B.count(B.XLSX_MAX_SHARED_STRINGS)} teksten (hoogstens "
-                              f"{B.count(B.XLSX_MAX_SHARED_STRINGS)}); " + _remedy())
+                raise _refuse(name, "too_many_shared_strings", {"part": path, "max": B.XLSX_MAX_SHARED_STRINGS})
     return n

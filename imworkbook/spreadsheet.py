@@ -31,15 +31,14 @@ from typing import Any, Iterator
 from xml.etree.ElementTree import XMLPullParser
 
 from . import budgets as B
-from .errors import AnswersFileError, Problem, plain_reason
+from .errors import AnswersFileError, Msg, Problem, reason_of
 from .safezip import TooLarge, stream_member
 
 MAX_COLS = 40  # columns read per sheet (the template uses at most 16; inserted columns fit)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx/.ods are OLE files
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 SUFFIXES = (".xlsx", ".xls", ".ods")  # a filled-in questionnaire workbook, in whatever format it was saved
-CSV_MESSAGE = ("dit is een CSV-bestand; sla de vragenlijst op als .xlsx of .ods (Bestand › Opslaan als) en lever "
-               "dat in: in een CSV-bestand gaan de bladen, keuzelijsten en markeringen van de vragenlijst verloren")
+CSV_CODE = "sheet.csv"  # the problem of a CSV file handed in as a questionnaire
 
 
 @dataclass
@@ -86,11 +85,9 @@ def load_sheets(data: bytes, name: str) -> tuple[str, list[Sheet]]:
     """``(format, sheets)`` of a spreadsheet file; raises :class:`AnswersFileError` (Dutch) for anything unusable."""
     kind = kind_of(data)
     if kind == "xls":
-        raise AnswersFileError(Problem(name, "", "dit is een oud Excel-bestand (.xls) of een bestand met een "
-                                       "wachtwoord; sla het op als Excel-werkmap (.xlsx) of als .ods, zonder "
-                                       "wachtwoord"))
+        raise AnswersFileError(Problem(name, "", "sheet.old_xls_or_password"))
     if kind == "other" and name.lower().endswith(".csv"):
-        raise AnswersFileError(Problem(name, "", CSV_MESSAGE))
+        raise AnswersFileError(Problem(name, "", "sheet.csv"))
     if kind == "ods":
         return "ods", _load_ods(data, name)
     return "xlsx", _load_xlsx(data, name)
@@ -123,8 +120,7 @@ def _load_xlsx(data: bytes, name: str) -> list[Sheet]:
         finally:
             book.close()
     except Exception as exc:  # noqa: BLE001 - any broken part: one Dutch message, never a traceback
-        raise AnswersFileError(Problem(name, "", f"geen bruikbaar Excel-bestand (.xlsx): {plain_reason(exc)}; "
-                                       "sla het opnieuw op als Excel-werkmap (.xlsx)")) from None
+        raise AnswersFileError(Problem(name, "", "xlsx.unusable", {"why": reason_of(exc)})) from None
     return sheets
 
 
@@ -136,9 +132,8 @@ _X = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _S = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 
 
-def _ods_refuse(name: str, message: str, where: str = "") -> AnswersFileError:
-    return AnswersFileError(Problem(name, where, message + "; kopieer de antwoorden naar een nieuw sjabloon "
-                                    "('imworkbook template --xlsx') en lever dat in"))
+def _ods_refuse(name: str, code: str, values: dict, where: str = "") -> AnswersFileError:
+    return AnswersFileError(Problem(name, where, f"ods.{code}", {**values, "then": Msg("then.new_template")}))
 
 
 def _load_ods(data: bytes, name: str) -> list[Sheet]:
@@ -146,33 +141,28 @@ def _load_ods(data: bytes, name: str) -> list[Sheet]:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
             if len(infos) > B.XLSX_MAX_PARTS:
-                raise _ods_refuse(name, f"het bestand bestaat uit {B.count(len(infos))} onderdelen (hoogstens "
-                                  f"{B.count(B.XLSX_MAX_PARTS)})")
+                raise _ods_refuse(name, "too_many_parts", {"parts": len(infos), "max": B.XLSX_MAX_PARTS})
             declared = sum(i.file_size for i in infos)
             if declared > B.XLSX_MAX_TOTAL_BYTES:
-                raise _ods_refuse(name, f"het bestand is uitgepakt {B.mb(declared)} (hoogstens "
-                                  f"{B.mb(B.XLSX_MAX_TOTAL_BYTES)})")
+                raise _ods_refuse(name, "unpacked_too_large", {"mb": round(declared / B.MB, 1),
+                                                               "max_mb": round(B.XLSX_MAX_TOTAL_BYTES / B.MB, 1)})
             manifest = next((i for i in infos if i.filename == "META-INF/manifest.xml"), None)
             if manifest is not None and b"encryption-data" in b"".join(stream_member(zf, manifest, 1 << 20)):
-                raise AnswersFileError(Problem(name, "", "dit .ods-bestand heeft een wachtwoord; sla het op zonder "
-                                               "wachtwoord (Bestand › Opslaan als, 'Opslaan met wachtwoord' uit) en "
-                                               "lever het opnieuw in"))
+                raise AnswersFileError(Problem(name, "", "ods.password"))
             try:
                 info = zf.getinfo("content.xml")
             except KeyError:
-                raise AnswersFileError(Problem(name, "", "geen bruikbaar LibreOffice-bestand (.ods): content.xml "
-                                               "ontbreekt; sla het opnieuw op als .ods of .xlsx")) from None
+                raise AnswersFileError(Problem(name, "", "ods.no_content")) from None
             try:
                 return _parse_content(stream_member(zf, info, B.XLSX_MAX_PART_BYTES), name)
             except TooLarge as exc:
-                size = B.mb(exc.size) if exc.declared else f"meer dan {B.mb(B.XLSX_MAX_PART_BYTES)}"
-                raise _ods_refuse(name, f"onderdeel content.xml is uitgepakt {size} (hoogstens "
-                                  f"{B.mb(B.XLSX_MAX_PART_BYTES)})") from None
+                size = round((exc.size if exc.declared else B.XLSX_MAX_PART_BYTES) / B.MB, 1)
+                raise _ods_refuse(name, "content_too_large" if exc.declared else "content_over",
+                                  {"mb": size, "max_mb": round(B.XLSX_MAX_PART_BYTES / B.MB, 1)}) from None
     except AnswersFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken file: one Dutch message, never a traceback
-        raise AnswersFileError(Problem(name, "", f"geen bruikbaar LibreOffice-bestand (.ods): {plain_reason(exc)}; "
-                                       "sla het opnieuw op als .ods of .xlsx")) from None
+        raise AnswersFileError(Problem(name, "", "ods.unusable", {"why": reason_of(exc)})) from None
 
 
 def _text(el) -> str:
@@ -265,12 +255,10 @@ def _parse_content(chunks: Iterator[bytes], name: str) -> list[Sheet]:
                 repeat = int(el.get(_T + "number-rows-repeated", "1") or 1)
                 if row_cells:
                     if row + repeat > B.XLSX_MAX_ROWS:
-                        raise _ods_refuse(name, f"het blad heeft rijen tot rij {B.count(row + repeat)} (hoogstens "
-                                          f"{B.count(B.XLSX_MAX_ROWS)}); verwijder de lege of overbodige rijen "
-                                          "onderaan en sla opnieuw op, of", sheet.title)
-                    if (len(sheet.cells) + repeat * len(row_cells)) > B.XLSX_MAX_CELLS:
-                        raise _ods_refuse(name, f"het blad heeft meer dan {B.count(B.XLSX_MAX_CELLS)} gevulde cellen",
+                        raise _ods_refuse(name, "too_many_rows", {"rows": row + repeat, "max": B.XLSX_MAX_ROWS},
                                           sheet.title)
+                    if (len(sheet.cells) + repeat * len(row_cells)) > B.XLSX_MAX_CELLS:
+                        raise _ods_refuse(name, "too_many_cells", {"max": B.XLSX_MAX_CELLS}, sheet.title)
                     for r in range(row + 1, row + repeat + 1):
                         for c, (value, shown, is_formula) in row_cells.items():
                             if value is not None:
@@ -291,8 +279,7 @@ def _parse_content(chunks: Iterator[bytes], name: str) -> list[Sheet]:
     for chunk in chunks:
         window = carry + chunk
         if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-            raise AnswersFileError(Problem(name, "", "content.xml bevat een DTD of entiteiten (niet toegestaan in "
-                                           "een .ods-bestand); sla het bestand opnieuw op met LibreOffice"))
+            raise AnswersFileError(Problem(name, "", "ods.dtd"))
         carry = chunk[-16:]
         parser.feed(chunk)
         events()
@@ -313,9 +300,7 @@ def convert(source: Path, fmt: str, target: Path, timeout: int = 180) -> Path:
     ``pdf``), written to ``target``. Raises :class:`AnswersFileError` (Dutch) when LibreOffice is missing or fails."""
     program = soffice()
     if not program:
-        raise AnswersFileError(Problem(str(target.name), "", f"voor een .{fmt}-bestand is LibreOffice nodig "
-                                       "(soffice), en dat is hier niet geïnstalleerd; schrijf een .xlsx (LibreOffice "
-                                       "en Excel openen die allebei) of installeer LibreOffice Calc"))
+        raise AnswersFileError(Problem(str(target.name), "", "sheet.no_libreoffice", {"fmt": fmt}))
     with tempfile.TemporaryDirectory(prefix="imw-lo-") as tmp:
         profile = Path(tmp, "profiel").as_uri()
         out = Path(tmp, "uit")
@@ -328,8 +313,8 @@ def convert(source: Path, fmt: str, target: Path, timeout: int = 180) -> Path:
             if not made.is_file():
                 raise FileNotFoundError(made.name)
         except (subprocess.SubprocessError, OSError) as exc:
-            raise AnswersFileError(Problem(str(target.name), "", f"LibreOffice kon het bestand niet omzetten naar "
-                                           f".{fmt} ({plain_reason(exc)}); schrijf een .xlsx")) from None
+            raise AnswersFileError(Problem(str(target.name), "", "sheet.convert_failed",
+                                           {"fmt": fmt, "why": reason_of(exc)})) from None
         from .answers import atomic_write_bytes
 
         atomic_write_bytes(target, made.read_bytes())

@@ -79,9 +79,7 @@ def locked(path: str | Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
         with lock:
             yield
     except Timeout:
-        raise BusyError(Problem(path.name, "", f"het bestand is al {timeout:.0f} seconden bezet door een ander "
-                                "venster of programma; je wijziging is niet opgeslagen. Probeer het zo nog eens."))\
-            from None
+        raise BusyError(Problem(path.name, "", "file.busy", {"seconds": round(timeout)})) from None
 
 
 def content_digest(data: bytes | None) -> str | None:

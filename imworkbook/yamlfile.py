@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, place, reason_of
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
@@ -35,10 +35,9 @@ class _StrictSafeLoader(_SafeBase):  # type: ignore[misc, valid-type]
                     "bij het lezen van een mapping", node.start_mark,
                     "een sleutel mag geen lijst of mapping zijn", key_node.start_mark) from None
             if key in seen:
-                raise _DuplicateKey(
-                    "bij het lezen van een mapping", node.start_mark,
-                    f"sleutel {key!r} komt twee keer voor", key_node.start_mark,
-                )
+                exc = _DuplicateKey("mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark)
+                exc.key = key
+                raise exc
             seen[key] = True
         return super().construct_mapping(node, deep=deep)
 
@@ -49,23 +48,20 @@ def read_yaml(path: Path, shown_as: str | None = None) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ContentError(Problem(name, "", "bestand niet gevonden")) from None
+        raise ContentError(Problem(name, "", "file.not_found", {"path": name})) from None
     except UnicodeDecodeError as exc:
-        raise ContentError(Problem(name, f"byte {exc.start}",
-                                   "bestand is niet in UTF-8 opgeslagen; sla het op als UTF-8")) from None
+        raise ContentError(Problem(name, place("byte", byte=exc.start), "content.not_utf8")) from None
     except OSError as exc:
-        raise ContentError(Problem(name, "", f"kan het bestand niet lezen ({exc.strerror or exc})")) from None
+        raise ContentError(Problem(name, "", "file.unreadable", {"why": reason_of(exc)})) from None
     try:
         return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - strict *safe* loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-        what = exc.problem or "ongeldige YAML"
-        if not isinstance(exc, _DuplicateKey):
-            what = f"ongeldige YAML ({what})"
-        raise ContentError(Problem(name, where, what)) from None
+        where = place("line_column", line=mark.line + 1, column=mark.column + 1) if mark else ""
+        if isinstance(exc, _DuplicateKey):
+            raise ContentError(Problem(name, where, "content.yaml_duplicate_key", {"key": repr(exc.key)})) from None
+        raise ContentError(Problem(name, where, "content.invalid_yaml", {"detail": exc.problem or ""})) from None
     except yaml.YAMLError as exc:
-        raise ContentError(Problem(name, "", f"ongeldige YAML ({exc})")) from None
+        raise ContentError(Problem(name, "", "content.invalid_yaml", {"detail": str(exc)})) from None
     except (ValueError, TypeError) as exc:  # e.g. an impossible date such as 2026-02-30
-        raise ContentError(Problem(name, "", f"ongeldige waarde in de YAML ({exc}); zet tekst tussen "
-                                   "aanhalingstekens")) from None
+        raise ContentError(Problem(name, "", "content.invalid_yaml_value", {"detail": str(exc)})) from None

@@ -229,7 +229,7 @@ def test_the_zip_total_budget_refuses_later_members_and_loads_the_earlier(tmp_pa
     statuses = [r["status"] for r in c.report.to_dict("records")]
     assert statuses[:2] == [STATUS_OK, STATUS_OK] and set(statuses[2:]) == {STATUS_REFUSED}
     assert all("samen meer dan" in m for m in c.report["melding"][2:])
-    assert c.counts["gezien"] == 5
+    assert c.counts["seen"] == 5
 
 
 def test_a_zip_with_too_many_members_is_refused_before_its_list_is_read(tmp_path, monkeypatch, capsys):
@@ -239,7 +239,7 @@ def test_a_zip_with_too_many_members_is_refused_before_its_list_is_read(tmp_path
         for n in range(6):
             zf.writestr(f"s{n}.json", attacks.answers_json(f"School {n}"))
     c = collect(z)
-    assert c.counts == {**c.counts, "gezien": 1, "geweigerd": 1}
+    assert c.counts == {**c.counts, "seen": 1, "refused": 1}
     assert "6 bestanden" in c.report["melding"][0] and "hoogstens 5" in c.report["melding"][0]
     assert main(["validate", str(z)]) == 1
 
@@ -430,7 +430,7 @@ def test_fuzz_network_zips(tmp_path, members):
     with bounded(10, 100):
         c = collect(z)
     report = c.report.to_dict("records")
-    assert c.counts["gezien"] == len(report) == len(entries)
+    assert c.counts["seen"] == len(report) == len(entries)
     for row in report:
         assert row["bestand"]
         if row["status"] in (STATUS_REFUSED, STATUS_DUPLICATE, STATUS_WARN):

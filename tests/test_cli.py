@@ -101,7 +101,7 @@ def test_check_content_reports_a_broken_investment_model(content_copy, capsys):
     (target / "model.yaml").write_text(text, encoding="utf-8")
     assert main(["check-content", str(content_copy)]) == 2
     err = capsys.readouterr().err
-    assert "investment/model.yaml › thresholds › under: moet kleiner dan 1.0 zijn; gekregen: 1.2" in err
+    assert "investment/model.yaml › thresholds › under: moet kleiner dan 1 zijn; gekregen: 1.2" in err
 
 
 def test_stopping_the_app_stops_voila_and_its_kernels(tmp_path):

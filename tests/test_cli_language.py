@@ -100,11 +100,13 @@ def test_every_command_speaks_english_with_lang_en(tmp_path, capsys):
     assert (tmp_path / "f.xlsx").exists() and (tmp_path / "merged.json").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="a Problem's text is Dutch until branch 'problems' is merged; then cli.common._show "
-                                       "prints problem.text(lang) and this test passes (remove the mark)")
 def test_problems_in_english(tmp_path, capsys):
     code, text = run(capsys, "--lang", "en", "score", str(tmp_path / "nothing.json"))
     assert code == 2 and dutch_words(text) == set(), text
+    broken = tmp_path / "kapot.json"
+    broken.write_text('{"schema_version": 4, "kind": "imworkbook.answers", "school": ', encoding="utf-8")
+    code, text = run(capsys, "--lang", "en", "score", str(broken))
+    assert code == 2 and "kapot.json" in text and dutch_words(text) == set(), text
 
 
 def test_the_same_commands_stay_dutch_by_default(tmp_path, capsys):

@@ -31,7 +31,7 @@ def test_collect_skips_example_copies_in_a_folder_and_in_a_zip(tmp_path, model):
     assert [d["school"]["name"] for d in result.documents] == ["Het Baken"]
     skipped = result.report[result.report["status"] == STATUS_SKIPPED]
     assert len(skipped) == 2 and set(skipped["melding"]) == {"voorbeeld; niet meegeteld"}
-    assert result.counts["gezien"] == 3 and result.counts["dubbel"] == 0
+    assert result.counts["seen"] == 3 and result.counts["duplicate"] == 0
 
     zipped = tmp_path / "ronde.zip"
     with zipfile.ZipFile(zipped, "w") as zf:

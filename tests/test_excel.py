@@ -63,7 +63,7 @@ def test_a_filled_template_loads_as_the_same_answers(tmp_path, model, example):
     path = write_template(tmp_path / "x.xlsx", model, answers=answers)
     back = load_answers(path, model)
     assert _same(back.answers, answers)
-    assert not [p for p in back.problems if p.severity == "fout"]
+    assert not [p for p in back.problems if p.severity == "error"]
 
 
 def test_typed_values_like_a_person_would(tmp_path, filled, model):
@@ -173,7 +173,7 @@ def test_template_round_trips_through_libreoffice(tmp_path, filled, model):
                    capture_output=True, timeout=180, env=env)
     saved = out / path.name
     back = load_answers(saved, model)
-    assert _same(back.answers, answers) and not [p for p in back.problems if p.severity == "fout"]
+    assert _same(back.answers, answers) and not [p for p in back.problems if p.severity == "error"]
     wb = load_workbook(saved)
     ws = wb[SHEETS["items"]]
     assert ws.protection.sheet and any(dv.type == "list" for dv in ws.data_validations.dataValidation)

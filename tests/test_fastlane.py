@@ -79,8 +79,10 @@ def test_duplicate_keys_are_not_fast(tmp_path, lane, where, dup):
     text = text.replace(where, dup, 1)
     assert lane.read(text.encode()) is None
     (tmp_path / "dubbel.json").write_text(text, encoding="utf-8")
-    report = collect(tmp_path).report
-    assert report["status"].iloc[0] == "geladen met opmerkingen" and "twee keer" in report["melding"].iloc[0]
+    collected = collect(tmp_path)
+    report = collected.report
+    assert report["status"].iloc[0] == "loaded_with_notes" and "twee keer" in report["melding"].iloc[0]
+    assert "answers.duplicate_key" in {getattr(p, "code", None) for p in collected.messages[0]}
 
 
 def test_a_duplicate_hidden_by_an_escaped_colon_is_not_fast(lane):

@@ -64,9 +64,9 @@ def test_report_has_one_line_per_file_and_the_counts_add_up(network, collected):
     files = [p for p in network.rglob("*") if p.is_file()]
     assert len(collected.report) == len(files)
     counts = collected.counts
-    assert counts["gezien"] == sum(v for k, v in counts.items() if k != "gezien") == len(files)
+    assert counts["seen"] == sum(v for k, v in counts.items() if k != "seen") == len(files)
     assert set(collected.report.loc[collected.report["status"] != STATUS_OK, "melding"].str.len() > 0) == {True}
-    assert len(collected.documents) == counts["geladen"] + counts["geladen met opmerkingen"]
+    assert len(collected.documents) == counts["loaded"] + counts["loaded_with_notes"]
     refused = set(collected.report.loc[collected.report["status"] == STATUS_REFUSED, "bestand"])
     assert {f"fouten/{n}" for n in ("kapot.json", "leeg.json", "ander-programma.json", "te-nieuw.json",
                                     "excel-export.csv")} == refused
@@ -260,7 +260,7 @@ def test_cli_compare_writes_a_shareable_and_a_facilitator_export(tmp_path, netwo
 
 def test_committed_example_network_loads(model):
     c = collect(EXAMPLE_NETWORK)
-    assert len(c.documents) >= 100 and c.counts["geweigerd"] >= 1
+    assert len(c.documents) >= 100 and c.counts["refused"] >= 1
     d = network_frames(c.documents, model)
     assert d.schools["round"].nunique() == 3 and d.schools["key"].nunique() >= 40
 
@@ -403,7 +403,7 @@ def test_the_same_school_with_and_without_a_code_is_pointed_out(tmp_path, model)
     report = collect(tmp_path).report.set_index("bestand")
     assert "wél een schoolcode" in report.loc["De Regenboog-None.json", "melding"]
     assert "schoolcode" not in report.loc["De Regenboog-01AB.json", "melding"]
-    assert (report["status"] != "dubbel").all()  # two schools in another script are two schools
+    assert (report["status"] != "duplicate").all()  # two schools in another script are two schools
 
 
 def test_area_scores_are_the_plain_means_of_the_item_levels(data):

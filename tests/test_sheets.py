@@ -64,7 +64,7 @@ def _same(a, b):
 
 
 def _errors(result):
-    return [p for p in result.problems if p.severity == "fout"]
+    return [p for p in result.problems if p.severity == "error"]
 
 
 # --- 1. nothing dropped silently --------------------------------------------------------------------------------
@@ -503,7 +503,7 @@ def test_a_template_from_before_the_money_total_still_imports_through_its_breakd
     ws.delete_cols(_col("money_per_year"))  # as in a template of before
     wb.save(path)
     got = load_answers(path, model)
-    assert not [p for p in got.problems if p.severity == "fout"]
+    assert not [p for p in got.problems if p.severity == "error"]
     areas = got.answers.investment.areas
     assert "money_per_year" not in areas["applicatielandschap"]
     assert areas["applicatielandschap"]["licence_per_year"] == answers.investment.areas["applicatielandschap"][
@@ -530,4 +530,4 @@ def test_the_levy_goes_through_the_template_and_an_older_template_without_it_sti
     ws.delete_rows(row)  # a template of before the levy
     wb.save(path)
     old = load_answers(path, model)
-    assert not [p for p in old.problems if p.severity == "fout"] and old.answers.investment.levy_eur is None
+    assert not [p for p in old.problems if p.severity == "error"] and old.answers.investment.levy_eur is None

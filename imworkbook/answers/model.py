@@ -12,7 +12,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, Str
 
 from ..content import OTHER_TYPE, InvestmentField, MaturityModel, load_model
 from ..numbers import parse_number
-from ..errors import from_pydantic
+from ..errors import Invalid, InvalidInput, Msg, from_pydantic, join
 from ..budgets import ANSWERS_MAX_BYTES
 
 
@@ -38,7 +38,7 @@ def normalize_level(value: Any) -> int | str | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"niveau moet 1 t/m 5, 'weet niet' of 'n.v.t.' zijn; gekregen: {value!r}")
+        raise Invalid("value.level", given=repr(value))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
@@ -53,7 +53,7 @@ def normalize_level(value: Any) -> int | str | None:
             value = int(text)
     if isinstance(value, int) and 1 <= value <= 5:
         return value
-    raise ValueError(f"niveau moet 1 t/m 5, 'weet niet' of 'n.v.t.' zijn; gekregen: {value!r}")
+    raise Invalid("value.level", given=repr(value))
 
 
 LevelValue = Annotated[Any, BeforeValidator(normalize_level)]
@@ -69,7 +69,7 @@ def normalize_ambition(value: Any) -> int | None:
     except ValueError:
         level = "?"
     if isinstance(level, str):
-        raise ValueError(f"belang moet 1 t/m 5 zijn (of leeg); gekregen: {value!r}") from None
+        raise Invalid("value.ambition", given=repr(value)) from None
     return level
 
 
@@ -79,15 +79,15 @@ def normalize_investment(field: InvestmentField, value: Any) -> float | None:
     if number is None:
         return None
     if number < 0:
-        raise ValueError(f"mag niet negatief zijn; gekregen: {value!r}")
+        raise Invalid("value.negative", given=repr(value))
     top = _UNIT_MAX[field.unit]
     if number > top:
-        raise ValueError(f"is onmogelijk groot (hoogstens {top:,}); gekregen: {value!r}".replace(",", "."))
+        raise Invalid("value.too_large", top=float(top), given=repr(value))
     if field.unit == "years" and number < 1:
-        raise ValueError(f"een afschrijvingstermijn is minstens 1 jaar; gekregen: {value!r}")
+        raise Invalid("value.years_at_least_one", given=repr(value))
     if field.unit == "choice":
         if number not in (0, 1, 2):
-            raise ValueError(f"kies 0 (ontbreekt), 1 (deels) of 2 (op orde); gekregen: {value!r}")
+            raise Invalid("value.choice", given=repr(value))
         return int(number)
     return number
 RoundText = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}(-\d{4})?$")]
@@ -241,7 +241,8 @@ def new_answers(name: str, sector: str, round: str | None = None, *, code: str |
     try:
         return Answers.model_validate(raw)
     except ValidationError as exc:
-        raise ValueError("\n".join(str(p) for p in from_pydantic(exc, "schoolgegevens", raw))) from None
+        raise InvalidInput([p.replace(where=join(Msg("place.school_data"), p.where))
+                            for p in from_pydantic(exc, "", raw)]) from None
 
 
 # --- file names ---------------------------------------------------------------

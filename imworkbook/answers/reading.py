@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from ..content import (MaturityModel, load_investment_model, load_mappings, load_model)
 from ..numbers import parse_number
 from ..storage import content_digest
-from ..errors import AnswersFileError, Problem, from_pydantic, from_pydantic_error_message
-from ..errors import json_reason, plain_reason
+from ..errors import AnswersFileError, Invalid, Msg, Problem, from_pydantic, join, place, pydantic_msg
+from ..errors import json_reason_msg, reason_of
 from .model import (_ITEMS, KIND, MAX_FILE_BYTES, SCHEMA_VERSION, Answers, Application, Investment, ItemAnswer, ModelRef,
                     Proposal, Roles, normalize_ambition, normalize_investment)
 
@@ -30,7 +30,7 @@ class LoadResult:
 
     @property
     def has_problems(self) -> bool:
-        return any(p.severity in ("fout", "waarschuwing") for p in self.problems)
+        return any(p.severity in ("error", "warning") for p in self.problems)
 
 
 def _cp1252_for_bad_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -52,10 +52,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[Problem]]:
         return body.decode("utf-8"), encoding, []
     except UnicodeDecodeError as exc:
         text = body.decode("utf-8", errors="imworkbook-cp1252")
-        note = Problem(name, f"byte {exc.start}",
-                       "het bestand is niet (helemaal) in UTF-8 opgeslagen (waarschijnlijk Windows-1252, "
-                       "bijvoorbeeld door Kladblok of Excel); het is zo gelezen. Controleer letters met accenten; "
-                       "bij opslaan wordt het UTF-8.", "waarschuwing")
+        note = Problem(name, place("byte", byte=exc.start), "answers.not_utf8", {}, "warning")
         return text, "cp1252", [note]
 
 
@@ -107,16 +104,14 @@ OLDEST_SCHEMA = 1
 def _upgrade(raw: dict, name: str) -> dict:
     version = raw.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise AnswersFileError(Problem(name, "schema_version",
-                                       f"ontbreekt of is geen geheel getal; gekregen: {version!r}"))
+        raise AnswersFileError(Problem(name, "schema_version", "answers.schema_version_missing",
+                                       {"given": repr(version)}))
     if version > SCHEMA_VERSION:
-        raise AnswersFileError(Problem(name, "schema_version",
-                                       f"het bestand is gemaakt met een nieuwere versie van imworkbook "
-                                       f"(schemaversie {version}; deze versie leest tot en met {SCHEMA_VERSION}). "
-                                       "Werk imworkbook bij; het bestand is niet gewijzigd."))
+        raise AnswersFileError(Problem(name, "schema_version", "answers.schema_too_new",
+                                       {"version": version, "newest": SCHEMA_VERSION}))
     if version < OLDEST_SCHEMA:
-        raise AnswersFileError(Problem(name, "schema_version",
-                                       f"schemaversie {version} is te oud; deze versie leest vanaf {OLDEST_SCHEMA}"))
+        raise AnswersFileError(Problem(name, "schema_version", "answers.schema_too_old",
+                                       {"version": version, "oldest": OLDEST_SCHEMA}))
     while version < SCHEMA_VERSION:
         raw = MIGRATIONS[version](raw)
         version += 1
@@ -145,15 +140,12 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
     try:
         raw = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        raise AnswersFileError(Problem(name, f"regel {exc.lineno}, kolom {exc.colno}",
-                                       f"geen geldig JSON-bestand ({json_reason(exc)}); herstel het in een teksteditor "
-                                       "of lever het opnieuw in; het bestand is niet gewijzigd")) from None
+        raise AnswersFileError(Problem(name, place("line_column", line=exc.lineno, column=exc.colno),
+                                       "answers.invalid_json", {"why": json_reason_msg(exc)})) from None
     except (ValueError, RecursionError) as exc:  # a number of thousands of digits, nesting thousands deep
-        raise AnswersFileError(Problem(name, "", f"geen bruikbaar JSON-bestand ({plain_reason(exc)}); het bestand "
-                                       "is niet gewijzigd")) from None
+        raise AnswersFileError(Problem(name, "", "answers.unusable_json", {"why": reason_of(exc)})) from None
     if not isinstance(raw, dict) or raw.get("kind") != KIND:
-        raise AnswersFileError(Problem(name, "kind", "dit is geen antwoordenbestand van imworkbook "
-                                       f"(verwacht \"kind\": \"{KIND}\")"))
+        raise AnswersFileError(Problem(name, "kind", "answers.not_answers_file", {"kind": KIND}))
     raw = _upgrade(raw, name)
 
     earlier = raw.pop("set_aside", None)
@@ -165,13 +157,12 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         if not isinstance(set_aside["duplicates"], list):
             set_aside["duplicates"] = [set_aside["duplicates"]]
         set_aside["duplicates"].append({"key": key, "value": value})
-        problems.append(Problem(name, key, "komt twee keer voor; de laatste waarde is gebruikt, de eerdere is "
-                                "bewaard onder set_aside › duplicates", "waarschuwing"))
+        problems.append(Problem(name, key, "answers.duplicate_key", {}, "warning"))
 
     known = set(Answers.model_fields)
     for key in [k for k in raw if k not in known]:
         _keep(set_aside, "fields", key, raw.pop(key))
-        problems.append(Problem(name, key, "onbekend veld; bewaard onder set_aside, niet gebruikt", "waarschuwing"))
+        problems.append(Problem(name, key, "answers.unknown_field", {"then": Msg("then.set_aside")}, "warning"))
 
     header = {k: v for k, v in raw.items() if k not in ("answers", "investment", *_LENIENT)}
     answers = _validate_header(header, name, set_aside, problems)
@@ -187,8 +178,7 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         raw_items = _apply_mapping(raw_items, answers, model, name, set_aside, problems)
     if not isinstance(raw_items, dict):
         _keep(set_aside, "other", "answers", raw_items)
-        problems.append(Problem(name, "answers", "moet een mapping van item-id naar antwoord zijn; "
-                                "bewaard onder set_aside"))
+        problems.append(Problem(name, "answers", "answers.answers_not_mapping", {"then": Msg("then.set_aside")}))
         raw_items = {}
     valid_ids = set(model.item_ids)
     fast = None
@@ -198,32 +188,29 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
         except ValidationError:
             fast = None
     for item_id, value in ({} if fast is not None else raw_items).items():
-        where = f"answers › {item_id}"
+        where = ("answers", item_id)
         if item_id not in valid_ids:
             _keep(set_aside, "items", item_id, value)
-            problems.append(Problem(name, where, "onbekend item-id (niet in dit volwassenheidsmodel); bewaard "
-                                    "onder set_aside, telt niet mee", "waarschuwing"))
+            problems.append(Problem(name, where, "answers.unknown_item", {}, "warning"))
             continue
         if not isinstance(value, dict):
             _keep(set_aside, "items", item_id, value)
-            problems.append(Problem(name, where, f"moet een mapping met current, target en note zijn; gekregen: "
-                                    f"{value!r:.80}; bewaard onder set_aside"))
+            problems.append(Problem(name, where, "answers.item_not_mapping", {"given": f"{value!r:.80}"}))
             continue
         good: dict[str, Any] = {}
         for key, field_value in value.items():
             if key not in ItemAnswer.model_fields:
                 _keep(set_aside.setdefault("item_fields", {}), item_id, key, field_value)
-                problems.append(Problem(name, f"{where} › {key}", "onbekend veld; bewaard onder set_aside",
-                                        "waarschuwing"))
+                problems.append(Problem(name, join(where, key), "answers.unknown_field",
+                                        {"then": Msg("then.set_aside")}, "warning"))
                 continue
             try:
                 ItemAnswer.model_validate({key: field_value})
                 good[key] = field_value
             except ValidationError as exc:
                 _keep(set_aside.setdefault("item_fields", {}), item_id, key, field_value)
-                for p in from_pydantic(exc, name, value):
-                    problems.append(Problem(name, f"{where} › {p.where}",
-                                            p.message + "; niet gebruikt, bewaard onder set_aside"))
+                for p in from_pydantic(exc, name, value, then=Msg("then.not_used_set_aside")):
+                    problems.append(p.replace(where=join(where, p.where)))
         answers.answers[item_id] = ItemAnswer.model_validate(good)
 
     if fast is not None:
@@ -231,15 +218,15 @@ def parse_answers(text: str, name: str, model: MaturityModel | None = None) -> L
     try:  # what is set aside must be writable again, or every later save would fail
         json.dumps(set_aside)
     except (ValueError, TypeError, RecursionError) as exc:
-        raise AnswersFileError(Problem(name, "set_aside", f"bevat gegevens die niet opnieuw kunnen worden "
-                                       f"opgeslagen ({plain_reason(exc)}); het bestand is niet gewijzigd")) from None
+        raise AnswersFileError(Problem(name, "set_aside", "answers.set_aside_unwritable",
+                                       {"why": reason_of(exc)})) from None
     answers.set_aside = set_aside  # assign when complete: validate_assignment stores a copy
     if answers.model.id != model.id:
-        problems.append(Problem(name, "model › id", f"ingevuld met een ander volwassenheidsmodel "
-                                f"('{answers.model.id}', nu '{model.id}')", "waarschuwing"))
+        problems.append(Problem(name, ("model", "id"), "answers.other_model",
+                                {"file_model": answers.model.id, "model": model.id}, "warning"))
     elif answers.model.version != model.version:
-        problems.append(Problem(name, "model › version", f"ingevuld met versie {answers.model.version} van het "
-                                f"model; nu is het versie {model.version}", "opmerking"))
+        problems.append(Problem(name, ("model", "version"), "answers.other_version",
+                                {"file_version": answers.model.version, "version": model.version}, "note"))
     return LoadResult(answers, problems)
 
 
@@ -261,8 +248,8 @@ def _apply_mapping(raw_items: dict, answers: "Answers", model: MaturityModel, na
         new_id = mapping.target(old_id)
         if new_id is None:
             _keep(set_aside, "items", old_id, value)
-            problems.append(Problem(name, f"answers › {old_id}", f"dit item bestaat niet meer in versie "
-                                    f"{model.version}; bewaard onder set_aside", "opmerking"))
+            problems.append(Problem(name, ("answers", old_id), "answers.item_dropped", {"version": model.version},
+                                    "note"))
             continue
         targets.setdefault(new_id, []).append(old_id)
     out: dict[str, Any] = {}
@@ -274,18 +261,17 @@ def _apply_mapping(raw_items: dict, answers: "Answers", model: MaturityModel, na
         renamed += chosen != new_id
         for old_id in others:
             _keep(set_aside, "items", old_id, raw_items[old_id])
-            problems.append(Problem(name, f"answers › {old_id}", f"is in versie {model.version} samengevoegd met "
-                                    f"andere vragen tot {new_id}; dat antwoord komt van {chosen}, dit is bewaard "
-                                    "onder set_aside", "opmerking"))
+            problems.append(Problem(name, ("answers", old_id), "answers.item_merged",
+                                    {"version": model.version, "new_id": new_id, "chosen": chosen}, "note"))
     shared = len(mapping.shared(model))
-    problems.append(Problem(name, "model › version", f"ingevuld met versie {answers.model.version}; {renamed} "
-                            f"item(s) omgezet naar versie {model.version}; de versies delen {shared} van de "
-                            f"{model.n_items} items", "opmerking"))
+    problems.append(Problem(name, ("model", "version"), "answers.items_mapped",
+                            {"file_version": answers.model.version, "renamed": renamed, "version": model.version,
+                             "shared": shared, "total": model.n_items}, "note"))
     answers.model = ModelRef(id=model.id, version=model.version)
     return out
 
 
-_LENIENT = {"landscape": (Application, "applicatie"), "proposals": (Proposal, "voorstel"), "roles": (Roles, "rollen")}
+_LENIENT = {"landscape": (Application, "application"), "proposals": (Proposal, "proposal"), "roles": (Roles, "roles")}
 
 
 def _parse_section(answers: "Answers", key: str, raw: Any, model_cls, label: str, name: str, set_aside: dict,
@@ -296,12 +282,11 @@ def _parse_section(answers: "Answers", key: str, raw: Any, model_cls, label: str
             answers.roles = Roles.model_validate(raw)
         except ValidationError as exc:
             _keep(set_aside, key, "roles", raw)
-            problems.extend(Problem(p.file, p.where, f"{p.message}; bewaard onder set_aside", "fout")
-                            for p in from_pydantic(exc, name, raw, prefix=["roles"]))
+            problems.extend(from_pydantic(exc, name, raw, prefix=["roles"], then=Msg("then.set_aside")))
         return
     if not isinstance(raw, list):
         _keep(set_aside, key, key, raw)
-        problems.append(Problem(name, key, "moet een lijst zijn; bewaard onder set_aside"))
+        problems.append(Problem(name, key, "answers.section_not_list", {"then": Msg("then.set_aside")}))
         return
     kept = []
     for n, entry in enumerate(raw):
@@ -310,9 +295,8 @@ def _parse_section(answers: "Answers", key: str, raw: Any, model_cls, label: str
         except ValidationError as exc:
             who = entry.get("name") if isinstance(entry, dict) else None
             _keep(set_aside, key, f"{n}", entry)
-            for p in from_pydantic(exc, name, entry, prefix=[f"{key}[{n}]" + (f" ({who})" if who else "")]):
-                problems.append(Problem(p.file, p.where, f"{p.message}; deze {label} is niet gebruikt, bewaard onder "
-                                        "set_aside", "fout"))
+            problems.extend(from_pydantic(exc, name, entry, prefix=[f"{key}[{n}]" + (f" ({who})" if who else "")],
+                                          then=Msg("then.entry_not_used", what=Msg(f"entry.{label}"))))
     setattr(answers, key, kept)
 
 
@@ -328,7 +312,8 @@ def _parse_investment(raw: Any, name: str, model: MaturityModel, set_aside: dict
         return investment
     if not isinstance(raw, dict):
         _keep(set_aside, "other", "investment", raw)
-        problems.append(Problem(name, "investment", "moet een mapping zijn; bewaard onder set_aside"))
+        problems.append(Problem(name, "investment", "answers.investment_not_mapping",
+                                {"then": Msg("then.set_aside")}))
         return investment
     for key in SETTINGS:
         if raw.get(key) is None:
@@ -337,23 +322,24 @@ def _parse_investment(raw: Any, name: str, model: MaturityModel, set_aside: dict
             setattr(investment, key, raw[key] if key == "levy_attribution" else parse_number(raw[key]))
         except (ValueError, ValidationError) as exc:
             _keep(set_aside, "fields", f"investment.{key}", raw[key])
-            problems.append(Problem(name, f"investment › {key}", _message(exc) + "; niet gebruikt, bewaard onder set_aside"))
+            problems.append(_value_problem(name, ("investment", key), exc))
     for key in [k for k in raw if k not in (*SETTINGS, "areas")]:
         _keep(set_aside, "fields", f"investment.{key}", raw[key])
-        problems.append(Problem(name, f"investment › {key}", "onbekend veld; bewaard onder set_aside", "waarschuwing"))
+        problems.append(Problem(name, ("investment", key), "answers.unknown_field", {"then": Msg("then.set_aside")},
+                                "warning"))
     areas = raw.get("areas") or {}
     if not isinstance(areas, dict):
         _keep(set_aside, "other", "investment.areas", areas)
-        problems.append(Problem(name, "investment › areas", "moet een mapping per gebied zijn; bewaard onder set_aside"))
+        problems.append(Problem(name, ("investment", "areas"), "answers.areas_not_mapping",
+                                {"then": Msg("then.set_aside")}))
         return investment
     area_ids = {a.id for a in model.areas}
     fields = {f.id: f for f in inv_model.fields}
     for area_id, values in areas.items():
-        where = f"investment › areas › {area_id}"
+        where = ("investment", "areas", area_id)
         if area_id not in area_ids or not isinstance(values, dict):
             _keep(set_aside, "investment", area_id, values)
-            problems.append(Problem(name, where, "onbekend gebied of geen mapping; bewaard onder set_aside",
-                                    "waarschuwing"))
+            problems.append(Problem(name, where, "answers.unknown_area", {"then": Msg("then.set_aside")}, "warning"))
             continue
         clean: dict[str, Any] = {}
         for key, value in values.items():
@@ -362,7 +348,7 @@ def _parse_investment(raw: Any, name: str, model: MaturityModel, set_aside: dict
                     clean[key] = normalize_ambition(value)
                 elif key == "note":
                     if not isinstance(value, str):
-                        raise ValueError(f"moet tekst zijn; gekregen: {value!r}")
+                        raise Invalid("pydantic.string_type", given=repr(value))
                     clean[key] = value
                 elif key in fields:
                     clean[key] = normalize_investment(fields[key], value)
@@ -370,19 +356,24 @@ def _parse_investment(raw: Any, name: str, model: MaturityModel, set_aside: dict
                     raise KeyError(key)
             except KeyError:
                 _keep(set_aside.setdefault("investment_fields", {}), area_id, key, value)
-                problems.append(Problem(name, f"{where} › {key}", "onbekend veld; bewaard onder set_aside",
-                                        "waarschuwing"))
+                problems.append(Problem(name, join(where, key), "answers.unknown_field",
+                                        {"then": Msg("then.set_aside")}, "warning"))
             except ValueError as exc:
                 _keep(set_aside.setdefault("investment_fields", {}), area_id, key, value)
-                problems.append(Problem(name, f"{where} › {key}", f"{exc}; niet gebruikt, bewaard onder set_aside"))
+                problems.append(_value_problem(name, join(where, key), exc))
         investment.areas[area_id] = clean
     return investment
 
 
-def _message(exc: Exception) -> str:
+def _value_problem(name: str, where, exc: Exception) -> Problem:
+    """A value that is not used (set aside), with the reason from a validator or pydantic."""
+    then = Msg("then.not_used_set_aside")
     if isinstance(exc, ValidationError):
-        return "; ".join(from_pydantic_error_message(e) for e in exc.errors())
-    return str(exc)
+        return Problem(name, where, "answers.value_not_used",
+                       {"why": tuple(pydantic_msg(e) for e in exc.errors()), "then": then})
+    if isinstance(exc, Invalid):
+        return Problem(name, where, exc.code, {**dict(exc.values), "then": then})
+    return Problem(name, where, "pydantic.value_error", {"text": str(exc), "then": then})
 
 
 def _validate_header(header: dict, name: str, set_aside: dict, problems: list[Problem]) -> Answers:
@@ -399,7 +390,7 @@ def _validate_header(header: dict, name: str, set_aside: dict, problems: list[Pr
                 (soft if loc[:2] in _SOFT_HEADER or is_extra_school_field else hard).append(err)
             if hard:
                 raise AnswersFileError(from_pydantic(exc, name, header),
-                                       "De gegevens van de school in dit bestand zijn niet bruikbaar:") from None
+                                       Msg("problem.answers.school_unusable_title")) from None
             for err in soft:
                 loc = tuple(err["loc"])
                 parent = header
@@ -407,10 +398,10 @@ def _validate_header(header: dict, name: str, set_aside: dict, problems: list[Pr
                     parent = parent[key]
                 value = parent.pop(loc[-1])
                 _keep(set_aside, "fields", ".".join(map(str, loc)), value)
-                where = " › ".join(map(str, loc))
-                message = from_pydantic_error_message(err)
-                problems.append(Problem(name, where, f"{message}; niet gebruikt, bewaard onder set_aside"))
-    raise AnswersFileError(Problem(name, "", "de schoolgegevens zijn niet bruikbaar"))  # pragma: no cover
+                msg = pydantic_msg(err)
+                problems.append(Problem(name, tuple(map(str, loc)), msg.code.removeprefix("problem."),
+                                        {**dict(msg.values), "then": Msg("then.not_used_set_aside")}))
+    raise AnswersFileError(Problem(name, "", "answers.school_unusable"))  # pragma: no cover
 
 
 def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadResult:
@@ -422,8 +413,7 @@ def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadRe
     """
     path = Path(path)
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        raise AnswersFileError(Problem(path.name, "", "dit is een ingevulde vragenlijst, geen antwoordenbestand; lees "
-                                       "hem in met: imworkbook import " + path.name))
+        raise AnswersFileError(Problem(path.name, "", "answers.is_spreadsheet", {"name": path.name}))
     return _parse_bytes(read_capped(path), path.name, model)
 
 
@@ -437,19 +427,18 @@ def read_capped(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise AnswersFileError(Problem(name, "", f"bestand is te groot voor een antwoordenbestand "
-                                           f"({size / 1e6:.1f} MB; hoogstens {MAX_FILE_BYTES / 1e6:.0f} MB)"))
+            raise AnswersFileError(Problem(name, "", "answers.too_large",
+                                           {"mb": round(size / 1e6, 1), "max_mb": round(MAX_FILE_BYTES / 1e6)}))
         if size == 0:
-            raise AnswersFileError(Problem(name, "", "bestand is leeg"))
+            raise AnswersFileError(Problem(name, "", "answers.empty"))
         with path.open("rb") as fh:  # never more than the budget, even if the file grew since stat()
             data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            raise AnswersFileError(Problem(name, "", f"bestand is te groot voor een antwoordenbestand (meer dan "
-                                           f"{MAX_FILE_BYTES / 1e6:.0f} MB)"))
+            raise AnswersFileError(Problem(name, "", "answers.grew_too_large", {"max_mb": round(MAX_FILE_BYTES / 1e6)}))
     except FileNotFoundError:
-        raise AnswersFileError(Problem(name, "", f"bestand niet gevonden ({path})")) from None
+        raise AnswersFileError(Problem(name, "", "file.not_found", {"path": str(path)})) from None
     except OSError as exc:
-        raise AnswersFileError(Problem(name, "", f"kan het bestand niet lezen ({exc.strerror or exc})")) from None
+        raise AnswersFileError(Problem(name, "", "file.unreadable", {"why": reason_of(exc)})) from None
     return data
 
 

@@ -11,10 +11,10 @@ from .. import paths
 from ..content import MaturityModel, load_investment_model, load_model
 from ..numbers import parse_number
 from ..storage import atomic_write_bytes, content_digest, locked, read_if_exists
-from ..errors import AnswersFileError, ImworkbookError, Problem, from_pydantic
+from ..errors import AnswersFileError, ImworkbookError, Invalid, InvalidInput, Msg, Problem, from_pydantic
 from .model import (FIELD_NAMES_NL, Answers, Application, Investment, ItemAnswer, Proposal, School, Which, file_name,
                     new_answers, normalize_ambition, normalize_investment, normalize_level)
-from .reading import _message, _parse_bytes, load_answers
+from .reading import _parse_bytes, load_answers
 from .writing import answers_bytes, backup_copy
 
 
@@ -106,18 +106,15 @@ class Session:
             data = answers_bytes(candidate)
             if self._backup_first and disk is not None:
                 self.backup_path = backup_copy(self.path)
-                self.problems.append(Problem(self.path.name, "", f"het oorspronkelijke bestand is bewaard als "
-                                             f"{self.backup_path.name}", "opmerking"))
+                self.problems.append(Problem(self.path.name, "", "answers.backup_kept",
+                                             {"backup": self.backup_path.name}, "note"))
             self._backup_first = False
             atomic_write_bytes(self.path, data)
         self.answers, self._digest = candidate, content_digest(data)
         self.reloaded = self.reloaded or reloaded
 
     def _conflict(self) -> ConflictError:
-        return ConflictError(Problem(self.path.name, "", "het bestand is intussen ergens anders gewijzigd (een ander "
-                                     "venster of een synchronisatieprogramma) en kan niet veilig worden bijgewerkt. "
-                                     "Je laatste wijziging is niet opgeslagen; open de school opnieuw om verder te "
-                                     "gaan."))
+        return ConflictError(Problem(self.path.name, "", "answers.changed_elsewhere"))
 
     def _check_item(self, item_id: str) -> None:
         if item_id not in self.model.item_ids:
@@ -136,8 +133,7 @@ class Session:
         text = text or ""
         limit = ItemAnswer.model_fields["note"].metadata[0].max_length
         if len(text) > limit:
-            raise ValueError(f"de toelichting is te lang ({len(text)} tekens; hoogstens {limit}); "
-                             "niet opgeslagen")
+            raise Invalid("value.note_too_long", length=len(text), limit=limit)
         self._change(lambda a: setattr(a.answers.setdefault(item_id, ItemAnswer()), "note", text))
 
     def _check_area(self, area_id: str) -> None:
@@ -172,7 +168,7 @@ class Session:
         try:
             Investment.model_validate({key: number})
         except ValidationError as exc:
-            raise ValueError(_message(exc)) from None
+            raise InvalidInput([p.replace(where="") for p in from_pydantic(exc, "", {key: number})]) from None
         self._change(lambda a: setattr(a.investment, key, number))
 
     def set_application(self, app: "Application | dict", replace: str | None = None) -> None:
@@ -181,11 +177,11 @@ class Session:
         try:
             app = app if isinstance(app, Application) else Application.model_validate(app)
         except ValidationError as exc:
-            raise ValueError("\n".join(f"{p.where}: {p.message}" for p in from_pydantic(exc, "", app))) from None
+            raise InvalidInput(from_pydantic(exc, "", app)) from None
 
         def apply(a: Answers) -> None:  # on the list being changed (it may have been read again)
             if any(x.name.lower() == app.name.lower() and x.name != replace for x in a.landscape):
-                raise ValueError(f"er is al een applicatie met de naam {app.name!r}")
+                raise Invalid("value.application_exists", name=repr(app.name))
             position = next((i for i, x in enumerate(a.landscape) if replace is not None and x.name == replace), None)
             if position is None:
                 a.landscape.append(app)
@@ -214,7 +210,7 @@ class Session:
     def set_role(self, task_id: str, role_id: str, letter: str | None) -> None:
         """R, A, C or I for a role on a task (``None`` or '' clears it)."""
         if letter not in (None, "", "R", "A", "C", "I"):
-            raise ValueError(f"kies R, A, C of I; gekregen: {letter!r}")
+            raise Invalid("value.raci", given=repr(letter))
 
         def apply(a: Answers) -> None:
             row = a.roles.assignments.setdefault(task_id, {})
@@ -229,7 +225,7 @@ class Session:
     def set_role_hours(self, role_id: str, value: Any) -> None:
         number = parse_number(value)
         if number is not None and not 0 <= number <= 100_000:
-            raise ValueError(f"uren per jaar moeten tussen 0 en 100.000 liggen; gekregen: {value!r}")
+            raise Invalid("value.role_hours", given=repr(value))
 
         def apply(a: Answers) -> None:
             if number is None:
@@ -244,8 +240,8 @@ class Session:
         try:
             School.model_validate(data)  # the message, before anything is written
         except ValidationError as exc:
-            raise ValueError("\n".join(f"{FIELD_NAMES_NL.get(p.where, p.where)}: {p.message}"
-                                       for p in from_pydantic(exc, "", data))) from None
+            raise InvalidInput([p.replace(where=Msg(f"place.field_{p.where}") if p.where in FIELD_NAMES_NL else p.where)
+                                for p in from_pydantic(exc, "", data)]) from None
         # only the fields changed here, on the state being written (it may have been read again)
         self._change(lambda a: setattr(a, "school", School.model_validate(a.school.model_dump() | fields)))
 

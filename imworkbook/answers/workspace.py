@@ -10,7 +10,7 @@ from .. import paths
 from ..content import (MaturityModel, load_model)
 from ..storage import atomic_write_bytes
 from ..errors import AnswersFileError, Problem
-from ..errors import plain_reason
+from ..errors import reason_of
 from .reading import load_answers
 from .session import Session
 
@@ -92,7 +92,7 @@ def list_schools(folder: str | Path | None = None,
             problems.extend(exc.problems)
             continue
         except Exception as exc:  # one odd file must never stop the user from opening the others
-            problems.append(Problem(path.name, "", f"kan het bestand niet lezen ({plain_reason(exc)})"))
+            problems.append(Problem(path.name, "", "file.unreadable", {"why": reason_of(exc)}))
             continue
         found.append(SchoolFile(path, a.school.name, a.school.sector, a.round, a.saved_at, a.rater, a.school.code,
                                     a.school.location))

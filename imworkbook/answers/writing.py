@@ -12,7 +12,7 @@ from typing import Any
 
 from ..storage import atomic_write_bytes, locked
 from ..errors import AnswersFileError, Problem
-from ..budgets import mb
+from ..budgets import MB
 from .model import Answers, MAX_FILE_BYTES, file_name, unwritten_sections
 
 
@@ -45,10 +45,8 @@ def dumps_answers(answers: Answers) -> str:
         if size + 1 <= MAX_FILE_BYTES:
             return text + "\n"
     raise AnswersFileError(Problem(
-        file_name(answers.school.name, answers.round, answers.rater), "",
-        f"dit antwoordenbestand zou te groot worden ({mb(size)}; hoogstens {mb(MAX_FILE_BYTES)}) en is niet "
-        "opgeslagen. Haal een deel van de inhoud weg (lange toelichtingen, apart gezette gegevens onder set_aside, "
-        "applicaties) en probeer het opnieuw"))
+        file_name(answers.school.name, answers.round, answers.rater), "", "answers.would_be_too_large",
+        {"mb": round(size / MB, 1), "max_mb": round(MAX_FILE_BYTES / MB, 1)}))
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -71,8 +69,7 @@ def _standard_json(answers: Answers) -> Any:
 
 def _too_deep(answers: Answers) -> AnswersFileError:
     return AnswersFileError(Problem(file_name(answers.school.name, answers.round, answers.rater), "set_aside",
-                                    "de apart gezette gegevens zijn te diep genest om op te slaan; haal ze weg en "
-                                    "probeer het opnieuw"))
+                                    "answers.set_aside_too_deep"))
 
 
 def _finite(value: Any) -> Any:

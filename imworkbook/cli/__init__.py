@@ -95,7 +95,7 @@ def _main(argv: list[str] | None) -> int:
         _show(exc, lang)
         return 2
     except OSError as exc:  # read-only or full disk, no permission, a folder where a file was expected
-        print(os_error_message(exc), file=sys.stderr)
+        print(os_error_message(exc, lang=lang), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

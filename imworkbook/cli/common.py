@@ -23,8 +23,8 @@ def warn(key: str, lang: str, /, **values) -> None:
 
 
 def _show(problem, lang: str) -> None:
-    """One problem on stderr (the one place; ``lang`` for when problems render in a language)."""
-    print(str(problem), file=sys.stderr)
+    """One problem (or an error made of problems) on stderr, in ``lang``: the one place the CLI shows them."""
+    print(problem.text(lang), file=sys.stderr)
 
 
 def show_all(problems, lang: str) -> None:
@@ -111,8 +111,8 @@ def print_file_check(collected, lang: str) -> None:
 
     counts = collected.counts
     with pd.option_context("display.width", 200, "display.max_colwidth", 110, "display.max_rows", 500):
-        rows = api.file_check_table(collected.report, lang, only_problems=True)
+        rows = api.file_check_table(collected.report_in(lang, labels=False), lang, only_problems=True)
         if len(rows):
             print(rows.to_string(index=False))
-    say("cli.file_counts", lang, seen=counts["gezien"], ok=counts["geladen"], warn=counts["geladen met opmerkingen"],
-        duplicate=counts["dubbel"], refused=counts["geweigerd"], skipped=counts["overgeslagen"])
+    say("cli.file_counts", lang, seen=counts["seen"], ok=counts["loaded"], warn=counts["loaded_with_notes"],
+        duplicate=counts["duplicate"], refused=counts["refused"], skipped=counts["skipped"])

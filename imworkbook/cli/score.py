@@ -28,4 +28,4 @@ def run(args: argparse.Namespace) -> int:
     say("cli.score_head", lang, school=a.school.name, sector=a.school.sector, round=a.round)
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(table.to_string(index=False, na_rep=t("unknown", table_lang)))
-    return 1 if any(p.severity == "fout" for p in result.problems) else 0
+    return 1 if any(p.severity == "error" for p in result.problems) else 0

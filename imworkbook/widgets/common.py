@@ -86,10 +86,11 @@ CSS = """
 """
 
 
-def messages_html(problems: list[Problem] | list[str], kind: str = "warn") -> str:
+def messages_html(problems: list[Problem] | list[str], kind: str = "warn", lang: str = "nl") -> str:
+    """Problems (worded in ``lang``) or ready texts as a list."""
     if not problems:
         return ""
-    items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
+    items = "".join(f"<li>{html.escape(p.text(lang) if isinstance(p, Problem) else str(p))}</li>" for p in problems)
     return f'<div class="imw-msg-{kind}"><ul style="margin:0;padding-left:18px">{items}</ul></div>'
 
 
@@ -350,7 +351,7 @@ class AppBase:
                     return None
                 except (ImworkbookError, ValueError, KeyError, FileExistsError, OSError) as exc:
                     self._failed = True
-                    self._show_error(error_text(exc), where)
+                    self._show_error(error_text(exc, self.lang), where)
                 except Exception:  # pragma: no cover - unexpected: keep the traceback visible
                     self._failed = True
                     self._show_error(t("unexpected_error", self.lang) + "\n" + traceback.format_exc(), where)
@@ -618,7 +619,7 @@ class SchoolBar:
     def show_notice(self) -> None:
         """Warnings about the open file (and the back-up made of it) and about unreadable files in the folder."""
         own = self.session.problems if self.session is not None else []
-        self.notice.value = messages_html([*own, *self.folder_problems], "warn")
+        self.notice.value = messages_html([*own, *self.folder_problems], "warn", self.app.lang)
 
     def _on_pick_change(self, change) -> None:
         if self._picking:

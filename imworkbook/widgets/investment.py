@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from ..answers import Session
 from ..content import Allocation, InvestmentField, InvestmentModel, MaturityModel, load_allocation, load_investment_model
 from ..figures.proportion import investment_bars, quadrant, share_difference
+from ..errors import error_text
 from ..i18n import format_hours, format_money, format_number, t
 from ..numbers import format_euro, format_input
 from ..proportion import ProportionResult, checks, compute, levy_attribution
@@ -158,7 +159,7 @@ class _AreaForm:
         try:
             self.app.session.set_investment(self.area_id, field.id, value)
         except ValueError as exc:  # wrong input: said at the field, what was typed stays there to correct it
-            raise FieldError(str(exc), widget, msg) from None
+            raise FieldError(error_text(exc, self.app.lang), widget, msg) from None
         clear_field_error(widget, msg)
         self._show_choice_help()
         if isinstance(widget, W.Text):
@@ -429,7 +430,7 @@ class AllocationGuide:
         try:
             amount = parse_number(self.amount.value)
         except ValueError as exc:
-            self.result.value = f'<div class="imw-field-warn">{html.escape(str(exc))}</div>'
+            self.result.value = f'<div class="imw-field-warn">{html.escape(error_text(exc, lang))}</div>'
             return {}
         if amount is None:
             self.result.value = ""

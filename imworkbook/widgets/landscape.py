@@ -14,6 +14,7 @@ from ..answers import Session, slug
 from ..content import OTHER_TYPE, MaturityModel, load_landscape_reference
 from ..excel import read_inventory, write_inventory
 from ..figures.landscape import cost_per_area, coverage_heatmap, network_types, time_quadrant
+from ..errors import error_text
 from ..i18n import t
 from ..landscape import TIME_KEYS, analyse, findings, network_landscape
 from ..numbers import format_input, parse_number
@@ -190,7 +191,7 @@ class LandscapeApp(SchoolApp):
         try:
             return parse_number(self.field_inputs[key].value)
         except ValueError as exc:
-            raise self.field_error(key, str(exc)) from None
+            raise self.field_error(key, error_text(exc, self.lang)) from None
 
     def form_values(self) -> dict[str, Any]:
         """What the form shows, as an application; a refused value raises :class:`FieldError` at its field."""
@@ -217,9 +218,9 @@ class LandscapeApp(SchoolApp):
         try:
             self.session.set_application(values, replace=self.editing)
         except ValueError as exc:  # "cost_year: …" from the model: at that field when there is one
-            where, _, message = str(exc).partition(": ")
-            if where in self.field_inputs and "\n" not in message:
-                raise self.field_error(where, message) from None
+            problems = getattr(exc, "problems", [])
+            if len(problems) == 1 and problems[0].where in self.field_inputs:
+                raise self.field_error(problems[0].where, problems[0].message_in(self.lang)) from None
             raise
         self.refresh_list(name)
         self.show_done(self.form_msg, t('land_saved', self.lang))
@@ -243,7 +244,8 @@ class LandscapeApp(SchoolApp):
         for app in apps:
             exists = any(a.name == app.name for a in self.session.answers.landscape)
             self.session.set_application(app, replace=app.name if exists else None)
-        self.excel_msg.value = done_html(t('land_imported', self.lang, n=len(apps))) + messages_html(problems, "warn")
+        self.excel_msg.value = (done_html(t('land_imported', self.lang, n=len(apps)))
+                                + messages_html(problems, "warn", self.lang))
         self.refresh_list()
         self.changed()
 

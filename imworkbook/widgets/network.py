@@ -14,6 +14,7 @@ import ipywidgets as W
 import plotly.graph_objects as go
 
 from .. import api, paths
+from ..collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_SKIPPED, STATUS_WARN
 from ..answers import SCOPES
 from ..content import MaturityModel, load_model
 from ..figures.network import area_boxes, network_scatter, percentile_bars, school_heatmap, trend_lines
@@ -151,9 +152,9 @@ class NetworkApp(AppBase):
     def _report_html(self, only_problems: bool) -> str:
         c = self.collected.counts
         lang = self.lang
-        head = t("net_counts", lang, seen=c["gezien"], ok=c["geladen"], warn=c["geladen met opmerkingen"],
-                 dup=c["dubbel"], refused=c["geweigerd"], skipped=c["overgeslagen"])
-        rows = api.file_check_table(self.collected.report, lang, only_problems=only_problems)
+        head = t("net_counts", lang, seen=c["seen"], ok=c[STATUS_OK], warn=c[STATUS_WARN],
+                 dup=c[STATUS_DUPLICATE], refused=c[STATUS_REFUSED], skipped=c[STATUS_SKIPPED])
+        rows = api.file_check_table(self.collected.report_in(lang, labels=False), lang, only_problems=only_problems)
         if not len(rows):
             return f"<p>{html.escape(head)}</p>" if only_problems else ""
         table = rows.to_html(index=False, escape=True, border=0, classes="imw-report")
@@ -252,7 +253,7 @@ class NetworkApp(AppBase):
         sector, band, scope = self._group()
         where = {"round": self.round.value, "sector": sector, "band": band, "scope": scope}
         tables = api.compare(self.data, self.model, **where)
-        path = api.export_network(tables, kind, **where, report=self.collected.report)
+        path = api.export_network(tables, kind, **where, report=self.collected.report_in(self.lang))
         self.export_msg.value = download_link(path, self.lang, done=t("net_exported", self.lang))
         return path
 

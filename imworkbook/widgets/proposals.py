@@ -12,6 +12,7 @@ from .. import paths
 from ..answers import Proposal, Session, slug
 from ..storage import atomic_write_bytes
 from ..content import OTHER_TYPE, MaturityModel, load_investment_model, load_landscape_reference
+from ..errors import error_text
 from ..i18n import t
 from ..numbers import format_input, parse_number
 from ..proportion import hourly_rate
@@ -139,7 +140,7 @@ class ProposalApp(SchoolApp):
             try:
                 costs[key] = parse_number(w.value)
             except ValueError as exc:  # at the field; what was typed stays there to correct it
-                raise FieldError(f"{w.description}: {exc}", w, self.cost_msgs[key]) from None
+                raise FieldError(f"{w.description}: {error_text(exc, self.lang)}", w, self.cost_msgs[key]) from None
             clear_field_error(w, self.cost_msgs[key])
         return Proposal(name=self.f_name.value.strip() or t("prop_unnamed", self.lang), type=self.f_type.value,
                         goal=self.f_goal.value, activities=list(self.f_activities.value),

@@ -9,6 +9,7 @@ import ipywidgets as W
 
 from ..answers import Session
 from ..content import MaturityModel, load_roles_model
+from ..errors import error_text
 from ..i18n import t
 from ..numbers import format_input
 from ..roles import flags, hours_check
@@ -102,7 +103,7 @@ class RolesApp(SchoolApp):
         try:
             self.session.set_role_hours(role, change["new"])
         except ValueError as exc:  # at the field; what was typed stays there to correct it
-            raise FieldError(f"{widget.description}: {exc}", widget, self.hours_msgs[role]) from None
+            raise FieldError(f"{widget.description}: {error_text(exc, self.lang)}", widget, self.hours_msgs[role]) from None
         clear_field_error(widget, self.hours_msgs[role])
         self.show_status(saved=True)
         self.show_flags()
