@@ -124,7 +124,8 @@ class NetworkApp(AppBase):
         if not len(self.collected):
             self.controls.layout.display = self.charts.layout.display = "none"
             return
-        self.data = network_frames(self.collected, self.model, secret=network_secret(notify=self._notice))
+        self.data = network_frames(self.collected, self.model, secret=network_secret(notify=self._notice,
+                                                                                               lang=self.lang))
         rounds = sorted(self.data.schools["round"].unique())
         self._busy = True
         try:
@@ -260,19 +261,20 @@ class NetworkApp(AppBase):
     def export(self, kind: str) -> Path:
         sector, band, scope = self._group()
         tables = comparison_tables(self.data, self.model, round=self.round.value, sector=sector, band=band,
-                                   scope=scope)
+                                   scope=scope, lang=self.lang)
         folder = paths.workspace_dir() / "rapporten"
-        stem = (f"netwerk_{self.round.value}" + (f"_{sector}" if sector else "") + (f"_{band}" if band else "")
+        stem = (t("file_network", self.lang) + f"_{self.round.value}" + (f"_{sector}" if sector else "") + (f"_{band}" if band else "")
                 + (f"_{scope}" if scope else ""))
-        stem = stem.replace("≤", "tot").replace(">", "boven").replace("–", "-")
-        where = {"round": self.round.value, "sector": sector, "band": band, "scope": scope}
+        stem = stem.replace("≤", t("file_band_upto", self.lang)).replace(">", t("file_band_over", self.lang)).replace("–", "-")
+        where = {"round": self.round.value, "sector": sector, "band": band, "scope": scope, "lang": self.lang}
+        shareable = t("file_shareable", self.lang)
         if kind == "xlsx":
-            path = write_xlsx(export_sheets(tables, SHAREABLE, **where), folder / f"{stem}_{SHAREABLE}.xlsx")
+            path = write_xlsx(export_sheets(tables, SHAREABLE, **where), folder / f"{stem}_{shareable}.xlsx")
         elif kind == "facilitator":
             path = write_xlsx(export_sheets(tables, FACILITATOR, **where, report=self.collected.report),
-                              folder / f"{stem}_{FACILITATOR}.xlsx")
+                              folder / f"{stem}_{t('file_facilitator', self.lang)}.xlsx")
         else:
-            path = write_csv(tables["Overzicht"], folder / f"{stem}_{SHAREABLE}.csv")
+            path = write_csv(next(iter(tables.values())), folder / f"{stem}_{shareable}.csv")  # the overview
         self.export_msg.value = download_link(path, self.lang, done=t("net_exported", self.lang))
         return path
 

@@ -212,7 +212,7 @@ class ProposalApp(SchoolApp):
                 f"<h1>{html.escape(t('prop_print_title', lang, name=p.name))}</h1>"
                 f"<p>{html.escape(answers.school.name)} · {html.escape(answers.round)} · "
                 f"{_dt.date.today().isoformat()}</p><table>{body}</table>{advice_html(self.advice, lang)}</body></html>")
-        path = paths.workspace_dir() / "rapporten" / f"{slug(answers.school.name)}_{slug(p.name)}_advies.html"
+        path = paths.workspace_dir() / "rapporten" / f"{slug(answers.school.name)}_{slug(p.name)}_{t('file_advice', lang)}.html"
         atomic_write_bytes(path, page.encode("utf-8"))
         self.result.value = download_link(path, lang, done=t("prop_printed", lang))
         return path
