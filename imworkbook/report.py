@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import html as html_lib
 import math
 import re
 from dataclasses import dataclass
@@ -53,10 +54,9 @@ def save_proportion_summary(answers: Answers, model: MaturityModel, folder: str 
     folder = Path(folder) if folder is not None else paths.workspace_dir() / "rapporten"
     fig = proportion_summary(answers, model, lang=lang)
     check_traces(fig.data)
-    html = fig.to_html(include_plotlyjs=False, full_html=True, config={"displaylogo": False})
-    title = re.sub(r"<[^>]+>", " ", fig.layout.title.text or "")
-    html = html.replace("<head>", f'<head><meta charset="utf-8"><title>{title}</title>'
-                                  f'<script type="text/javascript">{bundle_js()}</script>', 1)
+    figure = fig.to_html(include_plotlyjs=False, full_html=False, config={"displaylogo": False})
+    title = re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", fig.layout.title.text or ""))).strip()
+    html = render_page("summary.html.j2", lang=lang, title=title, plotly_js=Markup(bundle_js()), figure=Markup(figure))
     path = folder / f"{slug(answers.school.name)}_{answers.round}_{t('file_summary', lang)}.html"
     atomic_write_bytes(path, html.encode("utf-8"))
     return path
@@ -240,6 +240,12 @@ def _landscape_section(answers: Answers, lang: str) -> dict:
         section |= {"roles_title": t("report_roles", lang), "no_flags": t("roles_no_flags", lang),
                     "flags": [f.message for f in flags(answers, load_roles_model(), lang)]}
     return section
+
+
+def render_page(template: str, /, **context: Any) -> str:
+    """A whole page from ``imworkbook/templates/<template>`` with ``context``; every value is escaped unless it is
+    :class:`markupsafe.Markup` (made here from HTML this package built itself)."""
+    return _template(template).render(context)
 
 
 @lru_cache(maxsize=None)
