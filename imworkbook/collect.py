@@ -294,8 +294,8 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
         return row, None
     suffix = PurePosixPath(name).suffix.lower()
     if size > MAX_FILE_BYTES:
-        row["melding"] = (f"bestand is te groot voor een antwoordenbestand ({size / 1e6:,.0f} MB; hoogstens "
-                          f"{MAX_FILE_BYTES / 1e6:.0f} MB); niet gelezen").replace(",", ".")
+        row["melding"] = (f"bestand is te groot voor een antwoordenbestand ({budgets.mb(size)}; hoogstens "
+                          f"{budgets.mb(MAX_FILE_BYTES)}); niet gelezen")
         return row, None
     if suffix == ".csv":
         row["melding"] = CSV_MESSAGE
