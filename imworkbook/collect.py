@@ -35,8 +35,9 @@ from .answers import EXAMPLES_SUBFOLDER, MAX_FILE_BYTES, _decode, parse_answers,
 from .content import MaturityModel, load_investment_model, load_model
 from .fastlane import FastLane, as_document, column_spec, extract_columns, join_columns
 from .errors import AnswersFileError, plain_reason
+from .i18n import t
 from .safezip import TooLarge, read_capped, read_member, zip_directory
-from .spreadsheet import CSV_MESSAGE, SUFFIXES as SPREADSHEET_SUFFIXES
+from .spreadsheet import SUFFIXES as SPREADSHEET_SUFFIXES
 
 STATUS_OK = "geladen"
 STATUS_WARN = "geladen met opmerkingen"
@@ -98,7 +99,7 @@ class _ZipReader:
         return data
 
 
-def _zip_members(zf: zipfile.ZipFile) -> Iterator[Member]:
+def _zip_members(zf: zipfile.ZipFile, lang: str = "nl") -> Iterator[Member]:
     used = [0]
     for info in zf.infolist():
         if info.is_dir():
@@ -106,7 +107,7 @@ def _zip_members(zf: zipfile.ZipFile) -> Iterator[Member]:
         name = info.filename
         parts = PurePosixPath(name.replace("\\", "/")).parts
         if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-            yield name, info.file_size, None, "pad klimt uit de map (zip slip); niet uitgepakt en niet gelezen"
+            yield name, info.file_size, None, t("collect_zip_slip", lang)
             continue
         yield name, info.file_size, _ZipReader(zf, info, used), None
 
@@ -124,7 +125,7 @@ class _FileReader:
             return read_capped(fh, MAX_FILE_BYTES)  # the file may have grown since it was measured
 
 
-def _folder_members(source: Path) -> Iterator[Member]:
+def _folder_members(source: Path, lang: str = "nl") -> Iterator[Member]:
     if source.is_file():
         yield source.name, source.stat().st_size, _FileReader(str(source)), None
         return
@@ -142,23 +143,24 @@ def _folder_members(source: Path) -> Iterator[Member]:
     for parts, path in sorted(found):  # by path parts, as before
         name = "/".join(parts)
         if name in linked:
-            yield name, 0, None, "koppeling naar een map; niet gevolgd"
+            yield name, 0, None, t("collect_folder_link", lang)
             continue
         try:
             size = os.stat(path).st_size
         except OSError as exc:
-            yield name, 0, None, f"kan het bestand niet lezen ({exc.strerror or exc})"
+            yield name, 0, None, t("collect_unreadable_why", lang, why=exc.strerror or exc)
             continue
         yield name, size, _FileReader(path), None
 
 
 def collect(source: str | Path, model: MaturityModel | None = None,
             progress: Callable[[int, int], None] | None = None, keep_documents: bool = True,
-            workers: int | None = None) -> Collected:
+            workers: int | None = None, lang: str = "nl") -> Collected:
     """Load every answers file under ``source`` (a folder, a zip, or one file) with a report line each.
 
     ``keep_documents=False`` keeps only the numbers (``Collected.columns``), which is all a comparison
     needs; a large folder is then read by several processes at once (``workers``, default: one per core).
+    The report's messages are in ``lang`` (those of a refused file's own problems are in Dutch for now).
     """
     model = model or load_model()
     source = Path(source)
@@ -166,36 +168,36 @@ def collect(source: str | Path, model: MaturityModel | None = None,
         raise FileNotFoundError(2, "map of zip niet gevonden", str(source))
     if source.is_file() and source.suffix.lower() not in (".xlsx", ".xls", ".ods") and zipfile.is_zipfile(source):
         with open(source, "rb") as fh:
-            refusal = _zip_refusal(fh)
+            refusal = _zip_refusal(fh, lang)
             if refusal:
                 return _merge([_Chunk([_refused_row(source.name, refusal)], [None], [None], [None], [],
                                       extract_columns([], *column_spec(model, load_investment_model())))],
-                              progress, 1)
+                              progress, 1, lang)
             with zipfile.ZipFile(fh) as zf:  # members are read while the zip is open
-                members = list(_zip_members(zf))
-                return _merge([_load_chunk(members, model, keep_documents, progress)], progress, len(members))
-    members = list(_folder_members(source))
+                members = list(_zip_members(zf, lang))
+                return _merge([_load_chunk(members, model, keep_documents, progress, lang)], progress, len(members),
+                              lang)
+    members = list(_folder_members(source, lang))
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if keep_documents or workers < 2 or len(members) < PARALLEL_FROM:
-        chunks = [_load_chunk(members, model, keep_documents, progress)]
-        return _merge(chunks, progress, len(members))
-    return _merge(_parallel_chunks(members, model, workers, progress), progress, len(members))
+        chunks = [_load_chunk(members, model, keep_documents, progress, lang)]
+        return _merge(chunks, progress, len(members), lang)
+    return _merge(_parallel_chunks(members, model, workers, progress, lang), progress, len(members), lang)
 
 
-def _zip_refusal(fh) -> str | None:
+def _zip_refusal(fh, lang: str = "nl") -> str | None:
     """Why a whole zip is not read (too many members, a broken member list), checked before the list is loaded."""
     found = zip_directory(fh)
     fh.seek(0)
     if found is None:
-        return "het zip-bestand is beschadigd of onvolledig (de inhoudsopgave ontbreekt); pak het opnieuw in"
+        return t("collect_zip_broken", lang)
     count, directory = found
     if count > budgets.ZIP_MAX_MEMBERS or directory > budgets.ZIP_MAX_DIRECTORY_BYTES:
-        return (f"de zip bevat {budgets.count(count)} bestanden (hoogstens {budgets.count(budgets.ZIP_MAX_MEMBERS)}"
-                "); niet gelezen. Verdeel de bestanden over meer zips of lever een map in")
+        return t("collect_zip_too_many", lang, n=budgets.count(count, lang), max=budgets.count(budgets.ZIP_MAX_MEMBERS, lang))
     try:
         zipfile.ZipFile(fh).close()
     except Exception as exc:  # noqa: BLE001 - a broken zip is one report line, never a traceback
-        return f"{plain_reason(exc)}; niet gelezen. Pak de bestanden opnieuw in"
+        return t("collect_zip_unreadable", lang, why=plain_reason(exc))
     finally:
         fh.seek(0)
     return None
@@ -210,7 +212,7 @@ CHUNK_MIN = 500  # files per task sent to a worker, at least
 
 
 def _parallel_chunks(members: list[Member], model: MaturityModel, workers: int,
-                     progress: Callable[[int, int], None] | None) -> list["_Chunk"]:
+                     progress: Callable[[int, int], None] | None, lang: str = "nl") -> list["_Chunk"]:
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(CHUNK_MIN, len(members) // (workers * 6))
@@ -218,7 +220,8 @@ def _parallel_chunks(members: list[Member], model: MaturityModel, workers: int,
     done = 0
     results: list[_Chunk] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk in pool.map(_load_chunk, parts, [model] * len(parts), [False] * len(parts)):
+        for chunk in pool.map(_load_chunk, parts, [model] * len(parts), [False] * len(parts), [None] * len(parts),
+                              [lang] * len(parts)):
             results.append(chunk)
             done += len(chunk.rows)
             if progress:
@@ -241,7 +244,7 @@ FLUSH_BYTES = 32 * 1024 * 1024  # ...or every so many bytes read, so memory does
 
 
 def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: bool,
-                progress: Callable[[int, int], None] | None = None) -> _Chunk:
+                progress: Callable[[int, int], None] | None = None, lang: str = "nl") -> _Chunk:
     """Read and check a list of files: one report line each (duplicates are found later, in _merge)."""
     import numpy as np
 
@@ -258,7 +261,7 @@ def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: boo
     for i, (name, size, read, refusal) in enumerate(members):
         if progress and i % 250 == 0:
             progress(i, len(members))
-        row, doc = _load_one(name, size, read, refusal, lane, model)
+        row, doc = _load_one(name, size, read, refusal, lane, model, lang)
         rows.append(row)
         raters.append(doc.get("rater") if doc is not None else None)
         saved.append(doc.get("saved_at") if doc is not None else None)
@@ -280,32 +283,30 @@ def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: boo
 
 
 def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: str | None, lane: FastLane,
-              model: MaturityModel) -> tuple[dict, dict | None]:
+              model: MaturityModel, lang: str = "nl") -> tuple[dict, dict | None]:
     row = {"bestand": name, "school": "", "ronde": "", "status": STATUS_REFUSED, "melding": ""}
     base = PurePosixPath(name).name
     if refusal or read is None:
-        row["melding"] = refusal or "kan het bestand niet lezen"
+        row["melding"] = refusal or t("collect_unreadable", lang)
         return row, None
     if base.startswith(".") or ".origineel-" in base:
-        row.update(status=STATUS_SKIPPED, melding="verborgen bestand of reservekopie; niet meegeteld")
+        row.update(status=STATUS_SKIPPED, melding=t("collect_hidden", lang))
         return row, None
     if EXAMPLES_SUBFOLDER in PurePosixPath(name.replace("\\", "/")).parts[:-1]:  # a copy of an example school
-        row.update(status=STATUS_SKIPPED, melding="voorbeeld; niet meegeteld")
+        row.update(status=STATUS_SKIPPED, melding=t("collect_example", lang))
         return row, None
     suffix = PurePosixPath(name).suffix.lower()
     if size > MAX_FILE_BYTES:
-        row["melding"] = (f"bestand is te groot voor een antwoordenbestand ({budgets.mb(size)}; hoogstens "
-                          f"{budgets.mb(MAX_FILE_BYTES)}); niet gelezen")
+        row["melding"] = t("collect_too_large", lang, size=budgets.mb(size, lang), max=budgets.mb(MAX_FILE_BYTES, lang))
         return row, None
     if suffix == ".csv":
-        row["melding"] = CSV_MESSAGE
+        row["melding"] = t("collect_csv", lang)
         return row, None
     if suffix not in (".json", *SPREADSHEET_SUFFIXES):
-        row["melding"] = (f"dit is een {suffix or 'onbekend'}-bestand, geen antwoordenbestand van imworkbook (.json) "
-                          "of ingevulde vragenlijst (.xlsx, .ods); lever het antwoordenbestand uit het werkboek in")
+        row["melding"] = t("collect_other_kind", lang, suffix=suffix or t("unknown", lang))
         return row, None
     if size == 0:
-        row["melding"] = "bestand is leeg"
+        row["melding"] = t("collect_empty", lang)
         return row, None
     try:
         data = read()
@@ -325,23 +326,19 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: s
         row["melding"] = "; ".join(p.message if not p.where else f"{p.where}: {p.message}" for p in exc.problems)
         return row, None
     except TooLarge:
-        row["melding"] = (f"bestand is (uitgepakt) groter dan {budgets.mb(MAX_FILE_BYTES)}, de grens voor een "
-                          "antwoordenbestand; niet verder gelezen. Lever het antwoordenbestand uit het werkboek "
-                          "opnieuw in")
+        row["melding"] = t("collect_unpacked_too_large", lang, max=budgets.mb(MAX_FILE_BYTES, lang))
         return row, None
     except ZipBudgetSpent:
-        row["melding"] = (f"de zip is samen meer dan {budgets.mb(budgets.ZIP_MAX_TOTAL_BYTES)} uitgepakt; dit "
-                          "bestand en de volgende zijn niet gelezen. Verdeel de bestanden over meer zips")
+        row["melding"] = t("collect_zip_budget", lang, max=budgets.mb(budgets.ZIP_MAX_TOTAL_BYTES, lang))
         return row, None
     except Exception as exc:  # noqa: BLE001 - one odd file never stops the batch; never raw exception text
-        row["melding"] = (f"kan dit bestand niet lezen: {plain_reason(exc)}; het is niet meegeteld. Lever het "
-                          "antwoordenbestand uit het werkboek opnieuw in")
+        row["melding"] = t("collect_read_failed", lang, why=plain_reason(exc))
         return row, None
     row.update(school=doc["school"]["name"], ronde=doc["round"])
     issues = [p for p in [*problems, *(loaded.problems if loaded else [])] if p.severity in ("fout", "waarschuwing")]
     if issues:
         shown = "; ".join(f"{p.where}: {p.message}" if p.where else p.message for p in issues[:3])
-        more = f" (+{len(issues) - 3} meer)" if len(issues) > 3 else ""
+        more = t("collect_more", lang, n=len(issues) - 3) if len(issues) > 3 else ""
         row.update(status=STATUS_WARN, melding=shown + more)
     else:
         row.update(status=STATUS_OK)
@@ -361,7 +358,8 @@ def _moment(saved_at: str | None) -> float:
     return moment.timestamp()
 
 
-def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, total: int) -> Collected:
+def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, total: int,
+           lang: str = "nl") -> Collected:
     """Join chunks in file order; the same school and round twice counts once: the file with the latest
     ``saved_at``, on a tie the first by file name (see the module docstring). Every duplicate keeps its own
     problems in its message."""
@@ -385,24 +383,21 @@ def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, to
         first, first_rater, first_saved = winner[key]
         if first is row:
             if rater:
-                note = f"ingevuld door één invuller (rol: {rater}), niet samengevoegd met andere invullers"
+                note = t("collect_one_rater", lang, role=rater)
                 row.update(status=STATUS_WARN, melding="; ".join(m for m in (row["melding"], note) if m))
             keep.append(True)
             result.files.append(row["bestand"])
             if chunks[c].documents:
                 result.documents.append(chunks[c].documents[d])
             continue
-        why = ("dat is later opgeslagen" if _moment(first_saved) > _moment(saved) else
-               "even laat opgeslagen of zonder tijd; dat komt eerst op bestandsnaam")
-        message = f"zelfde school en ronde als {first['bestand']} ({why}); niet meegeteld (niet samengevoegd)"
+        why = t("collect_later" if _moment(first_saved) > _moment(saved) else "collect_tie", lang)
+        message = t("collect_duplicate", lang, file=first["bestand"], why=why)
         if rater or first_rater:
-            message = (f"nog een invuller van dezelfde school en ronde als {first['bestand']}; niet meegeteld. "
-                       "Voeg de invullers eerst samen (werkboek 7 of imworkbook merge) en lever het samengevoegde "
-                       "bestand in")
+            message = t("collect_another_rater", lang, file=first["bestand"])
         own = row["melding"] if row["status"] == STATUS_WARN else ""
-        row.update(status=STATUS_DUPLICATE, melding=message + (f". Eigen meldingen: {own}" if own else ""))
+        row.update(status=STATUS_DUPLICATE, melding=message + (t("collect_own_messages", lang, messages=own) if own else ""))
         keep.append(False)
-    _same_name_with_and_without_code(winner)
+    _same_name_with_and_without_code(winner, lang)
     result.columns = join_columns([c.columns for c in chunks], np.asarray(keep, dtype=bool))
     if progress:
         progress(total, total)
@@ -414,7 +409,7 @@ def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, to
     return result
 
 
-def _same_name_with_and_without_code(winner: dict) -> None:
+def _same_name_with_and_without_code(winner: dict, lang: str = "nl") -> None:
     """A school identifies by its code, else by its name: the same school once with and once without a code would
     count twice (and make a group look bigger than it is). Names are not unique in the Netherlands, so this is a
     remark on the file without a code, not a merge."""
@@ -426,8 +421,7 @@ def _same_name_with_and_without_code(winner: dict) -> None:
     for (identity, round_), (row, _rater, _saved) in winner.items():
         other = coded.get((identity, round_))
         if other and identity == school_identity(None, row["school"]):
-            note = (f"zelfde naam als {other}, dat wél een schoolcode heeft: is dit dezelfde school, vul dan de "
-                    "schoolcode in (anders telt ze twee keer)")
+            note = t("collect_same_name", lang, file=other)
             row.update(status=STATUS_WARN, melding="; ".join(m for m in (row["melding"], note) if m))
 
 

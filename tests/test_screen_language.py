@@ -152,7 +152,22 @@ def test_the_network_export_follows_the_language_of_the_screen(lang, model, netw
     tables = comparison_tables(data, model, lang=lang)
     sheets = export_sheets(tables, FACILITATOR, round="2026-2027", sector="po", lang=lang, report=collected.report)
     words = [*sheets, *(str(c) for frame in sheets.values() for c in frame.columns),
-             *(str(v) for frame in sheets.values() for v in frame.select_dtypes("object").to_numpy().ravel()
+             *(str(v) for frame in sheets.values() for v in frame.to_numpy().ravel()
                if isinstance(v, str) and "/" not in v and "\\\\" not in v)]
     assert other_language_words("\n".join(words), lang) == []
     assert len(sheets) == 5 and len(next(iter(tables.values()))) == len(model.areas)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_file_check_speaks_the_language_of_the_screen(lang, tmp_path):
+    """collect's own messages (not a refused file's problems, which come from the file's parser): a CSV, an empty
+    file, a hidden backup, the same school twice."""
+    for name in ("excel-export.csv", "leeg.json"):
+        shutil.copy(EXAMPLES / "netwerk" / "fouten" / name, tmp_path / name)
+    shutil.copy(PO_EXAMPLE, tmp_path / "a.json")
+    shutil.copy(PO_EXAMPLE, tmp_path / "b.json")
+    shutil.copy(PO_EXAMPLE, tmp_path / ".a.json")
+    report = collect(tmp_path, lang=lang).report
+    messages = dict(zip(report["bestand"], report["melding"]))
+    assert all(messages[n] for n in ("excel-export.csv", "leeg.json", "b.json", ".a.json"))
+    assert other_language_words("\n".join(messages.values()), lang) == []

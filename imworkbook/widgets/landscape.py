@@ -279,7 +279,7 @@ class LandscapeApp(SchoolApp):
     def show_network(self) -> None:
         from ..collect import collect
 
-        collected = collect(Path(self.net_folder.value.strip()).expanduser(), self.model)
+        collected = collect(Path(self.net_folder.value.strip()).expanduser(), self.model, lang=self.lang)
         frames = network_landscape(collected.documents, self.ref)
         self.figs["network"] = show_figure(self.boxes["network"], network_types(frames, self.ref, lang=self.lang,
                                                                                 width=2 * CHART_WIDTH),

@@ -117,7 +117,7 @@ class NetworkApp(AppBase):
     def load(self) -> None:
         self.progress.layout.visibility = "visible"
         self.collected = collect(Path(self.folder.value.strip()).expanduser(), self.model, progress=self._tick,
-                                 keep_documents=False, workers=1)  # no fork() inside a kernel
+                                 keep_documents=False, workers=1, lang=self.lang)  # no fork() inside a kernel
         self.progress.layout.visibility = "hidden"
         self.report.value = self._report_html(only_problems=True)
         self.report_all.value = self._report_html(only_problems=False)
