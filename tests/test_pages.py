@@ -49,3 +49,11 @@ def test_the_summary_page_escapes_the_school_name_and_says_its_language(hostile_
     assert f"<html lang='{lang}'>" in page
     title = html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
     assert HOSTILE in title and page.count("Plotly.newPlot(") == 1
+
+
+def test_chart_titles_show_quotes_as_quotes(hostile_school, model):
+    """plotly writes &quot; literally: a school called 'De "Boog"' was shown as De &quot;Boog&quot; on the chart."""
+    from imworkbook.report import proportion_summary
+
+    title = proportion_summary(load_answers(hostile_school, model).answers, model).layout.title.text
+    assert '&lt;script&gt;alert(1)&lt;/script&gt; &amp; "Ö"' in title and "&quot;" not in title
