@@ -140,42 +140,45 @@ def rounds(data: NetworkData) -> list[str]:
 
 
 def compare(data: NetworkData, model: MaturityModel | None = None, *, round: str | None = None,
-            sector: str | None = None, band: str | None = None, scope: str | None = None) -> dict[str, pd.DataFrame]:
-    """The shareable comparison tables of one group (:func:`imworkbook.network.comparison_tables`)."""
+            sector: str | None = None, band: str | None = None, scope: str | None = None,
+            lang: str = "nl") -> dict[str, pd.DataFrame]:
+    """The shareable comparison tables of one group (:func:`imworkbook.network.comparison_tables`), sheet names and
+    headers in ``lang``; the first is the overview."""
     from .network import comparison_tables
 
-    return comparison_tables(data, model, round=round, sector=sector, band=band, scope=scope)
+    return comparison_tables(data, model, round=round, sector=sector, band=band, scope=scope, lang=lang)
 
 
 EXPORT_KINDS = ("xlsx", "facilitator", "csv")
 
 
 def export_name(kind: str, *, round: str, sector: str | None = None, band: str | None = None,
-                scope: str | None = None) -> str:
-    """The file name of a network export: ``netwerk_<round>[_sector][_band][_scope]_<deelbaar|begeleider>.<ext>``."""
-    from .network import FACILITATOR, SHAREABLE
-
-    stem = (f"netwerk_{round}" + (f"_{sector}" if sector else "") + (f"_{band}" if band else "")
+                scope: str | None = None, lang: str = "nl") -> str:
+    """The file name of a network export, in ``lang``: ``netwerk_<round>[_sector][_band][_scope]_<deelbaar|
+    begeleider>.<ext>`` (English: ``network_…_shareable``/``_facilitator``)."""
+    stem = (t("file_network", lang) + f"_{round}" + (f"_{sector}" if sector else "") + (f"_{band}" if band else "")
             + (f"_{scope}" if scope else ""))
-    stem = stem.replace("≤", "tot").replace(">", "boven").replace("–", "-")
-    return f"{stem}_{FACILITATOR if kind == 'facilitator' else SHAREABLE}.{'csv' if kind == 'csv' else 'xlsx'}"
+    stem = stem.replace("≤", t("file_band_upto", lang)).replace(">", t("file_band_over", lang)).replace("–", "-")
+    who = t("file_facilitator" if kind == "facilitator" else "file_shareable", lang)
+    return f"{stem}_{who}.{'csv' if kind == 'csv' else 'xlsx'}"
 
 
 def export_network(tables: dict[str, pd.DataFrame], kind: str, path: str | Path | None = None, *, round: str,
                    sector: str | None = None, band: str | None = None, scope: str | None = None,
-                   report: pd.DataFrame | None = None) -> Path:
+                   report: pd.DataFrame | None = None, lang: str = "nl") -> Path:
     """Write one network export: ``xlsx`` (shareable: anonymous, for every school), ``facilitator`` (adds the
     validation list ``report`` with school and file names; not to be shared) or ``csv`` (the shareable overview).
-    ``path`` default: :func:`export_name` in ``<werkmap>/rapporten``."""
+    ``tables`` from :func:`compare` in the same ``lang``: an export follows the language of the screen or command
+    that makes it. ``path`` default: :func:`export_name` in ``<werkmap>/rapporten``."""
     from .export import write_csv, write_xlsx
     from .network import FACILITATOR, SHAREABLE, export_sheets
 
     if kind not in EXPORT_KINDS:
         raise ValueError(f"kind must be one of {EXPORT_KINDS}: {kind!r}")
-    where = {"round": round, "sector": sector, "band": band, "scope": scope}
+    where = {"round": round, "sector": sector, "band": band, "scope": scope, "lang": lang}
     path = Path(path) if path else paths.workspace_dir() / "rapporten" / export_name(kind, **where)
     if kind == "csv":
-        return write_csv(tables["Overzicht"], path)
+        return write_csv(next(iter(tables.values())), path)  # the overview
     if kind == "facilitator":
         return write_xlsx(export_sheets(tables, FACILITATOR, **where, report=report), path)
     return write_xlsx(export_sheets(tables, SHAREABLE, **where), path)
@@ -196,30 +199,14 @@ def file_check_table(report: pd.DataFrame, lang: str = "nl", *, only_problems: b
     return rows.rename(columns={c: t(REPORT_HEADER_KEYS[c], lang) for c in rows.columns if c in REPORT_HEADER_KEYS})
 
 
-OVERVIEW_COLUMNS = {"gebied": "cli.col_area", "aantal scholen": "cli.col_n", "huidig: gemiddelde": "cli.col_current",
-                    "gewenst: gemiddelde": "cli.col_target", "kloof: gemiddelde": "cli.col_gap",
-                    "€ per leerling: gemiddelde": "cli.col_per_pupil", "toelichting": "cli.col_reason"}
+OVERVIEW_COLUMNS = ("area", "n", "current", "target", "gap", "pp", "explanation")
 
 
-def overview_table(overview: pd.DataFrame, lang: str = "nl", model: MaturityModel | None = None) -> pd.DataFrame:
-    """The main columns of the comparison's overview, with headers, area names and reasons in ``lang``."""
-    from .content import load_model
-    from .disclosure import TOO_FEW, WOULD_BETRAY
+def overview_table(overview: pd.DataFrame, lang: str = "nl") -> pd.DataFrame:
+    """The main columns of the comparison's overview (from :func:`compare` in the same ``lang``)."""
+    from .network import COLUMN_KEYS
 
-    model = model or load_model()
-    names = {a.name("nl"): a.name(lang) for a in model.areas}
-    reasons = {TOO_FEW: t("cli.reason_too_few", lang), WOULD_BETRAY: t("cli.reason_betray", lang)}
-
-    def reason(text: Any) -> Any:
-        if not isinstance(text, str) or not text:
-            return text
-        if text.startswith("helften: "):
-            return t("cli.reason_halves", lang, reason=reasons.get(text[9:], text[9:]))
-        return reasons.get(text, text)
-
-    table = overview[list(OVERVIEW_COLUMNS)].assign(gebied=overview["gebied"].map(lambda n: names.get(n, n)),
-                                                    toelichting=overview["toelichting"].map(reason))
-    return table.rename(columns={c: t(k, lang) for c, k in OVERVIEW_COLUMNS.items()})
+    return overview[[t(COLUMN_KEYS[c], lang) for c in OVERVIEW_COLUMNS]]
 
 
 def example_network(out: str | Path, **options: Any) -> list[Path]:

@@ -42,12 +42,16 @@ ZIP_MAX_DIRECTORY_BYTES = ZIP_MAX_MEMBERS * 300  # the member list itself (names
 ZIP_MAX_TOTAL_BYTES = 2048 * MB
 
 
-def mb(n: int) -> str:
-    """``5242880`` -> ``"5 MB"`` (Dutch decimal comma when needed)."""
+def mb(n: int, lang: str = "nl") -> str:
+    """``5242880`` -> ``"5 MB"``; one decimal under 10 MB when it is not whole (``"2,5 MB"``; English ``"2.5 MB"``)."""
+    from .i18n import format_number
+
     value = n / MB
-    return (f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}".replace(".", ",")) + " MB"
+    return format_number(value, lang, 0 if value >= 10 or value == int(value) else 1) + " MB"
 
 
-def count(n: int) -> str:
-    """``100000`` -> ``"100.000"`` (Dutch thousands separator)."""
-    return f"{n:,}".replace(",", ".")
+def count(n: int, lang: str = "nl") -> str:
+    """``100000`` -> ``"100.000"`` (nl), ``"100,000"`` (en)."""
+    from .i18n import format_number
+
+    return format_number(n, lang, 0)

@@ -90,6 +90,13 @@ def format_hours(value: float | None, lang: str = DEFAULT_LANG) -> str:
         t("hours_value_one", lang)
 
 
+def format_list(items: list[str], lang: str = DEFAULT_LANG) -> str:
+    """``["A", "B", "C"]`` -> ``"A, B en C"`` (nl), ``"A, B and C"`` (en), by Babel's locale data."""
+    from babel.lists import format_list as _format_list
+
+    return _format_list(list(items), locale=LOCALES[lang]) if items else ""
+
+
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 

@@ -27,7 +27,7 @@ import pandas as pd
 from .answers import Application
 from .content import LandscapeReference, TimeSettings
 from .disclosure import MIN_GROUP
-from .i18n import t
+from .i18n import format_list, t
 
 TIME_KEYS = {"invest": "time_invest", "migrate": "time_migrate", "tolerate": "time_tolerate",
              "eliminate": "time_eliminate", "review": "time_review", "onbekend": "time_unknown"}
@@ -147,7 +147,7 @@ def findings(analysis: LandscapeAnalysis, ref: LandscapeReference, lang: str = "
     out = []
     for obj, names in analysis.register_once.items():
         out.append(t("land_finding_register_once", lang, object=ref.label("object", obj, lang),
-                     apps=" en ".join(names) if lang == "nl" else " and ".join(names)))
+                     apps=format_list(names, lang)))
     for act, names in analysis.overlaps.items():
         out.append(t("land_finding_overlap", lang, activity=ref.label("activity", act, lang), apps=", ".join(names)))
     if analysis.gaps:

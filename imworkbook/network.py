@@ -31,8 +31,9 @@ from .i18n import t
 from .storage import atomic_write_bytes, locked
 from .content import InvestmentModel, MaturityModel, load_investment_model, load_model
 from .collect import Collected
-from .disclosure import ALL, OK, TOO_FEW, Measure, percentile_rank, release, release_together
+from .disclosure import ALL, OK, TOO_FEW, WOULD_BETRAY, Measure, percentile_rank, release, release_together
 from .fastlane import column_spec, extract_columns
+from .i18n import t
 from .proportion import investment_eur
 
 LEVELS = ("current", "target", "gap")
@@ -358,16 +359,35 @@ def heatmap_frame(areas: pd.DataFrame, schools: pd.DataFrame, highlight: str | N
     return table
 
 
-def _reason(status: str, halves_status: str | None = None) -> str:
+REASON_KEYS = {TOO_FEW: "net_xl_reason_too_few", WOULD_BETRAY: "net_xl_reason_would_betray"}
+
+
+def _reason(status: str, halves_status: str | None = None, lang: str = "nl") -> str:
+    """Why a number is not shown, in ``lang`` ("" when it is)."""
     if status != OK:
-        return status
-    return f"helften: {halves_status}" if halves_status not in (None, OK) else ""
+        return t(REASON_KEYS[status], lang) if status in REASON_KEYS else status
+    if halves_status in (None, OK):
+        return ""
+    return t("net_xl_reason_halves", lang, reason=_reason(halves_status, None, lang))
+
+
+COLUMN_KEYS = {"area": "net_xl_col_area", "n": "net_xl_col_n", "current": "net_xl_col_current",
+               "current_lower": "net_xl_col_current_lower", "current_upper": "net_xl_col_current_upper",
+               "target": "net_xl_col_target", "gap": "net_xl_col_gap", "pp_n": "net_xl_col_pp_n",
+               "pp": "net_xl_col_pp", "explanation": "net_xl_col_explanation", "sector": "net_xl_col_sector",
+               "band": "net_xl_col_band", "scope": "net_xl_col_scope", "item": "net_xl_col_item",
+               "question": "net_xl_col_question"}
+SHEET_KEYS = {"overview": "net_xl_sheet_overview", "per_group": "net_xl_sheet_per_group", "per_item": "net_xl_sheet_per_item"}
+REPORT_COLUMN_KEYS = {"bestand": "net_xl_col_report_bestand", "school": "net_xl_col_report_school",
+               "ronde": "net_xl_col_report_ronde", "status": "net_xl_col_report_status",
+               "melding": "net_xl_col_report_melding"}  # collect's report
 
 
 def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, round: str | None = None,
                       sector: str | None = None, band: str | None = None,
-                      scope: str | None = None) -> dict[str, pd.DataFrame]:
-    """The tables that may be shared with every school of the network (Dutch headers; no school names), all drawn
+                      scope: str | None = None, lang: str = "nl") -> dict[str, pd.DataFrame]:
+    """The tables that may be shared with every school of the network (headers and sheet names in ``lang``, the
+    language of the screen or command that makes the export; no school names), all drawn
     from what the disclosure rule releases (:mod:`imworkbook.disclosure`): means rounded, the spread as the
     means of the lower and upper half, and a reason wherever nothing is shown.
 
@@ -375,22 +395,22 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
     current level per sector and size band within it; ``Per item``: current level per item.
     """
     model = model or load_model()
-    names = {a.id: a.name("nl") for a in model.areas}
+    names = {a.id: a.name(lang) for a in model.areas}
     round = round or (sorted(data.schools["round"].unique())[-1] if len(data.schools) else None)
     levels = at(released_levels(data, round), round, sector, band, scope=scope).set_index("area_id")
     money = at(released_money(data, round), round, sector, band, scope=scope).set_index("area_id")
     order = [a for a in names if a in levels.index]
     overview = pd.DataFrame({
-        "gebied": [names[a] for a in order],
-        "aantal scholen": levels.loc[order, "n"].to_numpy(),
-        "huidig: gemiddelde": levels.loc[order, "current"].to_numpy(),
-        "huidig: gemiddelde onderste helft": levels.loc[order, "lower"].to_numpy(),
-        "huidig: gemiddelde bovenste helft": levels.loc[order, "upper"].to_numpy(),
-        "gewenst: gemiddelde": levels.loc[order, "target"].to_numpy(),
-        "kloof: gemiddelde": levels.loc[order, "gap"].to_numpy(),
-        "€ per leerling: aantal scholen": money.reindex(order)["n"].fillna(0).astype(int).to_numpy(),
-        "€ per leerling: gemiddelde": money.reindex(order)["invest_per_pupil"].to_numpy(),
-        "toelichting": [_reason(levels.at[a, "status"], levels.at[a, "halves_status"]) for a in order]})
+        "area": [names[a] for a in order],
+        "n": levels.loc[order, "n"].to_numpy(),
+        "current": levels.loc[order, "current"].to_numpy(),
+        "current_lower": levels.loc[order, "lower"].to_numpy(),
+        "current_upper": levels.loc[order, "upper"].to_numpy(),
+        "target": levels.loc[order, "target"].to_numpy(),
+        "gap": levels.loc[order, "gap"].to_numpy(),
+        "pp_n": money.reindex(order)["n"].fillna(0).astype(int).to_numpy(),
+        "pp": money.reindex(order)["invest_per_pupil"].to_numpy(),
+        "explanation": [_reason(levels.at[a, "status"], levels.at[a, "halves_status"], lang) for a in order]})
 
     everything = released_levels(data, round)
     groups = everything[(everything["round"] == round) & ~everything["cohort"]]
@@ -400,52 +420,52 @@ def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, 
         groups = groups[groups["band"] == band]
     groups = groups[groups["scope"] == (scope or ALL)]
     per_group = pd.DataFrame({
-        "sector": groups["sector"], "grootte (leerlingen)": groups["band"], "antwoord voor": groups["scope"],
-        "gebied": groups["area_id"].map(names), "aantal scholen": groups["n"],
-        "huidig: gemiddelde": groups["current"], "huidig: gemiddelde onderste helft": groups["lower"],
-        "huidig: gemiddelde bovenste helft": groups["upper"],
-        "toelichting": [_reason(s_, h) for s_, h in zip(groups["status"], groups["halves_status"])]})
+        "sector": groups["sector"], "band": groups["band"], "scope": groups["scope"],
+        "area": groups["area_id"].map(names), "n": groups["n"],
+        "current": groups["current"], "current_lower": groups["lower"],
+        "current_upper": groups["upper"],
+        "explanation": [_reason(s_, h, lang) for s_, h in zip(groups["status"], groups["halves_status"])]})
 
     items = released_items(data, round)
     items = at(items, round, sector, band, scope=scope) if len(items) else items
     per_item = pd.DataFrame({
         "item": items.get("item_id", pd.Series(dtype=object)),
-        "gebied": [model.area_of(i).name("nl") for i in items.get("item_id", [])],
-        "vraag": [model.item(i).question("nl") for i in items.get("item_id", [])],
-        "aantal scholen": items.get("n", pd.Series(dtype=int)),
-        "huidig: gemiddelde": items.get("current", pd.Series(dtype=float)),
-        "huidig: gemiddelde onderste helft": items.get("lower", pd.Series(dtype=float)),
-        "huidig: gemiddelde bovenste helft": items.get("upper", pd.Series(dtype=float)),
-        "toelichting": [_reason(s_, h) for s_, h in zip(items.get("status", []), items.get("halves_status", []))]})
-    return {"Overzicht": overview, "Per groep": per_group.reset_index(drop=True),
-            "Per item": per_item.reset_index(drop=True)}
+        "area": [model.area_of(i).name(lang) for i in items.get("item_id", [])],
+        "question": [model.item(i).question(lang) for i in items.get("item_id", [])],
+        "n": items.get("n", pd.Series(dtype=int)),
+        "current": items.get("current", pd.Series(dtype=float)),
+        "current_lower": items.get("lower", pd.Series(dtype=float)),
+        "current_upper": items.get("upper", pd.Series(dtype=float)),
+        "explanation": [_reason(s_, h, lang) for s_, h in zip(items.get("status", []), items.get("halves_status", []))]})
+    frames = {"overview": overview, "per_group": per_group.reset_index(drop=True),
+              "per_item": per_item.reset_index(drop=True)}
+    return {t(SHEET_KEYS[name], lang): frame.rename(columns=lambda c: t(COLUMN_KEYS[c], lang))
+            for name, frame in frames.items()}
 
 
-SHAREABLE, FACILITATOR = "deelbaar", "begeleider"
+SHAREABLE, FACILITATOR = "deelbaar", "begeleider"  # also in the export file names
 
 
 def export_sheets(tables: dict[str, pd.DataFrame], kind: str, *, round: str, sector: str | None = None,
                   band: str | None = None, report: pd.DataFrame | None = None,
-                  scope: str | None = None) -> dict[str, pd.DataFrame]:
-    """The sheets of a network export, with a first sheet that says which kind it is.
+                  scope: str | None = None, lang: str = "nl") -> dict[str, pd.DataFrame]:
+    """The sheets of a network export, with a first sheet that says which kind it is, in ``lang`` (the language
+    of the screen or command that makes it, like :func:`comparison_tables`).
 
     ``SHAREABLE``: only what the disclosure rule releases; safe to send to every school of the network.
     ``FACILITATOR``: adds the validation list (school names and file names) — for the facilitator only.
     """
-    group = ", ".join(x for x in (f"sector {sector}" if sector else "", f"grootte {band}" if band else "",
-                                  f"antwoord voor {scope}" if scope else "") if x)
-    title = f"Netwerkvergelijking, ronde {round}" + (f" ({group})" if group else "")
-    lines = []
+    group = ", ".join(x for x in (t("net_xl_group_sector", lang, sector=sector) if sector else "",
+                                  t("net_xl_group_band", lang, band=band) if band else "",
+                                  t("net_xl_group_scope", lang, scope=scope) if scope else "") if x)
+    title = t("net_xl_title", lang, round=round) + (f" ({group})" if group else "")
     if kind == SHAREABLE:
-        lines += ["DEELBAAR: anoniem; mag naar alle scholen van het netwerk.",
-                  "Getallen over scholen staan er alleen voor groepen van minstens 6 scholen, en niet waar ze samen "
-                  "met een andere groep een kleinere groep zouden verraden (kolom 'toelichting'). Gemiddelden zijn "
-                  "afgerond; in plaats van mediaan en kwartielen staat de spreiding als het gemiddelde van de "
-                  "onderste en van de bovenste helft. Zie docs/privacy.md."]
+        lines = [t("net_xl_shareable", lang), t("net_xl_shareable_rule", lang)]
     else:
-        lines += ["ALLEEN VOOR DE BEGELEIDER: het blad 'Validatie' noemt elke school en elk bestand. Niet delen; "
-                  "deel het bestand dat eindigt op _deelbaar."]
-    sheets = {"Lees mij": pd.DataFrame({title: lines})} | tables
+        lines = [t("net_xl_facilitator", lang)]
+    sheets = {t("net_xl_sheet_readme", lang): pd.DataFrame({title: lines})} | tables
     if kind == FACILITATOR:
-        sheets["Validatie"] = report if report is not None else pd.DataFrame()
+        frame = report if report is not None else pd.DataFrame()
+        sheets[t("net_xl_sheet_validation", lang)] = frame.rename(columns=lambda c: t(REPORT_COLUMN_KEYS[c], lang)
+                                                               if c in REPORT_COLUMN_KEYS else c)
     return sheets

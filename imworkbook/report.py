@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import html as html_lib
 import math
 import re
 from dataclasses import dataclass
@@ -53,11 +54,10 @@ def save_proportion_summary(answers: Answers, model: MaturityModel, folder: str 
     folder = Path(folder) if folder is not None else paths.workspace_dir() / "rapporten"
     fig = proportion_summary(answers, model, lang=lang)
     check_traces(fig.data)
-    html = fig.to_html(include_plotlyjs=False, full_html=True, config={"displaylogo": False})
-    title = re.sub(r"<[^>]+>", " ", fig.layout.title.text or "")
-    html = html.replace("<head>", f'<head><meta charset="utf-8"><title>{title}</title>'
-                                  f'<script type="text/javascript">{bundle_js()}</script>', 1)
-    path = folder / f"{slug(answers.school.name)}_{answers.round}_verhouding.html"
+    figure = fig.to_html(include_plotlyjs=False, full_html=False, config={"displaylogo": False})
+    title = re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", fig.layout.title.text or ""))).strip()
+    html = render_page("summary.html.j2", lang=lang, title=title, plotly_js=Markup(bundle_js()), figure=Markup(figure))
+    path = folder / f"{slug(answers.school.name)}_{answers.round}_{t('file_summary', lang)}.html"
     atomic_write_bytes(path, html.encode("utf-8"))
     return path
 
@@ -209,7 +209,8 @@ def _landscape_section(answers: Answers, lang: str) -> dict:
     from .content import load_landscape_reference, load_roles_model
     from .figures.landscape import time_quadrant
     from .landscape import analyse, findings
-    from .proposals import ADVICE_KEYS
+    from .proportion import hourly_rate
+    from .proposals import ADVICE_KEYS, advise
     from .roles import flags
 
     section: dict[str, Any] = {"title": t("report_landscape_title", lang), "inventory": bool(answers.landscape),
@@ -222,14 +223,29 @@ def _landscape_section(answers: Answers, lang: str) -> dict:
                     "chart": _fig_html(time_quadrant(an.inventory, rule=ref.time, lang=lang,
                                                      width=HALF))}
     if answers.proposals:
+        # the advice is worked out again in the report's language (the saved reasons are in the language of the
+        # screen they were made on); a proposal never judged in the app (no advice saved) stays "unknown"
+        ref = load_landscape_reference()
+        inv = load_investment_model()
+        rate = hourly_rate(answers, inv)
         section["proposals_title"] = t("report_proposals", lang)
-        section["proposals"] = [{"name": p.name,
-                                 "advice": t(ADVICE_KEYS[p.advice], lang) if p.advice else t("unknown", lang),
-                                 "reason": p.reasons[0] if p.reasons else ""} for p in answers.proposals]
+        section["proposals"] = []
+        for p in answers.proposals:
+            advice = (advise(p, answers.landscape, ref, hourly_rate=rate, years=inv.settings.tco_years, lang=lang)
+                      if p.advice else None)
+            section["proposals"].append({"name": p.name,
+                                         "advice": t(ADVICE_KEYS[advice.verdict], lang) if advice else t("unknown", lang),
+                                         "reason": advice.reasons[0] if advice and advice.reasons else ""})
     if answers.roles.assignments:
         section |= {"roles_title": t("report_roles", lang), "no_flags": t("roles_no_flags", lang),
                     "flags": [f.message for f in flags(answers, load_roles_model(), lang)]}
     return section
+
+
+def render_page(template: str, /, **context: Any) -> str:
+    """A whole page from ``imworkbook/templates/<template>`` with ``context``; every value is escaped unless it is
+    :class:`markupsafe.Markup` (made here from HTML this package built itself)."""
+    return _template(template).render(context)
 
 
 @lru_cache(maxsize=None)
@@ -243,15 +259,16 @@ def _template(name: str):
     return env.get_template(name)
 
 
-def report_file_name(answers: Answers) -> str:
-    return f"{slug(answers.school.name)}_{answers.round}_bestuursrapport.html"
+def report_file_name(answers: Answers, lang: str = "nl") -> str:
+    """``<school>_<round>_bestuursrapport.html``, the last word in the report's language."""
+    return f"{slug(answers.school.name)}_{answers.round}_{t('file_board_report', lang)}.html"
 
 
 def save_board_report(answers: Answers, model: MaturityModel, out: str | Path | None = None, *,
                       network: "NetworkData | None" = None, lang: str = "nl") -> Path:
     """Write the board report (atomically); ``out`` is a file, a folder, or None for ``<werkmap>/rapporten``."""
     out = Path(out) if out is not None else paths.workspace_dir() / "rapporten"
-    path = out if out.suffix.lower() in (".html", ".htm") else out / report_file_name(answers)
+    path = out if out.suffix.lower() in (".html", ".htm") else out / report_file_name(answers, lang)
     report = board_report(answers, model, network=network, lang=lang)
     atomic_write_bytes(path, report.html.encode("utf-8"))
     return path

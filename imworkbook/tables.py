@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .i18n import t
+from .i18n import format_number, t
 
 
 def score_table_html(table: pd.DataFrame, *, lang: str = "nl") -> str:
-    """HTML of :func:`imworkbook.scoring.score_table`: one decimal, Dutch decimal comma, no index,
+    """HTML of :func:`imworkbook.scoring.score_table`: one decimal (:func:`imworkbook.i18n.format_number`), no index,
     the total row in bold, unknown values written out, and a note on how the gap is computed."""
     numeric = table.columns[1:4]
     styler = (table.style
-              .format(precision=1, decimal="," if lang == "nl" else ".", na_rep=t("unknown", lang),
-                      subset=list(numeric))
+              .format(lambda v: format_number(v, lang, 1), subset=list(numeric))
               .hide(axis="index")
               .set_table_styles([
                   {"selector": "", "props": "border-collapse:collapse; font-size:0.92em"},

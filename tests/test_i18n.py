@@ -129,3 +129,26 @@ def test_an_unknown_amount_is_said_in_the_screens_language():
 
     assert format_euro(None, "en") == t("unknown", "en") == "unknown"
     assert format_euro(float("nan"), "nl") == "onbekend" and format_euro(None, "nl", unknown="–") == "–"
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_counts_and_sizes_in_messages_are_written_by_the_one_number_formatter(n):
+    """budgets.count/mb (file and zip limits in messages) write numbers as i18n.format_number does."""
+    from imworkbook import budgets
+    from imworkbook.i18n import format_number
+
+    for lang in LANGS:
+        assert budgets.count(n, lang) == format_number(n, lang, 0)
+        assert int(budgets.count(n, lang).replace("." if lang == "nl" else ",", "")) == n
+        value = n / budgets.MB
+        assert budgets.mb(n, lang) == format_number(value, lang, 0 if value >= 10 or value == int(value) else 1) + " MB"
+
+
+def test_lists_are_joined_in_the_language():
+    from imworkbook.i18n import format_list
+
+    assert format_list(["A", "B"], "nl") == "A en B" and format_list(["A", "B"], "en") == "A and B"
+    assert format_list([], "en") == ""

@@ -79,13 +79,13 @@ def run_compare(args: argparse.Namespace) -> int:
     if chosen not in rounds:
         warn("cli.unknown_round", lang, round=repr(chosen), rounds=", ".join(rounds))
         return 2
-    tables = api.compare(data, round=chosen, sector=args.sector, scope=args.scope)
+    tables = api.compare(data, round=chosen, sector=args.sector, scope=args.scope, lang=lang)
     print()
     say("cli.compare_head", lang, round=chosen,
         sector=text("cli.compare_head_sector", lang, sector=args.sector) if args.sector else "",
         scope=text("cli.compare_head_scope", lang, scope=args.scope) if args.scope else "")
     with pd.option_context("display.width", 200, "display.float_format", lambda v: format_number(v, lang, 1)):
-        print(api.overview_table(tables["Overzicht"], lang).to_string(index=False, na_rep="–"))
+        print(api.overview_table(next(iter(tables.values())), lang).to_string(index=False, na_rep="–"))
     where = {"round": chosen, "sector": args.sector, "scope": args.scope}
     if len(rounds) > 1 and chosen != rounds[0]:
         model = load_model()
@@ -96,7 +96,7 @@ def run_compare(args: argparse.Namespace) -> int:
                             ("facilitator", args.facilitator_xlsx, "cli.export_facilitator"),
                             ("csv", args.csv, "cli.export_csv")):
         if path:
-            api.export_network(tables, kind, path, **where, report=network.collected.report_in(lang))
+            api.export_network(tables, kind, path, **where, report=network.collected.report_in(lang), lang=lang)
             say(key, lang, path=path)
     return 0 if api.loaded_all(network.collected) else 1
 

@@ -8,7 +8,7 @@ figure writes lands on the plot or on another text, in Dutch or in English.
 from __future__ import annotations
 
 import textwrap
-from html import escape
+import html
 from typing import Iterable
 
 import plotly.graph_objects as go
@@ -29,6 +29,12 @@ EMPTY_SIZE = 15
 TICKS = 22  # px under the plot for a row of tick labels
 AXIS_TITLE = 26  # px for an axis title
 AXIS_TITLE_SIZE = 14
+
+
+def escape(text: str) -> str:
+    """Text for plotly's labels (they read a little HTML): ``<`` ``>`` ``&`` escaped; quotes stay as they are,
+    since plotly writes ``&quot;`` and ``&#x27;`` literally."""
+    return html.escape(text, quote=False)
 
 
 def wrap_label(label: str, width: int = 12) -> str:

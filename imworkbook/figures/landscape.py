@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,7 +11,7 @@ from ..content import LandscapeReference, TimeSettings
 from ..i18n import format_number, t
 from ..landscape import TIME_KEYS
 from ..numbers import format_euro
-from .common import (BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, VERMILLION, category_margin, empty_figure, frame_x,
+from .common import (escape, BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, VERMILLION, category_margin, empty_figure, frame_x,
                      label_width, layout, legend_entry, wrap_label, wrap_text)
 from .geometry import DEFAULT_WIDTH, Frame, annotation_box, chars_for, text_size
 from .labels import LABEL_SIZE, place_labels

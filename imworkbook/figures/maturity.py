@@ -9,13 +9,12 @@ so the charts work in greyscale too.
 from __future__ import annotations
 
 import math
-from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import format_number, t
-from .common import (BLUE, GREEN, ORANGE, VERMILLION, category_margin, empty_figure, label_width, layout, legend_entry,
+from .common import (escape, BLUE, GREEN, ORANGE, VERMILLION, category_margin, empty_figure, label_width, layout, legend_entry,
                      wrap_label)
 
 

@@ -5,7 +5,6 @@ a smaller group); the individual points are for the facilitator's own screen."""
 from __future__ import annotations
 
 import math
-from html import escape
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from ..i18n import format_number, t
 from ..disclosure import MIN_GROUP
-from .common import (BLUE, GREY, TICKS, VERMILLION, category_margin, empty_figure, label_width, layout, legend_entry,
+from .common import (escape, BLUE, GREY, TICKS, VERMILLION, category_margin, empty_figure, label_width, layout, legend_entry,
                      rotated_ticks, wrap_label)
 
 

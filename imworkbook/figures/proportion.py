@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import math
-from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,7 +16,7 @@ from plotly.subplots import make_subplots
 
 from ..i18n import format_number, t
 from ..numbers import format_euro
-from .common import (AXIS_TITLE, BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, TICKS, VERMILLION, category_margin, empty_figure,
+from .common import (escape, AXIS_TITLE, BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, TICKS, VERMILLION, category_margin, empty_figure,
                      frame_x, label_width, layout, legend_entry, wrap_label, wrap_text)
 from .geometry import DEFAULT_WIDTH, Frame, chars_for, legend_height, subplot_frame, text_size
 from .labels import LABEL_SIZE, place_labels

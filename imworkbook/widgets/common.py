@@ -134,12 +134,19 @@ def download_link(path: str | Path, lang: str, mime: str | None = None, *, done:
             f'<code>{html.escape(str(path))}</code></div></div>')
 
 
+PNG_NAMES = {"dekking": "png_dekking", "heatmap": "png_heatmap", "investering": "png_investering", "kosten": "png_kosten",
+             "netwerk": "png_netwerk", "percentielen": "png_percentielen", "time": "png_time", "trend": "png_trend", "wat-als": "png_wat_als",
+             "kloof": "png_kloof", "kwadrant": "png_kwadrant", "netwerk-applicaties": "png_netwerk_applicaties", "radar": "png_radar",
+             "samenvatting": "png_samenvatting", "tijd-geld-middelen": "png_tijd_geld_middelen", "verschil": "png_verschil"}  # chart -> its file name's text
+
+
 def chart_config(lang: str, name: str) -> dict:
-    """plotly.js config for the live charts: only the PNG button, Dutch tooltip, no logo."""
+    """plotly.js config for the live charts: only the PNG button, its tooltip and file name in ``lang``, no logo.
+    ``name``: one of :data:`PNG_NAMES` (the chart's Dutch file name), written in ``lang``."""
     return {"displaylogo": False, "modeBarButtons": [["toImage"]], "locale": lang,
             "locales": {lang: {"dictionary": {"Download plot as a PNG": t("modebar_png", lang),
                                               "Download plot as a png": t("modebar_png", lang)}}},
-            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}
+            "toImageButtonOptions": {"format": "png", "filename": t(PNG_NAMES[name], lang), "scale": 2}}
 
 
 def name_control(widget: W.Widget, name: str) -> W.Widget:

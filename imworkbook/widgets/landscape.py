@@ -251,7 +251,7 @@ class LandscapeApp(SchoolApp):
 
     def export(self) -> Path:
         answers = self.session.answers
-        path = paths.workspace_dir() / "rapporten" / f"{slug(answers.school.name)}_{answers.round}_applicaties.xlsx"
+        path = paths.workspace_dir() / "rapporten" / f"{slug(answers.school.name)}_{answers.round}_{t('file_applications', self.lang)}.xlsx"
         write_inventory(path, answers.landscape, self.ref, self.lang)
         self.excel_msg.value = download_link(path, self.lang, done=t("land_exported", self.lang))
         return path

@@ -7,6 +7,7 @@ import html
 from pathlib import Path
 
 import ipywidgets as W
+from markupsafe import Markup
 
 from .. import paths
 from ..answers import Proposal, Session, slug
@@ -16,6 +17,7 @@ from ..errors import error_text
 from ..i18n import t
 from ..numbers import format_input, parse_number
 from ..proportion import hourly_rate
+from ..report import render_page
 from ..proposals import ADVICE_KEYS, QUESTIONS, Advice, advise, answered
 from .common import CSS, FieldError, SchoolApp, clear_field_error, download_link, name_control
 
@@ -205,15 +207,10 @@ class ProposalApp(SchoolApp):
                 (t("prop_maintenance", lang), _choice(p.maintenance, lang)),
                 (t("prop_q4", lang), ", ".join(self.ref.label("object", o, lang) for o in p.data_objects) or "–"),
                 (t("prop_agreement", lang), _choice(p.processing_agreement, lang))]
-        body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-        page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{html.escape(p.name)}</title>"
-                "<style>body{font-family:system-ui,Arial,sans-serif;max-width:760px;margin:24px auto;line-height:1.45}"
-                "th{text-align:left;vertical-align:top;padding:4px 12px 4px 0;width:40%}td{padding:4px 0}"
-                ".imw-advice{border-left:6px solid;padding:6px 12px;margin:12px 0}</style></head><body>"
-                f"<h1>{html.escape(t('prop_print_title', lang, name=p.name))}</h1>"
-                f"<p>{html.escape(answers.school.name)} · {html.escape(answers.round)} · "
-                f"{_dt.date.today().isoformat()}</p><table>{body}</table>{advice_html(self.advice, lang)}</body></html>")
-        path = paths.workspace_dir() / "rapporten" / f"{slug(answers.school.name)}_{slug(p.name)}_advies.html"
+        page = render_page("proposal.html.j2", lang=lang, name=p.name, title=t("prop_print_title", lang, name=p.name),
+                           school=answers.school.name, round=answers.round, date=_dt.date.today().isoformat(),
+                           rows=[(k, str(v)) for k, v in rows], advice=Markup(advice_html(self.advice, lang)))
+        path = paths.workspace_dir() / "rapporten" / f"{slug(answers.school.name)}_{slug(p.name)}_{t('file_advice', lang)}.html"
         atomic_write_bytes(path, page.encode("utf-8"))
         self.result.value = download_link(path, lang, done=t("prop_printed", lang))
         return path
