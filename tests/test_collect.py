@@ -42,7 +42,7 @@ def test_every_file_gets_one_line_and_the_later_duplicate_counts(tmp_path):
     assert sorted(got.files) == ["sub/b.json", "vo.json"] and len(got) == 2
     assert {d["school"]["name"] for d in got.documents} == {"De Regenboog", "Het Baken"}
     counts = got.counts
-    assert counts["gezien"] == 6 == sum(v for k, v in counts.items() if k != "gezien")
+    assert counts["seen"] == 6 == sum(v for k, v in counts.items() if k != "seen")
     dubbel = got.report.set_index("bestand").loc["a.json", "melding"]
     assert "sub/b.json" in dubbel  # says which file counts
     assert not got.empty
@@ -72,7 +72,7 @@ def test_a_folder_that_does_not_exist_is_said_so(tmp_path):
 def test_an_empty_folder_is_empty(tmp_path):
     (tmp_path / "leeg").mkdir()
     got = collect(tmp_path / "leeg")
-    assert got.empty and len(got) == 0 and got.counts["gezien"] == 0
+    assert got.empty and len(got) == 0 and got.counts["seen"] == 0
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -82,7 +82,7 @@ def test_the_verdict_does_not_depend_on_the_order_or_the_other_files(tmp_path_fa
     files = {name: data for name, data in order if name in chosen}
     root = _folder(tmp_path_factory.mktemp("net"), dict(reversed(list(files.items()))))
     got = collect(root)
-    assert got.counts["gezien"] == len(files) == len(got.report)
+    assert got.counts["seen"] == len(files) == len(got.report)
     status = _status(got)
     if "sub/b.json" in files:
         assert status["sub/b.json"] == STATUS_OK

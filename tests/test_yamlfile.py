@@ -24,7 +24,9 @@ def _problem(tmp_path, text):
 
 def test_a_key_twice_is_an_error_with_its_line(tmp_path):
     problem = _problem(tmp_path, "a: 1\nb: 2\na: 3\n")
-    assert problem.where == "regel 3, kolom 1" and "'a' komt twee keer voor" in problem.message
+    assert problem.code == "content.yaml_duplicate_key"
+    assert problem.where_in("nl") == "regel 3, kolom 1" and "'a' komt twee keer voor" in problem.message_in("nl")
+    assert problem.where_in("en") == "line 3, column 1" and "'a'" in problem.message_in("en")
 
 
 def test_no_python_objects(tmp_path):
