@@ -18,8 +18,8 @@ from pathlib import Path
 
 def filled_workbook() -> bytes:
     """A valid filled-in questionnaire (the example school), as the Excel route produces it."""
-    from imworkbook.answers import open_example
-    from imworkbook.excel import write_template
+    from imworkbook.io.excel import write_template
+    from imworkbook.io.workspace import open_example
 
     with tempfile.TemporaryDirectory() as tmp:
         session = open_example("po", folder=tmp)
@@ -173,8 +173,8 @@ def xlsx_bomb(data: bytes | None = None, inflated: int = 2 << 30, lie: bool = Fa
 def answers_json(name: str = "School", code: str | None = None, padding: int = 0, round: str = "2026-2027",
                  saved_at: str | None = "2026-11-25T10:15:00+00:00", level: object = 3) -> bytes:
     """A valid answers file; ``padding`` bytes of set-aside text make it as large as wanted."""
-    from imworkbook.answers import KIND, SCHEMA_VERSION
-    from imworkbook.content import load_model
+    from imworkbook.model.answers import KIND, SCHEMA_VERSION
+    from imworkbook.model.content import load_model
 
     model = load_model()
     doc = {"schema_version": SCHEMA_VERSION, "kind": KIND, "model": {"id": model.id, "version": model.version},

@@ -29,8 +29,8 @@ import attacks  # noqa: E402
 
 LOAD_ONE = """
 import sys
-from imworkbook.answers import load_answers
-from imworkbook.errors import AnswersFileError
+from imworkbook.base.errors import AnswersFileError
+from imworkbook.io.reading import load_answers
 try:
     r = load_answers(sys.argv[1])
     print('geladen:', r.answers.school.name, len(r.problems), 'meldingen')
@@ -40,7 +40,7 @@ except AnswersFileError as exc:
 
 COLLECT = """
 import sys
-from imworkbook.collect import collect
+from imworkbook.io.collect import collect
 c = collect(sys.argv[1], keep_documents=False, workers=1)
 print(c.counts, '|', '; '.join(c.report['melding'].astype(str).str[:90].tolist()[-2:]))
 """

@@ -33,7 +33,7 @@ def first_app_time(runs: int = 3) -> float:
 
 def model_with_60_items():
     """The shipped model plus two copied areas: 10 areas x 6 items."""
-    from imworkbook.content import Area, load_model, MaturityModel
+    from imworkbook.model.content import Area, load_model, MaturityModel
 
     model = load_model()
     extra = []
@@ -48,8 +48,9 @@ def model_with_60_items():
 
 
 def change_time(changes: int = 60) -> tuple[float, float, int]:
-    from imworkbook.answers import ItemAnswer, Session, new_answers
-    from imworkbook.widgets.questionnaire import MaturityApp
+    from imworkbook.apps.questionnaire import MaturityApp
+    from imworkbook.io.session import Session
+    from imworkbook.model.answers import ItemAnswer, new_answers
 
     model = model_with_60_items()
     folder = Path(tempfile.mkdtemp(prefix="imworkbook-bench-"))

@@ -59,10 +59,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="run each end-to-end command this often (best time)")
     args = parser.parse_args()
 
-    from imworkbook.collect import collect
-    from imworkbook.export import write_xlsx
-    from imworkbook.generate import generate_network
-    from imworkbook.network import FACILITATOR, SHAREABLE, comparison_tables, export_sheets, network_frames
+    from imworkbook.analysis.network import FACILITATOR, SHAREABLE, comparison_tables, export_sheets, network_frames
+    from imworkbook.io.collect import collect
+    from imworkbook.io.export import write_xlsx
+    from imworkbook.io.generate import generate_network
 
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="imworkbook-net-"))
     if not any(folder.rglob("*.json")):

@@ -14,10 +14,10 @@ import time
 
 
 def main() -> None:
-    from imworkbook.answers import load_answers
-    from imworkbook.content import load_model
-    from imworkbook.proportion import compute
-    from imworkbook.widgets.investment import verhouding
+    from imworkbook.analysis.proportion import compute
+    from imworkbook.apps.investment import verhouding
+    from imworkbook.io.reading import load_answers
+    from imworkbook.model.content import load_model
 
     model = load_model()
     folder = tempfile.mkdtemp(prefix="imworkbook-bench-")

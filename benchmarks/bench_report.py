@@ -22,11 +22,11 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=500)
     args = parser.parse_args()
 
-    from imworkbook.answers import load_answers
-    from imworkbook.content import load_model
-    from imworkbook.generate import generate_network
-    from imworkbook.paths import data_dir
-    from imworkbook.report import save_board_report
+    from imworkbook.base.paths import data_dir
+    from imworkbook.io.generate import generate_network
+    from imworkbook.io.reading import load_answers
+    from imworkbook.model.content import load_model
+    from imworkbook.report.board import save_board_report
 
     work = Path(tempfile.mkdtemp(prefix="imworkbook-reports-"))
     model = load_model()

@@ -30,7 +30,7 @@ from pathlib import Path
 from jupyterhub.auth import Authenticator
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 
-import imworkbook.paths
+import imworkbook.base.paths
 
 c = get_config()  # noqa: F821 - provided by JupyterHub
 
@@ -148,20 +148,20 @@ _activity = os.environ.get("WORKSHOP_ACTIVITY_INTERVAL", "300")  # seconds; the 
 c.JupyterHub.last_activity_interval = int(_activity)
 c.Spawner.environment = {
     # the 'imworkbook' Voila template (Voila's lab template without CDN links: works offline)
-    "JUPYTER_PATH": str(imworkbook.paths.PACKAGE_DIR / "jupyter"),
+    "JUPYTER_PATH": str(imworkbook.base.paths.PACKAGE_DIR / "jupyter"),
     # how often a participant's server tells the hub it is in use (the idle culler below goes by that)
     "JUPYTERHUB_ACTIVITY_INTERVAL": _activity,
 }
 _kernel_min = float(os.environ.get("WORKSHOP_CULL_KERNEL", "2"))
 c.Spawner.args = [
     "--VoilaConfiguration.template=imworkbook",
-    # as imworkbook.server.DENIED_EXTENSIONS (tested): charts come from the template's own plotly.js
+    # as imworkbook.cli.server.DENIED_EXTENSIONS (tested): charts come from the template's own plotly.js
     # (imworkbook/widgets/plot.py), not 4.8 MB more per page; the app shows no code to highlight
     "--VoilaConfiguration.extension_denylist=jupyterlab-plotly",
     "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
-    # Kernels end as in `imworkbook app` (imworkbook/server.py): a page without a connection after 2 minutes,
+    # Kernels end as in `imworkbook app` (imworkbook/cli/server.py): a page without a connection after 2 minutes,
     # an open page nobody uses after 60 minutes (the page then says so; answers are saved on every change).
-    "--ServerApp.kernel_manager_class=imworkbook.server.WorkshopKernelManager",
+    "--ServerApp.kernel_manager_class=imworkbook.cli.server.WorkshopKernelManager",
     f"--WorkshopKernelManager.cull_disconnected_timeout={_kernel_min * 60:g}",
     "--MappingKernelManager.cull_idle_timeout=3600",
     "--MappingKernelManager.cull_connected=True",
@@ -199,7 +199,7 @@ async def prepare_home(spawner):
     if stat.S_ISDIR(st.st_mode) and st.st_uid == user.pw_uid:
         os.chmod(home, 0o700)  # nobody else can read the answers, also not from werkboek 3's folder field
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", _PREPARE, str(imworkbook.paths.notebooks_dir()), cwd=home,
+        sys.executable, "-c", _PREPARE, str(imworkbook.base.paths.notebooks_dir()), cwd=home,
         env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, preexec_fn=set_user_setuid(spawner.user.name),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
     _out, err = await asyncio.wait_for(process.communicate(), 60)

@@ -1,5 +1,5 @@
 """The jobs a user can ask for, one function each, called by the CLI (:mod:`imworkbook.cli`) and the apps
-(:mod:`imworkbook.widgets`) alike, so that each rule (which files make a batch, how a report is named, where a
+(:mod:`imworkbook.apps`) alike, so that each rule (which files make a batch, how a report is named, where a
 merged file goes, how a network export is named and what it contains) lives in one place.
 
 Below this module: the model, file reading, analysis, figures and the report. Above it: the apps and the CLI,
@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import paths
-from .errors import Problem
-from .i18n import t
+from imworkbook.base import paths
+from imworkbook.base.errors import Problem
+from imworkbook.base.i18n import t
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .answers import Answers
-    from .answers.reading import LoadResult
-    from .collect import Collected
-    from .content import MaturityModel
-    from .merge import Rater, Saved
-    from .network import NetworkData
+    from imworkbook.analysis.merge import Rater, Saved
+    from imworkbook.analysis.network import NetworkData
+    from imworkbook.io.collect import Collected
+    from imworkbook.io.reading import LoadResult
+    from imworkbook.model.answers import Answers
+    from imworkbook.model.content import MaturityModel
 
 OnProgress = Callable[[int, int], None]  # told (done, total) as the work goes on
 Notify = Callable[[str], None]
@@ -34,7 +34,7 @@ Notify = Callable[[str], None]
 # one school's answers -------------------------------------------------------------------------------------------
 def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadResult:
     """One answers file (.json, .xlsx, .ods) with what was wrong in it; raises for a file that cannot be used."""
-    from .files import read_any
+    from imworkbook.io.files import read_any
 
     return read_any(path, model)
 
@@ -42,8 +42,8 @@ def load_answers(path: str | Path, model: MaturityModel | None = None) -> LoadRe
 def score(path: str | Path, lang: str = "nl", model: MaturityModel | None = None
           ) -> tuple[LoadResult, pd.DataFrame]:
     """The scores per area of one answers file, as the table the apps and the CLI show."""
-    from .content import load_model
-    from .scoring import score_table
+    from imworkbook.analysis.scoring import score_table
+    from imworkbook.model.content import load_model
 
     model = model or load_model()
     result = load_answers(path, model)
@@ -60,8 +60,8 @@ def is_batch(source: str | Path) -> bool:
 def board_report(answers: Answers, model: MaturityModel | None = None, out: str | Path | None = None, *,
                  network: NetworkData | None = None, lang: str = "nl") -> Path:
     """Write one school's board report (default: ``<werkmap>/rapporten``); the app's button and the CLI."""
-    from .content import load_model
-    from .report import save_board_report
+    from imworkbook.model.content import load_model
+    from imworkbook.report.board import save_board_report
 
     return save_board_report(answers, model or load_model(), out, network=network, lang=lang)
 
@@ -79,10 +79,10 @@ def board_reports(source: str | Path, out: str | Path | None = None, *, network:
                   progress: OnProgress | None = None) -> Reports:
     """One board report per usable answers file in the folder or zip ``source``, into the folder ``out``
     (default ``<werkmap>/rapporten``). Two schools with the same name never overwrite each other's report."""
-    from .answers import Answers
-    from .collect import collect
-    from .content import load_model
-    from .report import report_file_name, save_board_report
+    from imworkbook.io.collect import collect
+    from imworkbook.model.answers import Answers
+    from imworkbook.model.content import load_model
+    from imworkbook.report.board import report_file_name, save_board_report
 
     model = model or load_model()
     if collected is None:  # else: ``source`` collected with its documents kept (as the network, say)
@@ -117,9 +117,9 @@ def load_network(source: str | Path, model: MaturityModel | None = None, *, prog
                  lang: str = "nl") -> Network:
     """Read every answers file in ``source`` and make the network's numbers (with the schools' pseudonyms);
     ``notify`` hears (in ``lang``) when the network secret is made."""
-    from .collect import collect
-    from .content import load_model
-    from .network import network_frames, network_secret
+    from imworkbook.analysis.network import network_frames, network_secret
+    from imworkbook.io.collect import collect
+    from imworkbook.model.content import load_model
 
     model = model or load_model()
     collected = collect(source, model, progress=progress, keep_documents=keep_documents, workers=workers)
@@ -142,9 +142,9 @@ def rounds(data: NetworkData) -> list[str]:
 def compare(data: NetworkData, model: MaturityModel | None = None, *, round: str | None = None,
             sector: str | None = None, band: str | None = None, scope: str | None = None,
             lang: str = "nl") -> dict[str, pd.DataFrame]:
-    """The shareable comparison tables of one group (:func:`imworkbook.network.comparison_tables`), sheet names and
+    """The shareable comparison tables of one group (:func:`imworkbook.analysis.network.comparison_tables`), sheet names and
     headers in ``lang``; the first is the overview."""
-    from .network import comparison_tables
+    from imworkbook.analysis.network import comparison_tables
 
     return comparison_tables(data, model, round=round, sector=sector, band=band, scope=scope, lang=lang)
 
@@ -170,8 +170,8 @@ def export_network(tables: dict[str, pd.DataFrame], kind: str, path: str | Path 
     validation list ``report`` with school and file names; not to be shared) or ``csv`` (the shareable overview).
     ``tables`` from :func:`compare` in the same ``lang``: an export follows the language of the screen or command
     that makes it. ``path`` default: :func:`export_name` in ``<werkmap>/rapporten``."""
-    from .export import write_csv, write_xlsx
-    from .network import FACILITATOR, SHAREABLE, export_sheets
+    from imworkbook.analysis.network import FACILITATOR, SHAREABLE, export_sheets
+    from imworkbook.io.export import write_csv, write_xlsx
 
     if kind not in EXPORT_KINDS:
         raise ValueError(f"kind must be one of {EXPORT_KINDS}: {kind!r}")
@@ -192,7 +192,7 @@ def file_check_table(report: pd.DataFrame, lang: str = "nl", *, only_problems: b
     """The file check of a network (one row per file; ``only_problems``: the files not simply loaded) with headers
     and statuses in ``lang``; the app's table and the CLI's. ``report``: ``Collected.report_in(lang, labels=False)``
     (messages in ``lang``, statuses as ids)."""
-    from .collect import STATUS_LABELS, STATUS_OK
+    from imworkbook.io.collect import STATUS_LABELS, STATUS_OK
 
     rows = report[report["status"] != STATUS_OK] if only_problems else report
     rows = rows.assign(status=rows["status"].map(lambda v: t(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v))
@@ -204,14 +204,14 @@ OVERVIEW_COLUMNS = ("area", "n", "current", "target", "gap", "pp", "explanation"
 
 def overview_table(overview: pd.DataFrame, lang: str = "nl") -> pd.DataFrame:
     """The main columns of the comparison's overview (from :func:`compare` in the same ``lang``)."""
-    from .network import COLUMN_KEYS
+    from imworkbook.analysis.network import COLUMN_KEYS
 
     return overview[[t(COLUMN_KEYS[c], lang) for c in OVERVIEW_COLUMNS]]
 
 
 def example_network(out: str | Path, **options: Any) -> list[Path]:
-    """Write a made-up network (:func:`imworkbook.generate.generate_network`)."""
-    from .generate import generate_network
+    """Write a made-up network (:func:`imworkbook.io.generate.generate_network`)."""
+    from imworkbook.io.generate import generate_network
 
     return generate_network(out, **options)
 
@@ -220,7 +220,7 @@ def example_network(out: str | Path, **options: Any) -> list[Path]:
 def read_raters(files: list[str | Path], model: MaturityModel | None = None, *, roles=None, lang: str = "nl"
                 ) -> tuple[list[Rater], list[Problem]]:
     """The raters of one school from their answers files, labelled by role (or file name), and the problems."""
-    from .merge import Rater, rater_label
+    from imworkbook.analysis.merge import Rater, rater_label
 
     raters, problems = [], []
     for name in files:
@@ -232,7 +232,7 @@ def read_raters(files: list[str | Path], model: MaturityModel | None = None, *, 
 
 def merged_path(raters: list[Rater], folder: str | Path) -> Path:
     """Where the school's merged file goes: ``<school>_<round>.json`` in ``folder`` (beside the raters' files)."""
-    from .answers import file_name
+    from imworkbook.model.answers import file_name
 
     first = raters[0].answers
     return Path(folder) / file_name(first.school.name, first.round)
@@ -242,8 +242,8 @@ def merge(raters: list[Rater], out: str | Path, model: MaturityModel | None = No
           choices: dict | None = None, roles=None, lang: str = "nl") -> Saved:
     """Merge the raters and write the school's file, with a backup of the one it replaces (werkboek 7 and
     ``imworkbook merge`` alike); an existing file without ``overwrite`` raises :class:`FileExistsError`."""
-    from .content import load_model
-    from .merge import merge_and_save
+    from imworkbook.analysis.merge import merge_and_save
+    from imworkbook.model.content import load_model
 
     return merge_and_save(raters, model or load_model(), Path(out), overwrite=overwrite, choices=choices,
                           roles=roles, lang=lang)
@@ -251,8 +251,8 @@ def merge(raters: list[Rater], out: str | Path, model: MaturityModel | None = No
 
 def disagreements(raters: list[Rater], model: MaturityModel | None = None, roles=None) -> list[str]:
     """The items on which the raters differ by the disagreement gap or more."""
-    from .content import load_model
-    from .merge import compare as compare_raters
+    from imworkbook.analysis.merge import compare as compare_raters
+    from imworkbook.model.content import load_model
 
     table = compare_raters(raters, model or load_model(), roles)
     return list(table[table["disagree"]].index)
@@ -261,7 +261,7 @@ def disagreements(raters: list[Rater], model: MaturityModel | None = None, roles
 # the Excel route ------------------------------------------------------------------------------------------------
 def template(path: str | Path, school: str | Path | None = None, lang: str = "nl") -> Path:
     """Write the questionnaire workbook (.xlsx, or .ods via LibreOffice), filled in with ``school``'s answers."""
-    from .excel import write_template
+    from imworkbook.io.excel import write_template
 
     answers = load_answers(school).answers if school else None
     return write_template(path, answers=answers, lang=lang)
@@ -281,7 +281,8 @@ class Imported:
 def import_answers(source: str | Path, out: str | Path | None = None, *, overwrite: bool = False) -> Imported:
     """Read a filled-in questionnaire and save it as an answers file (default: in the werkmap, the usual name);
     an existing file without ``overwrite`` raises :class:`FileExistsError`."""
-    from .answers import file_name, save_answers
+    from imworkbook.io.writing import save_answers
+    from imworkbook.model.answers import file_name
 
     result = load_answers(source)
     answers = result.answers
@@ -316,11 +317,11 @@ class ContentCheck:
 def check_content(folder: str | Path | None = None) -> ContentCheck:
     """Load and check a content folder (``model.yaml`` and ``areas/``; the investment model, raters and glossary
     beside it): the model's warnings, the investment model, the UI texts and the glossary's forbidden words."""
-    from .content import (investment_problems, load_allocation, load_investment_model, load_landscape_reference,
-                          load_mappings, load_model, load_rater_roles)
-    from .contentcheck import usability_problems
-    from .glossary import check_data, load_glossary
-    from .i18n import check_strings
+    from imworkbook.model.content import (investment_problems, load_allocation, load_investment_model,
+                                          load_landscape_reference, load_mappings, load_model, load_rater_roles)
+    from imworkbook.analysis.contentcheck import usability_problems
+    from imworkbook.base.i18n import check_strings
+    from imworkbook.model.glossary import check_data, load_glossary
 
     folder = Path(folder) if folder else None
     model = load_model(folder)

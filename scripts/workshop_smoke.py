@@ -271,7 +271,7 @@ def main() -> int:
         (work / "verzamel.log").write_text(collected.stdout + collected.stderr)
         names = subprocess.run(
             [str(env_dir / "bin" / "python"), "-c",
-             "import json, sys; from imworkbook.collect import collect; r = collect(sys.argv[1]); "
+             "import json, sys; from imworkbook.io.collect import collect; r = collect(sys.argv[1]); "
              "print(json.dumps(sorted(d['school']['name'] for d in r.documents)))", str(out_dir)],
             capture_output=True, text=True, env=env)
         found = json.loads(names.stdout or "[]")

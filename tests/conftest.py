@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from imworkbook import paths
-from imworkbook.content import load_model
+from imworkbook.base import paths
+from imworkbook.model.content import load_model
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "data" / "examples"
@@ -45,10 +45,10 @@ def investment_copy(tmp_path):
 
 
 def disk_fails_halfway(monkeypatch, error: OSError) -> None:
-    """Every atomic write (imworkbook.storage) writes half its bytes and then fails with ``error``."""
+    """Every atomic write (imworkbook.base.storage) writes half its bytes and then fails with ``error``."""
     import os
 
-    from imworkbook import storage
+    from imworkbook.base import storage
 
     real_fdopen = os.fdopen
 

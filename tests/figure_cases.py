@@ -8,18 +8,19 @@ from functools import lru_cache
 
 import pandas as pd
 
-from imworkbook.answers import load_answers, new_answers
-from imworkbook.collect import collect
-from imworkbook.content import load_landscape_reference, load_model
+from imworkbook.analysis.disclosure import TOO_FEW
+from imworkbook.analysis.landscape import analyse, network_landscape
+from imworkbook.analysis.network import heatmap_frame, network_frames, percentiles, select, trend
+from imworkbook.analysis.proportion import compute
+from imworkbook.analysis.scoring import area_scores
 from imworkbook.figures.landscape import cost_per_area, coverage_heatmap, network_types, time_quadrant
 from imworkbook.figures.maturity import gap_bars, radar
 from imworkbook.figures.network import area_boxes, network_scatter, percentile_bars, school_heatmap, trend_lines
 from imworkbook.figures.proportion import investment_bars, quadrant, share_difference, summary_figure
-from imworkbook.landscape import analyse, network_landscape
-from imworkbook.disclosure import TOO_FEW
-from imworkbook.network import heatmap_frame, network_frames, percentiles, select, trend
-from imworkbook.proportion import compute
-from imworkbook.scoring import area_scores
+from imworkbook.io.collect import collect
+from imworkbook.io.reading import load_answers
+from imworkbook.model.answers import new_answers
+from imworkbook.model.content import load_landscape_reference, load_model
 
 from .conftest import EXAMPLES, PO_EXAMPLE, VO_EXAMPLE
 

@@ -11,7 +11,7 @@ is more than a real one knows). Then it attacks, per variable and round, by line
   (itself plus up to 4 others). The check is exact: for every set S of at most 5 schools, is there a non-zero
   combination of released sums supported on S only? (rank of the null-space basis restricted to S < |S|)
 
-It must find nothing. The attack does not know how imworkbook.disclosure works; a statistic added later that
+It must find nothing. The attack does not know how imworkbook.analysis.disclosure works; a statistic added later that
 releases more is attacked the same way, as long as its rows are collected here (one place: ``released_numbers``).
 """
 
@@ -26,11 +26,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from imworkbook.answers import ItemAnswer, new_answers
+from imworkbook.analysis.disclosure import ALL, MIN_GROUP, MIN_PERCENTILE
 from imworkbook.cli import main
-from imworkbook.disclosure import ALL, MIN_GROUP, MIN_PERCENTILE
-from imworkbook.fastlane import as_document
-from imworkbook.network import SIZE_BANDS, comparison_tables, network_frames, percentiles, select, size_band, trend
+from imworkbook.io.fastlane import as_document
+from imworkbook.model.answers import ItemAnswer, new_answers
+from imworkbook.analysis.network import (SIZE_BANDS, comparison_tables, network_frames, percentiles, select,
+                                         size_band, trend)
 
 GROUPS = [("po", 80, 7), ("po", 150, 5), ("po", 300, 4), ("vo", 1200, 1)]  # sector, pupils, number of schools
 ROUNDS = ("2025-2026", "2026-2027")
@@ -221,7 +222,7 @@ def test_an_area_and_its_items_are_released_in_one_check(model):
     current levels but no targets: it counted in every item (n = 7) but not in the area (n = 6), and the item means
     minus the area mean gave its score. The attack here works on the item levels themselves (school x item), with
     every released area mean and item mean as a linear function of them."""
-    from imworkbook.answers import ItemAnswer
+    from imworkbook.model.answers import ItemAnswer
 
     area = model.areas[0].id
     items = [i for i in model.item_ids if model.area_of(i).id == area]

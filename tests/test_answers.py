@@ -8,11 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imworkbook import answers as A
-from imworkbook import storage
-from imworkbook.answers import (SCHEMA_VERSION, Session, load_answers, normalize_level, open_example,
-                                save_answers)
-from imworkbook.errors import AnswersFileError
+from imworkbook.base import storage
+from imworkbook.base.errors import AnswersFileError
+from imworkbook.io import reading
+from imworkbook.io.reading import load_answers
+from imworkbook.io.session import ConflictError
+from imworkbook.io.session import Session
+from imworkbook.io.workspace import list_schools
+from imworkbook.io.workspace import open_example
+from imworkbook.io.writing import save_answers
+from imworkbook.model.answers import MAX_FILE_BYTES, _NVT, _WEET_NIET, current_round
+from imworkbook.model.answers import SCHEMA_VERSION, normalize_level
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE, disk_fails_halfway
 
@@ -222,7 +228,7 @@ def test_duplicate_json_keys_keep_both_values(tmp_path, model):
 
 
 def test_too_large_file_is_refused_without_reading(tmp_path, model, monkeypatch):
-    monkeypatch.setattr(A.reading, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 100)
     with pytest.raises(AnswersFileError, match="te groot"):
         load_answers(PO_EXAMPLE, model)
 
@@ -258,7 +264,7 @@ def test_normalize_level_accepts_what_people_type(value):
 
 @given(st.one_of(st.integers().filter(lambda v: not 1 <= v <= 5), st.floats(allow_nan=True).filter(
     lambda v: not (v == v and v.is_integer() and 1 <= v <= 5)), st.text().filter(
-    lambda s: s.strip().lower() not in A._WEET_NIET | A._NVT | {"", "1", "2", "3", "4", "5"}
+    lambda s: s.strip().lower() not in _WEET_NIET | _NVT | {"", "1", "2", "3", "4", "5"}
     and not (s.strip().isdigit() and s.strip().isascii() and 1 <= int(s.strip()) <= 5)), st.booleans()))
 def test_normalize_level_rejects_everything_else_in_dutch(value):
     with pytest.raises(ValueError, match="niveau moet 1 t/m 5, 'weet niet' of 'n.v.t.' zijn"):
@@ -267,15 +273,15 @@ def test_normalize_level_rejects_everything_else_in_dutch(value):
 
 def test_current_round_follows_the_school_year():
     import datetime as dt
-    assert A.current_round(dt.date(2026, 7, 31)) == "2025-2026"
-    assert A.current_round(dt.date(2026, 8, 1)) == "2026-2027"
+    assert current_round(dt.date(2026, 7, 31)) == "2025-2026"
+    assert current_round(dt.date(2026, 8, 1)) == "2026-2027"
 
 
 def test_list_schools_reports_broken_files_and_skips_backups(tmp_path, model):
     shutil.copy(PO_EXAMPLE, tmp_path / PO_EXAMPLE.name)
     (tmp_path / "kapot.json").write_text("{niet json", encoding="utf-8")
     (tmp_path / "x.origineel-20260101-000000.json").write_bytes(PO_EXAMPLE.read_bytes())
-    schools, problems = A.list_schools(tmp_path, model)
+    schools, problems = list_schools(tmp_path, model)
     assert [s.name for s in schools] == ["De Regenboog"]
     assert len(problems) == 1 and problems[0].file == "kapot.json"
 
@@ -307,7 +313,7 @@ def test_unreadable_path_is_a_message_and_does_not_stop_the_list(tmp_path, model
     with pytest.raises(AnswersFileError, match="kan het bestand niet lezen"):
         load_answers(tmp_path / "map.json", model)
     shutil.copy(VO_EXAMPLE, tmp_path / VO_EXAMPLE.name)
-    schools, problems = A.list_schools(tmp_path, model)
+    schools, problems = list_schools(tmp_path, model)
     assert [s.name for s in schools] == ["Het Baken"] and problems[0].file == "map.json"
 
 
@@ -366,7 +372,7 @@ def test_two_sessions_on_one_file_keep_both_changes(tmp_path, model):
 def test_a_file_spoiled_elsewhere_is_never_overwritten(tmp_path, model):
     session = Session.create("De Linde", "po", "2026-2027", folder=tmp_path, model=model)
     session.path.write_text("{ kapot", encoding="utf-8")
-    with pytest.raises(A.ConflictError, match="intussen ergens anders gewijzigd"):
+    with pytest.raises(ConflictError, match="intussen ergens anders gewijzigd"):
         session.set_level("visie.ambitieniveau", "current", 2)
     assert session.path.read_text(encoding="utf-8") == "{ kapot"
     assert session.answers.answer("visie.ambitieniveau").current is None  # rolled back
@@ -412,10 +418,10 @@ def test_a_large_valid_file_can_be_saved_again_by_the_tool(tmp_path, model):
     data = _raw()
     data["answers"].update({f"oud.item_{i}": {"current": 3, "target": 4, "note": "x"} for i in range(90_000)})
     path = _write(tmp_path, json.dumps(data, separators=(",", ":")))
-    assert 4e6 < path.stat().st_size <= A.MAX_FILE_BYTES
+    assert 4e6 < path.stat().st_size <= MAX_FILE_BYTES
     session = Session.open(path, model)
     session.set_level("visie.ambitieniveau", "target", 5)
-    assert path.stat().st_size <= A.MAX_FILE_BYTES
+    assert path.stat().st_size <= MAX_FILE_BYTES
     again = load_answers(path, model)
     assert again.answers.answer("visie.ambitieniveau").target == 5
     assert len(again.answers.set_aside["items"]) == 90_000

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imworkbook import api
+from imworkbook.analysis.network import SIZE_BANDS
 from imworkbook.cli import main
-from imworkbook.content import load_model
-from imworkbook.network import SIZE_BANDS
+from imworkbook.model.content import load_model
 
 from .conftest import EXAMPLES, PO_EXAMPLE, VO_EXAMPLE
 
@@ -135,7 +135,7 @@ def test_template_and_import_round_trip(tmp_path, werkmap):
 def test_check_content_finds_a_word_the_glossary_forbids(tmp_path):
     import shutil
 
-    from imworkbook import paths
+    from imworkbook.base import paths
 
     assert api.check_content().ok
     data = tmp_path / "data"

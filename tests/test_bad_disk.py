@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from imworkbook import storage
+from imworkbook.analysis.network import network_secret
+from imworkbook.base import storage
+from imworkbook.base.errors import ImworkbookError
 from imworkbook.cli import main
-from imworkbook.errors import ImworkbookError
-from imworkbook.network import network_secret
 
 from .conftest import PO_EXAMPLE, disk_fails_halfway
 

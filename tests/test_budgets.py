@@ -23,12 +23,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imworkbook import budgets
-from imworkbook.files import read_any as load_answers  # any format: .json, .xlsx, .ods
+from imworkbook.base import budgets
+from imworkbook.base.errors import AnswersFileError
 from imworkbook.cli import main
-from imworkbook.collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
-from imworkbook.errors import AnswersFileError
-from imworkbook.excel import read_workbook
+from imworkbook.io.collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
+from imworkbook.io.excel import read_workbook
+from imworkbook.io.files import read_any as load_answers  # any format: .json, .xlsx, .ods
 
 from .conftest import REPO
 
@@ -141,7 +141,7 @@ def test_a_dtd_is_refused(workbook):
 
 
 def test_an_answers_file_larger_than_the_budget_is_refused_from_a_workbook(workbook, monkeypatch):
-    monkeypatch.setattr("imworkbook.budgets.ANSWERS_MAX_BYTES", 2000)
+    monkeypatch.setattr("imworkbook.base.budgets.ANSWERS_MAX_BYTES", 2000)
     text = refused(workbook)
     assert "antwoordenbestand" in text and "korter" in text
 
@@ -202,7 +202,7 @@ def test_a_zip_member_that_declares_its_huge_size_is_refused_unread(tmp_path):
 
 
 def test_a_member_that_inflates_past_the_budget_while_streaming_is_stopped(tmp_path, monkeypatch):
-    import imworkbook.collect as C
+    import imworkbook.io.collect as C
 
     monkeypatch.setattr(C, "MAX_FILE_BYTES", 100_000)  # the answers-file budget, smaller, so the test is quick
     body = b'{"kind": "imworkbook.answers", "x": "' + b" " * 1_000_000 + b'"}'

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-from imworkbook.answers import Application
-from imworkbook.files import read_any as load_answers  # any format
-from imworkbook.cells import FORMULA_START, clean_text, put, safe_cell, workbook_bytes
 from imworkbook.cli import main
-from imworkbook.content import load_model
-from imworkbook.excel import SHEETS, read_inventory, write_inventory, write_template
-from imworkbook.export import write_csv, write_xlsx
+from imworkbook.io.cells import FORMULA_START, clean_text, put, safe_cell, workbook_bytes
+from imworkbook.io.excel import SHEETS, read_inventory, write_inventory, write_template
+from imworkbook.io.export import write_csv, write_xlsx
+from imworkbook.io.files import read_any as load_answers  # any format
+from imworkbook.model.answers import Application
+from imworkbook.model.content import load_model
 
 from .conftest import EXAMPLES, PO_EXAMPLE
 

@@ -94,7 +94,7 @@ def test_open_starts_jupyterlab_at_the_first_notebook(werkmap):
 def test_check_content_reports_a_broken_investment_model(content_copy, capsys):
     import shutil
 
-    from imworkbook import paths
+    from imworkbook.base import paths
     target = content_copy.parent / "investment"
     shutil.copytree(paths.data_dir() / "investment", target)
     text = (target / "model.yaml").read_text(encoding="utf-8").replace("under: 0.67", "under: 1.2")

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from imworkbook.base.i18n import strings
 from imworkbook.cli import build_parser, language, main
-from imworkbook.i18n import strings
 
 from .conftest import EXAMPLES, PO_EXAMPLE, VO_EXAMPLE
 
@@ -120,7 +120,7 @@ def test_the_same_commands_stay_dutch_by_default(tmp_path, capsys):
 
 
 def test_every_cli_text_exists_in_both_languages_with_the_same_places():
-    from imworkbook.i18n import check_strings
+    from imworkbook.base.i18n import check_strings
 
     nl, en = strings("nl"), strings("en")
     cli = {k for k in nl if k.startswith("cli.")}

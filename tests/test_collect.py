@@ -1,4 +1,4 @@
-"""imworkbook.collect: a network's answers files from a folder or a zip, one report line per file."""
+"""imworkbook.io.collect: a network's answers files from a folder or a zip, one report line per file."""
 
 import io
 import json
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from imworkbook.collect import (STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, collect)
+from imworkbook.io.collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, collect
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
 

@@ -1,6 +1,6 @@
 """Two windows, two processes or a sync client on one school: every acknowledged change is in the file.
 
-A save is a compare-and-swap on the file's content (SHA-256) under the file's lock (imworkbook.storage); on a
+A save is a compare-and-swap on the file's content (SHA-256) under the file's lock (imworkbook.base.storage); on a
 conflict only the session's own change is applied again on top of what is on disk. Time stamps play no part, so a
 file system with coarse time stamps (or a same-size edit within one second) loses nothing either.
 """
@@ -16,8 +16,9 @@ import time
 
 import pytest
 
-from imworkbook.answers import Session, load_answers
-from imworkbook.content import load_model
+from imworkbook.io.reading import load_answers
+from imworkbook.io.session import Session
+from imworkbook.model.content import load_model
 
 EDITS = 150  # per process; each is a separate acknowledged save
 
@@ -29,8 +30,8 @@ def model():
 
 WORKER = textwrap.dedent("""
     import json, os, sys, time
-    from imworkbook.answers import Session
-    from imworkbook.content import load_model
+    from imworkbook.io.session import Session
+    from imworkbook.model.content import load_model
 
     path, role, edits, go, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
     model = load_model()
@@ -121,7 +122,7 @@ def test_a_sync_client_replacing_the_file_is_not_overwritten(tmp_path, model):
 
 
 def test_a_linked_answers_file_is_written_through_the_link_under_the_same_lock(tmp_path, model):
-    from imworkbook import storage
+    from imworkbook.base import storage
 
     real = Session.create("De Linde", "po", "2026-2027", folder=tmp_path / "echt", model=model).path
     link = tmp_path / "link.json"

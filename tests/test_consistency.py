@@ -9,12 +9,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imworkbook import paths
-from imworkbook.content import load_model
-from imworkbook.errors import ContentError
-from imworkbook.generate import desired_level, generate_network, keep_prerequisites
-from imworkbook.scoring import item_table, remarks
-from imworkbook.answers import load_answers
+from imworkbook.analysis.scoring import item_table, remarks
+from imworkbook.base import paths
+from imworkbook.base.errors import ContentError
+from imworkbook.io.generate import desired_level, generate_network, keep_prerequisites
+from imworkbook.io.reading import load_answers
+from imworkbook.model.content import load_model
 
 EXAMPLES = paths.data_dir() / "examples"
 EXAMPLE_FILES = sorted(p for p in EXAMPLES.rglob("*.json") if "fouten" not in p.parts)
@@ -90,7 +90,7 @@ def test_a_generated_network_keeps_the_rules(tmp_path, model):
 
 
 def test_a_broken_rule_is_a_remark_for_the_school(model):
-    from imworkbook.answers import ItemAnswer, new_answers
+    from imworkbook.model.answers import ItemAnswer, new_answers
 
     rule = model.prerequisites[0]
     answers = new_answers("De Linde", "po", "2026-2027", model=model)

@@ -6,8 +6,8 @@ import shutil
 import pytest
 import yaml
 
-from imworkbook.content import LEVELS, load_investment_model, load_model
-from imworkbook.errors import ContentError
+from imworkbook.base.errors import ContentError
+from imworkbook.model.content import LEVELS, load_investment_model, load_model
 
 THEMES = {  # the seed's themes each need an area (issue 2, point 3)
     "visie": "visie", "rollen": "rollen", "informatiebehoefte": "informatiebehoefte",
@@ -169,9 +169,9 @@ def test_the_investment_model_must_have_every_field_the_formulas_read(tmp_path, 
     says which field is missing before any code runs on it."""
     import yaml
 
-    from imworkbook import paths
+    from imworkbook.base import paths
+    from imworkbook.base.errors import ContentError
     from imworkbook.cli import main
-    from imworkbook.errors import ContentError
 
     root = tmp_path / "inhoud"
     shutil.copytree(paths.data_dir(), root)

@@ -4,7 +4,7 @@ what was merged or split, an old id the mapping knows), so the guide cannot sile
 
 import re
 
-from imworkbook.content import load_mappings
+from imworkbook.model.content import load_mappings
 
 from .conftest import REPO
 

@@ -8,10 +8,10 @@ import re
 import pytest
 import yaml
 
-from imworkbook import paths
-from imworkbook.answers import load_answers
-from imworkbook.content import load_investment_model, load_landscape_reference
-from imworkbook.proportion import compute
+from imworkbook.analysis.proportion import compute
+from imworkbook.base import paths
+from imworkbook.io.reading import load_answers
+from imworkbook.model.content import load_investment_model, load_landscape_reference
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
 

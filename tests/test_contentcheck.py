@@ -1,4 +1,4 @@
-"""imworkbook.contentcheck: check-content runs the real computations on answers made from the content folder, so a
+"""imworkbook.analysis.contentcheck: check-content runs the real computations on answers made from the content folder, so a
 folder that would make any screen or report raise is refused with a message naming the file (no traceback)."""
 
 import shutil
@@ -9,11 +9,12 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from imworkbook import contentcheck, paths
+from imworkbook.analysis import contentcheck
+from imworkbook.analysis.contentcheck import synthetic_answers, usability_problems
+from imworkbook.base import paths
+from imworkbook.base.errors import Problem
 from imworkbook.cli import main
-from imworkbook.content import (load_investment_model, load_landscape_reference, load_model, load_roles_model)
-from imworkbook.contentcheck import synthetic_answers, usability_problems
-from imworkbook.errors import Problem
+from imworkbook.model.content import load_investment_model, load_landscape_reference, load_model, load_roles_model
 
 from .conftest import data_copy
 
@@ -48,7 +49,7 @@ def test_the_synthetic_school_touches_every_part_of_the_content(model):
     assert {a for app in answers.landscape for a in app.activities} == set(ref.activities)
     assert {app.type for app in answers.landscape} == {s.id for s in ref.system_types}
     assert set(answers.roles.assignments) == {t.id for t in roles.tasks}
-    from imworkbook.proportion import compute
+    from imworkbook.analysis.proportion import compute
     assert set(compute(answers, model, inv).table["flag"]) >= {"onder", "over"}  # more than one path is taken
 
 
@@ -91,8 +92,8 @@ def test_check_content_refuses_a_broken_folder_by_file_and_field(tmp_path, capsy
 
 def test_a_computation_that_raises_is_named_by_its_file_and_field(monkeypatch):
     """Whatever the schema misses and the code trips over becomes a problem, not a traceback."""
-    import imworkbook.proportion as proportion
-    import imworkbook.roles as roles
+    import imworkbook.analysis.proportion as proportion
+    import imworkbook.analysis.roles as roles
 
     def compute(*args, **kwargs):
         return {}["hours_extra"]
@@ -108,7 +109,7 @@ def test_a_computation_that_raises_is_named_by_its_file_and_field(monkeypatch):
 
 
 def test_check_content_fails_when_a_computation_raises(monkeypatch, capsys):
-    import imworkbook.landscape as landscape
+    import imworkbook.analysis.landscape as landscape
 
     monkeypatch.setattr(landscape, "findings", lambda *a, **k: [][0])
     assert main(["check-content"]) != 0

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from imworkbook.widgets.common import download_link
+from imworkbook.apps.common import download_link
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -60,10 +60,10 @@ def test_quotes_and_angle_brackets_in_a_file_name_are_escaped(tmp_path):
 def test_every_export_of_the_apps_offers_its_download(tmp_path, werkmap):
     """Werkboek 1-5: the board report, the one-page summary, the network Excel/CSV, the inventory, the
     printed proposal. Each writes its file and shows the link to exactly that file."""
-    from imworkbook.widgets.investment import verhouding
-    from imworkbook.widgets.landscape import applicaties
-    from imworkbook.widgets.network import netwerk
-    from imworkbook.widgets.proposals import nieuwe_app
+    from imworkbook.apps.investment import verhouding
+    from imworkbook.apps.landscape import applicaties
+    from imworkbook.apps.network import netwerk
+    from imworkbook.apps.proposals import nieuwe_app
 
     shown = []
     prop = verhouding("po", folder=tmp_path)

@@ -4,11 +4,11 @@ is not listed among your schools, and the collection step reports it as "voorbee
 import shutil
 import zipfile
 
-from imworkbook import paths
-from imworkbook.answers import list_schools, open_example
-from imworkbook.collect import STATUS_SKIPPED, collect
-from imworkbook.widgets.common import EMPTY
-from imworkbook.widgets.questionnaire import vragenlijst
+from imworkbook.apps.common import EMPTY
+from imworkbook.apps.questionnaire import vragenlijst
+from imworkbook.base import paths
+from imworkbook.io.collect import STATUS_SKIPPED, collect
+from imworkbook.io.workspace import list_schools, open_example
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
 

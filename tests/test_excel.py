@@ -10,12 +10,12 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from imworkbook.files import read_any as load_answers  # any format: .json, .xlsx, .ods
+from imworkbook.base.errors import AnswersFileError
 from imworkbook.cli import main
-from imworkbook.collect import STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
-from imworkbook.content import load_investment_model
-from imworkbook.errors import AnswersFileError
-from imworkbook.excel import COL, FIRST_ROW, SHEETS, TEMPLATE_VERSION, VERSION_CELL, write_template
+from imworkbook.io.collect import STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
+from imworkbook.io.excel import COL, FIRST_ROW, SHEETS, TEMPLATE_VERSION, VERSION_CELL, write_template
+from imworkbook.io.files import read_any as load_answers  # any format: .json, .xlsx, .ods
+from imworkbook.model.content import load_investment_model
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
 

@@ -1,4 +1,4 @@
-"""imworkbook.export: a network comparison as CSV for Dutch Excel and as an Excel workbook (streamed in openpyxl's
+"""imworkbook.io.export: a network comparison as CSV for Dutch Excel and as an Excel workbook (streamed in openpyxl's
 write-only mode) that holds exactly the frames it was given (values, header, number formats, frozen header,
 filter); every cell safe, never a formula."""
 
@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from imworkbook.cells import clean_text, is_formula_like
+from imworkbook.analysis.network import FACILITATOR, SHAREABLE, comparison_tables, export_sheets, network_frames
 from imworkbook.cli import main
-from imworkbook.collect import collect
-from imworkbook.export import safe_frame, write_csv, write_xlsx
-from imworkbook.network import FACILITATOR, SHAREABLE, comparison_tables, export_sheets, network_frames
+from imworkbook.io.cells import clean_text, is_formula_like
+from imworkbook.io.collect import collect
+from imworkbook.io.export import safe_frame, write_csv, write_xlsx
 
 from .conftest import REPO
 

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imworkbook.answers import parse_answers
-from imworkbook.collect import collect
-from imworkbook.content import load_investment_model
-from imworkbook.fastlane import FastLane, as_document
-from imworkbook.generate import generate_network
+from imworkbook.io.collect import collect
+from imworkbook.io.fastlane import FastLane, as_document
+from imworkbook.io.generate import generate_network
+from imworkbook.io.reading import parse_answers
+from imworkbook.model.content import load_investment_model
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
 

@@ -18,14 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imworkbook.content import TimeSettings
+from imworkbook.analysis.landscape import time_label
 from imworkbook.figures.common import AXIS_TITLE, TICKS
 from imworkbook.figures.geometry import Frame, annotation_box, subplot_frame, text_size
 from imworkbook.figures.labels import place_labels
 from imworkbook.figures.landscape import coverage_heatmap, network_types, time_quadrant
 from imworkbook.figures.network import percentile_bars
 from imworkbook.figures.proportion import quadrant, summary_figure
-from imworkbook.landscape import time_label
+from imworkbook.model.content import TimeSettings
 
 from . import figure_cases as cases
 from .figure_rules import check_layout, is_empty_state, markers
@@ -182,8 +182,8 @@ def test_summary_quadrant_labels_are_placed_for_its_own_size():
 
 @pytest.mark.parametrize("lang", cases.LANGS)
 def test_coverage_areas_have_a_row_of_their_own(lang):
-    from imworkbook.content import load_landscape_reference
-    from imworkbook.landscape import analyse
+    from imworkbook.analysis.landscape import analyse
+    from imworkbook.model.content import load_landscape_reference
 
     ref = load_landscape_reference()
     an = analyse(cases.examples(lang)["po"].landscape, ref, lang)
@@ -201,8 +201,8 @@ def test_coverage_areas_have_a_row_of_their_own(lang):
 
 @pytest.mark.parametrize("lang", cases.LANGS)
 def test_network_legend_is_under_the_x_axis_title(lang):
-    from imworkbook.content import load_landscape_reference
-    from imworkbook.landscape import network_landscape
+    from imworkbook.analysis.landscape import network_landscape
+    from imworkbook.model.content import load_landscape_reference
 
     ref = load_landscape_reference()
     fig = network_types(network_landscape(cases._landscape_docs(), ref), ref, lang=lang, width=940)

@@ -6,10 +6,11 @@ import math
 import plotly.graph_objects as go
 import pytest
 
-from imworkbook.answers import ItemAnswer, load_answers, new_answers
+from imworkbook.analysis.scoring import area_scores
 from imworkbook.figures import gap_bars, radar
 from imworkbook.figures.common import BLUE, ORANGE
-from imworkbook.scoring import area_scores
+from imworkbook.io.reading import load_answers
+from imworkbook.model.answers import ItemAnswer, new_answers
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
 

@@ -5,12 +5,12 @@ import html
 import plotly.graph_objects as go
 import pytest
 
-from imworkbook.i18n import format_number
+from imworkbook.base.i18n import format_number
 
-from imworkbook.answers import load_answers, new_answers
-from imworkbook.figures.proportion import (FLAG_COLOUR, investment_bars, quadrant, share_difference,
-                                           summary_figure)
-from imworkbook.proportion import compute
+from imworkbook.analysis.proportion import compute
+from imworkbook.figures.proportion import FLAG_COLOUR, investment_bars, quadrant, share_difference, summary_figure
+from imworkbook.io.reading import load_answers
+from imworkbook.model.answers import new_answers
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
 

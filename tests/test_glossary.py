@@ -8,11 +8,11 @@ import pytest
 import yaml
 from hypothesis import given, strategies as st
 
-from imworkbook import paths
+from imworkbook.base import paths
+from imworkbook.base.errors import ContentError
+from imworkbook.base.i18n import strings
 from imworkbook.cli import main
-from imworkbook.errors import ContentError
-from imworkbook.glossary import check_data, check_document, find_variants, load_glossary
-from imworkbook.i18n import strings
+from imworkbook.model.glossary import check_data, check_document, find_variants, load_glossary
 
 from .conftest import PO_EXAMPLE, REPO
 
@@ -69,15 +69,15 @@ def test_check_content_names_a_forbidden_variant_in_an_interface_text(tmp_path, 
 
 
 @pytest.mark.parametrize("document, scope", [("README.md", "readme"),
-                                             ("imworkbook/templates/board_report.html.j2", "report")])
+                                             ("imworkbook/report/templates/board_report.html.j2", "report")])
 def test_readme_and_report_template_follow_the_glossary(glossary, document, scope):
     assert [str(p) for p in check_document(REPO / document, "nl", glossary, scope)] == []
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_board_report_follows_the_glossary_and_never_sends_the_board_to_the_readme(glossary, model, lang):
-    from imworkbook.answers import load_answers
-    from imworkbook.report import board_report
+    from imworkbook.io.reading import load_answers
+    from imworkbook.report.board import board_report
 
     page = board_report(load_answers(PO_EXAMPLE, model).answers, model, lang=lang).html
     text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
@@ -91,8 +91,8 @@ def _pending_texts(glossary, lang):
     """The texts of the content files being rewritten (glossary 'pending'), longest first."""
     import html as _html
 
-    from imworkbook.glossary import _texts
-    from imworkbook.yamlfile import read_yaml
+    from imworkbook.base.yamlfile import read_yaml
+    from imworkbook.model.glossary import _texts
 
     out = set()
     for prefix in glossary.pending:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from imworkbook import i18n
-from imworkbook.i18n import LANGS, strings, t
+from imworkbook.base import i18n
+from imworkbook.base.i18n import LANGS, strings, t
 
-PACKAGE = Path(i18n.__file__).resolve().parent
+PACKAGE = Path(i18n.__file__).resolve().parents[1]
 SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
 
 
@@ -49,8 +49,8 @@ def test_placeholders_are_filled():
 def test_check_strings_finds_missing_keys_and_placeholder_mismatch(tmp_path, monkeypatch):
     import shutil
 
-    from imworkbook import paths
-    from imworkbook.i18n import check_strings
+    from imworkbook.base import paths
+    from imworkbook.base.i18n import check_strings
 
     data = tmp_path / "data"
     shutil.copytree(paths.data_dir(), data)
@@ -70,12 +70,12 @@ def test_check_strings_finds_missing_keys_and_placeholder_mismatch(tmp_path, mon
 
 
 def test_shipped_strings_are_consistent():
-    from imworkbook.i18n import check_strings
+    from imworkbook.base.i18n import check_strings
     assert check_strings() == []
 
 
 def test_numbers_use_the_decimal_mark_of_the_language():
-    from imworkbook.i18n import format_number
+    from imworkbook.base.i18n import format_number
     assert format_number(2.26, "nl") == "2,3"
     assert format_number(3.14159, "nl", decimals=2) == "3,14"
     assert format_number(3.14159, "en", decimals=2) == "3.14"
@@ -84,7 +84,7 @@ def test_numbers_use_the_decimal_mark_of_the_language():
 
 def test_numbers_on_screen_group_thousands_in_each_language():
     """Issue 14: "100069 uur" without a separator; the chart tables showed "2200"."""
-    from imworkbook.i18n import format_number
+    from imworkbook.base.i18n import format_number
 
     assert format_number(100069, "nl", 0) == "100.069" and format_number(100069, "en", 0) == "100,069"
     assert format_number(-1234.5, "nl", 1) == "-1.234,5" and format_number(2.26, "nl") == "2,3"
@@ -98,8 +98,8 @@ from hypothesis import given, strategies as st  # noqa: E402
 def test_money_and_hours_read_back_as_the_same_number_in_dutch(n):
     """Issue 14: the sliders said "6,923" (no €, reads as 6.9 in Dutch). Money and hours are written by one
     formatter (Babel) with the sign or unit and Dutch grouping, and read back to the same whole number."""
-    from imworkbook.i18n import format_hours, format_money
-    from imworkbook.numbers import format_euro, parse_number
+    from imworkbook.base.i18n import format_hours, format_money
+    from imworkbook.base.numbers import format_euro, parse_number
 
     money = format_money(n, "nl")
     assert money.startswith("€ ") and parse_number(money) == n and "," not in money
@@ -109,7 +109,7 @@ def test_money_and_hours_read_back_as_the_same_number_in_dutch(n):
 
 
 def test_money_and_hours_in_english():
-    from imworkbook.i18n import format_hours, format_money
+    from imworkbook.base.i18n import format_hours, format_money
 
     assert format_money(6923.4, "en") == "€6,923" and format_money(6923.4, "nl") == "€ 6.923"
     assert format_hours(100069, "en") == "100,069 hours" and format_hours(1, "en") == "1 hour"
@@ -118,14 +118,14 @@ def test_money_and_hours_in_english():
 
 def test_an_incomplete_area_names_what_is_missing_without_lowering_abbreviations_or_double_dots():
     """Issue 14: "uren im (vraagkant) … …."."""
-    from imworkbook.proportion import lower_first
+    from imworkbook.analysis.proportion import lower_first
 
     assert lower_first("Uren IM (vraagkant)") == "uren IM (vraagkant)" and lower_first("ICT-kosten") == "ICT-kosten"
 
 
 def test_an_unknown_amount_is_said_in_the_screens_language():
     """format_euro once wrote "onbekend" in English unless each caller passed its own word."""
-    from imworkbook.numbers import format_euro
+    from imworkbook.base.numbers import format_euro
 
     assert format_euro(None, "en") == t("unknown", "en") == "unknown"
     assert format_euro(float("nan"), "nl") == "onbekend" and format_euro(None, "nl", unknown="–") == "–"
@@ -137,8 +137,8 @@ from hypothesis import given, strategies as st  # noqa: E402
 @given(st.integers(min_value=0, max_value=10**12))
 def test_counts_and_sizes_in_messages_are_written_by_the_one_number_formatter(n):
     """budgets.count/mb (file and zip limits in messages) write numbers as i18n.format_number does."""
-    from imworkbook import budgets
-    from imworkbook.i18n import format_number
+    from imworkbook.base import budgets
+    from imworkbook.base.i18n import format_number
 
     for lang in LANGS:
         assert budgets.count(n, lang) == format_number(n, lang, 0)
@@ -148,7 +148,7 @@ def test_counts_and_sizes_in_messages_are_written_by_the_one_number_formatter(n)
 
 
 def test_lists_are_joined_in_the_language():
-    from imworkbook.i18n import format_list
+    from imworkbook.base.i18n import format_list
 
     assert format_list(["A", "B"], "nl") == "A en B" and format_list(["A", "B"], "en") == "A and B"
     assert format_list([], "en") == ""

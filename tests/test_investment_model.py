@@ -10,12 +10,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from imworkbook.answers import SCHEMA_VERSION, Session, dumps_answers, load_answers, new_answers, school_identity
-from imworkbook.content import (REQUIRED_FIELDS, investment_problems, load_allocation, load_investment_model,
-                                load_model)
-from imworkbook.errors import ContentError
-from imworkbook.network import network_frames
-from imworkbook.proportion import checks, compute, investment_eur
+from imworkbook.io.reading import load_answers
+from imworkbook.io.session import Session
+from imworkbook.io.writing import dumps_answers
+from imworkbook.model.answers import SCHEMA_VERSION, new_answers, school_identity
+from imworkbook.model.content import (REQUIRED_FIELDS, investment_problems, load_allocation, load_investment_model,
+                                      load_model)
+from imworkbook.analysis.network import network_frames
+from imworkbook.analysis.proportion import checks, compute, investment_eur
+from imworkbook.base.errors import ContentError
 
 from .conftest import PO_EXAMPLE, REPO, VO_EXAMPLE
 
@@ -209,7 +212,7 @@ def test_per_pupil_and_hours_per_100_pupils(model, inv, pupils, hours, money):
 
 
 def test_absolute_figures_are_in_the_board_report_in_both_languages(model):
-    from imworkbook.report import board_report
+    from imworkbook.report.board import board_report
 
     answers = load_answers(PO_EXAMPLE, model).answers
     table = compute(answers, model).table
@@ -217,8 +220,8 @@ def test_absolute_figures_are_in_the_board_report_in_both_languages(model):
     en = board_report(answers, model, lang="en").html
     assert "Per leerling" in nl and "Uren per 100 leerlingen" in nl and "grove referentie" in nl
     assert "Per pupil" in en and "Hours per 100 pupils" in en and "rough reference" in en
-    from imworkbook.numbers import format_euro
-    from imworkbook.i18n import format_number
+    from imworkbook.base.i18n import format_number
+    from imworkbook.base.numbers import format_euro
     row = table.loc["gegevens"]
     assert f"<td class='n'>{format_euro(row['invest_per_pupil'], 'nl')}</td>" in nl
     assert f"<td class='n'>{format_number(row['hours_per_100'], 'nl', 0)}</td>" in nl
@@ -356,7 +359,7 @@ def test_tools_in_order_has_every_value_defined(inv):
 
 
 def test_merging_raters_keeps_the_levy_one_of_them_filled_in(model):
-    from imworkbook.merge import Rater, merge
+    from imworkbook.analysis.merge import Rater, merge
 
     from .test_merge import _raters
 

@@ -73,7 +73,7 @@ def test_participants_land_on_the_start_page_of_the_app(values):
     assert f"{root} " in dockerfile or f"{root};" in dockerfile, f"the image does not create {root}"
     template = config["VoilaConfiguration"]["template"]
     assert (REPO / "imworkbook" / "jupyter" / "voila" / "templates" / template).is_dir()
-    from imworkbook.server import DENIED_EXTENSIONS
+    from imworkbook.cli.server import DENIED_EXTENSIONS
 
     assert set(DENIED_EXTENSIONS) <= set(config["VoilaConfiguration"].get("extension_denylist", [])), \
         "the pod's pages must not load the 4.8 MB plotly extension either (imworkbook/widgets/plot.py)"

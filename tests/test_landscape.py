@@ -12,20 +12,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from imworkbook import paths
+from imworkbook.base import paths
+from imworkbook.base.errors import ContentError
+from imworkbook.base.i18n import t
 from imworkbook.cli import main
-from imworkbook.errors import ContentError
-from imworkbook.i18n import t
 
-from imworkbook.answers import Application, Proposal, load_answers, new_answers
-from imworkbook.content import TimeSettings, load_landscape_reference, load_roles_model
-from imworkbook.excel import INVENTORY_SHEET, read_inventory, write_inventory
-from imworkbook.fastlane import FastLane, as_document
+from imworkbook.analysis.landscape import analyse, cost_per_area, network_landscape, time_label
+from imworkbook.analysis.proposals import advise, tco
+from imworkbook.analysis.roles import flags, hours_check
 from imworkbook.figures.landscape import coverage_heatmap, network_types, time_quadrant
-from imworkbook.landscape import analyse, cost_per_area, network_landscape, time_label
-from imworkbook.proposals import advise, tco
-from imworkbook.roles import flags, hours_check
-from imworkbook.content import load_investment_model
+from imworkbook.io.excel import INVENTORY_SHEET, read_inventory, write_inventory
+from imworkbook.io.fastlane import FastLane, as_document
+from imworkbook.io.reading import load_answers
+from imworkbook.model.answers import Application, Proposal, new_answers
+from imworkbook.model.content import TimeSettings, load_landscape_reference, load_roles_model
+from imworkbook.model.content import load_investment_model
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE, data_copy
 
@@ -310,7 +311,7 @@ def test_coverage_heatmap_marks_gaps_and_overlaps(po, ref):
 # --- the apps ---------------------------------------------------------------------------------------------
 
 def test_landscape_app_adds_an_application_and_updates_the_findings(tmp_path):
-    from imworkbook.widgets.landscape import NEW, applicaties
+    from imworkbook.apps.landscape import NEW, applicaties
 
     app = applicaties("po", folder=tmp_path)
     assert "LeerlingAdmin" in app.findings.value
@@ -331,7 +332,7 @@ def test_landscape_app_adds_an_application_and_updates_the_findings(tmp_path):
 
 
 def test_proposal_app_saves_the_advice_with_the_school(tmp_path):
-    from imworkbook.widgets.proposals import NEW, nieuwe_app
+    from imworkbook.apps.proposals import NEW, nieuwe_app
 
     app = nieuwe_app("po", folder=tmp_path)
     assert app.advice.verdict == "eerst_uitzoeken" and "KlasOuderApp" in app.existing.value
@@ -347,7 +348,7 @@ def test_proposal_app_saves_the_advice_with_the_school(tmp_path):
 
 
 def test_roles_app_saves_a_letter_and_updates_the_flags(tmp_path):
-    from imworkbook.widgets.roles import rollen
+    from imworkbook.apps.roles import rollen
 
     app = rollen("po", folder=tmp_path)
     assert "IM-coördinator heeft zowel vraagtaken" in app.flags.value
@@ -362,7 +363,7 @@ def test_roles_app_saves_a_letter_and_updates_the_flags(tmp_path):
 
 
 def test_facilitator_sees_the_network_view_of_the_example_network(tmp_path):
-    from imworkbook.widgets.landscape import applicaties
+    from imworkbook.apps.landscape import applicaties
 
     app = applicaties("po", folder=tmp_path)
     app.show_network()  # the committed example network: 40 schools with an inventory in the last round
@@ -385,7 +386,7 @@ def test_second_example_proposal_is_refused_without_a_processing_agreement(ref):
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("value", [0, 0.5, 1.125, 12.5, 1800, 2300, 1250.5, 1000.125, 1234567.25])
 def test_a_number_shown_in_a_field_reads_back_as_the_same_number(lang, value):
-    from imworkbook.numbers import format_input, parse_number
+    from imworkbook.base.numbers import format_input, parse_number
 
     assert parse_number(format_input(value, lang)) == value
     assert format_input(2300, "en") == "2300" and format_input(2300, "nl") == "2.300"
@@ -393,7 +394,7 @@ def test_a_number_shown_in_a_field_reads_back_as_the_same_number(lang, value):
 
 def test_saving_an_application_in_english_keeps_its_cost(tmp_path):
     """'2,300' on an English page used to be saved back as 2.3 (Dutch decimal comma)."""
-    from imworkbook.widgets.landscape import applicaties
+    from imworkbook.apps.landscape import applicaties
 
     app = applicaties("po", folder=tmp_path, lang="en")
     before = app.current()

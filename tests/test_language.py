@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from imworkbook import preferences
-from imworkbook.i18n import LANGS, strings
-from imworkbook.widgets.investment import verhouding
-from imworkbook.widgets.network import netwerk
-from imworkbook.widgets.questionnaire import vragenlijst
+from imworkbook.apps.investment import verhouding
+from imworkbook.apps.network import netwerk
+from imworkbook.apps.questionnaire import vragenlijst
+from imworkbook.base import preferences
+from imworkbook.base.i18n import LANGS, strings
 
 
 def _texts(widget) -> str:

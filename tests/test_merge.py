@@ -6,14 +6,16 @@ import shutil
 
 import pytest
 
-from imworkbook.answers import Session, load_answers, save_answers
+from imworkbook.analysis.merge import MergeError, Rater, compare, merge, proposal, spread
+from imworkbook.apps.merge import MergeApp
+from imworkbook.base.errors import ContentError
+from imworkbook.base.paths import data_dir
 from imworkbook.cli import main
-from imworkbook.collect import STATUS_DUPLICATE, STATUS_WARN, collect
-from imworkbook.content import load_rater_roles
-from imworkbook.errors import ContentError
-from imworkbook.merge import MergeError, Rater, compare, merge, proposal, spread
-from imworkbook.paths import data_dir
-from imworkbook.widgets.merge import MergeApp
+from imworkbook.io.collect import STATUS_DUPLICATE, STATUS_WARN, collect
+from imworkbook.io.reading import load_answers
+from imworkbook.io.session import Session
+from imworkbook.io.writing import save_answers
+from imworkbook.model.content import load_rater_roles
 
 from .conftest import PO_EXAMPLE
 
@@ -163,9 +165,10 @@ def test_replacing_the_school_file_keeps_what_the_raters_did_not_fill_in(model):
 def test_merging_into_another_school_file_is_refused(tmp_path, model):
     """The target file name comes from the school's name; a file of that name that belongs to another school (or
     round) is never filled with these raters' answers."""
-    from imworkbook.answers import load_answers, save_answers
-    from imworkbook.errors import ImworkbookError
-    from imworkbook.merge import Rater, merge_and_save
+    from imworkbook.analysis.merge import Rater, merge_and_save
+    from imworkbook.base.errors import ImworkbookError
+    from imworkbook.io.reading import load_answers
+    from imworkbook.io.writing import save_answers
 
     raters = [Rater(p.stem, load_answers(p, model).answers) for p in sorted(RATERS.glob("*.json"))]
     other = raters[0].answers.model_copy(deep=True)
@@ -195,7 +198,7 @@ def test_raters_who_answer_for_different_scopes_are_not_merged(model):
 def test_merged_notes_fit_in_one_note(model):
     """Every rater's note is kept in the merged note, cut with '…' where together they exceed what a note holds
     (the schema's NOTE_MAX_CHARS, the one limit), so the merged file always saves and loads."""
-    from imworkbook.answers.model import NOTE_MAX_CHARS
+    from imworkbook.model.answers import NOTE_MAX_CHARS
 
     raters = _raters(model)
     item = model.item_ids[0]
@@ -207,5 +210,5 @@ def test_merged_notes_fit_in_one_note(model):
     note = merged.answers[item].note
     assert len(note) <= NOTE_MAX_CHARS and note.endswith(" …") and note.count("x") > NOTE_MAX_CHARS // 2
     assert len(merged.investment.areas[area]["note"]) == NOTE_MAX_CHARS
-    from imworkbook.answers import Answers
+    from imworkbook.model.answers import Answers
     assert Answers.model_validate_json(merged.model_dump_json()) == merged

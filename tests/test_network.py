@@ -12,17 +12,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from imworkbook import answers as A
+from imworkbook.analysis.disclosure import MIN_GROUP, MIN_PERCENTILE, OK, TOO_FEW, WOULD_BETRAY
 from imworkbook.cli import main
-from imworkbook.collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, collect
-from imworkbook.cells import clean_text
-from imworkbook.cells import FORMULA_START as DANGEROUS, safe_cell
-from imworkbook.export import write_csv, write_xlsx
 from imworkbook.figures.network import area_boxes, percentile_bars
-from imworkbook.generate import ERROR_FILES, generate_network, write_zip_slip
-from imworkbook.disclosure import MIN_GROUP, MIN_PERCENTILE, OK, TOO_FEW, WOULD_BETRAY
-from imworkbook.network import (NetworkData, comparison_tables, group_status, heatmap_frame, network_frames,
-                                percentiles, pseudonym, released_levels, select, trend)
+from imworkbook.io.cells import FORMULA_START as DANGEROUS, safe_cell
+from imworkbook.io.cells import clean_text
+from imworkbook.io.collect import STATUS_DUPLICATE, STATUS_OK, STATUS_REFUSED, collect
+from imworkbook.io.export import write_csv, write_xlsx
+from imworkbook.io.generate import ERROR_FILES, generate_network, write_zip_slip
+from imworkbook.io.reading import load_answers
+from imworkbook.model.answers import MAX_FILE_BYTES
+from imworkbook.analysis.network import (NetworkData, comparison_tables, group_status, heatmap_frame, network_frames,
+                                         percentiles, pseudonym, released_levels, select, trend)
 
 from .conftest import REPO
 
@@ -96,7 +97,7 @@ def test_zip_with_a_climbing_path_is_refused_and_the_rest_loads(tmp_path):
 def test_too_large_file_is_refused_without_being_read(tmp_path, monkeypatch):
     big = tmp_path / "groot.json"
     with open(big, "wb") as handle:  # a sparse file: large on paper, nothing read
-        handle.seek(A.MAX_FILE_BYTES + 10)
+        handle.seek(MAX_FILE_BYTES + 10)
         handle.write(b"0")
     (tmp_path / "goed.json").write_bytes((REPO / "data" / "examples" / "het-baken_2026-2027.json").read_bytes())
     real = Path.read_bytes
@@ -284,7 +285,7 @@ def _old_question_set(tmp_path, model):
 
 def test_older_question_set_is_mapped_and_nothing_is_lost(tmp_path, model):
     path, data = _old_question_set(tmp_path, model)
-    result = A.load_answers(path, model)
+    result = load_answers(path, model)
     a = result.answers
     assert a.answer("visie.visie_schooldoelen").current == data["answers"]["visie.visie"]["current"]
     assert "visie.visie" not in a.answers and a.model.version == model.version
@@ -295,7 +296,7 @@ def test_older_question_set_is_mapped_and_nothing_is_lost(tmp_path, model):
 def test_rounds_with_different_question_sets_share_items(tmp_path, model):
     path, _ = _old_question_set(tmp_path, model)
     (tmp_path / "nieuw.json").write_bytes((REPO / "data" / "examples" / "het-baken_2026-2027.json").read_bytes())
-    from imworkbook.network import shared_items
+    from imworkbook.analysis.network import shared_items
     d = network_frames(collect(tmp_path).documents, model)
     assert shared_items(d, "2025-2026", "2026-2027") == d.items.loc[d.items["round"] == "2025-2026", "item_id"].nunique()
     assert d.schools["key"].nunique() == 1  # the same school in both rounds: a trend is possible
@@ -304,9 +305,9 @@ def test_rounds_with_different_question_sets_share_items(tmp_path, model):
 def test_mapping_to_unknown_items_is_a_content_error(tmp_path):
     import shutil
 
-    from imworkbook import paths
-    from imworkbook.content import load_mappings
-    from imworkbook.errors import ContentError
+    from imworkbook.base import paths
+    from imworkbook.base.errors import ContentError
+    from imworkbook.model.content import load_mappings
     folder = tmp_path / "maturity"
     shutil.copytree(paths.data_dir() / "maturity", folder)
     (folder / "mappings" / "kapot.yaml").write_text(
@@ -321,7 +322,7 @@ def test_parallel_reading_gives_the_same_report_and_numbers(network, collected, 
     the two copies of a duplicated school land in different chunks."""
     import shutil
 
-    import imworkbook.collect as C
+    import imworkbook.io.collect as C
 
     first = sorted(network.rglob("*.json"))[0]
     shutil.copytree(network, tmp_path / "net")
@@ -345,7 +346,7 @@ def test_parallel_reading_gives_the_same_report_and_numbers(network, collected, 
 
 
 def test_invented_school_codes_are_unique_at_national_scale():
-    from imworkbook.generate import school_code
+    from imworkbook.io.generate import school_code
 
     codes = [school_code(s) for s in range(30_000)]
     assert len(set(codes)) == len(codes)
@@ -353,8 +354,8 @@ def test_invented_school_codes_are_unique_at_national_scale():
 
 
 def test_two_schools_with_one_pseudonym_are_an_error_not_a_merge(collected, model, monkeypatch):
-    import imworkbook.network as N
-    from imworkbook.errors import ImworkbookError
+    import imworkbook.analysis.network as N
+    from imworkbook.base.errors import ImworkbookError
 
     monkeypatch.setattr(N, "pseudonym", lambda key, secret: "S-000000000000")
     with pytest.raises(ImworkbookError, match="dezelfde schuilnaam"):
@@ -362,7 +363,7 @@ def test_two_schools_with_one_pseudonym_are_an_error_not_a_merge(collected, mode
 
 
 def test_a_new_secret_comes_with_the_advice_to_keep_a_copy(tmp_path):
-    from imworkbook.network import network_secret
+    from imworkbook.analysis.network import network_secret
 
     said = []
     network_secret(tmp_path, notify=said.append)
@@ -378,9 +379,9 @@ def test_pseudonyms_are_long_enough_for_a_national_network():
 @pytest.mark.parametrize("rate", [None, 80.0])
 def test_the_network_computes_each_area_investment_as_the_school_own_app_does(model, rate):
     """One rule (proportion.investment_eur), with the school's own hourly rate: the same euros in app and network."""
-    from imworkbook.answers import load_answers
-    from imworkbook.fastlane import as_document
-    from imworkbook.proportion import compute
+    from imworkbook.analysis.proportion import compute
+    from imworkbook.io.fastlane import as_document
+    from imworkbook.io.reading import load_answers
 
     from .conftest import PO_EXAMPLE
 
@@ -395,7 +396,8 @@ def test_the_network_computes_each_area_investment_as_the_school_own_app_does(mo
 def test_the_same_school_with_and_without_a_code_is_pointed_out(tmp_path, model):
     """Found in review: identity is the code, else the name; the same school once with and once without its code
     counted as two. Names are not unique, so it is a remark on the file without a code, not a merge."""
-    from imworkbook.answers import new_answers, save_answers
+    from imworkbook.io.writing import save_answers
+    from imworkbook.model.answers import new_answers
 
     for name, code in (("De Regenboog", "01AB"), ("De Regenboog", None), ("学校", None), ("学园", None)):
         answers = new_answers(name, "po", "2026-2027", code=code, model=model)
@@ -420,7 +422,7 @@ def test_area_scores_are_the_plain_means_of_the_item_levels(data):
 def test_the_item_rows_of_a_round_carry_their_school_peer_groups(data):
     """The rows the disclosure rule checks for items are those of ``select`` (joined by position), also when a
     school appears twice in a round (then joined the plain way)."""
-    from imworkbook.network import _items_with_groups
+    from imworkbook.analysis.network import _items_with_groups
 
     twice = NetworkData(pd.concat([data.schools, data.schools.iloc[[0]]], ignore_index=True), data.items, data.areas)
     for network in (data, twice):

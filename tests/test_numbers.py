@@ -1,4 +1,4 @@
-"""imworkbook.numbers: numbers as people type them (Dutch first, English accepted) and as input fields show them."""
+"""imworkbook.base.numbers: numbers as people type them (Dutch first, English accepted) and as input fields show them."""
 
 import math
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from imworkbook.numbers import format_euro, format_input, parse_number
+from imworkbook.base.numbers import format_euro, format_input, parse_number
 
 
 @pytest.mark.parametrize("text, number", [

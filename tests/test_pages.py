@@ -1,4 +1,4 @@
-"""The whole pages made from templates (imworkbook/templates, Jinja2 with autoescape): the printed proposal of
+"""The whole pages made from templates (imworkbook/report/templates, Jinja2 with autoescape): the printed proposal of
 werkboek 5 and the one-page summary of werkboek 2 show what people typed as text, never as markup."""
 
 import html
@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from imworkbook.answers import load_answers
-from imworkbook.report import save_proportion_summary
-from imworkbook.widgets.proposals import nieuwe_app
+from imworkbook.apps.proposals import nieuwe_app
+from imworkbook.io.reading import load_answers
+from imworkbook.report.board import save_proportion_summary
 
 from .conftest import PO_EXAMPLE
 
@@ -53,7 +53,7 @@ def test_the_summary_page_escapes_the_school_name_and_says_its_language(hostile_
 
 def test_chart_titles_show_quotes_as_quotes(hostile_school, model):
     """plotly writes &quot; literally: a school called 'De "Boog"' was shown as De &quot;Boog&quot; on the chart."""
-    from imworkbook.report import proportion_summary
+    from imworkbook.report.board import proportion_summary
 
     title = proportion_summary(load_answers(hostile_school, model).answers, model).layout.title.text
     assert '&lt;script&gt;alert(1)&lt;/script&gt; &amp; "Ö"' in title and "&quot;" not in title

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from imworkbook.apps import plot
 from imworkbook.figures.plotlyjs import BUNDLE
-from imworkbook.widgets import plot
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -46,7 +46,7 @@ def test_a_chart_type_outside_the_bundle_is_refused_with_the_remedy(tmp_path):
     pie = go.Figure(go.Pie(values=[1, 2]))
     with pytest.raises(ValueError, match="pie.*tools/plotly-bundle"):
         plot.figure_output(pie, {})
-    from imworkbook import report
+    from imworkbook.report import board as report
 
     with pytest.raises(ValueError, match="pie"):  # the reports embed the same bundle
         report._fig_html(pie)
@@ -56,9 +56,10 @@ def test_the_app_charts_use_only_bundled_trace_types():
     """Every figure the apps draw for the example schools goes through figure_output, which refuses other types;
     here the figure functions are called directly with example data, so a new chart type fails here first."""
     from imworkbook import figures
-    from imworkbook.answers import list_examples, load_answers
-    from imworkbook.content import load_model
-    from imworkbook.scoring import area_scores
+    from imworkbook.analysis.scoring import area_scores
+    from imworkbook.io.reading import load_answers
+    from imworkbook.io.workspace import list_examples
+    from imworkbook.model.content import load_model
 
     model = load_model()
     for path in list_examples():

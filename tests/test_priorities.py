@@ -1,4 +1,4 @@
-"""imworkbook.priorities: where to act first (the rule in README, its numbers in data/investment/model.yaml)."""
+"""imworkbook.analysis.priorities: where to act first (the rule in README, its numbers in data/investment/model.yaml)."""
 
 import math
 
@@ -7,11 +7,11 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from imworkbook.answers import load_answers
-from imworkbook.content import load_investment_model
-from imworkbook.priorities import priorities
-from imworkbook.proportion import compute
-from imworkbook.scoring import area_scores
+from imworkbook.analysis.priorities import priorities
+from imworkbook.analysis.proportion import compute
+from imworkbook.analysis.scoring import area_scores
+from imworkbook.io.reading import load_answers
+from imworkbook.model.content import load_investment_model
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE, data_copy
 

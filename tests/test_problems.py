@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from imworkbook import errors, i18n
-from imworkbook.answers import load_answers, new_answers
-from imworkbook.answers.reading import read_capped
-from imworkbook.budgets import ANSWERS_MAX_BYTES
-from imworkbook.collect import STATUS_LABELS, STATUSES, collect
-from imworkbook.content import load_model
-from imworkbook.errors import AnswersFileError, Msg, Problem, place
+from imworkbook.base import errors, i18n
+from imworkbook.base.budgets import ANSWERS_MAX_BYTES
+from imworkbook.base.errors import AnswersFileError, Msg, Problem, place
+from imworkbook.io.collect import STATUS_LABELS, STATUSES, collect
+from imworkbook.io.reading import load_answers
+from imworkbook.io.reading import read_capped
+from imworkbook.model.answers import new_answers
+from imworkbook.model.content import load_model
 
-PACKAGE = Path(errors.__file__).resolve().parent
+PACKAGE = Path(errors.__file__).resolve().parents[1]
 PROBLEM_FILES = i18n.paths.data_dir() / "i18n" / "problems"
 
 

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imworkbook.answers import SCHEMA_VERSION, Session, load_answers, new_answers
-from imworkbook.content import load_investment_model
-from imworkbook.proportion import MONEY_FIELDS, checks, compute
+from imworkbook.analysis.proportion import MONEY_FIELDS, checks, compute
+from imworkbook.io.reading import load_answers
+from imworkbook.io.session import Session
+from imworkbook.model.answers import SCHEMA_VERSION, new_answers
+from imworkbook.model.content import load_investment_model
 
 from .conftest import PO_EXAMPLE, REPO, VO_EXAMPLE
 

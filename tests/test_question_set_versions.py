@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from imworkbook import paths
-from imworkbook.answers import dumps_answers, load_answers
-from imworkbook.collect import collect
-from imworkbook.content import load_mappings, load_model
-from imworkbook.errors import ContentError
-from imworkbook.network import network_frames, shared_items, trend
+from imworkbook.analysis.network import network_frames, shared_items, trend
+from imworkbook.base import paths
+from imworkbook.base.errors import ContentError
+from imworkbook.io.collect import collect
+from imworkbook.io.reading import load_answers
+from imworkbook.io.writing import dumps_answers
+from imworkbook.model.content import load_mappings, load_model
 
 OLD = Path(__file__).parent / "data" / "de-regenboog_2025-2026_versie-1.0.json"  # as saved with version 1.0
 NEW = paths.data_dir() / "examples" / "de-regenboog_2026-2027.json"

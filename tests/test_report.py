@@ -8,14 +8,15 @@ import shutil
 import plotly.offline
 import pytest
 
-from imworkbook.answers import Answers, load_answers, new_answers
+from imworkbook.analysis.disclosure import MIN_PERCENTILE
+from imworkbook.analysis.network import network_frames
 from imworkbook.cli import main
-from imworkbook.collect import collect
-from imworkbook.generate import generate_network
-from imworkbook.network import network_frames
-from imworkbook.disclosure import MIN_PERCENTILE
 from imworkbook.figures.plotlyjs import bundle_js
-from imworkbook.report import board_report, save_board_report
+from imworkbook.io.collect import collect
+from imworkbook.io.generate import generate_network
+from imworkbook.io.reading import load_answers
+from imworkbook.model.answers import Answers, new_answers
+from imworkbook.report.board import board_report, save_board_report
 
 from .conftest import PO_EXAMPLE, VO_EXAMPLE
 
@@ -116,7 +117,7 @@ def test_cli_batch_makes_one_report_per_school_and_never_overwrites(tmp_path, ca
 
 
 def test_report_from_the_app_is_saved_and_offered_as_a_download(tmp_path):
-    from imworkbook.widgets.questionnaire import vragenlijst
+    from imworkbook.apps.questionnaire import vragenlijst
 
     app = vragenlijst("po", folder=tmp_path)
     path = app.report.make()

@@ -1,13 +1,13 @@
-"""imworkbook.roles: the RACI per task and role and its flags (the rules in the module docstring and README)."""
+"""imworkbook.analysis.roles: the RACI per task and role and its flags (the rules in the module docstring and README)."""
 
 import math
 
 from hypothesis import given, settings, strategies as st
 
-from imworkbook.answers import new_answers
-from imworkbook.content import load_roles_model
-from imworkbook.i18n import t
-from imworkbook.roles import flags, hours_check, raci_table
+from imworkbook.analysis.roles import flags, hours_check, raci_table
+from imworkbook.base.i18n import t
+from imworkbook.model.answers import new_answers
+from imworkbook.model.content import load_roles_model
 
 ROLES = load_roles_model()
 TASKS = [t.id for t in ROLES.tasks]

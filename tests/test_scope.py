@@ -5,14 +5,16 @@ import json
 
 import pytest
 
-from imworkbook import paths
-from imworkbook.answers import (SCHEMA_VERSION, ItemAnswer, Session, dumps_answers, load_answers, new_answers,
-                                school_identity)
-from imworkbook.collect import STATUS_DUPLICATE, collect
-from imworkbook.disclosure import OK
-from imworkbook.fastlane import FastLane, as_document
-from imworkbook.content import load_investment_model
-from imworkbook.network import at, comparison_tables, network_frames, released_levels, select
+from imworkbook.analysis.disclosure import OK
+from imworkbook.analysis.network import at, comparison_tables, network_frames, released_levels, select
+from imworkbook.base import paths
+from imworkbook.io.collect import STATUS_DUPLICATE, collect
+from imworkbook.io.fastlane import FastLane, as_document
+from imworkbook.io.reading import load_answers
+from imworkbook.io.session import Session
+from imworkbook.io.writing import dumps_answers
+from imworkbook.model.answers import SCHEMA_VERSION, ItemAnswer, new_answers, school_identity
+from imworkbook.model.content import load_investment_model
 
 EXAMPLE = paths.data_dir() / "examples" / "het-baken_2026-2027.json"
 

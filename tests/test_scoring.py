@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imworkbook.answers import ItemAnswer, new_answers
-from imworkbook.scoring import area_scores, item_table, overall_score, remarks, score_table
+from imworkbook.analysis.scoring import area_scores, item_table, overall_score, remarks, score_table
+from imworkbook.model.answers import ItemAnswer, new_answers
 
 LEVEL = st.one_of(st.none(), st.integers(1, 5), st.sampled_from(["weet_niet", "nvt"]))
 

@@ -14,18 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from imworkbook.answers import load_answers
-from imworkbook.collect import collect
-from imworkbook.network import network_frames
-from imworkbook.report import board_report
-from imworkbook.widgets.investment import verhouding
-from imworkbook.widgets.landscape import applicaties
-from imworkbook.widgets.merge import samenvoegen
-from imworkbook.widgets.network import netwerk
-from imworkbook.widgets.proposals import nieuwe_app
-from imworkbook.widgets.questionnaire import vragenlijst
-from imworkbook.widgets.roles import rollen
-from imworkbook.widgets.start import start
+from imworkbook.analysis.network import network_frames
+from imworkbook.apps.investment import verhouding
+from imworkbook.apps.landscape import applicaties
+from imworkbook.apps.merge import samenvoegen
+from imworkbook.apps.network import netwerk
+from imworkbook.apps.proposals import nieuwe_app
+from imworkbook.apps.questionnaire import vragenlijst
+from imworkbook.apps.roles import rollen
+from imworkbook.apps.start import start
+from imworkbook.io.collect import collect
+from imworkbook.io.reading import load_answers
+from imworkbook.report.board import board_report
 
 from .conftest import EXAMPLES, PO_EXAMPLE, REPO, VO_EXAMPLE
 from .test_language import _texts
@@ -145,7 +145,7 @@ def test_the_board_report_is_in_one_language(example, lang, model, network_folde
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_network_export_follows_the_language_of_the_screen(lang, model, network_folder):
     """Sheet names, headers and the explanations of the Excel export are in the language it is made in."""
-    from imworkbook.network import FACILITATOR, comparison_tables, export_sheets
+    from imworkbook.analysis.network import FACILITATOR, comparison_tables, export_sheets
 
     collected = collect(network_folder)
     data = network_frames(collected)

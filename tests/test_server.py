@@ -11,9 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from imworkbook import server
-from imworkbook.preferences import language
-from imworkbook.widgets import page as page_module
+from imworkbook.apps import page as page_module
+from imworkbook.base.preferences import language
+from imworkbook.cli import server
 
 
 def test_config_pools_the_first_pages_and_culls_both_ways():
@@ -165,7 +165,7 @@ def test_pooled_kernel_without_a_server_builds_at_once(monkeypatch):
 
 
 def test_warm_up_loads_the_content_a_first_page_needs():
-    from imworkbook.content import _load_model_cached
+    from imworkbook.model.content import _load_model_cached
 
     _load_model_cached.cache_clear()
     page_module.warm_up()
@@ -176,7 +176,7 @@ def test_the_app_command_runs_the_app_server_with_its_options(tmp_path):
     from imworkbook.cli import app_command
 
     command, env = app_command(tmp_path, 8123, pool=4, cull_idle=30.0, cull_disconnected=None)
-    assert command[1:3] == ["-m", "imworkbook.server"]
+    assert command[1:3] == ["-m", "imworkbook.cli.server"]
     assert "--pool=4" in command and "--cull-idle=30.0" in command
     assert not any(part.startswith("--cull-disconnected") for part in command)
     assert "imworkbook" in env["JUPYTER_PATH"]

@@ -22,13 +22,13 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from imworkbook.files import read_any as load_answers  # any format: .json, .xlsx, .ods
+from imworkbook.base.errors import AnswersFileError
 from imworkbook.cli import main
-from imworkbook.collect import STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
-from imworkbook.content import load_investment_model
-from imworkbook.errors import AnswersFileError
-from imworkbook.excel import COL, FIRST_ROW, SHEETS, write_template
-from imworkbook.spreadsheet import convert
+from imworkbook.io.collect import STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
+from imworkbook.io.excel import COL, FIRST_ROW, SHEETS, write_template
+from imworkbook.io.files import read_any as load_answers  # any format: .json, .xlsx, .ods
+from imworkbook.io.spreadsheet import convert
+from imworkbook.model.content import load_investment_model
 
 from .conftest import PO_EXAMPLE
 
@@ -272,7 +272,7 @@ ODS_TAIL = b"</office:spreadsheet></office:body></office:document-content>"
 
 
 def test_ods_budgets_hold_before_and_while_parsing(tmp_path, model):
-    from imworkbook import budgets
+    from imworkbook.base import budgets
 
     # a row with content repeated a million times: refused by its count, without building the rows
     bomb = ODS_HEAD + (b'<table:table table:name="Vragen"><table:table-row table:number-rows-repeated="1000000">'
@@ -493,7 +493,7 @@ def test_a_damaged_ods_gets_a_message_never_a_traceback(tmp_path, model):
 def test_a_template_from_before_the_money_total_still_imports_through_its_breakdown(tmp_path, model):
     """Templates filled in before schema 4 have no 'Licenties en diensten per jaar' column: the four breakdown
     columns give the same total; a missing optional column means unknown, never a refusal."""
-    from imworkbook.proportion import compute
+    from imworkbook.analysis.proportion import compute
 
     answers = load_answers(PO_EXAMPLE, model).answers
     path = write_template(tmp_path / "oud.xlsx", model, answers=answers)

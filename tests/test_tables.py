@@ -1,11 +1,12 @@
-"""imworkbook.tables: the score table as HTML for people (decimal comma in Dutch, unknown written out)."""
+"""imworkbook.figures.tables: the score table as HTML for people (decimal comma in Dutch, unknown written out)."""
 
 import re
 
-from imworkbook.answers import load_answers, new_answers
-from imworkbook.i18n import t
-from imworkbook.scoring import score_table
-from imworkbook.tables import score_table_html
+from imworkbook.analysis.scoring import score_table
+from imworkbook.base.i18n import t
+from imworkbook.figures.tables import score_table_html
+from imworkbook.io.reading import load_answers
+from imworkbook.model.answers import new_answers
 
 from .conftest import PO_EXAMPLE
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from imworkbook.widgets.common import EMPTY, NEW
-from imworkbook.widgets.questionnaire import MaturityApp, vragenlijst
+from imworkbook.apps.common import EMPTY, NEW
+from imworkbook.apps.questionnaire import MaturityApp, vragenlijst
 
 from .conftest import PO_EXAMPLE
 
@@ -100,7 +100,7 @@ def test_picking_needs_open_so_arrow_keys_do_not_switch_school(app):
 def test_charts_are_chart_outputs_that_follow_every_change(app, model):
     """One Output widget per chart holds the chart as HTML for the app's plotly.js (no FigureWidget: that ships
     plotly.js with every chart); a change replaces the output with the new figure, also when its traces change."""
-    from imworkbook.widgets.plot import output_spec
+    from imworkbook.apps.plot import output_spec
 
     out = app.radar_box.children[0]
     spec = output_spec(out.outputs[0])
@@ -199,7 +199,7 @@ def test_a_disk_that_refuses_the_save_is_a_dutch_message_and_the_answer_is_put_b
                                                                                    words):
     import os
 
-    from imworkbook import storage
+    from imworkbook.base import storage
 
     card = app.cards[model.areas[0].items[0].id]
     before, saved = card.current.value, app.session.path.read_bytes()

@@ -5,9 +5,9 @@ import re
 
 import ipywidgets as W
 
-from imworkbook.widgets.proposals import nieuwe_app
-from imworkbook.widgets.questionnaire import vragenlijst
-from imworkbook.widgets.roles import rollen
+from imworkbook.apps.proposals import nieuwe_app
+from imworkbook.apps.questionnaire import vragenlijst
+from imworkbook.apps.roles import rollen
 
 
 def test_every_raci_select_is_named_by_task_and_role(tmp_path):
@@ -52,8 +52,8 @@ def test_every_chart_has_a_table_of_its_data(tmp_path):
 
 
 def test_chart_table_leaves_out_zones_and_reference_lines_and_unescapes_labels(tmp_path):
-    from imworkbook.widgets.common import chart_table_html
-    from imworkbook.widgets.investment import verhouding
+    from imworkbook.apps.common import chart_table_html
+    from imworkbook.apps.investment import verhouding
 
     app = verhouding("po", folder=tmp_path)
     quadrant = chart_table_html(app.figs["quadrant"], "nl")
@@ -66,8 +66,8 @@ def test_chart_table_leaves_out_zones_and_reference_lines_and_unescapes_labels(t
 
 
 def test_a_heat_map_is_a_grid_table_with_row_and_column_heads(tmp_path):
-    from imworkbook.widgets.common import chart_table_html
-    from imworkbook.widgets.landscape import applicaties
+    from imworkbook.apps.common import chart_table_html
+    from imworkbook.apps.landscape import applicaties
 
     fig = applicaties("po", folder=tmp_path, lang="en").figs["coverage"]
     table = chart_table_html(fig, "en")

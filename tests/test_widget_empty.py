@@ -4,10 +4,11 @@ verdict (werkboek 5: 'Niet doen') or an all-clear (werkboek 6: 'Geen bijzonderhe
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from imworkbook.answers import Proposal, Session
-from imworkbook.proposals import QUESTIONS, answered
-from imworkbook.widgets.proposals import nieuwe_app
-from imworkbook.widgets.roles import rollen
+from imworkbook.analysis.proposals import QUESTIONS, answered
+from imworkbook.apps.proposals import nieuwe_app
+from imworkbook.apps.roles import rollen
+from imworkbook.io.session import Session
+from imworkbook.model.answers import Proposal
 
 
 @pytest.fixture

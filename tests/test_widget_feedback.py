@@ -2,7 +2,7 @@
 
 import ipywidgets as W
 
-from imworkbook.widgets.common import AppBase, FieldError
+from imworkbook.apps.common import AppBase, FieldError
 
 
 class Tiny(AppBase):
@@ -62,7 +62,7 @@ def test_a_nested_failure_counts_for_the_outer_action():
 def _disk_full(monkeypatch):
     import os
 
-    from imworkbook import storage
+    from imworkbook.base import storage
 
     def refuse(*args, **kwargs):
         raise OSError(28, os.strerror(28))
@@ -71,7 +71,7 @@ def _disk_full(monkeypatch):
 
 
 def test_werkboek_1_a_failed_save_is_said_at_the_item_and_gone_after_the_next_answer(tmp_path, monkeypatch, model):
-    from imworkbook.widgets.questionnaire import vragenlijst
+    from imworkbook.apps.questionnaire import vragenlijst
 
     app = vragenlijst("po", folder=tmp_path)
     first, second = (app.cards[i.id] for i in model.areas[0].items[:2])
@@ -85,7 +85,7 @@ def test_werkboek_1_a_failed_save_is_said_at_the_item_and_gone_after_the_next_an
 
 
 def test_werkboek_2_a_failed_save_is_said_in_its_area(tmp_path, monkeypatch):
-    from imworkbook.widgets.investment import verhouding
+    from imworkbook.apps.investment import verhouding
 
     app = verhouding("po", folder=tmp_path)
     form = next(iter(app.forms.values()))
@@ -98,7 +98,7 @@ def test_werkboek_2_a_failed_save_is_said_in_its_area(tmp_path, monkeypatch):
 
 
 def test_werkboek_6_a_failed_save_is_said_under_the_table_and_gone_after_the_next(tmp_path, monkeypatch):
-    from imworkbook.widgets.roles import rollen
+    from imworkbook.apps.roles import rollen
 
     app = rollen("po", folder=tmp_path)
     cells = list(app.cells.values())
@@ -113,7 +113,7 @@ def test_werkboek_6_a_failed_save_is_said_under_the_table_and_gone_after_the_nex
 def test_werkboek_7_each_message_beside_its_button_and_gone_after_the_next_success(tmp_path, monkeypatch):
     import shutil
 
-    from imworkbook.widgets.merge import MergeApp
+    from imworkbook.apps.merge import MergeApp
 
     app = MergeApp(tmp_path)
     healed = _disk_full(monkeypatch)
@@ -136,11 +136,11 @@ def test_werkboek_7_each_message_beside_its_button_and_gone_after_the_next_succe
 
 
 def test_after_trying_the_werkboek_7_example_werkboeken_1_to_6_open_your_own_school(tmp_path, model):
-    from imworkbook.answers import Session
-    from imworkbook.widgets.investment import verhouding
-    from imworkbook.widgets.merge import MergeApp
-    from imworkbook.widgets.questionnaire import vragenlijst
-    from imworkbook.widgets.roles import rollen
+    from imworkbook.apps.investment import verhouding
+    from imworkbook.apps.merge import MergeApp
+    from imworkbook.apps.questionnaire import vragenlijst
+    from imworkbook.apps.roles import rollen
+    from imworkbook.io.session import Session
 
     own = Session.create("Onze School", "po", "2026-2027", folder=tmp_path, model=model)
     merge = MergeApp(tmp_path)

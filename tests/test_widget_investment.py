@@ -7,12 +7,12 @@ import ipywidgets as W
 
 import pytest
 
-from imworkbook.answers import load_answers
-from imworkbook.content import load_investment_model
-from imworkbook.i18n import format_number
-from imworkbook.numbers import format_euro
-from imworkbook.proportion import compute
-from imworkbook.widgets.investment import verhouding
+from imworkbook.analysis.proportion import compute
+from imworkbook.apps.investment import verhouding
+from imworkbook.base.i18n import format_number
+from imworkbook.base.numbers import format_euro
+from imworkbook.io.reading import load_answers
+from imworkbook.model.content import load_investment_model
 
 from .conftest import PO_EXAMPLE
 
@@ -166,7 +166,7 @@ def test_three_numbers_in_view_and_the_detail_folded_away(app):
 
 
 def test_three_numbers_judge_an_area_and_the_breakdown_replaces_an_empty_total(tmp_path):
-    from imworkbook.answers import Session
+    from imworkbook.io.session import Session
 
     session = Session.create("Nieuwe School", "po", "2026-2027", pupils=200, folder=tmp_path)
     app = verhouding(session.path, folder=tmp_path)
@@ -186,7 +186,7 @@ def test_three_numbers_judge_an_area_and_the_breakdown_replaces_an_empty_total(t
 
 
 def test_the_allocation_guide_sits_beside_the_inputs_and_splits_an_amount(app, model):
-    from imworkbook.content import load_allocation
+    from imworkbook.model.content import load_allocation
 
     alloc = load_allocation()
     guide = app.guide
@@ -267,7 +267,7 @@ def test_english_app_shows_the_guide_levy_and_per_pupil_figures(tmp_path):
                                          ("en", re.compile(r"^€\d{1,3}(,\d{3})*$"))])
 def test_what_if_sliders_show_euros_as_people_write_them(tmp_path, lang, money):
     """Issue 14: the sliders read "6,923" (no €, 6.9 in Dutch) and the reset button was clipped."""
-    from imworkbook.widgets.investment import verhouding
+    from imworkbook.apps.investment import verhouding
 
     app = verhouding("po", folder=tmp_path, lang=lang)
     app.what_if.widget.selected_index = 0
@@ -284,8 +284,8 @@ def test_what_if_sliders_show_euros_as_people_write_them(tmp_path, lang, money):
 
 
 def test_an_incomplete_area_says_what_is_missing_in_one_sentence(tmp_path, model):
-    from imworkbook.answers import Session
-    from imworkbook.widgets.investment import verhouding
+    from imworkbook.apps.investment import verhouding
+    from imworkbook.io.session import Session
 
     session = Session.create("Leeg", "po", "2026-2027", folder=tmp_path, model=model)
     text = next(iter(verhouding(session.path, folder=tmp_path).forms.values())).explanation.value

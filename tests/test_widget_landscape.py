@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from imworkbook.widgets.landscape import NEW, applicaties
+from imworkbook.apps.landscape import NEW, applicaties
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_english_field_message(tmp_path):
 
 
 def test_werkboek_5_a_bad_amount_is_refused_at_its_field_and_the_save_says_so_beside_the_button(tmp_path):
-    from imworkbook.widgets.proposals import NEW as NEW_PROPOSAL, nieuwe_app
+    from imworkbook.apps.proposals import NEW as NEW_PROPOSAL, nieuwe_app
 
     app = nieuwe_app("po", folder=tmp_path)
     before = app.session.path.read_bytes()
@@ -123,7 +123,7 @@ def test_werkboek_5_a_bad_amount_is_refused_at_its_field_and_the_save_says_so_be
 
 
 def test_werkboek_5_a_new_proposal_never_replaces_one_of_the_same_name(tmp_path):
-    from imworkbook.widgets.proposals import NEW as NEW_PROPOSAL, nieuwe_app
+    from imworkbook.apps.proposals import NEW as NEW_PROPOSAL, nieuwe_app
 
     app = nieuwe_app("po", folder=tmp_path)
     existing = app.session.answers.proposals[0]
@@ -141,7 +141,7 @@ def test_werkboek_5_a_new_proposal_never_replaces_one_of_the_same_name(tmp_path)
 
 
 def test_werkboek_5_renaming_a_saved_proposal_replaces_it_in_its_place(tmp_path):
-    from imworkbook.widgets.proposals import nieuwe_app
+    from imworkbook.apps.proposals import nieuwe_app
 
     app = nieuwe_app("po", folder=tmp_path)
     before = [p.name for p in app.session.answers.proposals]
@@ -158,9 +158,9 @@ def test_werkboek_5_renaming_a_saved_proposal_replaces_it_in_its_place(tmp_path)
 
 def test_werkboek_5_counts_the_school_own_hourly_rate_and_the_model_period(tmp_path):
     """The advice shown and the advice saved use one rule: the school's rate (it used 55 when saving)."""
-    from imworkbook.content import load_investment_model
-    from imworkbook.proposals import tco
-    from imworkbook.widgets.proposals import nieuwe_app
+    from imworkbook.analysis.proposals import tco
+    from imworkbook.apps.proposals import nieuwe_app
+    from imworkbook.model.content import load_investment_model
 
     app = nieuwe_app("po", folder=tmp_path)
     app.session.set_investment_setting("hourly_rate", 100)

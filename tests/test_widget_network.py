@@ -2,7 +2,7 @@
 
 import pytest
 
-from imworkbook.widgets.network import netwerk
+from imworkbook.apps.network import netwerk
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,8 @@ def _boxes_drawn(app):
 def test_the_sentence_and_the_charts_say_what_the_anonymity_rule_shows(app):
     """For every group: the count and the sentence above the charts agree with what the rule releases and with
     what the charts draw (the example network has groups of 3, 5, 7, 20, 35 and 40 schools, some withheld)."""
-    from imworkbook.disclosure import OK, WOULD_BETRAY
-    from imworkbook.network import group_status, select
+    from imworkbook.analysis.disclosure import OK, WOULD_BETRAY
+    from imworkbook.analysis.network import group_status, select
 
     seen = set()
     for _label, value in app.group.options:
@@ -75,7 +75,7 @@ def test_the_sentence_and_the_charts_say_what_the_anonymity_rule_shows(app):
 
 
 def test_the_school_list_follows_the_chosen_group(app):
-    from imworkbook.network import select
+    from imworkbook.analysis.network import select
 
     for _label, value in app.group.options:
         app.group.value = value

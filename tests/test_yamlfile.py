@@ -1,11 +1,11 @@
-"""imworkbook.yamlfile: content YAML read safely; every slip is a ContentError naming file, line and column."""
+"""imworkbook.base.yamlfile: content YAML read safely; every slip is a ContentError naming file, line and column."""
 
 import pytest
 import yaml
 from hypothesis import given, strategies as st
 
-from imworkbook.errors import ContentError
-from imworkbook.yamlfile import read_yaml
+from imworkbook.base.errors import ContentError
+from imworkbook.base.yamlfile import read_yaml
 
 
 def _read(tmp_path, text: str | bytes):

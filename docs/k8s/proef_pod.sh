@@ -48,8 +48,8 @@ mount -t tmpfs tmpfs /home
 
 # /srv/imworkbook zoals de Dockerfile het maakt, daarna alleen-lezen
 mkdir -p /srv/imworkbook
-cp -r "$("$PY" -c 'import imworkbook.paths as p; print(p.notebooks_dir())')" /srv/imworkbook/notebooks
-ln -s "$("$PY" -c 'import imworkbook.paths as p; print(p.PACKAGE_DIR / "jupyter")')" /srv/imworkbook/jupyter
+cp -r "$("$PY" -c 'import imworkbook.base.paths as p; print(p.notebooks_dir())')" /srv/imworkbook/notebooks
+ln -s "$("$PY" -c 'import imworkbook.base.paths as p; print(p.PACKAGE_DIR / "jupyter")')" /srv/imworkbook/jupyter
 mount --bind /srv/imworkbook /srv/imworkbook
 mount -o remount,ro,bind /srv/imworkbook
 

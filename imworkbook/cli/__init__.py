@@ -11,21 +11,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import __version__
-from ..errors import ImworkbookError, os_error_message
-from . import content, excel_route, merge, network, open_app, report, score
-from .common import _show, text
-from .launcher import FIRST_NOTEBOOK, START_NOTEBOOK, app_command  # noqa: F401  (used by tests and docs)
+from imworkbook import __version__
+from imworkbook.base.errors import ImworkbookError, os_error_message
+from imworkbook.cli import content, excel_route, merge, network, open_app, report, score
+from imworkbook.cli.common import _show, text
+from imworkbook.cli.launcher import FIRST_NOTEBOOK, START_NOTEBOOK, app_command  # noqa: F401 - used as cli.X
 
 COMMANDS = (open_app, report, merge, excel_route, content, score, network)
 
 
 def language(argv: list[str] | None) -> str:
     """The language asked for with ``--lang`` (before or after the command), else the user's
-    (:func:`imworkbook.preferences.language`: ``IMWORKBOOK_LANG``, the app's last choice, Dutch). Read before the
+    (:func:`imworkbook.base.preferences.language`: ``IMWORKBOOK_LANG``, the app's last choice, Dutch). Read before the
     parser is built, so that ``--help`` is in it; an unknown or missing value is left for the parser to refuse."""
-    from ..i18n import LANGS
-    from ..preferences import language as preferred
+    from imworkbook.base.i18n import LANGS
+    from imworkbook.base.preferences import language as preferred
 
     argv = sys.argv[1:] if argv is None else argv
     for n, arg in enumerate(argv):

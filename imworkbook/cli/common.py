@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..i18n import t
+from imworkbook.base.i18n import t
 
 
 def text(key: str, lang: str, /, **values) -> str:
@@ -89,7 +89,7 @@ def non_negative_int(lang: str):
 def non_negative_float(lang: str):
     """Minutes as people type them (``0,5`` or ``0.5``), read by the one number reader of the package."""
     def parse(value: str) -> float:
-        from ..numbers import parse_number
+        from imworkbook.base.numbers import parse_number
 
         try:
             number = parse_number(value)
@@ -107,7 +107,7 @@ def print_file_check(collected, lang: str) -> None:
     """The files that were not simply loaded (one row each) and the counts."""
     import pandas as pd
 
-    from .. import api
+    from imworkbook import api
 
     counts = collected.counts
     with pd.option_context("display.width", 200, "display.max_colwidth", 110, "display.max_rows", 500):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import _show, parser, say, text, warn
+from imworkbook.cli.common import _show, parser, say, text, warn
 
 
 def add(sub, lang: str) -> None:
@@ -15,8 +15,8 @@ def add(sub, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import api
-    from ..i18n import LANGS
+    from imworkbook import api
+    from imworkbook.base.i18n import LANGS
 
     lang = args.ui_lang
     check = api.check_content(args.map)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import parser, say, show_all, text, warn
+from imworkbook.cli.common import parser, say, show_all, text, warn
 
 
 def add(sub, lang: str) -> None:
@@ -23,7 +23,7 @@ def add(sub, lang: str) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from .. import api
+    from imworkbook import api
 
     lang = args.ui_lang
     path = api.template(args.xlsx, args.school, lang=args.lang or lang)
@@ -33,7 +33,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from .. import api
+    from imworkbook import api
 
     lang = args.ui_lang
     try:

@@ -1,5 +1,5 @@
 """Process control for ``imworkbook open`` (JupyterLab) and ``imworkbook app`` (Voila through
-:mod:`imworkbook.server`): the notebook folder, the environment, a free port, the command, and running the server
+:mod:`imworkbook.cli.server`): the notebook folder, the environment, a free port, the command, and running the server
 until Ctrl+C, a closed terminal or a kill (then it stops with its kernels; on Linux also when we die)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from .. import paths
+from imworkbook.base import paths
 
 FIRST_NOTEBOOK = "01_volwassenheid.ipynb"
 START_NOTEBOOK = "00_start.ipynb"
@@ -77,12 +77,12 @@ def app_command(folder: Path, port: int, *, pool: int | None = None, cull_idle: 
                 ) -> tuple[list[str], dict[str, str]]:
     """The command (and environment) that serves the notebooks as an app: code hidden, offline.
 
-    It runs Voila through :mod:`imworkbook.server` (kernels that end with their page, a kernel pool, culling)
+    It runs Voila through :mod:`imworkbook.cli.server` (kernels that end with their page, a kernel pool, culling)
     with the ``imworkbook`` template (in the package): Voila's lab template without the CDN links, plus the
     message on a page whose kernel was ended.
     """
     env = jupyter_env()
-    command = [sys.executable, "-m", "imworkbook.server", str(folder), "--no-browser", f"--port={port}",
+    command = [sys.executable, "-m", "imworkbook.cli.server", str(folder), "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1", "--template=imworkbook", "--VoilaConfiguration.show_tracebacks=True"]
     for flag, value in (("--pool", pool), ("--cull-idle", cull_idle), ("--cull-disconnected", cull_disconnected),
                         ("--refill-after", refill_after)):

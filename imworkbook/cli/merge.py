@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import parser, say, show_all, text, warn
+from imworkbook.cli.common import parser, say, show_all, text, warn
 
 
 def add(sub, lang: str) -> None:
@@ -17,7 +17,7 @@ def add(sub, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import api
+    from imworkbook import api
 
     lang = args.ui_lang
     raters, problems = api.read_raters(args.bestanden, lang=lang)

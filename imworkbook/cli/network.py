@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import parser, print_file_check, progress, say, text, warn
+from imworkbook.cli.common import parser, print_file_check, progress, say, text, warn
 
 
 def add(sub, lang: str) -> None:
@@ -39,7 +39,7 @@ def add(sub, lang: str) -> None:
 
 
 def _load(args: argparse.Namespace, lang: str):
-    from .. import api
+    from imworkbook import api
 
     network = api.load_network(args.map, progress=progress("cli.progress_files", lang, min_total=200),
                                notify=lambda note: print(note, file=sys.stderr), lang=lang)
@@ -50,7 +50,7 @@ def _load(args: argparse.Namespace, lang: str):
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from .. import api
+    from imworkbook import api
 
     network = _load(args, args.ui_lang)
     if network.collected.empty:
@@ -61,10 +61,10 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_compare(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .. import api
-    from ..content import load_model
-    from ..i18n import format_number
-    from ..network import shared_items
+    from imworkbook import api
+    from imworkbook.analysis.network import shared_items
+    from imworkbook.base.i18n import format_number
+    from imworkbook.model.content import load_model
 
     lang = args.ui_lang
     network = _load(args, lang)
@@ -102,7 +102,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_example(args: argparse.Namespace) -> int:
-    from .. import api
+    from imworkbook import api
 
     written = api.example_network(args.out, schools=args.schools, rounds=args.rounds, seed=args.seed,
                                   with_errors=args.with_errors, with_landscape=args.with_landscape)

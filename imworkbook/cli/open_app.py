@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from .. import paths
-from . import launcher
-from .common import non_negative_float, non_negative_int, parser, say, text
+from imworkbook.base import paths
+from imworkbook.cli import launcher
+from imworkbook.cli.common import non_negative_float, non_negative_int, parser, say, text
 
 
 def add(sub, lang: str) -> None:
@@ -41,7 +41,7 @@ def run_open(args: argparse.Namespace) -> int:
 def run_app(args: argparse.Namespace) -> int:
     import webbrowser
 
-    from ..preferences import remember_language
+    from imworkbook.base.preferences import remember_language
 
     lang = args.ui_lang
     folder = launcher.notebook_folder()

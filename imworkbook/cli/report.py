@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import parser, progress, say, show_all, text, warn
+from imworkbook.cli.common import parser, progress, say, show_all, text, warn
 
 
 def add(sub, lang: str) -> None:
@@ -19,7 +19,7 @@ def add(sub, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import api
+    from imworkbook import api
 
     lang, report_lang = args.ui_lang, args.lang or args.ui_lang
     source = Path(args.antwoorden)
@@ -53,6 +53,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _mb(size: int, lang: str) -> str:
-    from ..i18n import format_number
+    from imworkbook.base.i18n import format_number
 
     return format_number(size / 1e6, lang, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import parser, say, show_all, text
+from imworkbook.cli.common import parser, say, show_all, text
 
 
 def add(sub, lang: str) -> None:
@@ -17,8 +17,8 @@ def add(sub, lang: str) -> None:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .. import api
-    from ..i18n import t
+    from imworkbook import api
+    from imworkbook.base.i18n import t
 
     lang = args.ui_lang
     table_lang = args.lang or lang

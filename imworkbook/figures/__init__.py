@@ -4,7 +4,7 @@ Colours are from the Okabe-Ito palette (readable with every common form of colou
 blindness); series also differ in line style or marker so charts work in greyscale.
 """
 
-from .common import wrap_label
-from .maturity import gap_bars, radar
+from imworkbook.figures.common import wrap_label
+from imworkbook.figures.maturity import gap_bars, radar
 
 __all__ = ["radar", "gap_bars", "wrap_label"]

@@ -13,7 +13,8 @@ from typing import Iterable
 
 import plotly.graph_objects as go
 
-from .geometry import DEFAULT_HEIGHT, DEFAULT_WIDTH, LINE_H, Frame, chars_for, legend_height, text_size
+from imworkbook.figures.geometry import (DEFAULT_HEIGHT, DEFAULT_WIDTH, LINE_H, Frame, chars_for, legend_height,
+                                         text_size)
 
 # Okabe-Ito
 BLUE = "#0072B2"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .geometry import Box, Frame, data_of, text_size
+from imworkbook.figures.geometry import Box, Frame, data_of, text_size
 
 LABEL_SIZE = 11
 # unit directions, in order of preference: right, left, above, below, then the corners

@@ -7,14 +7,15 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..content import LandscapeReference, TimeSettings
-from ..i18n import format_number, t
-from ..landscape import TIME_KEYS
-from ..numbers import format_euro
-from .common import (escape, BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, VERMILLION, category_margin, empty_figure, frame_x,
-                     label_width, layout, legend_entry, wrap_label, wrap_text)
-from .geometry import DEFAULT_WIDTH, Frame, annotation_box, chars_for, text_size
-from .labels import LABEL_SIZE, place_labels
+from imworkbook.analysis.landscape import TIME_KEYS
+from imworkbook.base.i18n import format_number, t
+from imworkbook.base.numbers import format_euro
+from imworkbook.model.content import LandscapeReference, TimeSettings
+from imworkbook.figures.common import (escape, BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, VERMILLION, category_margin,
+                                       empty_figure, frame_x, label_width, layout, legend_entry, wrap_label,
+                                       wrap_text)
+from imworkbook.figures.geometry import DEFAULT_WIDTH, Frame, annotation_box, chars_for, text_size
+from imworkbook.figures.labels import LABEL_SIZE, place_labels
 
 REVIEW = "#666666"  # dark grey: a middling score, no colour of one of the four suggestions
 TIME_STYLE = {"invest": (GREEN, "circle"), "migrate": (ORANGE, "triangle-up"), "tolerate": (BLUE, "square"),

@@ -1,6 +1,6 @@
 """Maturity figures: radar and gap bars.
 
-Both take the frame from :func:`imworkbook.scoring.area_scores` (one row per
+Both take the frame from :func:`imworkbook.analysis.scoring.area_scores` (one row per
 area). Colours are from the Okabe-Ito palette, readable with every common form
 of colour blindness; current and target also differ in line style and marker,
 so the charts work in greyscale too.
@@ -13,9 +13,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..i18n import format_number, t
-from .common import (escape, BLUE, GREEN, ORANGE, VERMILLION, category_margin, empty_figure, label_width, layout, legend_entry,
-                     wrap_label)
+from imworkbook.base.i18n import format_number, t
+from imworkbook.figures.common import (escape, BLUE, GREEN, ORANGE, VERMILLION, category_margin, empty_figure,
+                                       label_width, layout, legend_entry, wrap_label)
 
 
 def hover_text(scores: pd.DataFrame, lang: str) -> list[str]:
@@ -39,7 +39,7 @@ def radar(scores: pd.DataFrame, *, lang: str = "nl", title: str | None = None, h
           width: int | None = None) -> go.Figure:
     """Radar (spider) chart of current vs target level per area, on the 1-5 scale.
 
-    ``scores``: output of :func:`~imworkbook.scoring.area_scores`. Areas
+    ``scores``: output of :func:`~imworkbook.analysis.scoring.area_scores`. Areas
     without a score leave a gap in the line instead of dropping to zero.
     ``width=None`` lets the chart fill its container.
     """

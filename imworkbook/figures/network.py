@@ -1,5 +1,5 @@
 """Network figures (facilitator). Other schools appear only as pseudonyms; the selected school by name.
-Group statistics come from :mod:`imworkbook.disclosure` (nothing for fewer than 6 schools, nothing that would betray
+Group statistics come from :mod:`imworkbook.analysis.disclosure` (nothing for fewer than 6 schools, nothing that would betray
 a smaller group); the individual points are for the facilitator's own screen."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..i18n import format_number, t
-from ..disclosure import MIN_GROUP
-from .common import (escape, BLUE, GREY, TICKS, VERMILLION, category_margin, empty_figure, label_width, layout, legend_entry,
-                     rotated_ticks, wrap_label)
+from imworkbook.analysis.disclosure import MIN_GROUP
+from imworkbook.base.i18n import format_number, t
+from imworkbook.figures.common import (escape, BLUE, GREY, TICKS, VERMILLION, category_margin, empty_figure,
+                                       label_width, layout, legend_entry, rotated_ticks, wrap_label)
 
 
 def _labels(area_ids, short: dict[str, str]) -> list[str]:
@@ -123,7 +123,7 @@ def trend_lines(trend: pd.DataFrame, short: dict[str, str], *, own: pd.DataFrame
                 school: str = "", lang: str = "nl", title: str | None = None, height: int = 560,
                 width: int | None = None) -> go.Figure:
     """Small multiples per area: the mean over rounds with the band between the means of the lower and the upper
-    half, as released by the disclosure rule (:func:`imworkbook.network.trend`); the school as a line."""
+    half, as released by the disclosure rule (:func:`imworkbook.analysis.network.trend`); the school as a line."""
     areas = [a for a in short if a in trend.index.get_level_values(0)]
     cols = 4
     rows = max(1, math.ceil(len(areas) / cols))

@@ -1,14 +1,14 @@
 """The plotly.js that draws the app's charts and reports: a partial bundle with only the trace types the figure
 functions make (1.4 MB instead of plotly's 4.8 MB), built by ``scripts/build_plotly.sh`` from
 ``tools/plotly-bundle/`` and shipped in the ``imworkbook`` Voila template. The app loads it on every page
-(:mod:`imworkbook.widgets.plot`); the board report and the one-page summary embed it, so they open offline.
+(:mod:`imworkbook.apps.plot`); the board report and the one-page summary embed it, so they open offline.
 ``tests/test_plotly_bundle.py`` keeps :data:`TRACES`, the bundle and the Python plotly version in step."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from .. import paths
+from imworkbook.base import paths
 
 #: The trace types in the bundle (tools/plotly-bundle/entry.js). A figure with another type would stay blank,
 #: so it is refused by :func:`check_traces` with the remedy.

@@ -14,12 +14,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..i18n import format_number, t
-from ..numbers import format_euro
-from .common import (escape, AXIS_TITLE, BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, TICKS, VERMILLION, category_margin, empty_figure,
-                     frame_x, label_width, layout, legend_entry, wrap_label, wrap_text)
-from .geometry import DEFAULT_WIDTH, Frame, chars_for, legend_height, subplot_frame, text_size
-from .labels import LABEL_SIZE, place_labels
+from imworkbook.base.i18n import format_number, t
+from imworkbook.base.numbers import format_euro
+from imworkbook.figures.common import (escape, AXIS_TITLE, BLUE, GREEN, GREY, NOTE_SIZE, ORANGE, TICKS, VERMILLION,
+                                       category_margin, empty_figure, frame_x, label_width, layout, legend_entry,
+                                       wrap_label, wrap_text)
+from imworkbook.figures.geometry import DEFAULT_WIDTH, Frame, chars_for, legend_height, subplot_frame, text_size
+from imworkbook.figures.labels import LABEL_SIZE, place_labels
 
 FLAG_COLOUR = {"onder": VERMILLION, "balans": GREEN, "over": BLUE, "onbekend": GREY}
 FLAG_SYMBOL = {"onder": "triangle-down", "balans": "circle", "over": "triangle-up", "onbekend": "circle-open"}

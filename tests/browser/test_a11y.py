@@ -90,7 +90,7 @@ def _set_language(voila_home: Path, lang: str) -> None:
     (voila_home / "voorkeuren.json").write_text(json.dumps({"lang": lang}), encoding="utf-8")
 
 
-POOLED = {"00_start.ipynb", "01_volwassenheid.ipynb"}  # prepared ahead by the kernel pool (imworkbook.server)
+POOLED = {"00_start.ipynb", "01_volwassenheid.ipynb"}  # prepared ahead by the kernel pool (imworkbook.cli.server)
 
 
 def _check_page(page: Page, voila_url: str, notebook: str, lang: str) -> None:

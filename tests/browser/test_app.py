@@ -7,7 +7,7 @@ import pytest
 
 from playwright.sync_api import Page, expect
 
-from imworkbook.content import load_model
+from imworkbook.model.content import load_model
 
 from .conftest import ARTIFACTS, tall_screenshot
 

@@ -25,7 +25,7 @@ def test_charts_come_from_the_apps_own_plotly_js(page: Page, voila_url, tmp_path
     expect(chart.locator("svg.main-svg").first).to_be_visible()
     assert not [u for u in requests if "jupyterlab-plotly" in u], "the plotly extension was loaded after all"
     assert len([u for u in requests if u.endswith("/plotly-imworkbook.min.js")]) == 1
-    # sent compressed (imworkbook.server.AppServer): 1.4 MB of JavaScript is ± 0.45 MB over a room's wifi
+    # sent compressed (imworkbook.cli.server.AppServer): 1.4 MB of JavaScript is ± 0.45 MB over a room's wifi
     assert encodings["plotly-imworkbook.min.js"] == "gzip" and encodings["voila.js"] == "gzip"
     embedded = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text()[:200]
     assert page.evaluate("() => window.Plotly.version") == re.search(r"v(\d+\.\d+\.\d+)", embedded).group(1)

@@ -24,7 +24,7 @@ import psutil
 import pytest
 from playwright.sync_api import Page, expect
 
-from imworkbook.content import load_model
+from imworkbook.model.content import load_model
 
 from .conftest import ARTIFACTS
 
@@ -169,7 +169,7 @@ def test_an_unused_open_page_is_closed_with_a_message_and_a_reload_continues(app
 
 def test_a_ready_kernel_builds_its_page_when_asked_in_the_language_of_that_moment(browser):
     """A pooled kernel started while the app was Dutch; the participant then chose English: the page is English,
-    because the app is built only when the page is requested (imworkbook.widgets.page)."""
+    because the app is built only when the page is requested (imworkbook.apps.page)."""
     pooled = App("--pool=1")
     try:
         # Ready for the start page and werkboek 1: Voila says so once a pooled kernel has started (a kernel process

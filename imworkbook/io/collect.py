@@ -1,0 +1,459 @@
+"""Collecting a network's answers files: a folder (nested) or a zip, with a validation report.
+
+Every file seen gets exactly one line in the report (file, school, round, status, message), so the
+counts always add up to the number of files. Valid files load even when others fail. The same school
+(by school code, else by name) twice in one round is reported as ``dubbel`` and counted once. Files of
+older schema versions are migrated. Nothing is extracted to disk: zip members are read in memory, a
+member whose path climbs out of the folder (zip slip) is refused, and a file larger than the limit is
+refused without being read.
+
+Which duplicate counts: of the files of one school and round, the one with the latest ``saved_at`` (a file
+without it counts as the oldest); on a tie, the first by file name (path in the folder or zip). The others are
+``dubbel`` and keep their own verdict: their message names the file that counts and lists their own errors and
+warnings. The order in which files are found plays no part.
+
+Budgets (:mod:`imworkbook.base.budgets`): every file at most ``ANSWERS_MAX_BYTES`` (a zip member is counted while it
+inflates, so a header that understates its size costs no more than that); a zip at most ``ZIP_MAX_MEMBERS``
+members (checked in its end record, before the member list is read) and ``ZIP_MAX_TOTAL_BYTES`` unpacked in
+total (members past that are refused, each with a line; the ones before load). With ``keep_documents=False``
+only the numbers of each file are kept, so memory does not grow with the number of files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterator
+
+import pandas as pd
+
+from imworkbook.base import budgets
+from imworkbook.base.errors import AnswersFileError, Msg, Parts, Problem, reason_of, render_value
+from imworkbook.io.fastlane import FastLane, as_document, column_spec, extract_columns, join_columns
+from imworkbook.io.reading import _decode, parse_answers
+from imworkbook.io.safezip import TooLarge, read_capped, read_member, zip_directory
+from imworkbook.io.spreadsheet import SUFFIXES as SPREADSHEET_SUFFIXES
+from imworkbook.io.workspace import EXAMPLES_SUBFOLDER
+from imworkbook.model.answers import MAX_FILE_BYTES, school_identity
+from imworkbook.model.content import MaturityModel, load_investment_model, load_model
+
+# the status of a file in the report: neutral ids; their words are i18n keys status_<id> (STATUS_LABELS)
+STATUS_OK = "loaded"
+STATUS_WARN = "loaded_with_notes"
+STATUS_REFUSED = "refused"
+STATUS_DUPLICATE = "duplicate"
+STATUS_SKIPPED = "skipped"
+STATUSES = (STATUS_OK, STATUS_WARN, STATUS_DUPLICATE, STATUS_REFUSED, STATUS_SKIPPED)
+STATUS_LABELS = {STATUS_OK: "status_ok", STATUS_WARN: "status_warn", STATUS_DUPLICATE: "status_duplicate",
+                 STATUS_REFUSED: "status_refused", STATUS_SKIPPED: "status_skipped"}
+REPORT_COLUMNS = ["bestand", "school", "ronde", "status", "melding"]  # column keys (the words: report_<key>)
+
+
+def _m(code: str, **values) -> Msg:
+    """A report message (i18n key ``problem.collect.<code>``)."""
+    return Msg(f"problem.collect.{code}", **values)
+
+
+@dataclass
+class Collected:
+    documents: list[dict] = field(default_factory=list)  # valid and unique, in file order, as plain dicts
+    files: list[str] = field(default_factory=list)  # the file each document came from
+    report: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPORT_COLUMNS))
+    columns: dict | None = None  # the numbers of the documents as compact arrays (see fastlane.extract_columns)
+    messages: list = field(default_factory=list)  # per report row: its message (Parts), for report_in(lang)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = self.report["status"].value_counts().to_dict()
+        return {"seen": len(self.report), **{s: int(counts.get(s, 0)) for s in STATUSES}}
+
+    def report_in(self, lang: str = "nl", labels: bool = True) -> pd.DataFrame:
+        """The report with its messages (and, with ``labels``, its statuses) in ``lang``; the column keys stay
+        (``report_<key>`` in i18n are their words). ``report`` itself has the Dutch messages."""
+        from imworkbook.base.i18n import t
+
+        if lang == "nl" and not labels:
+            return self.report
+        out = self.report.copy()
+        if lang != "nl" and "messages" in self.__dict__ and len(self.messages) == len(out):
+            out["melding"] = [_visible(render_value(m, lang)) for m in self.messages]
+        if labels:
+            out["status"] = out["status"].map(lambda v: t(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    @property
+    def empty(self) -> bool:
+        """No file that could be an answers file (``.json``, ``.xlsx``, ``.ods``, ``.xls``) was seen: an empty folder, a zip
+        of other files, or the wrong folder."""
+        names = self.report.loc[self.report["status"] != STATUS_SKIPPED, "bestand"].astype(str).str.lower()
+        return not names.str.endswith((".json", ".xlsx", ".ods", ".xls", ".zip")).any()  # .zip: a zip refused as a whole
+
+
+class ZipBudgetSpent(Exception):
+    """The zip's total unpacked budget is used up: the remaining members are not read."""
+
+
+Member = tuple[str, int, Callable[[], bytes] | None, Msg | None]  # name, size, reader, refusal message
+
+
+class _ZipReader:
+    """Reads one zip member, at most ``ANSWERS_MAX_BYTES`` while it inflates, within the zip's total budget."""
+
+    __slots__ = ("zf", "info", "used")
+
+    def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, used: list[int]):
+        self.zf, self.info, self.used = zf, info, used  # used: unpacked bytes so far, shared by all members
+
+    def __call__(self) -> bytes:
+        if self.used[0] + min(self.info.file_size, MAX_FILE_BYTES) > budgets.ZIP_MAX_TOTAL_BYTES:
+            raise ZipBudgetSpent()
+        try:
+            data = read_member(self.zf, self.info, MAX_FILE_BYTES)
+        except TooLarge as exc:
+            self.used[0] += 0 if exc.declared else MAX_FILE_BYTES
+            raise
+        self.used[0] += len(data)
+        return data
+
+
+def _zip_members(zf: zipfile.ZipFile) -> Iterator[Member]:
+    used = [0]
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+            yield name, info.file_size, None, _m("zip_slip")
+            continue
+        yield name, info.file_size, _ZipReader(zf, info, used), None
+
+
+class _FileReader:
+    """Reads one file when called (picklable, so a worker process can read it itself)."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __call__(self) -> bytes:
+        with open(self.path, "rb") as fh:
+            return read_capped(fh, MAX_FILE_BYTES)  # the file may have grown since it was measured
+
+
+def _folder_members(source: Path) -> Iterator[Member]:
+    if source.is_file():
+        yield source.name, source.stat().st_size, _FileReader(str(source)), None
+        return
+    found: list[tuple[list[str], str]] = []
+    linked: set[str] = set()
+    root = str(source)
+    for folder, dirs, names in os.walk(root):  # plain strings: a national network has 30,000+ files
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.extend(((prefix + n).split("/"), os.path.join(folder, n)) for n in names)
+        for d in dirs:  # a link to a folder is not followed, but it is not silently ignored either
+            if os.path.islink(os.path.join(folder, d)):
+                linked.add(prefix + d)
+                found.append(((prefix + d).split("/"), os.path.join(folder, d)))
+    for parts, path in sorted(found):  # by path parts, as before
+        name = "/".join(parts)
+        if name in linked:
+            yield name, 0, None, _m("folder_link")
+            continue
+        try:
+            size = os.stat(path).st_size
+        except OSError as exc:
+            yield name, 0, None, Msg("problem.file.unreadable", why=reason_of(exc))
+            continue
+        yield name, size, _FileReader(path), None
+
+
+def collect(source: str | Path, model: MaturityModel | None = None,
+            progress: Callable[[int, int], None] | None = None, keep_documents: bool = True,
+            workers: int | None = None) -> Collected:
+    """Load every answers file under ``source`` (a folder, a zip, or one file) with a report line each.
+
+    ``keep_documents=False`` keeps only the numbers (``Collected.columns``), which is all a comparison
+    needs; a large folder is then read by several processes at once (``workers``, default: one per core).
+    """
+    model = model or load_model()
+    source = Path(source)
+    if not source.exists():
+        raise FileNotFoundError(2, "map of zip niet gevonden", str(source))
+    if source.is_file() and source.suffix.lower() not in (".xlsx", ".xls", ".ods") and zipfile.is_zipfile(source):
+        with open(source, "rb") as fh:
+            refusal = _zip_refusal(fh)
+            if refusal:
+                return _merge([_Chunk([_refused_row(source.name, refusal)], [None], [None], [None], [],
+                                      extract_columns([], *column_spec(model, load_investment_model())))],
+                              progress, 1)
+            with zipfile.ZipFile(fh) as zf:  # members are read while the zip is open
+                members = list(_zip_members(zf))
+                return _merge([_load_chunk(members, model, keep_documents, progress)], progress, len(members))
+    members = list(_folder_members(source))
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if keep_documents or workers < 2 or len(members) < PARALLEL_FROM:
+        chunks = [_load_chunk(members, model, keep_documents, progress)]
+        return _merge(chunks, progress, len(members))
+    return _merge(_parallel_chunks(members, model, workers, progress), progress, len(members))
+
+
+def _zip_refusal(fh) -> Msg | None:
+    """Why a whole zip is not read (too many members, a broken member list), checked before the list is loaded."""
+    found = zip_directory(fh)
+    fh.seek(0)
+    if found is None:
+        return _m("zip_no_directory")
+    count, directory = found
+    if count > budgets.ZIP_MAX_MEMBERS or directory > budgets.ZIP_MAX_DIRECTORY_BYTES:
+        return _m("zip_too_many_members", count=count, max=budgets.ZIP_MAX_MEMBERS)
+    try:
+        zipfile.ZipFile(fh).close()
+    except Exception as exc:  # noqa: BLE001 - a broken zip is one report line, never a traceback
+        return _m("zip_unreadable", why=reason_of(exc))
+    finally:
+        fh.seek(0)
+    return None
+
+
+def _refused_row(name: str, message: Msg) -> dict:
+    return {"bestand": name, "school": "", "ronde": "", "status": STATUS_REFUSED, "melding": Parts([message])}
+
+
+PARALLEL_FROM = 3000  # below this many files, starting worker processes costs more than it saves
+CHUNK_MIN = 500  # files per task sent to a worker, at least
+
+
+def _parallel_chunks(members: list[Member], model: MaturityModel, workers: int,
+                     progress: Callable[[int, int], None] | None) -> list["_Chunk"]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(CHUNK_MIN, len(members) // (workers * 6))
+    parts = [members[i:i + size] for i in range(0, len(members), size)]
+    done = 0
+    results: list[_Chunk] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for chunk in pool.map(_load_chunk, parts, [model] * len(parts), [False] * len(parts)):
+            results.append(chunk)
+            done += len(chunk.rows)
+            if progress:
+                progress(done, len(members))
+    return results
+
+
+@dataclass
+class _Chunk:
+    rows: list[dict]
+    keys: list[tuple[str, str] | None]  # per row: the school key of a loaded document, else None
+    raters: list[str | None]  # per row: the rater role of a loaded document (None: the school's answer)
+    saved: list[str | None]  # per row: the saved_at of a loaded document
+    documents: list[dict]  # the loaded documents (empty unless kept)
+    columns: dict  # their numbers (fastlane.extract_columns)
+
+
+FLUSH_DOCUMENTS = 256  # without keep_documents, turn loaded documents into numbers every so many files...
+FLUSH_BYTES = 32 * 1024 * 1024  # ...or every so many bytes read, so memory does not grow with the files
+
+
+def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: bool,
+                progress: Callable[[int, int], None] | None = None) -> _Chunk:
+    """Read and check a list of files: one report line each (duplicates are found later, in _merge)."""
+    import numpy as np
+
+    rows: list[dict] = []
+    keys: list[tuple[str, str] | None] = []
+    raters: list[str | None] = []
+    saved: list[str | None] = []
+    docs: list[dict] = []
+    inv = load_investment_model()
+    lane = FastLane(model, inv)
+    spec = column_spec(model, inv)
+    parts: list[dict] = []
+    pending = loaded = 0
+    for i, (name, size, read, refusal) in enumerate(members):
+        if progress and i % 250 == 0:
+            progress(i, len(members))
+        row, doc = _load_one(name, size, read, refusal, lane, model)
+        rows.append(row)
+        raters.append(doc.get("rater") if doc is not None else None)
+        saved.append(doc.get("saved_at") if doc is not None else None)
+        if doc is None:
+            keys.append(None)
+            continue
+        school = doc["school"]
+        keys.append((school_identity(school.get("code"), school["name"], school.get("location")), doc["round"]))
+        docs.append(doc)
+        loaded += 1
+        pending += size
+        if not keep_documents and (len(docs) >= FLUSH_DOCUMENTS or pending >= FLUSH_BYTES):
+            parts.append(extract_columns(docs, *spec))
+            docs, pending = [], 0
+    if docs or not parts:
+        parts.append(extract_columns(docs, *spec))
+    columns = parts[0] if len(parts) == 1 else join_columns(parts, np.ones(loaded, dtype=bool))
+    return _Chunk(rows, keys, raters, saved, docs if keep_documents else [], columns)
+
+
+def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: Msg | None, lane: FastLane,
+              model: MaturityModel) -> tuple[dict, dict | None]:
+    row = {"bestand": name, "school": "", "ronde": "", "status": STATUS_REFUSED, "melding": Parts()}
+    base = PurePosixPath(name).name
+    if refusal or read is None:
+        row["melding"] = Parts([refusal or _m("unreadable")])
+        return row, None
+    if base.startswith(".") or ".origineel-" in base:
+        row.update(status=STATUS_SKIPPED, melding=Parts([_m("hidden_or_backup")]))
+        return row, None
+    if EXAMPLES_SUBFOLDER in PurePosixPath(name.replace("\\", "/")).parts[:-1]:  # a copy of an example school
+        row.update(status=STATUS_SKIPPED, melding=Parts([_m("example")]))
+        return row, None
+    suffix = PurePosixPath(name).suffix.lower()
+    if size > MAX_FILE_BYTES:
+        row["melding"] = Parts([_m("too_large", mb=round(size / 1e6), max_mb=round(MAX_FILE_BYTES / 1e6))])
+        return row, None
+    if suffix == ".csv":
+        row["melding"] = Parts([Msg("problem.sheet.csv")])
+        return row, None
+    if suffix not in (".json", *SPREADSHEET_SUFFIXES):
+        row["melding"] = Parts([_m("other_kind", suffix=suffix) if suffix else _m("no_suffix")])
+        return row, None
+    if size == 0:
+        row["melding"] = Parts([Msg("problem.answers.empty")])
+        return row, None
+    try:
+        data = read()
+        doc, problems, loaded = None, [], None
+        if suffix in SPREADSHEET_SUFFIXES:  # a filled-in questionnaire workbook (.xlsx, .ods; the spreadsheet route)
+            from imworkbook.io.excel import read_workbook
+
+            loaded = read_workbook(data, base, model)
+            doc = as_document(loaded.answers)
+        elif not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            doc = lane.read(data)
+        if doc is None:  # the slow lane: lenient parsing with messages
+            text, _encoding, problems = _decode(data, base)
+            loaded = parse_answers(text, base, model)
+            doc = as_document(loaded.answers)
+    except AnswersFileError as exc:
+        row["melding"] = Parts(_bare(p) for p in exc.problems)
+        return row, None
+    except TooLarge:
+        row["melding"] = Parts([_m("unpacked_too_large", max_mb=round(MAX_FILE_BYTES / budgets.MB, 1))])
+        return row, None
+    except ZipBudgetSpent:
+        row["melding"] = Parts([_m("zip_budget_spent", max_mb=round(budgets.ZIP_MAX_TOTAL_BYTES / budgets.MB, 1))])
+        return row, None
+    except Exception as exc:  # noqa: BLE001 - one odd file never stops the batch; never raw exception text
+        row["melding"] = Parts([_m("cannot_read", why=reason_of(exc))])
+        return row, None
+    row.update(school=doc["school"]["name"], ronde=doc["round"])
+    issues = [p for p in [*problems, *(loaded.problems if loaded else [])] if p.severity in ("error", "warning")]
+    if issues:
+        more = [_m("more", n=len(issues) - 3)] if len(issues) > 3 else []
+        row.update(status=STATUS_WARN, melding=Parts([*(_bare(p) for p in issues[:3]), *more]))
+    else:
+        row.update(status=STATUS_OK)
+    return row, doc
+
+
+def _bare(problem: Problem) -> Problem:
+    """A problem as a line of the report: the file is the row's own, so only place and message."""
+    return problem.replace(file="")
+
+
+def _moment(saved_at: str | None) -> float:
+    """``saved_at`` as a point in time (UTC when no zone is given); missing or unreadable: the oldest."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(str(saved_at).strip().replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return float("-inf")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.timestamp()
+
+
+def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, total: int) -> Collected:
+    """Join chunks in file order; the same school and round twice counts once: the file with the latest
+    ``saved_at``, on a tie the first by file name (see the module docstring). Every duplicate keeps its own
+    problems in its message."""
+    import numpy as np
+
+    result = Collected()
+    rows: list[dict] = []
+    loaded: list[tuple[dict, tuple[str, str], str | None, str | None, int, int]] = []  # row, key, rater, saved,
+    for c, chunk in enumerate(chunks):                                                # chunk, document in chunk
+        d = 0
+        for row, key, rater, saved in zip(chunk.rows, chunk.keys, chunk.raters, chunk.saved):
+            rows.append(row)
+            if key is not None:
+                loaded.append((row, key, rater, saved, c, d))
+                d += 1
+    winner: dict[tuple[str, str], tuple[dict, str | None, str | None]] = {}
+    for row, key, rater, saved, _c, _d in sorted(loaded, key=lambda e: (-_moment(e[3]), e[0]["bestand"])):
+        winner.setdefault(key, (row, rater, saved))
+    keep: list[bool] = []  # per loaded document over all chunks, in file order
+    for row, key, rater, saved, c, d in loaded:
+        first, first_rater, first_saved = winner[key]
+        if first is row:
+            if rater:
+                row.update(status=STATUS_WARN, melding=Parts([*row["melding"], _m("one_rater", rater=rater)]))
+            keep.append(True)
+            result.files.append(row["bestand"])
+            if chunks[c].documents:
+                result.documents.append(chunks[c].documents[d])
+            continue
+        why = _m("saved_later") if _moment(first_saved) > _moment(saved) else _m("same_time")
+        message = _m("duplicate", first=first["bestand"], why=why)
+        if rater or first_rater:
+            message = _m("another_rater", first=first["bestand"])
+        own = row["melding"] if row["status"] == STATUS_WARN else Parts()
+        row.update(status=STATUS_DUPLICATE, melding=Parts([message, _m("own_messages", own=own)]) if own
+                   else Parts([message]))
+        keep.append(False)
+    _same_name_with_and_without_code(winner)
+    result.columns = join_columns([c.columns for c in chunks], np.asarray(keep, dtype=bool))
+    if progress:
+        progress(total, total)
+    result.messages = [row["melding"] for row in rows]
+    for row in rows:  # the report is shown in a terminal and a web page: control characters made visible
+        row["melding"] = render_value(row["melding"], "nl")
+        for column in ("bestand", "school", "melding"):
+            row[column] = _visible(row[column])
+    result.report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    return result
+
+
+def _same_name_with_and_without_code(winner: dict) -> None:
+    """A school identifies by its code, else by its name: the same school once with and once without a code would
+    count twice (and make a group look bigger than it is). Names are not unique in the Netherlands, so this is a
+    remark on the file without a code, not a merge."""
+    coded: dict[tuple[str, str], str] = {}
+    for (identity, round_), (row, _rater, _saved) in winner.items():
+        by_name = school_identity(None, row["school"])
+        if identity != by_name:
+            coded.setdefault((by_name, round_), row["bestand"])
+    for (identity, round_), (row, _rater, _saved) in winner.items():
+        other = coded.get((identity, round_))
+        if other and identity == school_identity(None, row["school"]):
+            row.update(status=STATUS_WARN, melding=Parts([*row["melding"], _m("same_name_no_code", other=other)]))
+
+
+def _visible(text):
+    """Control characters made visible (the report is shown in a terminal and a web page)."""
+    if isinstance(text, str) and _CONTROL.search(text):
+        return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
+
+
+# C0 and C1 control characters (terminal escape codes), and the invisible ones that reorder or hide text
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

@@ -1,0 +1,321 @@
+"""A fast lane for reading many answers files (network comparison at national scale).
+
+A file exactly as imworkbook writes it (current schema, known items, areas and fields, canonical values)
+is checked with one native pydantic-core validation of the whole document and kept as a plain dict: no
+objects per item. Any other file goes through the full, lenient :func:`~imworkbook.io.reading.parse_answers`
+(with its messages) and is converted to the same plain form. Both lanes accept and refuse the same files;
+``tests/test_fastlane.py`` checks that they agree.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from typing_extensions import NotRequired, TypedDict
+
+from imworkbook.model.answers import (KIND, SCHEMA_VERSION, _UNIT_MAX, Answers, Application, Investment, Proposal,
+                                      Roles, School, unwritten_sections)
+from imworkbook.model.content import InvestmentModel, MaturityModel
+
+_STRICT = ConfigDict(extra="forbid", strict=True)
+# strict ints: a Literal[1, ...] would also take true and 1.0 (they compare equal to 1)
+Level = Optional[Union[Annotated[int, Field(strict=True, ge=1, le=5)], Literal["weet_niet", "nvt"]]]
+
+
+class _Item(TypedDict, total=False):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+    current: Level
+    target: Level
+    note: Annotated[str, Field(max_length=4000)]
+
+
+class _School(TypedDict):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+    name: str
+    code: Optional[str]
+    sector: Literal["po", "vo"]
+    pupils: Optional[int]
+    scope: Optional[Literal["school", "vestiging", "bestuur"]]
+    location: Optional[str]
+
+
+class _Model(TypedDict):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+    id: str
+    version: str
+
+
+class _Investment(TypedDict):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+    hourly_rate: Optional[float]
+    staff_fte: Optional[float]
+    levy_eur: Optional[float]
+    levy_attribution: Optional[str]
+    areas: dict[str, dict[str, Any]]
+
+
+class _File(TypedDict):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+    schema_version: int
+    kind: str
+    model: _Model
+    school: _School
+    round: str
+    rater: NotRequired[str]
+    landscape: NotRequired[list[Any]]  # checked by the full model below (only files that have them)
+    proposals: NotRequired[list[Any]]
+    roles: NotRequired[dict[str, Any]]
+    answers: dict[str, _Item]
+    investment: _Investment
+    set_aside: dict[str, Any]
+    saved_at: Optional[str]
+
+
+_FILE = TypeAdapter(_File)
+INVESTMENT_SETTINGS = ("hourly_rate", "staff_fte", "levy_eur", "levy_attribution")
+
+
+def _header_adapter() -> TypeAdapter:
+    """round and rater exactly as :class:`Answers` declares them; the investment settings as :class:`Investment`
+    does."""
+    def typed(name: str, owner: Any, keys: tuple[str, ...], extra: dict | None = None) -> Any:
+        fields = {k: Annotated[owner.model_fields[k].annotation, owner.model_fields[k]] for k in keys}
+        return TypedDict(name, {**fields, **(extra or {})})  # type: ignore[misc]
+    rates = typed("_Rates", Investment, INVESTMENT_SETTINGS)
+    return TypeAdapter(typed("_Header", Answers, ("round", "rater"), {"investment": rates}))
+
+
+_HEADER = _header_adapter()
+
+
+def _area_values_schema(inv: InvestmentModel) -> TypeAdapter:
+    """One strict, native schema for the values of an area: every field with its unit's bounds."""
+    fields: dict[str, Any] = {"ambition": NotRequired[Optional[Annotated[int, Field(ge=1, le=5)]]],
+                              "note": NotRequired[Annotated[str, Field(max_length=4000)]]}
+    for f in inv.fields:
+        low = 1 if f.unit == "years" else 0
+        if f.unit == "choice":
+            kind: Any = Annotated[int, Field(strict=True, ge=0, le=2)]
+        else:
+            kind = Union[Annotated[int, Field(ge=low, le=_UNIT_MAX[f.unit])],
+                         Annotated[float, Field(ge=low, le=_UNIT_MAX[f.unit], allow_inf_nan=False)]]
+        fields[f.id] = NotRequired[Optional[kind]]
+    values = TypedDict("_AreaValues", fields)  # type: ignore[misc]
+    values.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
+    return TypeAdapter(dict[str, values])
+
+
+class FastLane:
+    """Checks whether a document is canonical for this model (then it needs no slow parse)."""
+
+    def __init__(self, model: MaturityModel, inv: InvestmentModel):
+        self.model_id, self.model_version = model.id, model.version
+        self.items = frozenset(model.item_ids)
+        self.areas = frozenset(a.id for a in model.areas)
+        self.area_values = _area_values_schema(inv)
+
+    def canonical(self, raw: Any) -> bool:
+        """True when an already parsed document is exactly as imworkbook writes it."""
+        if not isinstance(raw, dict) or raw.get("kind") != KIND or raw.get("schema_version") != SCHEMA_VERSION:
+            return False
+        try:
+            _FILE.validate_python(raw)
+        except ValidationError:
+            return False
+        return self._rest_is_canonical(raw)
+
+    def read(self, data: bytes) -> dict | None:
+        """The document, when the bytes are a canonical file (parsed and checked natively), else None.
+
+        jiter keeps the last of two equal keys without saying so. So the bytes must also pass a count:
+        every ``:`` in the file is either the colon after a key or a ``:`` inside a string. The number of
+        colons found equals keys plus string colons of the parsed document only when no key was dropped;
+        any doubt (such as an escaped colon) sends the file to the full parser, which reports duplicate keys.
+        """
+        if b"\\u003" in data:  # an escaped character in the range of ':' - let the full parser decide
+            return None
+        try:
+            raw = _FILE.validate_json(data)
+        except ValidationError:
+            return None
+        if raw["kind"] != KIND or raw["schema_version"] != SCHEMA_VERSION or not self._rest_is_canonical(raw):
+            return None
+        extra = [k for k in _EXTRA if k in raw]
+        if extra:
+            try:  # the same models the full parser uses; these sections are small
+                checked = _EXTRA_ADAPTER.validate_python({k: raw[k] for k in extra})
+            except ValidationError:
+                return None
+            if as_plain(checked) != {k: raw[k] for k in extra}:
+                return None  # the full model would change something: let the full parser decide and report
+        if data.count(b":") != _keys_and_string_colons(raw) + sum(_count_nested(raw[k]) for k in extra):
+            return None
+        return raw
+
+    def _rest_is_canonical(self, raw: dict) -> bool:
+        # the header through the same models the full parser uses (their limits, stripping, patterns: no copies
+        # of them here); canonical means they give back exactly what the file holds
+        inv = raw["investment"]
+        header = {"round": raw["round"], "rater": raw.get("rater"),
+                  "investment": {k: inv[k] for k in INVESTMENT_SETTINGS}}
+        try:
+            school = School.model_validate(raw["school"])
+            checked = _HEADER.validate_python(header)
+        except ValidationError:
+            return False
+        if school.model_dump() != raw["school"] or as_plain(checked) != header:
+            return False
+        if raw["model"]["id"] != self.model_id or raw["model"]["version"] != self.model_version:
+            return False
+        if not raw["answers"].keys() <= self.items or raw["set_aside"]:
+            return False
+        # written as imworkbook writes: every item with its three fields and something in it, and an optional
+        # section only when it holds something (answers.unwritten_sections)
+        for item in raw["answers"].values():
+            if len(item) != 3 or (item["current"] is None and item["target"] is None and not item["note"]):
+                return False
+        if any(k in raw and not raw[k] for k in ("landscape", "proposals")) or \
+                ("roles" in raw and not (raw["roles"].get("assignments") or raw["roles"].get("hours"))):
+            return False
+        if not inv["areas"].keys() <= self.areas:
+            return False
+        try:
+            self.area_values.validate_python(inv["areas"])
+        except ValidationError:
+            return False
+        return True
+
+
+_EXTRA = ("landscape", "proposals", "roles")
+
+
+class _Extra(TypedDict, total=False):
+    landscape: list[Application]
+    proposals: list[Proposal]
+    roles: Roles
+
+
+_EXTRA_ADAPTER = TypeAdapter(_Extra)
+
+
+def as_plain(value: Any) -> Any:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="python")
+    if isinstance(value, dict):
+        return {k: as_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_plain(v) for v in value]
+    return value
+
+
+def _count_nested(value: Any) -> int:
+    """Keys plus ``:`` inside strings, in any nested JSON value."""
+    if isinstance(value, dict):
+        return sum(1 + k.count(":") + _count_nested(v) for k, v in value.items())
+    if isinstance(value, list):
+        return sum(_count_nested(v) for v in value)
+    return value.count(":") if isinstance(value, str) else 0
+
+
+def _keys_and_string_colons(doc: dict) -> int:
+    """Keys in a canonical document plus the ``:`` characters inside its strings (keys and values)."""
+    answers, areas = doc["answers"], doc["investment"]["areas"]
+    # the top-level keys count here; the keys inside the optional sections are counted by _count_nested
+    keys = len(doc) + len(doc["model"]) + len(doc["school"]) + len(doc["investment"]) + len(answers) + sum(map(len, answers.values())) + len(areas) + sum(map(len, areas.values()))
+    texts = [doc["kind"], doc["round"], doc.get("rater", ""), doc["saved_at"] or "", doc["model"]["id"], doc["model"]["version"],
+             doc["school"]["name"], doc["school"]["code"] or "", doc["school"]["location"] or "",
+             doc["school"]["scope"] or "", *answers, *areas,
+             *(v["note"] for v in answers.values() if "note" in v),
+             *(v["note"] for v in areas.values() if isinstance(v.get("note"), str))]
+    return keys + ":".join(texts).count(":") - (len(texts) - 1)
+
+
+def as_document(answers: Answers) -> dict:
+    """A parsed :class:`Answers` in the same plain form as a canonical file."""
+    return answers.model_dump(mode="python", exclude=unwritten_sections(answers) or None)
+
+
+# --- compact columns for network analysis ------------------------------------------------------
+
+def column_spec(model: MaturityModel, inv: InvestmentModel) -> tuple[list[str], list[str], list[str]]:
+    """Item ids, area ids and euro fields in the order :func:`extract_columns` uses."""
+    return model.item_ids, [a.id for a in model.areas], [f.id for f in inv.fields if f.in_euros]
+
+
+def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[str],
+                    euro_fields: list[str]) -> dict[str, Any]:
+    """The numbers of many documents as compact arrays (cheap to send between processes).
+
+    ``schools``: one tuple per document (name, code, sector, pupils, round, the school's own hourly rate, scope,
+    location number, levy and levy attribution, each or None);
+    ``items``: document index,
+    item index, current and target (NaN unless a level 1-5); ``investment``: document index, area index,
+    ambition, the euro fields and the depreciation period.
+    """
+    from array import array
+
+    import numpy as np
+
+    from itertools import repeat
+
+    item_pos = {i: n for n, i in enumerate(item_ids)}
+    area_pos = {a: n for n, a in enumerate(area_ids)}
+    # typed arrays (4 bytes a number) instead of lists of Python objects: a national network stays small
+    schools, f_idx, i_idx, cur, tgt, inv_rows = [], array("i"), array("h"), array("f"), array("f"), []
+    nan = float("nan")
+    # a level 1-5 as a number, anything else (weet niet, n.v.t., empty) as NaN; both lanes only let
+    # through strict ints as levels (never true or 1.0, which equal 1 in Python)
+    levels = {n: float(n) for n in range(1, 6)}
+    keys = ("ambition", *euro_fields, "depreciation_years")
+    for d, doc in enumerate(documents):
+        s = doc["school"]
+        inv = doc.get("investment") or {}
+        schools.append((s["name"], s.get("code"), s["sector"], s.get("pupils"), doc["round"], inv.get("hourly_rate"),
+                        s.get("scope"), s.get("location"), inv.get("levy_eur"), inv.get("levy_attribution")))
+        answers = doc["answers"]
+        f_idx.extend(repeat(d, len(answers)))
+        i_idx.extend([item_pos.get(k, -1) for k in answers])
+        values = answers.values()
+        cur.extend([levels.get(v.get("current"), nan) for v in values])
+        tgt.extend([levels.get(v.get("target"), nan) for v in values])
+        for area_id, values in doc["investment"]["areas"].items():
+            inv_rows.append([d, area_pos.get(area_id, -1), *map(values.get, keys)])
+    width = 4 + len(euro_fields)
+    # (a missing or empty value, None, becomes NaN here: numpy turns None into NaN in a float array)
+    inv_block = np.array(inv_rows, dtype=np.float64).reshape(-1, width)
+    return {
+        "schools": schools,
+        "items": (np.frombuffer(f_idx, dtype=np.int32), np.frombuffer(i_idx, dtype=np.int16),
+                  np.frombuffer(cur, dtype=np.float32), np.frombuffer(tgt, dtype=np.float32)),
+        "investment": inv_block,
+    }
+
+
+def join_columns(parts: list[dict], keep: Any) -> dict[str, Any]:
+    """Columns of several chunks as one, in order, keeping only the documents where ``keep`` is true.
+
+    ``keep`` has one flag per document over all parts; document indices are renumbered to the kept ones.
+    """
+    import numpy as np
+
+    offsets = np.cumsum([0] + [len(p["schools"]) for p in parts])
+    new_index = np.cumsum(keep) - 1  # old document index -> new one (for kept documents)
+    schools = [s for p in parts for s in p["schools"]]
+    schools = [s for s, k in zip(schools, keep) if k]
+    doc = np.concatenate([p["items"][0] + off for p, off in zip(parts, offsets)]) if parts else np.zeros(0, np.int32)
+    rest = [np.concatenate([p["items"][n] for p in parts]) for n in (1, 2, 3)]
+    mask = keep[doc] if len(doc) else np.zeros(0, dtype=bool)
+    items = (new_index[doc[mask]].astype(np.int32), *(r[mask] for r in rest))
+    widths = {p["investment"].shape[1] for p in parts}
+    block = np.concatenate([p["investment"] for p in parts]) if parts else np.zeros((0, 0))
+    if len(block):
+        block = block.copy()
+        block[:, 0] += np.repeat(offsets[:-1], [len(p["investment"]) for p in parts])
+        block = block[keep[block[:, 0].astype(int)]]
+        block[:, 0] = new_index[block[:, 0].astype(int)]
+    elif widths:
+        block = block.reshape(0, max(widths))
+    return {"schools": schools, "items": items, "investment": block}
