@@ -1,4 +1,4 @@
-"""Hostile input files: small on disk, huge in what they claim (used by bench_budgets.py and tests/test_budgets.py).
+"""Hostile input files: small on disk, huge in what they claim (used by bench_budgets.py and tests/base/test_budgets.py).
 
 Every builder returns bytes and costs little to build (the deflate streams of the bombs are made by repeating one
 flushed block, never by compressing gigabytes).

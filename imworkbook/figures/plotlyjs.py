@@ -2,7 +2,7 @@
 functions make (1.4 MB instead of plotly's 4.8 MB), built by ``scripts/build_plotly.sh`` from
 ``tools/plotly-bundle/`` and shipped in the ``imworkbook`` Voila template. The app loads it on every page
 (:mod:`imworkbook.apps.plot`); the board report and the one-page summary embed it, so they open offline.
-``tests/test_plotly_bundle.py`` keeps :data:`TRACES`, the bundle and the Python plotly version in step."""
+``tests/figures/test_plotlyjs.py`` keeps :data:`TRACES`, the bundle and the Python plotly version in step."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ A file exactly as imworkbook writes it (current schema, known items, areas and f
 is checked with one native pydantic-core validation of the whole document and kept as a plain dict: no
 objects per item. Any other file goes through the full, lenient :func:`~imworkbook.io.reading.parse_answers`
 (with its messages) and is converted to the same plain form. Both lanes accept and refuse the same files;
-``tests/test_fastlane.py`` checks that they agree.
+``tests/io/test_fastlane.py`` checks that they agree.
 """
 
 from __future__ import annotations

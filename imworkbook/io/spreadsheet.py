@@ -12,7 +12,7 @@ is a simple, documented format (OpenDocument 1.2 part 1, 9.1 tables) and streami
 
 Writing ``.ods``: :func:`convert` turns our ``.xlsx`` into ``.ods`` with LibreOffice (``soffice --headless
 --convert-to ods``) when it is installed; drop-downs, input help, error messages, protection and print settings
-survive that conversion (tested in tests/test_sheets.py).
+survive that conversion (tested in tests/io/test_spreadsheet.py).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The figures as Chromium draws them (issue 14, point 1): the layout tests estimate text boxes from font size
-and characters (tests/test_figures_layout.py); here plotly.js itself lays out the example schools' charts and
+and characters (tests/figures/test_layout.py); here plotly.js itself lays out the example schools' charts and
 the awkward ones (one area, all equal, extreme euros), in Dutch and English, with the app's own plotly.js
 (figures/plotlyjs.py), and the real boxes are checked: every text inside the figure, no two texts over each other, legends below the x-axis title and off the
 plot, point labels off the markers. No server: all charts in one page."""
