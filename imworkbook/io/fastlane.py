@@ -14,20 +14,22 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from imworkbook.model.answers import (KIND, SCHEMA_VERSION, _UNIT_MAX, Answers, Application, Investment, Proposal,
-                                      Roles, School, unwritten_sections)
+from imworkbook.model.answers import (CHOICES, KIND, LEVEL_MAX, LEVEL_MIN, NOTE_MAX_CHARS, SCHEMA_VERSION, YEARS_MIN,
+                                      _UNIT_MAX, Answers, Application, Investment, ItemAnswer, Proposal, Roles,
+                                      School, unwritten_sections)
 from imworkbook.model.content import InvestmentModel, MaturityModel
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
+_ITEM_FIELDS = len(ItemAnswer.model_fields)  # a written item has all of them
 # strict ints: a Literal[1, ...] would also take true and 1.0 (they compare equal to 1)
-Level = Optional[Union[Annotated[int, Field(strict=True, ge=1, le=5)], Literal["weet_niet", "nvt"]]]
+Level = Optional[Union[Annotated[int, Field(strict=True, ge=LEVEL_MIN, le=LEVEL_MAX)], Literal["weet_niet", "nvt"]]]
 
 
 class _Item(TypedDict, total=False):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
     current: Level
     target: Level
-    note: Annotated[str, Field(max_length=4000)]
+    note: Annotated[str, Field(max_length=NOTE_MAX_CHARS)]
 
 
 class _School(TypedDict):
@@ -91,12 +93,12 @@ _HEADER = _header_adapter()
 
 def _area_values_schema(inv: InvestmentModel) -> TypeAdapter:
     """One strict, native schema for the values of an area: every field with its unit's bounds."""
-    fields: dict[str, Any] = {"ambition": NotRequired[Optional[Annotated[int, Field(ge=1, le=5)]]],
-                              "note": NotRequired[Annotated[str, Field(max_length=4000)]]}
+    fields: dict[str, Any] = {"ambition": NotRequired[Optional[Annotated[int, Field(ge=LEVEL_MIN, le=LEVEL_MAX)]]],
+                              "note": NotRequired[Annotated[str, Field(max_length=NOTE_MAX_CHARS)]]}
     for f in inv.fields:
-        low = 1 if f.unit == "years" else 0
+        low = YEARS_MIN if f.unit == "years" else 0
         if f.unit == "choice":
-            kind: Any = Annotated[int, Field(strict=True, ge=0, le=2)]
+            kind: Any = Annotated[int, Field(strict=True, ge=CHOICES[0], le=CHOICES[-1])]
         else:
             kind = Union[Annotated[int, Field(ge=low, le=_UNIT_MAX[f.unit])],
                          Annotated[float, Field(ge=low, le=_UNIT_MAX[f.unit], allow_inf_nan=False)]]
@@ -173,7 +175,7 @@ class FastLane:
         # written as imworkbook writes: every item with its three fields and something in it, and an optional
         # section only when it holds something (answers.unwritten_sections)
         for item in raw["answers"].values():
-            if len(item) != 3 or (item["current"] is None and item["target"] is None and not item["note"]):
+            if len(item) != _ITEM_FIELDS or (item["current"] is None and item["target"] is None and not item["note"]):
                 return False
         if any(k in raw and not raw[k] for k in ("landscape", "proposals")) or \
                 ("roles" in raw and not (raw["roles"].get("assignments") or raw["roles"].get("hours"))):
@@ -268,7 +270,7 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
     nan = float("nan")
     # a level 1-5 as a number, anything else (weet niet, n.v.t., empty) as NaN; both lanes only let
     # through strict ints as levels (never true or 1.0, which equal 1 in Python)
-    levels = {n: float(n) for n in range(1, 6)}
+    levels = {n: float(n) for n in range(LEVEL_MIN, LEVEL_MAX + 1)}
     keys = ("ambition", *euro_fields, "depreciation_years")
     for d, doc in enumerate(documents):
         s = doc["school"]

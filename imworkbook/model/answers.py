@@ -29,6 +29,10 @@ FIELD_NAMES_NL = {"name": "naam van de school", "code": "schoolcode", "sector": 
 SCOPES = ("school", "vestiging", "bestuur")
 Scope = Literal["school", "vestiging", "bestuur"]
 
+LEVEL_MIN, LEVEL_MAX = 1, 5  # a maturity level, an ambition and a fit
+CHOICES = (0, 1, 2)  # an investment field with unit "choice" (e.g. tools: none, partly, in order)
+YEARS_MIN = 1  # an investment field with unit "years" (a depreciation period)
+
 _WEET_NIET = {"weet niet", "weet_niet", "weetniet", "?", "onbekend", "don't know", "dont know", "unknown"}
 _NVT = {"nvt", "n.v.t.", "n.v.t", "nvt.", "n/a", "na", "niet van toepassing", "not applicable"}
 
@@ -51,7 +55,7 @@ def normalize_level(value: Any) -> int | str | None:
             return "nvt"
         if re.fullmatch(r"[0-9]+", text):
             value = int(text)
-    if isinstance(value, int) and 1 <= value <= 5:
+    if isinstance(value, int) and LEVEL_MIN <= value <= LEVEL_MAX:
         return value
     raise Invalid("value.level", given=repr(value))
 
@@ -59,7 +63,7 @@ def normalize_level(value: Any) -> int | str | None:
 LevelValue = Annotated[Any, BeforeValidator(normalize_level)]
 
 _UNIT_MAX = {"hours": 100_000, "euro": 1_000_000_000, "euro_per_year": 1_000_000_000, "years": 50, "fte": 10_000,
-             "choice": 2}
+             "choice": CHOICES[-1]}
 
 
 def normalize_ambition(value: Any) -> int | None:
@@ -83,10 +87,10 @@ def normalize_investment(field: InvestmentField, value: Any) -> float | None:
     top = _UNIT_MAX[field.unit]
     if number > top:
         raise Invalid("value.too_large", top=float(top), given=repr(value))
-    if field.unit == "years" and number < 1:
+    if field.unit == "years" and number < YEARS_MIN:
         raise Invalid("value.years_at_least_one", given=repr(value))
     if field.unit == "choice":
-        if number not in (0, 1, 2):
+        if number not in CHOICES:
             raise Invalid("value.choice", given=repr(value))
         return int(number)
     return number
@@ -141,7 +145,7 @@ class Investment(_Strict):
 
 
 Money = Annotated[float, Field(ge=0, le=1_000_000_000, allow_inf_nan=False)]
-Fit = Annotated[int, Strict(), Field(ge=1, le=5)]
+Fit = Annotated[int, Strict(), Field(ge=LEVEL_MIN, le=LEVEL_MAX)]
 Choice = Literal["ja", "nee", "weet_niet"]
 
 
