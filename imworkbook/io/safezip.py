@@ -16,7 +16,7 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO, Iterator
+from typing import IO, Callable, Iterator
 
 from imworkbook.base import budgets as B
 from imworkbook.base.errors import AnswersFileError, Msg, Problem, reason_of
@@ -178,6 +178,20 @@ def _sheet_parts(zf: zipfile.ZipFile, name: str) -> dict[str, str]:
     return out
 
 
+def workbook_parts(zf: zipfile.ZipFile, refuse: Callable[[str, dict], Exception]) -> list[zipfile.ZipInfo]:
+    """The parts of a workbook (.xlsx or .ods: both are zips) within the budgets of a workbook: at most
+    ``XLSX_MAX_PARTS`` parts and ``XLSX_MAX_TOTAL_BYTES`` unpacked as declared; otherwise ``refuse(code, values)``
+    (``too_many_parts``, ``unpacked_too_large``) is raised, worded by the caller's format."""
+    infos = [i for i in zf.infolist() if not i.is_dir()]
+    if len(infos) > B.XLSX_MAX_PARTS:
+        raise refuse("too_many_parts", {"parts": len(infos), "max": B.XLSX_MAX_PARTS})
+    declared = sum(i.file_size for i in infos)
+    if declared > B.XLSX_MAX_TOTAL_BYTES:
+        raise refuse("unpacked_too_large", {"mb": round(declared / B.MB, 1),
+                                            "max_mb": round(B.XLSX_MAX_TOTAL_BYTES / B.MB, 1)})
+    return infos
+
+
 def scan_workbook(data: bytes, name: str) -> WorkbookScan:
     """Check an ``.xlsx`` against the budgets before openpyxl parses it (see the module docstring)."""
     import io
@@ -185,13 +199,7 @@ def scan_workbook(data: bytes, name: str) -> WorkbookScan:
     scan = WorkbookScan()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = [i for i in zf.infolist() if not i.is_dir()]
-            if len(infos) > B.XLSX_MAX_PARTS:
-                raise _refuse(name, "too_many_parts", {"parts": len(infos), "max": B.XLSX_MAX_PARTS})
-            declared = sum(i.file_size for i in infos)
-            if declared > B.XLSX_MAX_TOTAL_BYTES:
-                raise _refuse(name, "unpacked_too_large", {"mb": round(declared / B.MB, 1),
-                                                           "max_mb": round(B.XLSX_MAX_TOTAL_BYTES / B.MB, 1)})
+            infos = workbook_parts(zf, lambda code, values: _refuse(name, code, values))
             sheet_parts = _sheet_parts(zf, name)
             by_part = {p: t for t, p in sheet_parts.items()}
             types = _small_part(zf, "[Content_Types].xml", name)

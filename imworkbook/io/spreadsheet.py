@@ -32,7 +32,7 @@ from xml.etree.ElementTree import XMLPullParser
 
 from imworkbook.base import budgets as B
 from imworkbook.base.errors import AnswersFileError, Msg, Problem, reason_of
-from imworkbook.io.safezip import TooLarge, stream_member
+from imworkbook.io.safezip import TooLarge, stream_member, workbook_parts
 
 MAX_COLS = 40  # columns read per sheet (the template uses at most 16; inserted columns fit)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx/.ods are OLE files
@@ -139,13 +139,7 @@ def _ods_refuse(name: str, code: str, values: dict, where: str = "") -> AnswersF
 def _load_ods(data: bytes, name: str) -> list[Sheet]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = [i for i in zf.infolist() if not i.is_dir()]
-            if len(infos) > B.XLSX_MAX_PARTS:
-                raise _ods_refuse(name, "too_many_parts", {"parts": len(infos), "max": B.XLSX_MAX_PARTS})
-            declared = sum(i.file_size for i in infos)
-            if declared > B.XLSX_MAX_TOTAL_BYTES:
-                raise _ods_refuse(name, "unpacked_too_large", {"mb": round(declared / B.MB, 1),
-                                                               "max_mb": round(B.XLSX_MAX_TOTAL_BYTES / B.MB, 1)})
+            infos = workbook_parts(zf, lambda code, values: _ods_refuse(name, code, values))
             manifest = next((i for i in infos if i.filename == "META-INF/manifest.xml"), None)
             if manifest is not None and b"encryption-data" in b"".join(stream_member(zf, manifest, 1 << 20)):
                 raise AnswersFileError(Problem(name, "", "ods.password"))
