@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
 from imworkbook.model.answers import (CHOICES, KIND, LEVEL_MAX, LEVEL_MIN, NOTE_MAX_CHARS, SCHEMA_VERSION, YEARS_MIN,
@@ -202,8 +202,7 @@ _EXTRA_ADAPTER = TypeAdapter(_Extra)
 
 
 def as_plain(value: Any) -> Any:
-    from pydantic import BaseModel
-
+    """A validated value (models, dicts, lists) as plain Python data, to compare with what a file holds."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="python")
     if isinstance(value, dict):
