@@ -19,7 +19,7 @@ from typing import Any, Iterator, Literal
 from pydantic import Field, model_validator
 
 from imworkbook.base import paths
-from imworkbook.base.errors import Msg, Problem, place
+from imworkbook.base.errors import Invalid, Msg, Problem, place
 from imworkbook.base.yamlfile import read_yaml
 from imworkbook.model.content import LANGS, Ident, NonEmpty, Text, _doubles, _load_content, _Strict
 
@@ -58,14 +58,14 @@ class Glossary(_Strict):
     def _consistent(self) -> "Glossary":
         doubles = _doubles([term.id for term in self.terms])
         if doubles:
-            raise ValueError(f"begrip {', '.join(doubles)} komt twee keer voor")
+            raise Invalid("content.duplicate_term", ids=doubles)
         for lang in LANGS:
             preferred = {term.forms(lang).preferred: term.id for term in self.terms}
             for term in self.terms:
                 for word in term.forms(lang).forbidden:
                     if word in preferred:
-                        raise ValueError(f"{term.id}: '{word}' ({lang}) is verboden maar is het voorkeurswoord van "
-                                         f"{preferred[word]}")
+                        raise Invalid("content.forbidden_is_preferred", term=term.id, word=word, language=lang,
+                                      other=preferred[word])
         return self
 
     def term(self, term_id: str) -> Term:
