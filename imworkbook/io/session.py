@@ -125,7 +125,7 @@ class Session:
     def set_level(self, item_id: str, which: Which, value: Any) -> None:
         """Set the current or target level (1-5, 'weet_niet', 'nvt' or None) and save."""
         if which not in ("current", "target"):
-            raise ValueError(f"which moet 'current' of 'target' zijn; gekregen: {which!r}")
+            raise ValueError(f"which must be 'current' or 'target'; got {which!r}")  # a caller's mistake, not UI text
         self._check_item(item_id)
         level = normalize_level(value)
         self._change(lambda a: setattr(a.answers.setdefault(item_id, ItemAnswer()), which, level))
