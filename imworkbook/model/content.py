@@ -483,7 +483,7 @@ class InvestmentModel(_Strict):
             raise Invalid("content.formula_field_unit", fields=wrong)
         required = sorted(f.id for f in fields if f.required)
         if required != sorted(REQUIRED_FIELDS):
-            raise Invalid("content.required_fields", needed=list(REQUIRED_FIELDS), given=str(required))
+            raise Invalid("content.required_fields", needed=list(REQUIRED_FIELDS), given=required or "-")
         bad = [f"{f.id} (detail_of: {f.detail_of})" for f in fields if f.detail_of and f.detail_of not in units]
         if bad:
             raise Invalid("content.detail_of_unknown", fields=bad)
@@ -773,22 +773,35 @@ class LandscapeReference(_Strict):
     system_types: list[Labelled] = Field(min_length=1)
     data_objects: list[DataObject] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "LandscapeReference":
-        activities = [a.id for ar in self.areas for a in ar.activities] + [ar.id for ar in self.areas]
-        for code, ids in (("content.duplicate_activity", activities),
-                          ("content.duplicate_system_type", [s.id for s in self.system_types]),
-                          ("content.duplicate_data_object", [d.id for d in self.data_objects])):
-            doubles = _doubles(ids)
-            if doubles:
-                raise Invalid(code, ids=doubles)
-        if OTHER_TYPE not in {s.id for s in self.system_types}:
-            raise Invalid("content.other_type_missing", other=OTHER_TYPE)
-        for area in self.areas:
+    @field_validator("areas")
+    @classmethod
+    def _activities(cls, areas: list[LandscapeArea]) -> list[LandscapeArea]:
+        doubles = _doubles([a.id for ar in areas for a in ar.activities] + [ar.id for ar in areas])
+        if doubles:
+            raise Invalid("content.duplicate_activity", ids=doubles)
+        for area in areas:
             wrong = [a.id for a in area.activities if not a.id.startswith(area.id + ".")]
             if wrong:
                 raise Invalid("content.activity_prefix", activities=wrong, prefix=f"{area.id}.")
-        return self
+        return areas
+
+    @field_validator("system_types")
+    @classmethod
+    def _system_types(cls, types: list[Labelled]) -> list[Labelled]:
+        doubles = _doubles([s.id for s in types])
+        if doubles:
+            raise Invalid("content.duplicate_system_type", ids=doubles)
+        if OTHER_TYPE not in {s.id for s in types}:
+            raise Invalid("content.other_type_missing", other=OTHER_TYPE)
+        return types
+
+    @field_validator("data_objects")
+    @classmethod
+    def _data_objects(cls, objects: list[DataObject]) -> list[DataObject]:
+        doubles = _doubles([d.id for d in objects])
+        if doubles:
+            raise Invalid("content.duplicate_data_object", ids=doubles)
+        return objects
 
     @property
     def activities(self) -> dict[str, Labelled]:
@@ -824,14 +837,21 @@ class RolesModel(_Strict):
     roles: list[Labelled] = Field(min_length=2)
     tasks: list[Task] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "RolesModel":
-        for code, ids in (("content.duplicate_role", [r.id for r in self.roles]),
-                          ("content.duplicate_task", [t.id for t in self.tasks])):
-            doubles = _doubles(ids)
-            if doubles:
-                raise Invalid(code, ids=doubles)
-        return self
+    @field_validator("roles")
+    @classmethod
+    def _unique_roles(cls, roles: list[Labelled]) -> list[Labelled]:
+        doubles = _doubles([r.id for r in roles])
+        if doubles:
+            raise Invalid("content.duplicate_role", ids=doubles)
+        return roles
+
+    @field_validator("tasks")
+    @classmethod
+    def _unique_tasks(cls, tasks: list[Task]) -> list[Task]:
+        doubles = _doubles([t.id for t in tasks])
+        if doubles:
+            raise Invalid("content.duplicate_task", ids=doubles)
+        return tasks
 
 
 def load_roles_model(folder: str | Path | None = None) -> RolesModel:
