@@ -85,3 +85,13 @@ def test_a_broken_content_folder_is_refused_in_english_without_dutch(tmp_path, c
     assert problem.message_in("nl") in dutch and problem.message_in("en") not in dutch
     assert problem.message_in("en") != problem.message_in("nl")
     assert dutch_words(problem.message_in("nl")) or dutch_words(dutch), "the Dutch run speaks Dutch"
+
+
+def test_example_network_with_too_many_rounds_is_refused_in_the_language_asked(tmp_path, capsys):
+    """A number a user typed (``--rounds``) is refused with a sentence in their language, not a traceback."""
+    code_en, english = run(capsys, "--lang", "en", "example-network", "--rounds", "9", "--out", str(tmp_path / "n"))
+    code_nl, dutch = run(capsys, "example-network", "--rounds", "9", "--out", str(tmp_path / "n"))
+    assert code_en == code_nl == 2 and "Traceback" not in english + dutch
+    assert "rounds" in english and "9" in english and dutch_words(english) == set(), english
+    assert "rondes" in dutch and english.strip() != dutch.strip()
+    assert not (tmp_path / "n").exists()
