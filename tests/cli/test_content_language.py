@@ -95,3 +95,14 @@ def test_example_network_with_too_many_rounds_is_refused_in_the_language_asked(t
     assert "rounds" in english and "9" in english and dutch_words(english) == set(), english
     assert "rondes" in dutch and english.strip() != dutch.strip()
     assert not (tmp_path / "n").exists()
+
+
+def test_a_computation_that_fails_on_the_content_is_named_in_english(monkeypatch, capsys):
+    import imworkbook.analysis.landscape as landscape
+
+    monkeypatch.setattr(landscape, "findings", lambda *a, **k: {}["owner"])
+    code, english = run(capsys, "--lang", "en", "check-content")
+    assert code != 0 and "Traceback" not in english
+    line = next(line for line in english.splitlines() if "landscape/reference.yaml" in line)
+    assert "findings on the application landscape cannot be computed" in line and "owner" in line
+    assert dutch_words(english) == set(), english
