@@ -146,7 +146,8 @@ class Session:
         """Set one investment input of an area (text like ``"1.250,50"`` is parsed) and save.
 
         ``field_id`` is a field of ``data/investment/model.yaml``, ``"ambition"`` (1-5) or ``"note"``.
-        Raises ``ValueError`` with a Dutch message for text, negative or impossible values.
+        Raises :class:`~imworkbook.base.errors.Invalid` (a ``ValueError``, worded in either language) for text,
+        negative or impossible values.
         """
         self._check_area(area_id)
         if field_id == "ambition":
