@@ -20,7 +20,7 @@ from imworkbook.base import paths
 from imworkbook.model.answers import Answers, Application, Proposal, new_answers
 from imworkbook.model.content import (LANGS, SECTORS, InvestmentModel, LandscapeReference, MaturityModel, RolesModel,
                                       load_investment_model, load_landscape_reference, load_model, load_roles_model)
-from imworkbook.base.errors import ContentError, Problem
+from imworkbook.base.errors import ContentError, Msg, Problem, reason
 
 MATURITY = "maturity/model.yaml"
 INVESTMENT = "investment/model.yaml"
@@ -82,11 +82,11 @@ def _field_of(exc: Exception) -> str:
     return ""
 
 
-def _message(what: str, exc: Exception) -> str:
+def _failed(file: str, what: Msg, exc: Exception) -> Problem:
+    """The problem for a computation (``what``, a ``reason.compute_*``) that raised on this content."""
     if isinstance(exc, KeyError) and exc.args:
-        return (f"{what} kan met deze inhoud niet worden berekend: de code leest '{exc.args[0]}', maar die staat "
-                "er niet (meer) in")
-    return f"{what} kan met deze inhoud niet worden berekend: {type(exc).__name__}: {exc}"
+        return Problem(file, _field_of(exc), "content.cannot_compute_key", {"what": what, "key": str(exc.args[0])})
+    return Problem(file, "", "content.cannot_compute", {"what": what, "error": f"{type(exc).__name__}: {exc}"})
 
 
 def run_computations(answers: Answers, model: MaturityModel, inv: InvestmentModel | None,
@@ -102,35 +102,35 @@ def run_computations(answers: Answers, model: MaturityModel, inv: InvestmentMode
 
     problems: list[Problem] = []
 
-    def attempt(file: str, what: str, run: Callable):
+    def attempt(file: str, what: Msg, run: Callable):
         try:
             return run()
         except Exception as exc:  # noqa: BLE001 - the point: any crash becomes a message about the content
-            problems.append(Problem(file, _field_of(exc), _message(what, exc)))
+            problems.append(_failed(file, what, exc))
             return None
 
-    scores = attempt(MATURITY, "de score per gebied", lambda: area_scores(answers, model, lang))
-    attempt(MATURITY, "de scoretabel", lambda: (overall_score(scores) if scores is not None else None,
+    scores = attempt(MATURITY, reason("compute_scores"), lambda: area_scores(answers, model, lang))
+    attempt(MATURITY, reason("compute_score_table"), lambda: (overall_score(scores) if scores is not None else None,
                                                remarks(item_table(answers, model), model, lang),
                                                score_table(answers, model, lang)))
     if inv is not None and scores is not None:
-        result = attempt(INVESTMENT, "de verhouding tussen investering en ambitie",
+        result = attempt(INVESTMENT, reason("compute_proportion"),
                          lambda: compute(answers, model, inv, lang=lang, maturity=scores))
         if result is not None:
-            attempt(INVESTMENT, "de controles op de investering", lambda: checks(answers, result, inv, lang))
-            attempt(INVESTMENT, "waar eerst aan werken",
+            attempt(INVESTMENT, reason("compute_investment_checks"), lambda: checks(answers, result, inv, lang))
+            attempt(INVESTMENT, reason("compute_priorities"),
                     lambda: priorities(scores, result.table, lang=lang, inv=inv))
     if ref is not None:
-        analysis = attempt(LANDSCAPE, "het applicatielandschap", lambda: analyse(answers.landscape, ref, lang))
+        analysis = attempt(LANDSCAPE, reason("compute_landscape"), lambda: analyse(answers.landscape, ref, lang))
         if analysis is not None:
-            attempt(LANDSCAPE, "de bevindingen over het applicatielandschap", lambda: findings(analysis, ref, lang))
+            attempt(LANDSCAPE, reason("compute_landscape_findings"), lambda: findings(analysis, ref, lang))
         if inv is not None:
             for proposal in answers.proposals:
-                attempt(LANDSCAPE, "het advies over een nieuwe applicatie", lambda: advise(
+                attempt(LANDSCAPE, reason("compute_proposal"), lambda: advise(
                     proposal, answers.landscape, ref, hourly_rate=hourly_rate(answers, inv),
                     years=inv.settings.tco_years, lang=lang))
     if roles is not None:
-        attempt(ROLES, "de rollen en taken", lambda: (raci_table(answers, roles), flags(answers, roles, lang),
+        attempt(ROLES, reason("compute_roles"), lambda: (raci_table(answers, roles), flags(answers, roles, lang),
                                                       hours_check(answers, lang)))
     return problems
 
@@ -151,7 +151,7 @@ def usability_problems(data: str | Path | None = None) -> list[Problem]:
         try:
             full = synthetic_answers(model, inv, ref, roles, sector)
         except Exception as exc:  # noqa: BLE001
-            problems.append(Problem("", "", _message("een proefschool met alle inhoud", exc)))
+            problems.append(_failed("", reason("compute_synthetic_school"), exc))
             continue
         empty = new_answers("Leeg", sector, model=model)
         for answers in (full, empty):

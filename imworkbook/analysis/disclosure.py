@@ -83,7 +83,7 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
         total = np.where(differ, cost[live], 0.0).sum(axis=1)
         best = int(np.lexsort((differ.sum(axis=1), total))[0])  # the cheapest, then the fewest groups
         if math.isinf(total[best]):  # pragma: no cover - only groups that must stay: a caller's error
-            raise ValueError("geen groep om weg te laten; de regel kan hier niet worden toegepast")
+            raise ValueError("no group left to withhold; the rule cannot be applied here")
         drop = live[differ[best]]
         released[drop] = False
         status[drop] = WOULD_BETRAY

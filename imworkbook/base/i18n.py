@@ -22,7 +22,7 @@ DEFAULT_LANG = "nl"
 @lru_cache(maxsize=8)
 def strings(lang: str = DEFAULT_LANG, folder: Path | None = None) -> dict[str, str]:
     if lang not in LANGS:
-        raise ValueError(f"taal moet een van {LANGS} zijn; gekregen: {lang!r}")
+        raise ValueError(f"lang must be one of {LANGS}; got {lang!r}")  # a caller's mistake, not UI text
     folder = folder or paths.data_dir() / "i18n"
     path = folder / f"{lang}.yaml"
     data = _table(path, f"i18n/{lang}.yaml")

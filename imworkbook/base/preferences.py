@@ -31,7 +31,7 @@ def language(requested: str | None = None) -> str:
     """``requested`` if given; else ``IMWORKBOOK_LANG``; else the language chosen last time; else Dutch."""
     if requested is not None:
         if requested not in LANGS:
-            raise ValueError(f"taal moet een van {', '.join(LANGS)} zijn; gekregen: {requested!r}")
+            raise ValueError(f"lang must be one of {LANGS}; got {requested!r}")  # a caller's mistake, not UI text
         return requested
     for lang in (os.environ.get("IMWORKBOOK_LANG"), _read().get("lang")):
         if lang in LANGS:
@@ -42,7 +42,7 @@ def language(requested: str | None = None) -> str:
 def remember_language(lang: str) -> None:
     """Keep ``lang`` as the language for the next app that opens (the others keep their own)."""
     if lang not in LANGS:
-        raise ValueError(f"taal moet een van {', '.join(LANGS)} zijn; gekregen: {lang!r}")
+        raise ValueError(f"lang must be one of {LANGS}; got {lang!r}")
     data = _read() | {"lang": lang}
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)

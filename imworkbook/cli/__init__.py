@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from imworkbook import __version__
-from imworkbook.base.errors import ImworkbookError, os_error_message
+from imworkbook.base.errors import ImworkbookError, Invalid, error_text, os_error_message
 from imworkbook.cli import content, excel_route, merge, network, open_app, report, score
 from imworkbook.cli.common import _show, text
 from imworkbook.cli.launcher import FIRST_NOTEBOOK, START_NOTEBOOK, app_command  # noqa: F401 - used as cli.X
@@ -93,6 +93,9 @@ def _main(argv: list[str] | None) -> int:
         return 2
     except ImworkbookError as exc:
         _show(exc, lang)
+        return 2
+    except Invalid as exc:  # a value the user gave refused with a code (example-network --rounds 9)
+        print(error_text(exc, lang), file=sys.stderr)
         return 2
     except OSError as exc:  # read-only or full disk, no permission, a folder where a file was expected
         print(os_error_message(exc, lang=lang), file=sys.stderr)

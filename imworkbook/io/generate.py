@@ -26,6 +26,7 @@ import random
 import zipfile
 from pathlib import Path
 
+from imworkbook.base.errors import Invalid
 from imworkbook.io.writing import dumps_answers
 from imworkbook.model.answers import SCHEMA_VERSION, ItemAnswer, file_name, new_answers
 from imworkbook.model.content import MaturityModel, load_investment_model, load_model
@@ -89,7 +90,7 @@ def keep_prerequisites(levels: dict[str, list], model: MaturityModel) -> None:
                     levels[rule.item][1] = max(levels[rule.item][1], levels[rule.item][0])
             else:
                 levels[rule.requires][1] = max(levels[rule.requires][1], rule.min_level)
-    raise ValueError("de samenhangsregels spreken elkaar tegen")  # pragma: no cover - content error
+    raise ValueError("the prerequisites contradict each other")  # pragma: no cover - content error
 
 def school_code(s: int) -> str:
     """An invented school code for school number ``s``: unique for every ``s`` (a national network has 10,000+)."""
@@ -137,7 +138,7 @@ def generate_network(out: str | Path, schools: int = 40, rounds: int = 3, seed: 
                      with_errors: bool = False, with_landscape: bool = False) -> list[Path]:
     """Write ``schools`` x ``rounds`` answers files under ``out/<round>/`` and return their paths."""
     if not 1 <= rounds <= len(ROUNDS):
-        raise ValueError(f"rounds moet 1 t/m {len(ROUNDS)} zijn; gekregen: {rounds}")
+        raise Invalid("value.rounds", most=len(ROUNDS), given=rounds)  # imworkbook example-network --rounds
     rng = random.Random(seed)
     model, inv = load_model(), load_investment_model()
     out = Path(out)

@@ -120,12 +120,12 @@ class Session:
 
     def _check_item(self, item_id: str) -> None:
         if item_id not in self.model.item_ids:
-            raise KeyError(f"onbekend item-id: {item_id!r}")
+            raise KeyError(f"unknown item id: {item_id!r}")
 
     def set_level(self, item_id: str, which: Which, value: Any) -> None:
         """Set the current or target level (1-5, 'weet_niet', 'nvt' or None) and save."""
         if which not in ("current", "target"):
-            raise ValueError(f"which moet 'current' of 'target' zijn; gekregen: {which!r}")
+            raise ValueError(f"which must be 'current' or 'target'; got {which!r}")  # a caller's mistake, not UI text
         self._check_item(item_id)
         level = normalize_level(value)
         self._change(lambda a: setattr(a.answers.setdefault(item_id, ItemAnswer()), which, level))
@@ -140,13 +140,14 @@ class Session:
 
     def _check_area(self, area_id: str) -> None:
         if area_id not in {a.id for a in self.model.areas}:
-            raise KeyError(f"onbekend gebied: {area_id!r}")
+            raise KeyError(f"unknown area: {area_id!r}")
 
     def set_investment(self, area_id: str, field_id: str, value: Any) -> None:
         """Set one investment input of an area (text like ``"1.250,50"`` is parsed) and save.
 
         ``field_id`` is a field of ``data/investment/model.yaml``, ``"ambition"`` (1-5) or ``"note"``.
-        Raises ``ValueError`` with a Dutch message for text, negative or impossible values.
+        Raises :class:`~imworkbook.base.errors.Invalid` (a ``ValueError``, worded in either language) for text,
+        negative or impossible values.
         """
         self._check_area(area_id)
         if field_id == "ambition":
@@ -156,7 +157,7 @@ class Session:
         else:
             fields = {f.id: f for f in load_investment_model().fields}
             if field_id not in fields:
-                raise KeyError(f"onbekend veld: {field_id!r}")
+                raise KeyError(f"unknown field: {field_id!r}")
             number = normalize_investment(fields[field_id], value)
         self._change(lambda a: a.investment.areas.setdefault(area_id, {}).__setitem__(field_id, number))
 
@@ -165,7 +166,7 @@ class Session:
         """The school's own hourly rate, staff size, levy for IM/ICT support or how the levy is spread over the
         areas (``None`` = use the default / the estimate / not known)."""
         if key not in ("hourly_rate", "staff_fte", "levy_eur", "levy_attribution"):
-            raise KeyError(f"onbekende instelling: {key!r}")
+            raise KeyError(f"unknown setting: {key!r}")
         number = (value or None) if key == "levy_attribution" else parse_number(value)
         try:
             Investment.model_validate({key: number})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 from imworkbook.base import paths
-from imworkbook.base.errors import AnswersFileError, Problem
+from imworkbook.base.errors import AnswersFileError, Invalid, Problem
 from imworkbook.base.errors import reason_of
 from imworkbook.base.storage import atomic_write_bytes
 from imworkbook.io.reading import load_answers
@@ -50,8 +50,7 @@ def open_example(which: str = "po", folder: str | Path | None = None,
                 chosen = [p]
                 break
     if not chosen:
-        names = ", ".join(p.stem for p in candidates)
-        raise ValueError(f"voorbeeld {which!r} bestaat niet; kies 'po', 'vo' of een van: {names}")
+        raise Invalid("value.no_such_example", given=repr(which), names=[p.stem for p in candidates])
     folder = (Path(folder) if folder is not None else paths.answers_dir()) / EXAMPLES_SUBFOLDER
     target = folder / chosen[0].name
     if reset or not target.exists():

@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from imworkbook.base import paths
-from imworkbook.base.errors import ContentError, Msg, Problem, from_pydantic
+from imworkbook.base.errors import ContentError, Invalid, Msg, Problem, Words, from_pydantic
 from imworkbook.base.yamlfile import read_yaml
 
 LANGS = ("nl", "en")
@@ -60,10 +60,10 @@ def _five_levels(value: Any) -> Any:
         keys = set(value)
         wrong = sorted(str(k) for k in keys if k not in LEVELS)
         if wrong:
-            raise ValueError(f"niveau {', '.join(wrong)} bestaat niet; toegestaan: 1, 2, 3, 4, 5")
+            raise Invalid("content.level_unknown", levels=wrong)
         missing = [str(k) for k in LEVELS if k not in keys]
         if missing:
-            raise ValueError(f"niveau {', '.join(missing)} ontbreekt; elk item beschrijft de niveaus 1 t/m 5")
+            raise Invalid("content.level_missing", levels=missing)
     return value
 
 
@@ -126,7 +126,7 @@ class _ModelFile(_Strict):
     def _all_levels(cls, levels: list[Level]) -> list[Level]:
         got = [lv.level for lv in levels]
         if sorted(got) != list(LEVELS):
-            raise ValueError(f"de niveaus moeten precies 1, 2, 3, 4 en 5 zijn; gekregen: {got}")
+            raise Invalid("content.levels_one_to_five", given=str(got))
         return sorted(levels, key=lambda lv: lv.level)
 
 
@@ -290,7 +290,7 @@ def _load_model_cached(folder: Path) -> MaturityModel:
                                         {"area": path.stem, "model": shown(model_path)}, "warning"))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        raise ContentError(problems, "Het volwassenheidsmodel kan niet worden geladen:")
+        raise ContentError(problems, Msg("problem.content.title_model"))
     return MaturityModel(id=head.id, version=head.version, title=head.title,
                          levels=tuple(head.levels), areas=tuple(areas), source=folder,
                          warnings=tuple(problems))
@@ -340,22 +340,22 @@ class InvestmentField(_Strict):
     @classmethod
     def _group(cls, v: str) -> str:
         if v not in GROUPS:
-            raise ValueError(f"moet een van {list(GROUPS)} zijn; gekregen: {v!r}")
+            raise Invalid("content.not_one_of", allowed=list(GROUPS), given=repr(v))
         return v
 
     @field_validator("unit")
     @classmethod
     def _unit(cls, v: str) -> str:
         if v not in UNITS:
-            raise ValueError(f"moet een van {list(UNITS)} zijn; gekregen: {v!r}")
+            raise Invalid("content.not_one_of", allowed=list(UNITS), given=repr(v))
         return v
 
     @model_validator(mode="after")
     def _choices_defined(self) -> "InvestmentField":
         if self.unit == "choice" and [c.value for c in self.choices] != [0, 1, 2]:
-            raise ValueError("een keuzeveld beschrijft elke waarde: choices met value 0, 1 en 2, in die volgorde")
+            raise Invalid("content.choices_incomplete")
         if self.unit != "choice" and self.choices:
-            raise ValueError("alleen een veld met unit 'choice' heeft choices")
+            raise Invalid("content.choices_without_choice_unit")
         return self
 
     @property
@@ -367,10 +367,10 @@ class InvestmentField(_Strict):
 def _per_sector(v: dict[str, float]) -> dict[str, float]:
     missing = sorted(set(SECTORS) - set(v))
     if missing:
-        raise ValueError(f"nodig voor elke sector; ontbreekt: {', '.join(missing)}")
+        raise Invalid("content.sector_missing", missing=missing)
     extra = sorted(set(v) - set(SECTORS))
     if extra:
-        raise ValueError(f"onbekende sector: {', '.join(extra)}; toegestaan: {list(SECTORS)}")
+        raise Invalid("content.sector_unknown", unknown=extra, allowed=list(SECTORS))
     return v
 
 
@@ -386,8 +386,9 @@ class InvestmentSettings(_Strict):
     @classmethod
     def _both_sectors(cls, v: dict[str, float]) -> dict[str, float]:
         _per_sector(v)
-        if any(not 0 < x < 1 for x in v.values()):
-            raise ValueError("moet per sector tussen 0 en 1 fte per leerling liggen")
+        wrong = sorted(sector for sector, x in v.items() if not 0 < x < 1)
+        if wrong:
+            raise Invalid("content.staff_per_pupil", sectors=wrong)
         return v
 
 
@@ -468,24 +469,24 @@ class InvestmentModel(_Strict):
         ids = [f.id for f in fields]
         dup = _doubles(ids)
         if dup:
-            raise ValueError(f"dubbel veld-id: {', '.join(dup)}")
+            raise Invalid("content.duplicate_field", ids=dup)
         units = {f.id: f.unit for f in fields}
         taken = sorted(set(units) & set(AREA_KEYS))
         if taken:
-            raise ValueError(f"dit veld-id is al in gebruik voor elk gebied: {', '.join(taken)}; kies een ander id")
+            raise Invalid("content.field_id_taken", ids=taken)
         missing = sorted(set(FORMULA_FIELDS) - set(units))
         if missing:
-            raise ValueError(f"deze velden zijn nodig voor de formules (imworkbook.analysis.proportion): {missing}")
-        wrong = [f"{i} (eenheid {units[i]}, nodig: {unit})" for i, unit in FORMULA_FIELDS.items() if units[i] != unit]
+            raise Invalid("content.formula_fields_missing", fields=missing)
+        wrong = [Msg("reason.field_unit", field=i, unit=units[i], needed=unit)
+                 for i, unit in FORMULA_FIELDS.items() if units[i] != unit]
         if wrong:
-            raise ValueError(f"deze velden hebben niet de eenheid die de formules gebruiken: {', '.join(wrong)}")
+            raise Invalid("content.formula_field_unit", fields=wrong)
         required = sorted(f.id for f in fields if f.required)
         if required != sorted(REQUIRED_FIELDS):
-            raise ValueError(f"required: true hoort bij precies deze velden (de formules rekenen ermee): "
-                             f"{list(REQUIRED_FIELDS)}; gekregen: {required}")
+            raise Invalid("content.required_fields", needed=list(REQUIRED_FIELDS), given=required or "-")
         bad = [f"{f.id} (detail_of: {f.detail_of})" for f in fields if f.detail_of and f.detail_of not in units]
         if bad:
-            raise ValueError(f"detail_of verwijst naar een veld dat niet bestaat: {', '.join(bad)}")
+            raise Invalid("content.detail_of_unknown", fields=bad)
         return fields
 
     def field(self, field_id: str) -> InvestmentField:
@@ -513,9 +514,11 @@ class AllocationItem(_Strict):
     @model_validator(mode="after")
     def _adds_up(self) -> "AllocationItem":
         if self.exclude and self.key:
-            raise ValueError("een post met exclude: true heeft geen key (hij telt nergens mee)")
-        if not self.exclude and abs(sum(self.key.values()) - 1) > 1e-6:
-            raise ValueError(f"de delen van de sleutel tellen op tot {sum(self.key.values()):g}, niet tot 1")
+            raise Invalid("content.excluded_with_key")
+        total = sum(self.key.values())
+        if not self.exclude and abs(total - 1) > 1e-6:
+            shown = f"{total:.6g}"  # every digit that matters (0.95 is not "1,0"), with the language's decimal sign
+            raise Invalid("content.key_sum", total=Words(shown.replace(".", ","), shown))
         return self
 
 
@@ -531,7 +534,7 @@ class Allocation(_Strict):
     def _unique(cls, items: list[AllocationItem]) -> list[AllocationItem]:
         dup = _doubles([i.id for i in items])
         if dup:
-            raise ValueError(f"dubbel id: {', '.join(dup)}")
+            raise Invalid("content.duplicate_id", ids=dup)
         return items
 
 
@@ -692,7 +695,7 @@ class RaterRoles(_Strict):
     def _unique(cls, roles: list[RaterRole]) -> list[RaterRole]:
         doubles = _doubles([r.id for r in roles])
         if doubles:
-            raise ValueError(f"rol '{doubles[0]}' komt twee keer voor")
+            raise Invalid("content.duplicate_role", ids=doubles)
         return roles
 
     def label(self, role_id: str | None, lang: str = "nl") -> str:
@@ -746,7 +749,7 @@ class TimeSettings(_Strict):
     @model_validator(mode="after")
     def _low_below_high(self) -> "TimeSettings":
         if self.low_to >= self.high_from:
-            raise ValueError(f"time: low_to ({self.low_to}) moet kleiner zijn dan high_from ({self.high_from})")
+            raise Invalid("content.time_order", low_to=self.low_to, high_from=self.high_from)
         return self
 
     def level(self, fit: float) -> str:
@@ -770,21 +773,35 @@ class LandscapeReference(_Strict):
     system_types: list[Labelled] = Field(min_length=1)
     data_objects: list[DataObject] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "LandscapeReference":
-        for what, ids in (("activiteit", [a.id for ar in self.areas for a in ar.activities] + [ar.id for ar in self.areas]),
-                          ("systeemtype", [s.id for s in self.system_types]),
-                          ("gegevensobject", [d.id for d in self.data_objects])):
-            doubles = _doubles(ids)
-            if doubles:
-                raise ValueError(f"{what} {', '.join(doubles)} komt twee keer voor")
-        if OTHER_TYPE not in {s.id for s in self.system_types}:
-            raise ValueError(f"system_types mist '{OTHER_TYPE}': een applicatie zonder (bekend) type krijgt dat type")
-        for area in self.areas:
+    @field_validator("areas")
+    @classmethod
+    def _activities(cls, areas: list[LandscapeArea]) -> list[LandscapeArea]:
+        doubles = _doubles([a.id for ar in areas for a in ar.activities] + [ar.id for ar in areas])
+        if doubles:
+            raise Invalid("content.duplicate_activity", ids=doubles)
+        for area in areas:
             wrong = [a.id for a in area.activities if not a.id.startswith(area.id + ".")]
             if wrong:
-                raise ValueError(f"activiteit {', '.join(wrong)} hoort met '{area.id}.' te beginnen")
-        return self
+                raise Invalid("content.activity_prefix", activities=wrong, prefix=f"{area.id}.")
+        return areas
+
+    @field_validator("system_types")
+    @classmethod
+    def _system_types(cls, types: list[Labelled]) -> list[Labelled]:
+        doubles = _doubles([s.id for s in types])
+        if doubles:
+            raise Invalid("content.duplicate_system_type", ids=doubles)
+        if OTHER_TYPE not in {s.id for s in types}:
+            raise Invalid("content.other_type_missing", other=OTHER_TYPE)
+        return types
+
+    @field_validator("data_objects")
+    @classmethod
+    def _data_objects(cls, objects: list[DataObject]) -> list[DataObject]:
+        doubles = _doubles([d.id for d in objects])
+        if doubles:
+            raise Invalid("content.duplicate_data_object", ids=doubles)
+        return objects
 
     @property
     def activities(self) -> dict[str, Labelled]:
@@ -820,13 +837,21 @@ class RolesModel(_Strict):
     roles: list[Labelled] = Field(min_length=2)
     tasks: list[Task] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "RolesModel":
-        for what, ids in (("rol", [r.id for r in self.roles]), ("taak", [t.id for t in self.tasks])):
-            doubles = _doubles(ids)
-            if doubles:
-                raise ValueError(f"{what} {', '.join(doubles)} komt twee keer voor")
-        return self
+    @field_validator("roles")
+    @classmethod
+    def _unique_roles(cls, roles: list[Labelled]) -> list[Labelled]:
+        doubles = _doubles([r.id for r in roles])
+        if doubles:
+            raise Invalid("content.duplicate_role", ids=doubles)
+        return roles
+
+    @field_validator("tasks")
+    @classmethod
+    def _unique_tasks(cls, tasks: list[Task]) -> list[Task]:
+        doubles = _doubles([t.id for t in tasks])
+        if doubles:
+            raise Invalid("content.duplicate_task", ids=doubles)
+        return tasks
 
 
 def load_roles_model(folder: str | Path | None = None) -> RolesModel:

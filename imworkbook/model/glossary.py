@@ -16,10 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from imworkbook.base import paths
-from imworkbook.base.errors import Msg, Problem, place
+from imworkbook.base.errors import Invalid, Msg, Problem, place
 from imworkbook.base.yamlfile import read_yaml
 from imworkbook.model.content import LANGS, Ident, NonEmpty, Text, _doubles, _load_content, _Strict
 
@@ -54,19 +54,20 @@ class Glossary(_Strict):
     # do not fail check-content; remove a path once its texts follow the glossary
     pending: list[NonEmpty] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "Glossary":
-        doubles = _doubles([term.id for term in self.terms])
+    @field_validator("terms")
+    @classmethod
+    def _consistent(cls, terms: list[Term]) -> list[Term]:
+        doubles = _doubles([term.id for term in terms])
         if doubles:
-            raise ValueError(f"begrip {', '.join(doubles)} komt twee keer voor")
+            raise Invalid("content.duplicate_term", ids=doubles)
         for lang in LANGS:
-            preferred = {term.forms(lang).preferred: term.id for term in self.terms}
-            for term in self.terms:
+            preferred = {term.forms(lang).preferred: term.id for term in terms}
+            for term in terms:
                 for word in term.forms(lang).forbidden:
                     if word in preferred:
-                        raise ValueError(f"{term.id}: '{word}' ({lang}) is verboden maar is het voorkeurswoord van "
-                                         f"{preferred[word]}")
-        return self
+                        raise Invalid("content.forbidden_is_preferred", term=term.id, word=word, language=lang,
+                                      other=preferred[word])
+        return terms
 
     def term(self, term_id: str) -> Term:
         for term in self.terms:

@@ -101,10 +101,16 @@ def test_a_computation_that_raises_is_named_by_its_file_and_field(monkeypatch):
     monkeypatch.setattr(proportion, "compute", compute)
     monkeypatch.setattr(roles, "hours_check", lambda *a, **k: 1 / 0)
     problems = usability_problems()
-    assert Problem("investment/model.yaml", "hours_extra",
-                   "de verhouding tussen investering en ambitie kan met deze inhoud niet worden berekend: de code "
-                   "leest 'hours_extra', maar die staat er niet (meer) in") in problems
-    assert any(p.file == "roles/tasks.yaml" and "ZeroDivisionError" in p.message for p in problems)
+    missing = next(p for p in problems if p.file == "investment/model.yaml")
+    assert (missing.code, missing.where, missing.value("key")) == ("content.cannot_compute_key", "hours_extra",
+                                                                  "hours_extra")
+    assert missing.message_in("nl") == ("de verhouding tussen investering en ambitie kan met deze inhoud niet worden "
+                                        "berekend: de code leest 'hours_extra', maar die staat er niet (meer) in")
+    assert missing.message_in("en") == ("the proportion between investment and ambition cannot be computed with "
+                                        "this content: the code reads 'hours_extra', but it is not (or no longer) "
+                                        "there")
+    assert any(p.file == "roles/tasks.yaml" and p.code == "content.cannot_compute" and "ZeroDivisionError" in p.message
+               for p in problems)
     assert len(problems) == len({str(p) for p in problems}) == 2  # each once, not per sector and language
 
 

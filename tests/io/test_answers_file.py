@@ -251,8 +251,10 @@ def test_open_example_copies_and_never_touches_data(tmp_path, model):
     assert open_example("po", folder=tmp_path, model=model).answers.answer("visie.ambitieniveau").current == changed
     reset = open_example("po", folder=tmp_path, model=model, reset=True)
     assert reset.answers.answer("visie.ambitieniveau").current == original
-    with pytest.raises(ValueError, match="bestaat niet; kies 'po', 'vo'"):
+    with pytest.raises(ValueError, match="bestaat niet; kies 'po', 'vo'") as refused:
         open_example("mbo", folder=tmp_path, model=model)
+    assert refused.value.code == "value.no_such_example"  # a name a person typed: worded in either language
+    assert refused.value.text("en").startswith("example 'mbo' does not exist; choose 'po', 'vo' or one of: ")
 
 
 @given(st.one_of(st.integers(1, 5), st.sampled_from(["1", " 5 ", "weet niet", "N.V.T.", "n.v.t", "", None])))

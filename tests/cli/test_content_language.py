@@ -1,0 +1,108 @@
+"""Issue 13.5: ``imworkbook --lang en check-content`` on a broken content folder says what is wrong in English (no
+Dutch word), naming the file and the field; the Dutch run names the same problem in Dutch. The refusals of the
+content schema (imworkbook.model.content, .glossary) are codes with a text in each language, not Dutch sentences."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from imworkbook import api
+from imworkbook.base import paths
+from imworkbook.base.errors import ContentError
+
+from ..conftest import data_copy
+from .test_language import dutch_words, run
+
+PARTS = ("maturity", "investment", "landscape", "roles", "raters")
+AREA = "maturity/areas/" + sorted(p.name for p in (paths.data_dir() / "maturity" / "areas").glob("*.yaml"))[0]
+
+
+def _content(tmp_path: Path) -> Path:
+    for part in PARTS:
+        data_copy(tmp_path, part)
+    shutil.copy(paths.data_dir() / "glossary.yaml", tmp_path / "content" / "glossary.yaml")
+    return tmp_path / "content"
+
+
+def _edit(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _levels(change):
+    def edit(d):
+        change(d["items"][0]["levels"])
+    return edit
+
+
+def _drop_field(field_id):
+    return lambda d: d.__setitem__("fields", [f for f in d["fields"] if f["id"] != field_id])
+
+
+BREAKS = [  # (file, change, the code, a word of the place)
+    (AREA, _levels(lambda lv: lv.__setitem__(6, dict(lv[5]))), "content.level_unknown", "levels"),
+    (AREA, _levels(lambda lv: lv.pop(5)), "content.level_missing", "levels"),
+    ("maturity/model.yaml", lambda d: d["levels"].pop(), "content.levels_one_to_five", "levels"),
+    ("investment/allocation.yaml", lambda d: d["items"].append(dict(d["items"][0])), "content.duplicate_id",
+     "items"),
+    ("investment/allocation.yaml", lambda d: d["items"][0]["key"].update({k: v / 2 for k, v in
+                                                                          d["items"][0]["key"].items()}),
+     "content.key_sum", "items[0]"),
+    ("landscape/reference.yaml", lambda d: d["time"].update(low_to=4, high_from=4), "content.time_order", "time"),
+    ("investment/model.yaml", _drop_field("hours_other"), "content.formula_fields_missing", "fields"),
+    ("investment/model.yaml", lambda d: d["fields"][0].__setitem__("unit", "uren"), "content.not_one_of", "unit"),
+    ("roles/tasks.yaml", lambda d: d["tasks"].append(dict(d["tasks"][0])), "content.duplicate_task", "tasks"),
+]
+
+
+def _problems(maturity: Path):
+    try:
+        check = api.check_content(maturity)
+    except ContentError as exc:
+        return exc.problems
+    return check.problems
+
+
+@pytest.mark.parametrize("file, change, code, where", BREAKS, ids=[b[2] for b in BREAKS])
+def test_a_broken_content_folder_is_refused_in_english_without_dutch(tmp_path, capsys, file, change, code, where):
+    root = _content(tmp_path)
+    _edit(root / file, change)
+    problems = [p for p in _problems(root / "maturity") if p.code == code]
+    assert len(problems) == 1, _problems(root / "maturity")  # the code is pinned
+    problem = problems[0]
+    assert problem.file == file
+    assert where in problem.where_in("en")
+
+    exit_en, english = run(capsys, "--lang", "en", "check-content", str(root / "maturity"))
+    exit_nl, dutch = run(capsys, "check-content", str(root / "maturity"))
+    assert exit_en != 0 and exit_nl != 0 and "Traceback" not in english + dutch
+    line = next(line for line in english.splitlines() if problem.message_in("en") in line)
+    assert Path(file).name in line and where in line
+    assert dutch_words(english) == set(), english
+    assert problem.message_in("nl") in dutch and problem.message_in("en") not in dutch
+    assert problem.message_in("en") != problem.message_in("nl")
+    assert dutch_words(problem.message_in("nl")) or dutch_words(dutch), "the Dutch run speaks Dutch"
+
+
+def test_example_network_with_too_many_rounds_is_refused_in_the_language_asked(tmp_path, capsys):
+    """A number a user typed (``--rounds``) is refused with a sentence in their language, not a traceback."""
+    code_en, english = run(capsys, "--lang", "en", "example-network", "--rounds", "9", "--out", str(tmp_path / "n"))
+    code_nl, dutch = run(capsys, "example-network", "--rounds", "9", "--out", str(tmp_path / "n"))
+    assert code_en == code_nl == 2 and "Traceback" not in english + dutch
+    assert "rounds" in english and "9" in english and dutch_words(english) == set(), english
+    assert "rondes" in dutch and english.strip() != dutch.strip()
+    assert not (tmp_path / "n").exists()
+
+
+def test_a_computation_that_fails_on_the_content_is_named_in_english(monkeypatch, capsys):
+    import imworkbook.analysis.landscape as landscape
+
+    monkeypatch.setattr(landscape, "findings", lambda *a, **k: {}["owner"])
+    code, english = run(capsys, "--lang", "en", "check-content")
+    assert code != 0 and "Traceback" not in english
+    line = next(line for line in english.splitlines() if "landscape/reference.yaml" in line)
+    assert "findings on the application landscape cannot be computed" in line and "owner" in line
+    assert dutch_words(english) == set(), english
