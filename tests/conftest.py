@@ -2,6 +2,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from imworkbook.base import paths
 from imworkbook.model.content import load_model
@@ -30,6 +31,24 @@ def data_copy(tmp_path, part: str):
     target = tmp_path / "content" / part
     shutil.copytree(paths.data_dir() / part, target)
     return target
+
+
+CONTENT_PARTS = ("maturity", "investment", "landscape", "roles", "raters")
+
+
+def whole_content_copy(tmp_path) -> Path:
+    """A writable copy of every content part and the glossary (under ``<tmp>/content/``); returns that folder."""
+    for part in CONTENT_PARTS:
+        data_copy(tmp_path, part)
+    shutil.copy(paths.data_dir() / "glossary.yaml", tmp_path / "content" / "glossary.yaml")
+    return tmp_path / "content"
+
+
+def edit_yaml(path, change) -> None:
+    """Load a YAML file, let ``change`` edit the data in place, write it back."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture

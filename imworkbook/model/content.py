@@ -44,6 +44,14 @@ def _doubles(ids: list[str]) -> list[str]:
     return sorted({i for i in ids if ids.count(i) > 1})
 
 
+def _ids_once(ids: list[str], code: str) -> None:
+    """Every id once, or :class:`Invalid` ``code`` naming the ones that occur more than once (one rule for every
+    list of ids in the content)."""
+    doubles = _doubles(ids)
+    if doubles:
+        raise Invalid(code, ids=doubles)
+
+
 class Text(_Strict):
     """A text in every supported language."""
 
@@ -467,9 +475,7 @@ class InvestmentModel(_Strict):
     @classmethod
     def _unique(cls, fields: list[InvestmentField]) -> list[InvestmentField]:
         ids = [f.id for f in fields]
-        dup = _doubles(ids)
-        if dup:
-            raise Invalid("content.duplicate_field", ids=dup)
+        _ids_once(ids, "content.duplicate_field")
         units = {f.id: f.unit for f in fields}
         taken = sorted(set(units) & set(AREA_KEYS))
         if taken:
@@ -532,9 +538,7 @@ class Allocation(_Strict):
     @field_validator("items")
     @classmethod
     def _unique(cls, items: list[AllocationItem]) -> list[AllocationItem]:
-        dup = _doubles([i.id for i in items])
-        if dup:
-            raise Invalid("content.duplicate_id", ids=dup)
+        _ids_once([i.id for i in items], "content.duplicate_id")
         return items
 
 
@@ -693,9 +697,7 @@ class RaterRoles(_Strict):
     @field_validator("roles")
     @classmethod
     def _unique(cls, roles: list[RaterRole]) -> list[RaterRole]:
-        doubles = _doubles([r.id for r in roles])
-        if doubles:
-            raise Invalid("content.duplicate_role", ids=doubles)
+        _ids_once([r.id for r in roles], "content.duplicate_role")
         return roles
 
     def label(self, role_id: str | None, lang: str = "nl") -> str:
@@ -776,9 +778,7 @@ class LandscapeReference(_Strict):
     @field_validator("areas")
     @classmethod
     def _activities(cls, areas: list[LandscapeArea]) -> list[LandscapeArea]:
-        doubles = _doubles([a.id for ar in areas for a in ar.activities] + [ar.id for ar in areas])
-        if doubles:
-            raise Invalid("content.duplicate_activity", ids=doubles)
+        _ids_once([a.id for ar in areas for a in ar.activities] + [ar.id for ar in areas], "content.duplicate_activity")
         for area in areas:
             wrong = [a.id for a in area.activities if not a.id.startswith(area.id + ".")]
             if wrong:
@@ -788,9 +788,7 @@ class LandscapeReference(_Strict):
     @field_validator("system_types")
     @classmethod
     def _system_types(cls, types: list[Labelled]) -> list[Labelled]:
-        doubles = _doubles([s.id for s in types])
-        if doubles:
-            raise Invalid("content.duplicate_system_type", ids=doubles)
+        _ids_once([s.id for s in types], "content.duplicate_system_type")
         if OTHER_TYPE not in {s.id for s in types}:
             raise Invalid("content.other_type_missing", other=OTHER_TYPE)
         return types
@@ -798,9 +796,7 @@ class LandscapeReference(_Strict):
     @field_validator("data_objects")
     @classmethod
     def _data_objects(cls, objects: list[DataObject]) -> list[DataObject]:
-        doubles = _doubles([d.id for d in objects])
-        if doubles:
-            raise Invalid("content.duplicate_data_object", ids=doubles)
+        _ids_once([d.id for d in objects], "content.duplicate_data_object")
         return objects
 
     @property
@@ -840,17 +836,13 @@ class RolesModel(_Strict):
     @field_validator("roles")
     @classmethod
     def _unique_roles(cls, roles: list[Labelled]) -> list[Labelled]:
-        doubles = _doubles([r.id for r in roles])
-        if doubles:
-            raise Invalid("content.duplicate_role", ids=doubles)
+        _ids_once([r.id for r in roles], "content.duplicate_role")
         return roles
 
     @field_validator("tasks")
     @classmethod
     def _unique_tasks(cls, tasks: list[Task]) -> list[Task]:
-        doubles = _doubles([t.id for t in tasks])
-        if doubles:
-            raise Invalid("content.duplicate_task", ids=doubles)
+        _ids_once([t.id for t in tasks], "content.duplicate_task")
         return tasks
 
 

@@ -21,7 +21,7 @@ from pydantic import Field, field_validator
 from imworkbook.base import paths
 from imworkbook.base.errors import Invalid, Msg, Problem, place
 from imworkbook.base.yamlfile import read_yaml
-from imworkbook.model.content import LANGS, Ident, NonEmpty, Text, _doubles, _load_content, _Strict
+from imworkbook.model.content import LANGS, Ident, NonEmpty, Text, _ids_once, _load_content, _Strict
 
 Scope = Literal["data", "readme", "report"]
 SCOPES: tuple[Scope, ...] = ("data", "readme", "report")
@@ -57,9 +57,7 @@ class Glossary(_Strict):
     @field_validator("terms")
     @classmethod
     def _consistent(cls, terms: list[Term]) -> list[Term]:
-        doubles = _doubles([term.id for term in terms])
-        if doubles:
-            raise Invalid("content.duplicate_term", ids=doubles)
+        _ids_once([term.id for term in terms], "content.duplicate_term")
         for lang in LANGS:
             preferred = {term.forms(lang).preferred: term.id for term in terms}
             for term in terms:

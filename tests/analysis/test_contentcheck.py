@@ -16,23 +16,10 @@ from imworkbook.base.errors import Problem
 from imworkbook.cli import main
 from imworkbook.model.content import load_investment_model, load_landscape_reference, load_model, load_roles_model
 
-from ..conftest import data_copy
-
-PARTS = ("maturity", "investment", "landscape", "roles", "raters")
+from ..conftest import CONTENT_PARTS, edit_yaml, whole_content_copy
 
 
-def _content(tmp_path: Path) -> Path:
-    """A writable copy of every content part (and the glossary); returns the data folder."""
-    for part in PARTS:
-        data_copy(tmp_path, part)
-    shutil.copy(paths.data_dir() / "glossary.yaml", tmp_path / "content" / "glossary.yaml")
-    return tmp_path / "content"
 
-
-def _edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def test_the_shipped_content_is_usable():
@@ -80,8 +67,8 @@ BREAKS = [
 
 @pytest.mark.parametrize("file, change, words", BREAKS, ids=[f"{b[0]}-{b[2]}" for b in BREAKS])
 def test_check_content_refuses_a_broken_folder_by_file_and_field(tmp_path, capsys, file, change, words):
-    root = _content(tmp_path)
-    _edit(root / file, change)
+    root = whole_content_copy(tmp_path)
+    edit_yaml(root / file, change)
     code = main(["check-content", str(root / "maturity")])
     out = capsys.readouterr()
     assert code != 0
@@ -150,7 +137,7 @@ def test_no_change_to_a_content_file_makes_the_check_raise(target, value):
     file, path = target
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for part in PARTS[:4]:
+        for part in CONTENT_PARTS[:4]:
             shutil.copytree(paths.data_dir() / part, root / part)
 
         def change(d):
@@ -162,7 +149,7 @@ def test_no_change_to_a_content_file_makes_the_check_raise(target, value):
             else:
                 node[path[-1]] = value
 
-        _edit(root / file, change)
+        edit_yaml(root / file, change)
         problems = usability_problems(root)
         assert all(isinstance(p, Problem) and p.file for p in problems)
         if not problems:  # usable: the computations run on it, in every language and sector

@@ -2,34 +2,20 @@
 Dutch word), naming the file and the field; the Dutch run names the same problem in Dutch. The refusals of the
 content schema (imworkbook.model.content, .glossary) are codes with a text in each language, not Dutch sentences."""
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from imworkbook import api
 from imworkbook.base import paths
 from imworkbook.base.errors import ContentError
 
-from ..conftest import data_copy
+from ..conftest import edit_yaml, whole_content_copy
 from .test_language import dutch_words, run
 
-PARTS = ("maturity", "investment", "landscape", "roles", "raters")
 AREA = "maturity/areas/" + sorted(p.name for p in (paths.data_dir() / "maturity" / "areas").glob("*.yaml"))[0]
 
 
-def _content(tmp_path: Path) -> Path:
-    for part in PARTS:
-        data_copy(tmp_path, part)
-    shutil.copy(paths.data_dir() / "glossary.yaml", tmp_path / "content" / "glossary.yaml")
-    return tmp_path / "content"
-
-
-def _edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _levels(change):
@@ -68,8 +54,8 @@ def _problems(maturity: Path):
 
 @pytest.mark.parametrize("file, change, code, where", BREAKS, ids=[b[2] for b in BREAKS])
 def test_a_broken_content_folder_is_refused_in_english_without_dutch(tmp_path, capsys, file, change, code, where):
-    root = _content(tmp_path)
-    _edit(root / file, change)
+    root = whole_content_copy(tmp_path)
+    edit_yaml(root / file, change)
     problems = [p for p in _problems(root / "maturity") if p.code == code]
     assert len(problems) == 1, _problems(root / "maturity")  # the code is pinned
     problem = problems[0]
