@@ -156,7 +156,7 @@ _kernel_min = float(os.environ.get("WORKSHOP_CULL_KERNEL", "2"))
 c.Spawner.args = [
     "--VoilaConfiguration.template=imworkbook",
     # as imworkbook.cli.server.DENIED_EXTENSIONS (tested): charts come from the template's own plotly.js
-    # (imworkbook/widgets/plot.py), not 4.8 MB more per page; the app shows no code to highlight
+    # (imworkbook/apps/plot.py), not 4.8 MB more per page; the app shows no code to highlight
     "--VoilaConfiguration.extension_denylist=jupyterlab-plotly",
     "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
     # Kernels end as in `imworkbook app` (imworkbook/cli/server.py): a page without a connection after 2 minutes,

@@ -66,7 +66,7 @@ def lab_command(folder: Path, *, port: int | None = None, no_browser: bool = Fal
 
 def become(command: list[str]) -> int:
     """Run JupyterLab in this process's place (so Ctrl+C and stop signals reach it directly), or wait for it."""
-    env = jupyter_env()  # the 'imworkbook' template's static files: the charts' plotly.js (widgets/plot.py)
+    env = jupyter_env()  # the 'imworkbook' template's static files: the charts' plotly.js (apps/plot.py)
     if os.name == "posix":
         os.execve(command[0], command, env)
     return subprocess.call(command, env=env)

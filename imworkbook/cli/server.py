@@ -177,7 +177,7 @@ def server_config(pool: int, cull_idle_min: float, cull_disconnected_min: float,
     config = Config()
     config.VoilaConfiguration.multi_kernel_manager_class = f"{__name__}.WorkshopKernelManager"
     config.VoilaExporter.language_code = _chosen_language()  # <html lang> (PageHandler keeps it up to date)
-    # Charts are drawn by the app's own plotly.js (imworkbook/widgets/plot.py), not by this extension, which
+    # Charts are drawn by the app's own plotly.js (imworkbook/apps/plot.py), not by this extension, which
     # would make every page load 4.8 MB of JavaScript before it connects to its kernel.
     config.VoilaConfiguration.extension_denylist = list(DENIED_EXTENSIONS)
     config.VoilaConfiguration.page_config_hook = functools.partial(
