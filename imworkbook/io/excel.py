@@ -50,12 +50,22 @@ from imworkbook.model.answers import KIND, SCHEMA_VERSION, current_round
 from imworkbook.model.content import (InvestmentModel, MaturityModel, load_investment_model, load_model,
                                       load_rater_roles)
 from imworkbook.base.errors import AnswersFileError, Msg, Problem, Words, pydantic_code, reason_of, where_text
-from imworkbook.base.i18n import format_number, t
+from imworkbook.base.i18n import LANGS, format_number, t
 from imworkbook.base.numbers import parse_number
 from imworkbook.io.spreadsheet import OLE_MAGIC, Sheet, load_sheets
 
 TEMPLATE_VERSION = 2
-SHEETS = {"intro": "Uitleg", "school": "School", "items": "Vragen", "investment": "Investering"}
+SHEETS = {"intro": "Uitleg", "school": "School", "items": "Vragen", "investment": "Investering"}  # Dutch; version 1
+
+
+SHEET_KEYS = {"intro": "xl_sheet_intro", "school": "xl_sheet_school", "items": "xl_sheet_items",
+              "investment": "xl_sheet_investment"}
+
+
+def sheet_names(lang: str) -> dict[str, str]:
+    """The questionnaire's sheet names in ``lang`` (the template follows its language; reading goes by the
+    ``imw:`` markers, so any name reads back)."""
+    return {kind: t(key, lang) for kind, key in SHEET_KEYS.items()}
 MARK = "imw:"  # hidden marker text: "imw:<kind>" in A1 of each sheet
 HEAD = "imw:head"  # the key of the visible header row
 VERSION_KEY = "version"
@@ -192,7 +202,8 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
 
     # the instructions (and the template version)
     ws = wb.active
-    ws.title = SHEETS["intro"]
+    names = sheet_names(lang)
+    ws.title = names["intro"]
     _markers(ws, "intro", ["label", "value"])
     ws["B2"] = safe_cell(t("xl_title", lang))
     ws["B2"].font = Font(bold=True, size=14)
@@ -209,7 +220,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     _print(ws, title_row=None, one_page=True, landscape=False)
 
     # the school: one row per field, the value in column C
-    ws = wb.create_sheet(SHEETS["school"])
+    ws = wb.create_sheet(names["school"])
     _markers(ws, "school", ["label", "value", "help"])
     ws["B2"], ws["C2"] = safe_cell(t("xl_field", lang)), safe_cell(t("xl_value", lang))
     for c in ws[2][1:3]:
@@ -261,7 +272,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     _print(ws)
 
     # the questions: one row per item
-    ws = wb.create_sheet(SHEETS["items"])
+    ws = wb.create_sheet(names["items"])
     _markers(ws, "items", ITEM_FIELDS[1:])
     heads = [t("col_area", lang), t("xl_nr", lang), t("xl_question", lang),
              *[f"{lv.level} {lv.label(lang)}" for lv in model.levels],
@@ -302,7 +313,7 @@ def write_template(path: str | Path, model: MaturityModel | None = None, inv: In
     _print(ws)
 
     # the investment: one row per area
-    ws = wb.create_sheet(SHEETS["investment"])
+    ws = wb.create_sheet(names["investment"])
     inv_fields = ["area", "ambition", *[f.id for f in inv.fields], "note"]
     _markers(ws, "investment", inv_fields)
     heads = [t("col_area", lang), t("ambition", lang), *[f.label(lang) for f in inv.fields], t("label_note", lang)]
@@ -504,7 +515,7 @@ def read_workbook(data: bytes, name: str, model: MaturityModel | None = None) ->
         if gone:
             raise AnswersFileError(Problem(name, lay.sheet.title, "sheet.row_missing", {"rows": tuple(
                 Msg("reason.row_marker", key=k, column=get_column_letter(lay.key_col)) for k in gone)}))
-        if lay.sheet.title != SHEETS[kind]:
+        if lay.sheet.title not in {sheet_names(lg)[kind] for lg in LANGS}:
             problems.append(Problem(name, lay.sheet.title, "sheet.renamed", {"sheet": SHEETS[kind]}, "note"))
     used = {lay.sheet.title for lay in layouts.values()}
     for sheet in sheets:
@@ -756,14 +767,21 @@ def _jsonable(value: Any) -> Any:
 
 # --- the application inventory (werkboek 4) ---------------------------------------------------------------
 
-INVENTORY_SHEET = "Applicaties"
-LISTS_SHEET = "Lijsten"
-INVENTORY_COLUMNS = {  # column header -> Application field
-    "naam": "name", "type": "type", "leverancier": "supplier", "activiteiten": "activities",
-    "legt vast": "masters", "gebruikt": "uses", "kosten per jaar": "cost_year", "kosten eenmalig": "cost_once",
-    "gebruikers": "users", "bedrijfsfit (1-5)": "business_fit", "technische fit (1-5)": "technical_fit",
-    "toelichting": "note",
-}
+# the inventory's sheet names and column headers are texts (i18n inv_sheet, inv_lists_sheet, inv_col_<field>): it is
+# written in the screen's language, and a file in either language reads back
+INVENTORY_KEYS = {  # Application field -> its column header (i18n), in column order
+    "name": "inv_col_name", "type": "inv_col_type", "supplier": "inv_col_supplier", "activities": "inv_col_activities",
+    "masters": "inv_col_masters", "uses": "inv_col_uses", "cost_year": "inv_col_cost_year",
+    "cost_once": "inv_col_cost_once", "users": "inv_col_users", "business_fit": "inv_col_business_fit",
+    "technical_fit": "inv_col_technical_fit", "note": "inv_col_note"}
+INVENTORY_FIELDS = tuple(INVENTORY_KEYS)
+
+
+def inventory_columns(lang: str) -> dict[str, str]:
+    """Column header in ``lang`` -> Application field."""
+    return {t(key, lang): field for field, key in INVENTORY_KEYS.items()}
+
+
 _LIST_FIELDS = {"activities": "activity", "masters": "object", "uses": "object"}
 
 
@@ -775,17 +793,19 @@ def write_inventory(path: str | Path, apps: list, ref=None, lang: str = "nl") ->
     ref = ref or load_landscape_reference()
     wb = Workbook()
     ws = wb.active
-    ws.title = INVENTORY_SHEET
-    ws.append(list(INVENTORY_COLUMNS))
+    ws.title = t("inv_sheet", lang)
+    lists_sheet = t("inv_lists_sheet", lang)
+    ws.append(list(inventory_columns(lang)))
     for c in ws[1]:
         c.font, c.fill = Font(bold=True), HEAD_FILL
     for app in apps:
         row = []
-        for field in INVENTORY_COLUMNS.values():
+        for field in INVENTORY_FIELDS:
             v = getattr(app, field)
             row.append(", ".join(v) if isinstance(v, list) else v)
         ws.append([safe_cell(v) for v in row])
-    types = DataValidation(type="list", formula1=f"={LISTS_SHEET}!$D$2:$D${len(ref.system_types) + 1}", allow_blank=True)
+    types = DataValidation(type="list", formula1=f"='{lists_sheet}'!$D$2:$D${len(ref.system_types) + 1}",
+                           allow_blank=True)
     ws.add_data_validation(types)
     types.add("B2:B500")
     for fit in ("J2:J500", "K2:K500"):
@@ -795,8 +815,10 @@ def write_inventory(path: str | Path, apps: list, ref=None, lang: str = "nl") ->
     for col, width in zip("ABCDEFGHIJKL", (24, 16, 20, 40, 30, 30, 14, 14, 11, 11, 11, 40)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "B2"
-    lists = wb.create_sheet(LISTS_SHEET)
-    lists.append(["activiteit", "omschrijving", "", "type", "omschrijving", "", "gegevensobject", "omschrijving"])
+    lists = wb.create_sheet(lists_sheet)
+    what = t("inv_list_description", lang)
+    lists.append([t("inv_list_activity", lang), what, "", t("inv_list_type", lang), what, "",
+                  t("inv_list_object", lang), what])
     acts = list(ref.activities.values())
     for n in range(max(len(acts), len(ref.system_types), len(ref.data_objects))):
         row = ["", "", "", "", "", "", "", ""]
@@ -831,17 +853,26 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
         wb = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # noqa: BLE001 - any broken part: one Dutch message, never a traceback
         raise AnswersFileError(Problem(name, "", "xlsx.unusable", {"why": reason_of(exc)})) from None
-    ws = wb[INVENTORY_SHEET] if INVENTORY_SHEET in wb.sheetnames else wb.worksheets[0]
+    sheets = {t("inv_sheet", lg): lg for lg in LANGS}
+    ws = next((wb[n] for n in sheets if n in wb.sheetnames), wb.worksheets[0])
     headers = [str(c.value).strip().lower() if c.value is not None else "" for c in ws[1]]
+    # the file's language: the one whose headers it uses most (a sheet written in either language reads back)
+    lang = max(LANGS, key=lambda lg: (len(set(headers) & set(inventory_columns(lg))), lg == "nl"))
+    accepted = {h: f for lg in (lang, *LANGS) for h, f in inventory_columns(lg).items()}
+    lists_sheet = t("inv_lists_sheet", lang)
     problems: list[Problem] = []
-    if "naam" not in headers:
+    if not any(accepted.get(h) == "name" for h in headers):
         raise AnswersFileError(Problem(name, f"{ws.title}!1", "inventory.no_name_column"))
     for n, h in enumerate(headers, start=1):
-        if h and h not in INVENTORY_COLUMNS:
+        if h and h not in accepted:
             problems.append(Problem(name, f"{ws.title}!{get_column_letter(n)}1", "inventory.unknown_column",
                                     {"column": h}, "warning"))
-    for h in INVENTORY_COLUMNS:
-        if h not in headers:
+    column_of = {}  # field -> header as found
+    for h in headers:
+        if h in accepted and accepted[h] not in column_of:
+            column_of[accepted[h]] = h
+    for h, field in inventory_columns(lang).items():
+        if field not in column_of:
             problems.append(Problem(name, f"{ws.title}!1", "inventory.missing_column", {"column": h}, "warning"))
     by_label = {"activity": {**{a.label(lg).lower(): a.id for a in ref.activities.values() for lg in ("nl", "en")},
                              **{a: a for a in ref.activities}},
@@ -851,13 +882,13 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
                          **{s.id: s.id for s in ref.system_types}}}
     apps, seen = [], {}
     for row in range(2, ws.max_row + 1):
-        found = {h: ws.cell(row=row, column=n) for n, h in enumerate(headers, start=1) if h in INVENTORY_COLUMNS}
+        found = {h: ws.cell(row=row, column=n) for n, h in enumerate(headers, start=1) if h in accepted}
         cells = {h: c.value for h, c in found.items()}
         if all(v is None or str(v).strip() == "" for v in cells.values()):
             continue
         errors = []
         values: dict[str, Any] = {}
-        for header, field in INVENTORY_COLUMNS.items():
+        for field, header in column_of.items():
             v = cells.get(header)
             col = get_column_letter(headers.index(header) + 1) if header in headers else "?"
             where = f"{ws.title}!{col}{row}"
@@ -874,7 +905,7 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
                     ident = by_label[kind].get(part.lower()) or by_label[kind].get(part)
                     if ident is None:
                         errors.append(Problem(name, where, "inventory.type_not_in_reference" if kind == "type"
-                                              else "inventory.not_in_reference", {"part": part, "sheet": LISTS_SHEET}))
+                                              else "inventory.not_in_reference", {"part": part, "sheet": lists_sheet}))
                     else:
                         ids.append(ident)
                 if len(ids) == len(parts):
@@ -902,7 +933,7 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
             except ValidationError as exc:
                 for err in exc.errors():
                     field = str(err["loc"][0]) if err.get("loc") else ""
-                    header = next((h for h, f in INVENTORY_COLUMNS.items() if f == field), field)
+                    header = column_of.get(field, field)
                     col = get_column_letter(headers.index(header) + 1) if header in headers else "?"
                     code, values = pydantic_code(err)
                     errors.append(Problem(name, f"{ws.title}!{col}{row}", code, values))

@@ -21,7 +21,7 @@ from imworkbook.analysis.landscape import analyse, cost_per_area, network_landsc
 from imworkbook.analysis.proposals import advise, tco
 from imworkbook.analysis.roles import flags, hours_check
 from imworkbook.figures.landscape import coverage_heatmap, network_types, time_quadrant
-from imworkbook.io.excel import INVENTORY_SHEET, read_inventory, write_inventory
+from imworkbook.io.excel import read_inventory, write_inventory
 from imworkbook.io.fastlane import FastLane, as_document
 from imworkbook.io.reading import load_answers
 from imworkbook.model.answers import Application, Proposal, new_answers
@@ -253,7 +253,7 @@ def test_inventory_round_trips_through_excel(tmp_path, po, ref):
 def test_bad_inventory_rows_are_named_and_valid_rows_kept(tmp_path, po, ref):
     path = write_inventory(tmp_path / "apps.xlsx", po.landscape[:3], ref)
     wb = load_workbook(path)
-    ws = wb[INVENTORY_SHEET]
+    ws = wb[t("inv_sheet", "nl")]
     ws["A3"] = ws["A2"].value                    # a duplicate name
     ws["B4"] = "spreadsheet"                     # an unknown type
     ws.append(["Nieuw", "las", "", "bestaat.niet", "", "", "heel duur"])   # unknown activity, cost as text

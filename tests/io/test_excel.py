@@ -2,7 +2,6 @@
 loads as a normal answers file; bad workbooks get a Dutch message naming sheet and cell, and the valid
 part is never lost; the template survives LibreOffice."""
 
-import json
 import os
 import shutil
 import subprocess
@@ -13,7 +12,7 @@ from openpyxl import load_workbook
 from imworkbook.base.errors import AnswersFileError
 from imworkbook.cli import main
 from imworkbook.io.collect import STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
-from imworkbook.io.excel import COL, FIRST_ROW, SHEETS, TEMPLATE_VERSION, VERSION_CELL, write_template
+from imworkbook.io.excel import COL, FIRST_ROW, SHEETS, TEMPLATE_VERSION, VERSION_CELL, read_workbook, write_template
 from imworkbook.io.files import read_any as load_answers  # any format: .json, .xlsx, .ods
 from imworkbook.model.content import load_investment_model
 
@@ -182,3 +181,32 @@ def test_template_round_trips_through_libreoffice(tmp_path, filled, model):
                    capture_output=True, timeout=180, env=env)
     with pytest.raises(AnswersFileError, match=r"\.xls"):
         load_answers(out / "regenboog.xls", model)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_template_and_the_application_list_follow_their_language_and_read_back(tmp_path, lang):
+    """An English template has English sheet names and an English application list English headers (no Dutch
+    names left in an English export); both read back whatever the language they were written in."""
+    from openpyxl import load_workbook as open_workbook
+
+    from imworkbook.base.i18n import t
+    from imworkbook.io.excel import read_inventory, sheet_names, write_inventory
+    from imworkbook.io.workspace import open_example
+
+    answers = open_example("po").answers
+    template = write_template(tmp_path / "t.xlsx", answers=answers, lang=lang)
+    assert open_workbook(template).sheetnames == list(sheet_names(lang).values())
+    back = read_workbook(template.read_bytes(), template.name)
+    assert back.answers.answers == answers.answers
+    assert not [p for p in back.problems if p.code == "sheet.renamed"]
+
+    inventory = write_inventory(tmp_path / "apps.xlsx", answers.landscape, lang=lang)
+    wb = open_workbook(inventory)
+    assert wb.sheetnames == [t("inv_sheet", lang), t("inv_lists_sheet", lang)]
+    headers = [c.value for c in wb.worksheets[0][1]]
+    assert headers[:2] == [t("inv_col_name", lang), t("inv_col_type", lang)]
+    other = "nl" if lang == "en" else "en"
+    assert not set(headers) & ({t(k, other) for k in ("inv_col_supplier", "inv_col_note", "inv_col_users")})
+    apps, problems = read_inventory(inventory.read_bytes(), inventory.name)
+    assert [a.model_dump() for a in apps] == [a.model_dump() for a in answers.landscape]
+    assert problems == []

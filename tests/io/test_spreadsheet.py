@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from imworkbook.base.errors import AnswersFileError
 from imworkbook.cli import main
 from imworkbook.io.collect import STATUS_OK, STATUS_REFUSED, STATUS_WARN, collect
-from imworkbook.io.excel import COL, FIRST_ROW, SHEETS, write_template
+from imworkbook.io.excel import COL, FIRST_ROW, SHEETS, sheet_names, write_template
 from imworkbook.io.files import read_any as load_answers  # any format: .json, .xlsx, .ods
 from imworkbook.io.spreadsheet import convert
 from imworkbook.model.content import load_investment_model
@@ -335,7 +335,8 @@ def test_every_input_cell_has_a_validation_with_help_and_an_error_message(tmp_pa
     inv = load_investment_model()
     from openpyxl.utils import get_column_letter
 
-    free_text = {(SHEETS["items"], "L"), (SHEETS["investment"], get_column_letter(4 + len(inv.fields)))}
+    names = sheet_names(lang)  # the template's sheets are named in its language
+    free_text = {(names["items"], "L"), (names["investment"], get_column_letter(4 + len(inv.fields)))}
     for ws in wb.worksheets:
         inputs = [c for row in ws.iter_rows() for c in row if c.protection.locked is False]
         rules = ws.data_validations.dataValidation
@@ -344,7 +345,7 @@ def test_every_input_cell_has_a_validation_with_help_and_an_error_message(tmp_pa
         free = [c.coordinate for c in inputs if not any(c.coordinate in dv.sqref for dv in rules)
                 and (ws.title, c.column_letter) not in free_text]
         assert free in ([], ["C4"]), (ws.title, free)  # only notes and the school code are free text
-    items, invs = wb[SHEETS["items"]], wb[SHEETS["investment"]]
+    items, invs = wb[names["items"]], wb[names["investment"]]
     assert covered_rule(items, f"J{FIRST_ROW}").type == "list"
     tooling_col = 4 + [f.id for f in inv.fields].index("tooling")
     tooling = covered_rule(invs, f"{chr(ord('A') + tooling_col - 1)}{FIRST_ROW}")
