@@ -23,8 +23,13 @@ from imworkbook.base.i18n import format_hours, format_money, format_number, t
 from imworkbook.base.numbers import format_euro, format_input
 from imworkbook.figures.proportion import investment_bars, quadrant, share_difference
 from imworkbook.report.board import proportion_summary, save_proportion_summary
-from imworkbook.apps.common import (CHART_WIDTH, CSS, EMPTY, FieldError, ReportPanel, SchoolApp, chart_config,
-                                    clear_field_error, download_link, show_figure)
+from imworkbook.apps.base import EMPTY
+from imworkbook.apps.charts import chart_config, show_figure
+from imworkbook.apps.downloads import download_link
+from imworkbook.apps.feedback import FieldError, clear_field_error
+from imworkbook.apps.report_panel import ReportPanel
+from imworkbook.apps.schoolbar import SchoolApp
+from imworkbook.apps.style import CHART_WIDTH, CSS
 
 FLAG_KEY = {"onder": "flag_onder", "balans": "flag_balans", "over": "flag_over", "onbekend": "flag_onbekend"}
 

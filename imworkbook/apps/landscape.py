@@ -19,8 +19,12 @@ from imworkbook.io.excel import read_inventory, write_inventory
 from imworkbook.io.session import Session
 from imworkbook.model.answers import slug
 from imworkbook.model.content import OTHER_TYPE, MaturityModel, load_landscape_reference
-from imworkbook.apps.common import (CHART_WIDTH, CSS, EMPTY, FieldError, SchoolApp, chart_config, clear_field_error,
-                                    done_html, download_link, messages_html, show_figure)
+from imworkbook.apps.base import EMPTY
+from imworkbook.apps.charts import chart_config, show_figure
+from imworkbook.apps.downloads import download_link
+from imworkbook.apps.feedback import FieldError, clear_field_error, done_html, messages_html
+from imworkbook.apps.schoolbar import SchoolApp
+from imworkbook.apps.style import CHART_WIDTH, CSS
 
 NEW = "__new__"
 

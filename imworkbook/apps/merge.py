@@ -11,7 +11,9 @@ import ipywidgets as W
 
 from imworkbook import api
 from imworkbook.analysis.merge import Rater, compare, rater_label
-from imworkbook.apps.common import CSS, EMPTY, AppBase, paragraphs
+from imworkbook.apps.base import EMPTY, AppBase
+from imworkbook.apps.feedback import paragraphs
+from imworkbook.apps.style import CSS
 from imworkbook.apps.questionnaire import _level_options
 from imworkbook.base import paths
 from imworkbook.base.i18n import t

@@ -24,8 +24,11 @@ from imworkbook.model.answers import SCOPES
 from imworkbook.model.content import MaturityModel, load_model
 from imworkbook.analysis.network import (SIZE_BANDS, group_status, heatmap_frame, percentiles, select, shared_items,
                                          trend)
-from imworkbook.apps.common import (CHART_WIDTH, CSS, EMPTY, SCOPE_LABELS, AppBase, chart_config, download_link,
-                                    show_figure)
+from imworkbook.apps.base import EMPTY, AppBase
+from imworkbook.apps.charts import chart_config, show_figure
+from imworkbook.apps.downloads import download_link
+from imworkbook.apps.schoolbar import SCOPE_LABELS
+from imworkbook.apps.style import CHART_WIDTH, CSS
 
 
 def example_network_dir() -> Path:

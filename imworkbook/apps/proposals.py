@@ -11,7 +11,11 @@ from markupsafe import Markup
 
 from imworkbook.analysis.proportion import hourly_rate
 from imworkbook.analysis.proposals import ADVICE_KEYS, QUESTIONS, Advice, advise, answered
-from imworkbook.apps.common import CSS, FieldError, SchoolApp, clear_field_error, download_link, name_control
+from imworkbook.apps.base import name_control
+from imworkbook.apps.downloads import download_link
+from imworkbook.apps.feedback import FieldError, clear_field_error
+from imworkbook.apps.schoolbar import SchoolApp
+from imworkbook.apps.style import CSS
 from imworkbook.base import paths
 from imworkbook.base.errors import error_text
 from imworkbook.base.i18n import t

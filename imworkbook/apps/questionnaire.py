@@ -21,7 +21,11 @@ import ipywidgets as W
 import plotly.graph_objects as go
 
 from imworkbook.analysis.scoring import area_scores, item_table, overall_score, score_table
-from imworkbook.apps.common import CHART_WIDTH, CSS, EMPTY, ReportPanel, SchoolApp, chart_config, show_figure
+from imworkbook.apps.base import EMPTY
+from imworkbook.apps.charts import chart_config, show_figure
+from imworkbook.apps.report_panel import ReportPanel
+from imworkbook.apps.schoolbar import SchoolApp
+from imworkbook.apps.style import CHART_WIDTH, CSS
 from imworkbook.base.i18n import format_number, t
 from imworkbook.figures import gap_bars, radar
 from imworkbook.figures.tables import score_table_html

@@ -8,7 +8,10 @@ from pathlib import Path
 import ipywidgets as W
 
 from imworkbook.analysis.roles import flags, hours_check
-from imworkbook.apps.common import CSS, EMPTY, FieldError, SchoolApp, clear_field_error, name_control
+from imworkbook.apps.base import EMPTY, name_control
+from imworkbook.apps.feedback import FieldError, clear_field_error
+from imworkbook.apps.schoolbar import SchoolApp
+from imworkbook.apps.style import CSS
 from imworkbook.base.errors import error_text
 from imworkbook.base.i18n import t
 from imworkbook.base.numbers import format_input

@@ -6,7 +6,11 @@ import html
 
 import ipywidgets as W
 
-from imworkbook.apps.common import CSS, AppBase, paragraphs
+from imworkbook.apps.base import AppBase
+
+from imworkbook.apps.feedback import paragraphs
+
+from imworkbook.apps.style import CSS
 from imworkbook.base.i18n import t
 from imworkbook.base.preferences import language
 

@@ -13,7 +13,7 @@ jupyter_server offer:
    page then says so (``imworkbook`` template) instead of going dead.
 2. **Pages are fast, also when a room arrives at once.** Voila's kernel pool (``preheat_kernel``) starts
    kernels for the pages a room opens first and runs their notebooks up to the point where the app needs the
-   request (:func:`imworkbook.apps.common.wait_for_page`): kernel start-up, imports and the rendering of the
+   request (:func:`imworkbook.apps.page.wait_for_page`): kernel start-up, imports and the rendering of the
    page template are done before anybody asks.
 3. **One compiled page template.** nbconvert builds a new Jinja environment for every page and compiles the
    same templates again (about half a second of server CPU per page). A shared in-memory bytecode cache lets

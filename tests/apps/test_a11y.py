@@ -52,7 +52,7 @@ def test_every_chart_has_a_table_of_its_data(tmp_path):
 
 
 def test_chart_table_leaves_out_zones_and_reference_lines_and_unescapes_labels(tmp_path):
-    from imworkbook.apps.common import chart_table_html
+    from imworkbook.apps.charts import chart_table_html
     from imworkbook.apps.investment import verhouding
 
     app = verhouding("po", folder=tmp_path)
@@ -66,7 +66,7 @@ def test_chart_table_leaves_out_zones_and_reference_lines_and_unescapes_labels(t
 
 
 def test_a_heat_map_is_a_grid_table_with_row_and_column_heads(tmp_path):
-    from imworkbook.apps.common import chart_table_html
+    from imworkbook.apps.charts import chart_table_html
     from imworkbook.apps.landscape import applicaties
 
     fig = applicaties("po", folder=tmp_path, lang="en").figs["coverage"]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from imworkbook.apps.common import download_link
+from imworkbook.apps.downloads import download_link
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,8 +1,10 @@
-"""The shared feedback of every app (widgets/common.py): the outcome of the last action only."""
+"""The shared feedback of every app (imworkbook/apps/feedback.py): the outcome of the last action only."""
 
 import ipywidgets as W
 
-from imworkbook.apps.common import AppBase, FieldError
+from imworkbook.apps.base import AppBase
+
+from imworkbook.apps.feedback import FieldError
 
 
 class Tiny(AppBase):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from imworkbook.apps.common import EMPTY, NEW
+from imworkbook.apps.base import EMPTY, NEW
 from imworkbook.apps.questionnaire import MaturityApp, vragenlijst
 
 from ..conftest import PO_EXAMPLE

@@ -4,7 +4,7 @@ is not listed among your schools, and the collection step reports it as "voorbee
 import shutil
 import zipfile
 
-from imworkbook.apps.common import EMPTY
+from imworkbook.apps.base import EMPTY
 from imworkbook.apps.questionnaire import vragenlijst
 from imworkbook.base import paths
 from imworkbook.io.collect import STATUS_SKIPPED, collect
