@@ -184,18 +184,14 @@ def export_network(tables: dict[str, pd.DataFrame], kind: str, path: str | Path 
     return write_xlsx(export_sheets(tables, SHAREABLE, **where), path)
 
 
-REPORT_HEADER_KEYS = {"bestand": "report_file", "school": "report_school", "ronde": "report_round",
-                      "status": "report_status", "melding": "report_message"}
+def file_check_table(collected: Collected, lang: str = "nl", *, only_problems: bool = False) -> pd.DataFrame:
+    """The file check of a network (one row per file; ``only_problems``: the files not simply loaded) with headers,
+    statuses and messages in ``lang``; the app's table and the CLI's."""
+    from imworkbook.io.collect import REPORT_HEADER_KEYS, STATUS_OK
 
-
-def file_check_table(report: pd.DataFrame, lang: str = "nl", *, only_problems: bool = False) -> pd.DataFrame:
-    """The file check of a network (one row per file; ``only_problems``: the files not simply loaded) with headers
-    and statuses in ``lang``; the app's table and the CLI's. ``report``: ``Collected.report_in(lang, labels=False)``
-    (messages in ``lang``, statuses as ids)."""
-    from imworkbook.io.collect import STATUS_LABELS, STATUS_OK
-
-    rows = report[report["status"] != STATUS_OK] if only_problems else report
-    rows = rows.assign(status=rows["status"].map(lambda v: t(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v))
+    rows = collected.report_in(lang)
+    if only_problems:
+        rows = rows[collected.report["status"] != STATUS_OK]
     return rows.rename(columns={c: t(REPORT_HEADER_KEYS[c], lang) for c in rows.columns if c in REPORT_HEADER_KEYS})
 
 

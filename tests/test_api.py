@@ -90,7 +90,7 @@ def test_a_folder_without_usable_files_has_no_network(tmp_path):
 
 def test_file_check_and_overview_in_english():
     network = api.load_network(EXAMPLES / "netwerk")
-    check = api.file_check_table(network.collected.report_in("en", labels=False), "en", only_problems=True)
+    check = api.file_check_table(network.collected, "en", only_problems=True)
     assert 0 < len(check) < len(network.collected.report)
     assert "loaded" not in set(check["status"]) and {"refused", "duplicate"} <= set(check["status"])
     assert list(check.columns)[:2] == ["file", "school"]

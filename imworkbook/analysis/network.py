@@ -31,7 +31,7 @@ from imworkbook.base import paths
 from imworkbook.base.errors import ImworkbookError, Problem
 from imworkbook.base.i18n import t
 from imworkbook.base.storage import atomic_write_bytes, locked
-from imworkbook.io.collect import Collected
+from imworkbook.io.collect import REPORT_HEADER_KEYS, Collected
 from imworkbook.io.fastlane import column_spec, extract_columns
 from imworkbook.model.answers import school_identity
 from imworkbook.model.content import InvestmentModel, MaturityModel, load_investment_model, load_model
@@ -378,9 +378,6 @@ COLUMN_KEYS = {"area": "net_xl_col_area", "n": "net_xl_col_n", "current": "net_x
                "band": "net_xl_col_band", "scope": "net_xl_col_scope", "item": "net_xl_col_item",
                "question": "net_xl_col_question"}
 SHEET_KEYS = {"overview": "net_xl_sheet_overview", "per_group": "net_xl_sheet_per_group", "per_item": "net_xl_sheet_per_item"}
-REPORT_COLUMN_KEYS = {"bestand": "net_xl_col_report_bestand", "school": "net_xl_col_report_school",
-               "ronde": "net_xl_col_report_ronde", "status": "net_xl_col_report_status",
-               "melding": "net_xl_col_report_melding"}  # collect's report
 
 
 def comparison_tables(data: NetworkData, model: MaturityModel | None = None, *, round: str | None = None,
@@ -466,6 +463,6 @@ def export_sheets(tables: dict[str, pd.DataFrame], kind: str, *, round: str, sec
     sheets = {t("net_xl_sheet_readme", lang): pd.DataFrame({title: lines})} | tables
     if kind == FACILITATOR:
         frame = report if report is not None else pd.DataFrame()
-        sheets[t("net_xl_sheet_validation", lang)] = frame.rename(columns=lambda c: t(REPORT_COLUMN_KEYS[c], lang)
-                                                               if c in REPORT_COLUMN_KEYS else c)
+        sheets[t("net_xl_sheet_validation", lang)] = frame.rename(columns=lambda c: t(REPORT_HEADER_KEYS[c], lang)
+                                                               if c in REPORT_HEADER_KEYS else c)
     return sheets

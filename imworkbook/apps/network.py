@@ -159,7 +159,7 @@ class NetworkApp(AppBase):
         lang = self.lang
         head = t("net_counts", lang, seen=c["seen"], ok=c[STATUS_OK], warn=c[STATUS_WARN],
                  dup=c[STATUS_DUPLICATE], refused=c[STATUS_REFUSED], skipped=c[STATUS_SKIPPED])
-        rows = api.file_check_table(self.collected.report_in(lang, labels=False), lang, only_problems=only_problems)
+        rows = api.file_check_table(self.collected, lang, only_problems=only_problems)
         if not len(rows):
             return f"<p>{html.escape(head)}</p>" if only_problems else ""
         table = rows.to_html(index=False, escape=True, border=0, classes="imw-report")

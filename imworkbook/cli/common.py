@@ -111,7 +111,7 @@ def print_file_check(collected, lang: str) -> None:
 
     counts = collected.counts
     with pd.option_context("display.width", 200, "display.max_colwidth", 110, "display.max_rows", 500):
-        rows = api.file_check_table(collected.report_in(lang, labels=False), lang, only_problems=True)
+        rows = api.file_check_table(collected, lang, only_problems=True)
         if len(rows):
             print(rows.to_string(index=False))
     say("cli.file_counts", lang, seen=counts["seen"], ok=counts["loaded"], warn=counts["loaded_with_notes"],

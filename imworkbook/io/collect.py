@@ -49,7 +49,9 @@ STATUS_SKIPPED = "skipped"
 STATUSES = (STATUS_OK, STATUS_WARN, STATUS_DUPLICATE, STATUS_REFUSED, STATUS_SKIPPED)
 STATUS_LABELS = {STATUS_OK: "status_ok", STATUS_WARN: "status_warn", STATUS_DUPLICATE: "status_duplicate",
                  STATUS_REFUSED: "status_refused", STATUS_SKIPPED: "status_skipped"}
-REPORT_COLUMNS = ["bestand", "school", "ronde", "status", "melding"]  # column keys (the words: report_<key>)
+REPORT_COLUMNS = ["bestand", "school", "ronde", "status", "melding"]  # column keys
+REPORT_HEADER_KEYS = {"bestand": "report_file", "school": "report_school", "ronde": "report_round",
+                      "status": "report_status", "melding": "report_message"}  # their words (i18n), wherever shown
 
 
 def _m(code: str, **values) -> Msg:
