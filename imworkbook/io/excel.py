@@ -858,7 +858,7 @@ def read_inventory(data: bytes, name: str, ref=None) -> tuple[list, list[Problem
     headers = [str(c.value).strip().lower() if c.value is not None else "" for c in ws[1]]
     # the file's language: the one whose headers it uses most (a sheet written in either language reads back)
     lang = max(LANGS, key=lambda lg: (len(set(headers) & set(inventory_columns(lg))), lg == "nl"))
-    accepted = {h: f for lg in (lang, *LANGS) for h, f in inventory_columns(lg).items()}
+    accepted = {h: f for lg in LANGS for h, f in inventory_columns(lg).items()}  # a header of either language
     lists_sheet = t("inv_lists_sheet", lang)
     problems: list[Problem] = []
     if not any(accepted.get(h) == "name" for h in headers):
