@@ -33,7 +33,6 @@ from imworkbook.base.i18n import t
 from imworkbook.base.storage import atomic_write_bytes, locked
 from imworkbook.io.collect import REPORT_HEADER_KEYS, Collected
 from imworkbook.io.fastlane import column_spec, extract_columns
-from imworkbook.model.answers import school_identity
 from imworkbook.model.content import InvestmentModel, MaturityModel, load_investment_model, load_model
 
 LEVELS = ("current", "target", "gap")
@@ -114,14 +113,11 @@ def network_frames(documents: "list[dict] | Collected", model: MaturityModel | N
 def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentModel, secret: bytes = b"") -> NetworkData:
     """Build the frames from :func:`~imworkbook.io.fastlane.extract_columns` output (vectorised)."""
     item_ids, area_ids, euro_fields = column_spec(model, inv)
-    schools = pd.DataFrame(columns["schools"], columns=["name", "code", "sector", "pupils", "round", "hourly_rate",
-                                                        "scope", "location", "levy_eur", "levy_attribution"])
+    schools = pd.DataFrame(columns["schools"], columns=["key", "name", "code", "sector", "pupils", "round",
+                                                        "hourly_rate", "scope", "location", "levy_eur",
+                                                        "levy_attribution"])
     schools["pupils"] = schools["pupils"].astype("float")
     schools["scope"] = schools["scope"].fillna(UNKNOWN_SCOPE)
-    # (from the tuples, not the frame: a column of only None would have become NaN)
-    schools.insert(0, "key", [school_identity(code, name, location)
-                              for name, code, _sector, _pupils, _round, _rate, _scope, location, *_levy
-                              in columns["schools"]])
     schools["band"] = [size_band(p) for p in schools["pupils"]]
     codes = {k: pseudonym(k, secret) for k in schools["key"].unique()}
     if len(set(codes.values())) < len(codes):  # two schools, one pseudonym: an error, never a silent merge

@@ -16,7 +16,7 @@ from typing_extensions import NotRequired, TypedDict
 
 from imworkbook.model.answers import (CHOICES, KIND, LEVEL_MAX, LEVEL_MIN, NOTE_MAX_CHARS, SCHEMA_VERSION, YEARS_MIN,
                                       _UNIT_MAX, Answers, Application, Investment, ItemAnswer, Proposal, Roles,
-                                      School, unwritten_sections)
+                                      School, school_identity, unwritten_sections)
 from imworkbook.model.content import InvestmentModel, MaturityModel
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
@@ -250,38 +250,37 @@ def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[s
                     euro_fields: list[str]) -> dict[str, Any]:
     """The numbers of many documents as compact arrays (cheap to send between processes).
 
-    ``schools``: one tuple per document (name, code, sector, pupils, round, the school's own hourly rate, scope,
-    location number, levy and levy attribution, each or None);
-    ``items``: document index,
-    item index, current and target (NaN unless a level 1-5); ``investment``: document index, area index,
-    ambition, the euro fields and the depreciation period.
+    ``schools``: one tuple per document (its school key (:func:`~imworkbook.model.answers.school_identity`), name,
+    code, sector, pupils, round, the school's own hourly rate, scope, location number, levy and levy attribution,
+    each or None); ``items``: document index, item index, current and target (NaN unless a level 1-5);
+    ``investment``: document index, area index, ambition, the euro fields and the depreciation period.
     """
     from array import array
+    from itertools import repeat
 
     import numpy as np
 
-    from itertools import repeat
-
-    item_pos = {i: n for n, i in enumerate(item_ids)}
+    item_pos = {i: n for n, i in enumerate(item_ids)}.get
     area_pos = {a: n for n, a in enumerate(area_ids)}
     # typed arrays (4 bytes a number) instead of lists of Python objects: a national network stays small
     schools, f_idx, i_idx, cur, tgt, inv_rows = [], array("i"), array("h"), array("f"), array("f"), []
-    nan = float("nan")
     # a level 1-5 as a number, anything else (weet niet, n.v.t., empty) as NaN; both lanes only let
     # through strict ints as levels (never true or 1.0, which equal 1 in Python)
-    levels = {n: float(n) for n in range(LEVEL_MIN, LEVEL_MAX + 1)}
+    level = {n: float(n) for n in range(LEVEL_MIN, LEVEL_MAX + 1)}.get
+    nan, get = repeat(float("nan")), dict.get  # (map over C functions: no Python call per item)
     keys = ("ambition", *euro_fields, "depreciation_years")
     for d, doc in enumerate(documents):
         s = doc["school"]
         inv = doc.get("investment") or {}
-        schools.append((s["name"], s.get("code"), s["sector"], s.get("pupils"), doc["round"], inv.get("hourly_rate"),
-                        s.get("scope"), s.get("location"), inv.get("levy_eur"), inv.get("levy_attribution")))
+        schools.append((school_identity(s.get("code"), s["name"], s.get("location")), s["name"], s.get("code"),
+                        s["sector"], s.get("pupils"), doc["round"], inv.get("hourly_rate"), s.get("scope"),
+                        s.get("location"), inv.get("levy_eur"), inv.get("levy_attribution")))
         answers = doc["answers"]
         f_idx.extend(repeat(d, len(answers)))
-        i_idx.extend([item_pos.get(k, -1) for k in answers])
+        i_idx.extend(map(item_pos, answers, repeat(-1)))
         values = answers.values()
-        cur.extend([levels.get(v.get("current"), nan) for v in values])
-        tgt.extend([levels.get(v.get("target"), nan) for v in values])
+        cur.extend(map(level, map(get, values, repeat("current")), nan))
+        tgt.extend(map(level, map(get, values, repeat("target")), nan))
         for area_id, values in doc["investment"]["areas"].items():
             inv_rows.append([d, area_pos.get(area_id, -1), *map(values.get, keys)])
     width = 4 + len(euro_fields)
