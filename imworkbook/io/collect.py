@@ -195,7 +195,7 @@ def collect(source: str | Path, model: MaturityModel | None = None,
         with open(source, "rb") as fh:
             refusal = _zip_refusal(fh)
             if refusal:
-                return _merge([_Chunk([_refused_row(source.name, refusal)], [None], [None], [None], [],
+                return _merge([_Chunk([_refused_row(source.name, refusal)], [None], [None], [None], [None], [],
                                       extract_columns([], *column_spec(model, load_investment_model())))],
                               progress, 1)
             with zipfile.ZipFile(fh) as zf:  # members are read while the zip is open
@@ -258,6 +258,7 @@ class _Chunk:
     keys: list[tuple[str, str] | None]  # per row: the school key of a loaded document, else None
     raters: list[str | None]  # per row: the rater role of a loaded document (None: the school's answer)
     saved: list[str | None]  # per row: the saved_at of a loaded document
+    by_name: list[str | None]  # per row: a loaded document with a school code: its identity by name alone
     documents: list[dict]  # the loaded documents (empty unless kept)
     columns: dict  # their numbers (fastlane.extract_columns)
 
@@ -319,11 +320,15 @@ def _load_chunk_now(members: list[Member], model: MaturityModel, keep_documents:
     columns = parts[0] if len(parts) == 1 else join_columns(parts, np.ones(loaded, dtype=bool))
     # a loaded document's school key and round, from its numbers (school_identity, made once in extract_columns)
     schools = iter(columns["schools"])
+    for row in rows:  # the report is shown in a terminal and a web page: control characters made visible
+        row["bestand"], row["school"] = _visible(row["bestand"]), _visible(row["school"])
     keys: list[tuple[str, str] | None] = []
+    by_name: list[str | None] = []
     for loaded_here in got:
         school = next(schools) if loaded_here else None
         keys.append((school[0], school[5]) if school else None)
-    return _Chunk(rows, keys, raters, saved, docs if keep_documents else [], columns)
+        by_name.append(school_identity(None, school[1]) if school and (school[2] or "").strip() else None)
+    return _Chunk(rows, keys, raters, saved, by_name, docs if keep_documents else [], columns)
 
 
 def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: Msg | None, lane: FastLane,
@@ -416,20 +421,24 @@ def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, to
 
     result = Collected()
     rows: list[dict] = []
-    loaded: list[tuple[dict, tuple[str, str], str | None, str | None, int, int]] = []  # row, key, rater, saved,
-    for c, chunk in enumerate(chunks):                                                # chunk, document in chunk
+    loaded: list[tuple[dict, tuple[str, str], str | None, str | None, int, int, str | None]] = []  # row, key,
+    for c, chunk in enumerate(chunks):                  # rater, saved, chunk, document in chunk, identity by name
         d = 0
-        for row, key, rater, saved in zip(chunk.rows, chunk.keys, chunk.raters, chunk.saved):
+        for row, key, rater, saved, by_name in zip(chunk.rows, chunk.keys, chunk.raters, chunk.saved, chunk.by_name):
             rows.append(row)
             if key is not None:
-                loaded.append((row, key, rater, saved, c, d))
+                loaded.append((row, key, rater, saved, c, d, by_name))
                 d += 1
+    first_come = lambda e: (-_moment(e[3]), e[0]["bestand"])  # noqa: E731 - which of two files counts
+    seen: dict[tuple[str, str], int] = {}
+    for entry in loaded:
+        seen[entry[1]] = seen.get(entry[1], 0) + 1
     winner: dict[tuple[str, str], tuple[dict, str | None, str | None]] = {}
-    for row, key, rater, saved, _c, _d in sorted(loaded, key=lambda e: (-_moment(e[3]), e[0]["bestand"])):
-        winner.setdefault(key, (row, rater, saved))
+    for row, key, rater, saved, *_ in sorted((e for e in loaded if seen[e[1]] > 1), key=first_come):
+        winner.setdefault(key, (row, rater, saved))  # (only the few keys seen twice need the order)
     keep: list[bool] = []  # per loaded document over all chunks, in file order
-    for row, key, rater, saved, c, d in loaded:
-        first, first_rater, first_saved = winner[key]
+    for row, key, rater, saved, c, d, _name in loaded:
+        first, first_rater, first_saved = winner.get(key) or winner.setdefault(key, (row, rater, saved))
         if first is row:
             if rater:
                 row.update(status=STATUS_WARN, melding=Parts([*row["melding"], _m("one_rater", rater=rater)]))
@@ -446,31 +455,30 @@ def _merge(chunks: list[_Chunk], progress: Callable[[int, int], None] | None, to
         row.update(status=STATUS_DUPLICATE, melding=Parts([message, _m("own_messages", own=own)]) if own
                    else Parts([message]))
         keep.append(False)
-    _same_name_with_and_without_code(winner)
+    _same_name_with_and_without_code([e for e in loaded if winner[e[1]][0] is e[0]], first_come)
     result.columns = join_columns([c.columns for c in chunks], np.asarray(keep, dtype=bool))
     if progress:
         progress(total, total)
     result.messages = [row["melding"] for row in rows]
-    for row in rows:  # the report is shown in a terminal and a web page: control characters made visible
-        row["melding"] = render_value(row["melding"], "nl")
-        for column in ("bestand", "school", "melding"):
-            row[column] = _visible(row[column])
+    for row in rows:  # (file and school made visible in _load_chunk)
+        row["melding"] = _visible(render_value(row["melding"], "nl")) if row["melding"] else ""
     result.report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     return result
 
 
-def _same_name_with_and_without_code(winner: dict) -> None:
+def _same_name_with_and_without_code(winners: list[tuple], first_come: Callable) -> None:
     """A school identifies by its code, else by its name: the same school once with and once without a code would
     count twice (and make a group look bigger than it is). Names are not unique in the Netherlands, so this is a
-    remark on the file without a code, not a merge."""
+    remark on the file without a code, not a merge. ``winners``: the entries that count (see ``_merge``), each
+    with the school's identity by name when it has a code; of several coded files, the remark names the one that
+    comes first by ``first_come``."""
+    uncoded = {e[1] for e in winners if e[6] is None}  # (an identity by name, round)
     coded: dict[tuple[str, str], str] = {}
-    for (identity, round_), (row, _rater, _saved) in winner.items():
-        by_name = school_identity(None, row["school"])
-        if identity != by_name:
-            coded.setdefault((by_name, round_), row["bestand"])
-    for (identity, round_), (row, _rater, _saved) in winner.items():
-        other = coded.get((identity, round_))
-        if other and identity == school_identity(None, row["school"]):
+    for entry in sorted((e for e in winners if e[6] is not None and (e[6], e[1][1]) in uncoded), key=first_come):
+        coded.setdefault((entry[6], entry[1][1]), entry[0]["bestand"])
+    for row, key, *_ in winners:
+        other = coded.get(key)
+        if other and key in uncoded:
             row.update(status=STATUS_WARN, melding=Parts([*row["melding"], _m("same_name_no_code", other=other)]))
 
 
