@@ -33,7 +33,7 @@ import pandas as pd
 
 from imworkbook.base import budgets
 from imworkbook.base.errors import AnswersFileError, Msg, Parts, Problem, reason_of, render_value
-from imworkbook.io.fastlane import FastLane, as_document, column_spec, extract_columns, join_columns
+from imworkbook.io.fastlane import Columns, FastLane, as_document, column_spec, extract_columns, join_columns
 from imworkbook.io.reading import _decode, parse_answers
 from imworkbook.io.safezip import TooLarge, read_capped, read_member, zip_directory
 from imworkbook.io.spreadsheet import SUFFIXES as SPREADSHEET_SUFFIXES
@@ -263,8 +263,6 @@ class _Chunk:
     columns: dict  # their numbers (fastlane.extract_columns)
 
 
-FLUSH_DOCUMENTS = 256  # without keep_documents, turn loaded documents into numbers every so many files...
-FLUSH_BYTES = 32 * 1024 * 1024  # ...or every so many bytes read, so memory does not grow with the files
 
 
 def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: bool,
@@ -285,8 +283,6 @@ def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: boo
 
 def _load_chunk_now(members: list[Member], model: MaturityModel, keep_documents: bool,
                     progress: Callable[[int, int], None] | None) -> _Chunk:
-    import numpy as np
-
     rows: list[dict] = []
     got: list[bool] = []  # per row: a document was loaded
     raters: list[str | None] = []
@@ -294,9 +290,7 @@ def _load_chunk_now(members: list[Member], model: MaturityModel, keep_documents:
     docs: list[dict] = []
     inv = load_investment_model()
     lane = FastLane(model, inv)
-    spec = column_spec(model, inv)
-    parts: list[dict] = []
-    pending = loaded = 0
+    numbers = Columns(*column_spec(model, inv))
     for i, (name, size, read, refusal) in enumerate(members):
         if progress and i % 250 == 0:
             progress(i, len(members))
@@ -309,16 +303,11 @@ def _load_chunk_now(members: list[Member], model: MaturityModel, keep_documents:
             continue
         raters.append(doc.get("rater"))
         saved.append(doc.get("saved_at"))
-        docs.append(doc)
-        loaded += 1
-        pending += size
-        if not keep_documents and (len(docs) >= FLUSH_DOCUMENTS or pending >= FLUSH_BYTES):
-            parts.append(extract_columns(docs, *spec))
-            docs, pending = [], 0
-    if docs or not parts:
-        parts.append(extract_columns(docs, *spec))
-    columns = parts[0] if len(parts) == 1 else join_columns(parts, np.ones(loaded, dtype=bool))
-    # a loaded document's school key and round, from its numbers (school_identity, made once in extract_columns)
+        numbers.add(doc)  # (now, while the document is fresh in memory; without keep_documents it is then let go)
+        if keep_documents:
+            docs.append(doc)
+    columns = numbers.result()
+    # a loaded document's school key and round, from its numbers (school_identity, made once in Columns.add)
     schools = iter(columns["schools"])
     for row in rows:  # the report is shown in a terminal and a web page: control characters made visible
         row["bestand"], row["school"] = _visible(row["bestand"]), _visible(row["school"])

@@ -9,6 +9,8 @@ objects per item. Any other file goes through the full, lenient :func:`~imworkbo
 
 from __future__ import annotations
 
+from functools import lru_cache
+from itertools import repeat
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -74,7 +76,6 @@ class _File(TypedDict):
     saved_at: Optional[str]
 
 
-_FILE = TypeAdapter(_File)
 INVESTMENT_SETTINGS = ("hourly_rate", "staff_fte", "levy_eur", "levy_attribution")
 
 
@@ -91,21 +92,33 @@ def _header_adapter() -> TypeAdapter:
 _HEADER = _header_adapter()
 
 
-def _area_values_schema(inv: InvestmentModel) -> TypeAdapter:
-    """One strict, native schema for the values of an area: every field with its unit's bounds."""
-    fields: dict[str, Any] = {"ambition": NotRequired[Optional[Annotated[int, Field(ge=LEVEL_MIN, le=LEVEL_MAX)]]],
+@lru_cache(maxsize=8)
+def _file_schema(fields: tuple[tuple[str, str], ...]) -> TypeAdapter:
+    """The whole file as one strict, native schema, with the values of each area typed by the investment model's
+    ``fields`` (id, unit): checked while the bytes are parsed, not in a second pass. Made once per model."""
+    typed = TypedDict("_TypedInvestment", {**_Investment.__annotations__,  # type: ignore[misc]
+                                           "areas": dict[str, _area_values(fields)]})
+    typed.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
+    whole = TypedDict("_TypedFile", {**_File.__annotations__, "investment": typed})  # type: ignore[misc]
+    whole.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
+    return TypeAdapter(whole)
+
+
+def _area_values(fields: tuple[tuple[str, str], ...]) -> Any:
+    """The values of an area as a strict TypedDict: every field of the investment model with its unit's bounds."""
+    values: dict[str, Any] = {"ambition": NotRequired[Optional[Annotated[int, Field(ge=LEVEL_MIN, le=LEVEL_MAX)]]],
                               "note": NotRequired[Annotated[str, Field(max_length=NOTE_MAX_CHARS)]]}
-    for f in inv.fields:
-        low = YEARS_MIN if f.unit == "years" else 0
-        if f.unit == "choice":
+    for field_id, unit in fields:
+        low = YEARS_MIN if unit == "years" else 0
+        if unit == "choice":
             kind: Any = Annotated[int, Field(strict=True, ge=CHOICES[0], le=CHOICES[-1])]
         else:
-            kind = Union[Annotated[int, Field(ge=low, le=_UNIT_MAX[f.unit])],
-                         Annotated[float, Field(ge=low, le=_UNIT_MAX[f.unit], allow_inf_nan=False)]]
-        fields[f.id] = NotRequired[Optional[kind]]
-    values = TypedDict("_AreaValues", fields)  # type: ignore[misc]
-    values.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
-    return TypeAdapter(dict[str, values])
+            kind = Union[Annotated[int, Field(ge=low, le=_UNIT_MAX[unit])],
+                         Annotated[float, Field(ge=low, le=_UNIT_MAX[unit], allow_inf_nan=False)]]
+        values[field_id] = NotRequired[Optional[kind]]
+    typed = TypedDict("_AreaValues", values)  # type: ignore[misc]
+    typed.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
+    return typed
 
 
 class FastLane:
@@ -115,14 +128,14 @@ class FastLane:
         self.model_id, self.model_version = model.id, model.version
         self.items = frozenset(model.item_ids)
         self.areas = frozenset(a.id for a in model.areas)
-        self.area_values = _area_values_schema(inv)
+        self.file = _file_schema(tuple((f.id, f.unit) for f in inv.fields))
 
     def canonical(self, raw: Any) -> bool:
         """True when an already parsed document is exactly as imworkbook writes it."""
         if not isinstance(raw, dict) or raw.get("kind") != KIND or raw.get("schema_version") != SCHEMA_VERSION:
             return False
         try:
-            _FILE.validate_python(raw)
+            self.file.validate_python(raw)
         except ValidationError:
             return False
         return self._rest_is_canonical(raw)
@@ -138,7 +151,7 @@ class FastLane:
         if b"\\u003" in data:  # an escaped character in the range of ':' - let the full parser decide
             return None
         try:
-            raw = _FILE.validate_json(data)
+            raw = self.file.validate_json(data)
         except ValidationError:
             return None
         if raw["kind"] != KIND or raw["schema_version"] != SCHEMA_VERSION or not self._rest_is_canonical(raw):
@@ -180,13 +193,7 @@ class FastLane:
         if any(k in raw and not raw[k] for k in ("landscape", "proposals")) or \
                 ("roles" in raw and not (raw["roles"].get("assignments") or raw["roles"].get("hours"))):
             return False
-        if not inv["areas"].keys() <= self.areas:
-            return False
-        try:
-            self.area_values.validate_python(inv["areas"])
-        except ValidationError:
-            return False
-        return True
+        return inv["areas"].keys() <= self.areas  # (their values are checked in the file's schema)
 
 
 _EXTRA = ("landscape", "proposals", "roles")
@@ -223,14 +230,16 @@ def _count_nested(value: Any) -> int:
 
 def _keys_and_string_colons(doc: dict) -> int:
     """Keys in a canonical document plus the ``:`` characters inside its strings (keys and values)."""
-    answers, areas = doc["answers"], doc["investment"]["areas"]
+    answers, investment, school, model = doc["answers"], doc["investment"], doc["school"], doc["model"]
+    areas = investment["areas"]
     # the top-level keys count here; the keys inside the optional sections are counted by _count_nested
-    keys = len(doc) + len(doc["model"]) + len(doc["school"]) + len(doc["investment"]) + len(answers) + sum(map(len, answers.values())) + len(areas) + sum(map(len, areas.values()))
-    texts = [doc["kind"], doc["round"], doc.get("rater", ""), doc["saved_at"] or "", doc["model"]["id"], doc["model"]["version"],
-             doc["school"]["name"], doc["school"]["code"] or "", doc["school"]["location"] or "",
-             doc["school"]["scope"] or "", *answers, *areas,
-             *(v["note"] for v in answers.values() if "note" in v),
-             *(v["note"] for v in areas.values() if isinstance(v.get("note"), str))]
+    keys = (len(doc) + len(model) + len(school) + len(investment) + len(answers) + sum(map(len, answers.values()))
+            + len(areas) + sum(map(len, areas.values())))
+    notes = repeat("note"), repeat("")
+    texts = [doc["kind"], doc["round"], doc.get("rater") or "", doc["saved_at"] or "", model["id"], model["version"],
+             school["name"], school["code"] or "", school["location"] or "", school["scope"] or "",
+             investment["levy_attribution"] or "", *answers, *areas,
+             *map(dict.get, answers.values(), *notes), *map(dict.get, areas.values(), *notes)]  # (C calls only)
     return keys + ":".join(texts).count(":") - (len(texts) - 1)
 
 
@@ -248,50 +257,69 @@ def column_spec(model: MaturityModel, inv: InvestmentModel) -> tuple[list[str], 
 
 def extract_columns(documents: list[dict], item_ids: list[str], area_ids: list[str],
                     euro_fields: list[str]) -> dict[str, Any]:
-    """The numbers of many documents as compact arrays (cheap to send between processes).
+    """The numbers of many documents as compact arrays (cheap to send between processes); see :class:`Columns`."""
+    columns = Columns(item_ids, area_ids, euro_fields)
+    for doc in documents:
+        columns.add(doc)
+    return columns.result()
 
-    ``schools``: one tuple per document (its school key (:func:`~imworkbook.model.answers.school_identity`), name,
-    code, sector, pupils, round, the school's own hourly rate, scope, location number, levy and levy attribution,
-    each or None); ``items``: document index, item index, current and target (NaN unless a level 1-5);
-    ``investment``: document index, area index, ambition, the euro fields and the depreciation period.
+
+class Columns:
+    """The numbers of documents added one by one (while each is fresh in memory), as compact arrays.
+
+    :meth:`result`: ``schools``: one tuple per document (its school key
+    (:func:`~imworkbook.model.answers.school_identity`), name, code, sector, pupils, round, the school's own hourly
+    rate, scope, location number, levy and levy attribution, each or None); ``items``: document index, item index,
+    current and target (NaN unless a level 1-5); ``investment``: document index, area index, ambition, the euro
+    fields and the depreciation period.
     """
-    from array import array
-    from itertools import repeat
 
-    import numpy as np
+    def __init__(self, item_ids: list[str], area_ids: list[str], euro_fields: list[str]):
+        from array import array
 
-    item_pos = {i: n for n, i in enumerate(item_ids)}.get
-    area_pos = {a: n for n, a in enumerate(area_ids)}
-    # typed arrays (4 bytes a number) instead of lists of Python objects: a national network stays small
-    schools, f_idx, i_idx, cur, tgt, inv_rows = [], array("i"), array("h"), array("f"), array("f"), []
-    # a level 1-5 as a number, anything else (weet niet, n.v.t., empty) as NaN; both lanes only let
-    # through strict ints as levels (never true or 1.0, which equal 1 in Python)
-    level = {n: float(n) for n in range(LEVEL_MIN, LEVEL_MAX + 1)}.get
-    nan, get = repeat(float("nan")), dict.get  # (map over C functions: no Python call per item)
-    keys = ("ambition", *euro_fields, "depreciation_years")
-    for d, doc in enumerate(documents):
+        self.item_pos = {i: n for n, i in enumerate(item_ids)}.get
+        self.area_pos = {a: n for n, a in enumerate(area_ids)}.get
+        self.width = 4 + len(euro_fields)
+        self.keys = ("ambition", *euro_fields, "depreciation_years")
+        # typed arrays (4 bytes a number) instead of lists of Python objects: a national network stays small
+        self.schools: list[tuple] = []
+        self.f_idx, self.i_idx, self.cur, self.tgt = array("i"), array("h"), array("f"), array("f")
+        self.investment = array("d")
+        # a level 1-5 as a number, anything else (weet niet, n.v.t., empty) as NaN; both lanes only let
+        # through strict ints as levels (never true or 1.0, which equal 1 in Python)
+        self.level = {n: float(n) for n in range(LEVEL_MIN, LEVEL_MAX + 1)}.get
+
+    def add(self, doc: dict) -> None:
+        d = len(self.schools)
         s = doc["school"]
         inv = doc.get("investment") or {}
-        schools.append((school_identity(s.get("code"), s["name"], s.get("location")), s["name"], s.get("code"),
-                        s["sector"], s.get("pupils"), doc["round"], inv.get("hourly_rate"), s.get("scope"),
-                        s.get("location"), inv.get("levy_eur"), inv.get("levy_attribution")))
+        self.schools.append((school_identity(s.get("code"), s["name"], s.get("location")), s["name"], s.get("code"),
+                             s["sector"], s.get("pupils"), doc["round"], inv.get("hourly_rate"), s.get("scope"),
+                             s.get("location"), inv.get("levy_eur"), inv.get("levy_attribution")))
         answers = doc["answers"]
-        f_idx.extend(repeat(d, len(answers)))
-        i_idx.extend(map(item_pos, answers, repeat(-1)))
+        nan, get, level = repeat(_NAN), dict.get, self.level  # (map over C functions: no Python call per item)
+        self.f_idx.extend(repeat(d, len(answers)))
+        self.i_idx.extend(map(self.item_pos, answers, repeat(-1)))
         values = answers.values()
-        cur.extend(map(level, map(get, values, repeat("current")), nan))
-        tgt.extend(map(level, map(get, values, repeat("target")), nan))
+        self.cur.extend(map(level, map(get, values, repeat("current")), nan))
+        self.tgt.extend(map(level, map(get, values, repeat("target")), nan))
         for area_id, values in doc["investment"]["areas"].items():
-            inv_rows.append([d, area_pos.get(area_id, -1), *map(values.get, keys)])
-    width = 4 + len(euro_fields)
-    # (a missing or empty value, None, becomes NaN here: numpy turns None into NaN in a float array)
-    inv_block = np.array(inv_rows, dtype=np.float64).reshape(-1, width)
-    return {
-        "schools": schools,
-        "items": (np.frombuffer(f_idx, dtype=np.int32), np.frombuffer(i_idx, dtype=np.int16),
-                  np.frombuffer(cur, dtype=np.float32), np.frombuffer(tgt, dtype=np.float32)),
-        "investment": inv_block,
-    }
+            # (a missing or empty value, None, is NaN)
+            self.investment.extend([d, self.area_pos(area_id, -1),
+                                    *[_NAN if v is None else v for v in map(values.get, self.keys)]])
+
+    def result(self) -> dict[str, Any]:
+        import numpy as np
+
+        return {
+            "schools": self.schools,
+            "items": (np.frombuffer(self.f_idx, dtype=np.int32), np.frombuffer(self.i_idx, dtype=np.int16),
+                      np.frombuffer(self.cur, dtype=np.float32), np.frombuffer(self.tgt, dtype=np.float32)),
+            "investment": np.frombuffer(self.investment, dtype=np.float64).reshape(-1, self.width),
+        }
+
+
+_NAN = float("nan")
 
 
 def join_columns(parts: list[dict], keep: Any) -> dict[str, Any]:
