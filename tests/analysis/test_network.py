@@ -430,3 +430,18 @@ def test_the_item_rows_of_a_round_carry_their_school_peer_groups(data):
             got = _items_with_groups(network, round_)
             expected = select(network, round_, frame="items").reset_index(drop=True)
             pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_dtype=False)
+
+
+@given(st.lists(st.one_of(st.none(), st.just(float("nan")), st.integers(-5, 3000), st.floats(-5, 3000)), max_size=30))
+def test_size_bands_follow_the_band_table(pupils):
+    """The vectorised size bands (network_frames) say what the table SIZE_BANDS says, value by value: a number of
+    pupils within a band's bounds (both included) gets its label, anything else (unknown, negative, between two
+    bands) ``onbekend``."""
+    from imworkbook.analysis.network import SIZE_BANDS, size_bands
+
+    def by_table(p):
+        if p is None or p != p:
+            return "onbekend"
+        return next((label for low, high, label in SIZE_BANDS if low <= p <= high), "onbekend")
+
+    assert size_bands(pupils) == [by_table(p) for p in pupils]
