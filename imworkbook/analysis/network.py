@@ -373,8 +373,8 @@ def trend(data: NetworkData, sector: str | None = None, band: str | None = None,
 def shared_items(data: NetworkData, round_a: str, round_b: str) -> int:
     """How many item ids both rounds have answers for (after any question-set mapping: a round answered with
     an older version has no answers for the items that are new, so this is what the two rounds can compare)."""
-    a = set(data.items.loc[data.items["round"] == round_a, "item_id"])
-    b = set(data.items.loc[data.items["round"] == round_b, "item_id"])
+    a = set(data.items.loc[data.items["round"] == round_a, "item_id"].unique())  # (unique first: a set of a
+    b = set(data.items.loc[data.items["round"] == round_b, "item_id"].unique())  # column walks every row in Python)
     return len(a & b)
 
 
