@@ -165,9 +165,10 @@ def export_name(kind: str, *, round: str, sector: str | None = None, band: str |
 
 def export_network(tables: dict[str, pd.DataFrame], kind: str, path: str | Path | None = None, *, round: str,
                    sector: str | None = None, band: str | None = None, scope: str | None = None,
-                   report: pd.DataFrame | None = None, lang: str = "nl") -> Path:
+                   report: pd.DataFrame | Collected | None = None, lang: str = "nl") -> Path:
     """Write one network export: ``xlsx`` (shareable: anonymous, for every school), ``facilitator`` (adds the
-    validation list ``report`` with school and file names; not to be shared) or ``csv`` (the shareable overview).
+    validation list ``report`` with school and file names; not to be shared; a :class:`Collected` gives its file
+    check in ``lang``, made only for this kind) or ``csv`` (the shareable overview).
     ``tables`` from :func:`compare` in the same ``lang``: an export follows the language of the screen or command
     that makes it. ``path`` default: :func:`export_name` in ``<werkmap>/rapporten``."""
     from imworkbook.analysis.network import FACILITATOR, SHAREABLE, export_sheets
@@ -180,6 +181,8 @@ def export_network(tables: dict[str, pd.DataFrame], kind: str, path: str | Path 
     if kind == "csv":
         return write_csv(next(iter(tables.values())), path)  # the overview
     if kind == "facilitator":
+        if hasattr(report, "report_in"):  # (a Collected)
+            report = report.report_in(lang)
         return write_xlsx(export_sheets(tables, FACILITATOR, **where, report=report), path)
     return write_xlsx(export_sheets(tables, SHAREABLE, **where), path)
 
@@ -187,11 +190,9 @@ def export_network(tables: dict[str, pd.DataFrame], kind: str, path: str | Path 
 def file_check_table(collected: Collected, lang: str = "nl", *, only_problems: bool = False) -> pd.DataFrame:
     """The file check of a network (one row per file; ``only_problems``: the files not simply loaded) with headers,
     statuses and messages in ``lang``; the app's table and the CLI's."""
-    from imworkbook.io.collect import REPORT_HEADER_KEYS, STATUS_OK
+    from imworkbook.io.collect import REPORT_HEADER_KEYS
 
-    rows = collected.report_in(lang)
-    if only_problems:
-        rows = rows[collected.report["status"] != STATUS_OK]
+    rows = collected.report_in(lang, only_problems=only_problems)
     return rows.rename(columns={c: t(REPORT_HEADER_KEYS[c], lang) for c in rows.columns if c in REPORT_HEADER_KEYS})
 
 

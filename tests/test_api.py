@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from imworkbook import api
 from imworkbook.analysis.network import SIZE_BANDS
+from imworkbook.base.i18n import t
+from imworkbook.io.collect import REPORT_HEADER_KEYS
 from imworkbook.cli import main
 from imworkbook.model.content import load_model
 
@@ -80,6 +82,25 @@ def test_network_exports_only_the_facilitators_holds_school_names(tmp_path):
     assert not any(n in text(shared) for n in names) and all(n in text(private) for n in names)
     with pytest.raises(ValueError):
         api.export_network(tables, "pdf", round=round)
+
+
+def test_the_facilitators_export_takes_the_file_check_in_the_language_of_the_export(tmp_path):
+    """Given the Collected itself (as the CLI and the app do), the facilitator's export makes the file check in the
+    export's language, statuses and headers too; the shareable export does not hold it at all."""
+    network = api.load_network(NETWORK)
+    round = api.rounds(network.data)[-1]
+    for lang, loaded in (("en", "loaded"), ("nl", "geladen")):
+        tables = api.compare(network.data, round=round, lang=lang)
+        private = api.export_network(tables, "facilitator", tmp_path / f"p_{lang}.xlsx", round=round,
+                                     report=network.collected, lang=lang)
+        shared = api.export_network(tables, "xlsx", tmp_path / f"s_{lang}.xlsx", round=round,
+                                    report=network.collected, lang=lang)
+        book = openpyxl.load_workbook(private, read_only=True)
+        rows = list(book[t("net_xl_sheet_validation", lang)].iter_rows(values_only=True))
+        assert list(rows[0]) == [t(key, lang) for key in REPORT_HEADER_KEYS.values()]
+        assert len(rows) == 1 + len(network.collected.report)
+        assert {r[3] for r in rows[1:]} == {t("status_ok", lang)} and t("status_ok", lang).lower() == loaded
+        assert t("net_xl_sheet_validation", lang) not in openpyxl.load_workbook(shared, read_only=True).sheetnames
 
 
 def test_a_folder_without_usable_files_has_no_network(tmp_path):

@@ -258,7 +258,7 @@ class NetworkApp(AppBase):
         sector, band, scope = self._group()
         where = {"round": self.round.value, "sector": sector, "band": band, "scope": scope}
         tables = api.compare(self.data, self.model, **where, lang=self.lang)
-        path = api.export_network(tables, kind, **where, report=self.collected.report_in(self.lang), lang=self.lang)
+        path = api.export_network(tables, kind, **where, report=self.collected, lang=self.lang)
         self.export_msg.value = download_link(path, self.lang, done=t("net_exported", self.lang))
         return path
 

@@ -96,7 +96,7 @@ def run_compare(args: argparse.Namespace) -> int:
                             ("facilitator", args.facilitator_xlsx, "cli.export_facilitator"),
                             ("csv", args.csv, "cli.export_csv")):
         if path:
-            api.export_network(tables, kind, path, **where, report=network.collected.report_in(lang), lang=lang)
+            api.export_network(tables, kind, path, **where, report=network.collected, lang=lang)
             say(key, lang, path=path)
     return 0 if api.loaded_all(network.collected) else 1
 

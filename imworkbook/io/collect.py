@@ -73,18 +73,23 @@ class Collected:
         counts = self.report["status"].value_counts().to_dict()
         return {"seen": len(self.report), **{s: int(counts.get(s, 0)) for s in STATUSES}}
 
-    def report_in(self, lang: str = "nl", labels: bool = True) -> pd.DataFrame:
+    def report_in(self, lang: str = "nl", labels: bool = True, only_problems: bool = False) -> pd.DataFrame:
         """The report with its messages (and, with ``labels``, its statuses) in ``lang``; the column keys stay
-        (``report_<key>`` in i18n are their words). ``report`` itself has the Dutch messages."""
+        (``report_<key>`` in i18n are their words). ``report`` itself has the Dutch messages. ``only_problems``:
+        the rows of the files not simply loaded (chosen before anything is translated)."""
         from imworkbook.base.i18n import t
 
+        out = self.report[self.report["status"] != STATUS_OK] if only_problems else self.report
         if lang == "nl" and not labels:
-            return self.report
-        out = self.report.copy()
-        if lang != "nl" and "messages" in self.__dict__ and len(self.messages) == len(out):
-            out["melding"] = [_visible(render_value(m, lang)) for m in self.messages]
+            return out
+        out = out.copy()
+        if lang != "nl" and "messages" in self.__dict__ and len(self.messages) == len(self.report):
+            positions = self.report.index.get_indexer(out.index)
+            out["melding"] = [_visible(render_value(self.messages[i], lang)) if self.messages[i] else ""
+                              for i in positions]
         if labels:
-            out["status"] = out["status"].map(lambda v: t(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v)
+            words = {status: t(key, lang) for status, key in STATUS_LABELS.items()}
+            out["status"] = [words.get(v, v) for v in out["status"]]
         return out
 
     def __len__(self) -> int:
