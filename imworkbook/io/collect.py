@@ -107,7 +107,8 @@ class ZipBudgetSpent(Exception):
     """The zip's total unpacked budget is used up: the remaining members are not read."""
 
 
-Member = tuple[str, int, Callable[[], bytes] | None, Msg | None]  # name, size, reader, refusal message
+Member = tuple[str, int | None, Callable[[], bytes] | None, Msg | None]  # name, size (None: ask the reader),
+# reader, refusal message
 
 
 class _ZipReader:
@@ -144,12 +145,15 @@ def _zip_members(zf: zipfile.ZipFile) -> Iterator[Member]:
 
 
 class _FileReader:
-    """Reads one file when called (picklable, so a worker process can read it itself)."""
+    """Reads one file when called (picklable, so a worker process can read it itself); :meth:`size` measures it."""
 
     __slots__ = ("path",)
 
     def __init__(self, path: str):
         self.path = path
+
+    def size(self) -> int:
+        return os.stat(self.path).st_size
 
     def __call__(self) -> bytes:
         with open(self.path, "rb", buffering=0) as fh:  # (unbuffered: one read of the file's own size)
@@ -176,12 +180,7 @@ def _folder_members(source: Path) -> Iterator[Member]:
         if name in linked:
             yield name, 0, None, _m("folder_link")
             continue
-        try:
-            size = os.stat(path).st_size
-        except OSError as exc:
-            yield name, 0, None, Msg("problem.file.unreadable", why=reason_of(exc))
-            continue
-        yield name, size, _FileReader(path), None
+        yield name, None, _FileReader(path), None  # (measured where it is read: in a worker, for a large folder)
 
 
 def collect(source: str | Path, model: MaturityModel | None = None,
@@ -242,19 +241,37 @@ CHUNK_MIN = 500  # files per task sent to a worker, at least
 
 def _parallel_chunks(members: list[Member], model: MaturityModel, workers: int,
                      progress: Callable[[int, int], None] | None) -> list["_Chunk"]:
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    global _SHARED
     size = max(CHUNK_MIN, len(members) // (workers * 6))
-    parts = [members[i:i + size] for i in range(0, len(members), size)]
+    spans = [(i, min(i + size, len(members))) for i in range(0, len(members), size)]
     done = 0
     results: list[_Chunk] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk in pool.map(_load_chunk, parts, [model] * len(parts), [False] * len(parts)):
-            results.append(chunk)
-            done += len(chunk.rows)
-            if progress:
-                progress(done, len(members))
+    forked = multiprocessing.get_start_method() == "fork"
+    if forked:  # the workers see the list as it was when they were made: no copy of 30,000 members is sent
+        _SHARED, tasks = members, [(None, start, stop) for start, stop in spans]
+    else:
+        tasks = [(members[start:stop], 0, stop - start) for start, stop in spans]
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for chunk in pool.map(_load_span, tasks, [model] * len(tasks)):
+                results.append(chunk)
+                done += len(chunk.rows)
+                if progress:
+                    progress(done, len(members))
+    finally:
+        _SHARED = []
     return results
+
+
+_SHARED: list[Member] = []  # the members of a parallel collect, for workers made by fork
+
+
+def _load_span(task: tuple[list[Member] | None, int, int], model: MaturityModel) -> "_Chunk":
+    members, start, stop = task
+    return _load_chunk((_SHARED if members is None else members)[start:stop], model, False)
 
 
 @dataclass
@@ -325,7 +342,7 @@ def _load_chunk_now(members: list[Member], model: MaturityModel, keep_documents:
     return _Chunk(rows, keys, raters, saved, by_name, docs if keep_documents else [], columns)
 
 
-def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: Msg | None, lane: FastLane,
+def _load_one(name: str, size: int | None, read: Callable[[], bytes] | None, refusal: Msg | None, lane: FastLane,
               model: MaturityModel) -> tuple[dict, dict | None]:
     row = {"bestand": name, "school": "", "ronde": "", "status": STATUS_REFUSED, "melding": Parts()}
     folders = name.replace("\\", "/").split("/")  # plain strings: this runs for each of 30,000+ files
@@ -333,6 +350,12 @@ def _load_one(name: str, size: int, read: Callable[[], bytes] | None, refusal: M
     if refusal or read is None:
         row["melding"] = Parts([refusal or _m("unreadable")])
         return row, None
+    if size is None:
+        try:
+            size = read.size()  # type: ignore[attr-defined]
+        except OSError as exc:
+            row["melding"] = Parts([Msg("problem.file.unreadable", why=reason_of(exc))])
+            return row, None
     if base.startswith(".") or ".origineel-" in base:
         row.update(status=STATUS_SKIPPED, melding=Parts([_m("hidden_or_backup")]))
         return row, None

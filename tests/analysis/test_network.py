@@ -445,3 +445,20 @@ def test_size_bands_follow_the_band_table(pupils):
         return next((label for low, high, label in SIZE_BANDS if low <= p <= high), "onbekend")
 
     assert size_bands(pupils) == [by_table(p) for p in pupils]
+
+
+def test_parallel_reading_without_fork_sends_the_files_along(network, monkeypatch):
+    """Where worker processes are not made by fork (Windows, macOS), they cannot see the list of files of the
+    process that made them: each task carries its own files, with the same result."""
+    import multiprocessing
+
+    import imworkbook.io.collect as C
+
+    monkeypatch.setattr(C, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(C, "CHUNK_MIN", 5)
+    shared = collect(network, keep_documents=False, workers=2)
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda *a, **k: "spawn")
+    sent = collect(network, keep_documents=False, workers=2)
+    pd.testing.assert_frame_equal(shared.report, sent.report)
+    assert shared.columns["schools"] == sent.columns["schools"] and len(sent.columns["schools"]) > 5
+    assert C._SHARED == []  # (let go after the work)
