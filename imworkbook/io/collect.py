@@ -25,6 +25,7 @@ import gc
 import os
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
@@ -170,7 +171,8 @@ def _folder_members(source: Path) -> Iterator[Member]:
     for folder, dirs, names in os.walk(root):  # plain strings: a national network has 30,000+ files
         rel = os.path.relpath(folder, root)
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        found.extend(((prefix + n).split("/"), os.path.join(folder, n)) for n in names)
+        base = os.path.join(folder, "")  # (the folder with its separator, once; not os.path.join per file)
+        found.extend([((prefix + n).split("/"), base + n) for n in names])
         for d in dirs:  # a link to a folder is not followed, but it is not silently ignored either
             if os.path.islink(os.path.join(folder, d)):
                 linked.add(prefix + d)
@@ -210,7 +212,8 @@ def collect(source: str | Path, model: MaturityModel | None = None,
     if keep_documents or workers < 2 or len(members) < PARALLEL_FROM:
         chunks = [_load_chunk(members, model, keep_documents, progress)]
         return _merge(chunks, progress, len(members))
-    return _merge(_parallel_chunks(members, model, workers, progress), progress, len(members))
+    with _cycle_collector_paused():  # (the report's rows and messages of every file arrive here: see _load_chunk)
+        return _merge(_parallel_chunks(members, model, workers, progress), progress, len(members))
 
 
 def _zip_refusal(fh) -> Msg | None:
@@ -294,10 +297,16 @@ def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: boo
     Python's cycle collector is paused meanwhile: a parsed file is some 150 dicts, so it would run every few files
     and walk every document still held (a quarter of the time, measured); parsed JSON holds no reference cycles,
     so reference counting frees everything as before."""
+    with _cycle_collector_paused():
+        return _load_chunk_now(members, model, keep_documents, progress)
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load_chunk_now(members, model, keep_documents, progress)
+        yield
     finally:
         if paused:
             gc.enable()
