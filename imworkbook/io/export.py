@@ -8,6 +8,7 @@ CSV it gets a leading apostrophe, so a spreadsheet shows it as text instead of r
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +40,21 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
+_NOT_IN_SHEET_NAMES = re.compile(r"[\\/?*:\[\]]")
+
+
+def _sheet_title(title: object, used: set[str]) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of \\ / ? * : [ ] (each becomes ``_``), unique in
+    the workbook regardless of case (a number is added); ``used`` collects the names given."""
+    base = _NOT_IN_SHEET_NAMES.sub("_", str(title)).strip("'") or "Blad"
+    name, n = base[:31], 1
+    while name.lower() in used:
+        n += 1
+        name = f"{base[:31 - len(str(n)) - 3]} ({n})"
+    used.add(name.lower())
+    return name
+
+
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
     """One sheet per frame: bold header, frozen first row, filters, widths, numbers with two decimals
     (Excel shows them with the user's decimal comma).
@@ -51,8 +67,9 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
     wb = Workbook(write_only=True)
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF3")
     header_alignment = Alignment(wrap_text=True, vertical="top")
+    used: set[str] = set()
     for title, frame in sheets.items():
-        ws = wb.create_sheet(title=str(title)[:31])
+        ws = wb.create_sheet(title=_sheet_title(title, used))
         frame = safe_frame(frame)
         formats = {}
         for idx, col in enumerate(frame.columns, start=1):

@@ -1,6 +1,6 @@
-"""imworkbook.io.export: a network comparison as CSV for Dutch Excel and as an Excel workbook (streamed in openpyxl's
-write-only mode) that holds exactly the frames it was given (values, header, number formats, frozen header,
-filter); every cell safe, never a formula."""
+"""imworkbook.io.export: a network comparison as CSV for Dutch Excel and as an Excel workbook (openpyxl's write-only
+mode, read back here with openpyxl) that holds exactly the frames it was given (values, header, number formats, frozen
+header, filter, widths); every cell safe, never a formula; every part well-formed and in the schema's order."""
 
 import io
 import math
@@ -163,3 +163,90 @@ def test_compare_writes_both_exports_through_the_command(tmp_path):
           "--begeleider-xlsx", str(own)])
     assert load_workbook(shared).sheetnames == ["Lees mij", "Overzicht", "Per groep", "Per item"]
     assert load_workbook(own).sheetnames == ["Lees mij", "Overzicht", "Per groep", "Per item", "Validatie"]
+
+
+# --- the workbook as a package ---------------------------------
+
+def test_a_formula_like_school_name_stays_text_in_the_facilitators_validation_sheet(tmp_path):
+    """School names reach the Validatie sheet as the schools typed them: a formula, an error code, XML
+    characters or a rich-text look-alike are text cells showing exactly that text (never a formula, never
+    markup in the sheet's XML)."""
+    import json
+    import shutil
+
+    folder = tmp_path / "netwerk"
+    shutil.copytree(REPO / "data" / "examples" / "netwerk" / "2026-2027", folder)
+    names = ['=HYPERLINK("http://x","klik")', "#N/A", "<r><t>x</t></r>", "De Eik & <Linde>", "@SUM(A1)"]
+    for path, name in zip(sorted(folder.glob("*.json")), names):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["school"]["name"] = name
+        path.write_text(json.dumps(data), encoding="utf-8")
+    collected = collect(folder, keep_documents=False)
+    tables = comparison_tables(network_frames(collected, secret=b"x"))
+    sheets = export_sheets(tables, FACILITATOR, round="2026-2027", report=collected.report)
+    book = load_workbook(write_xlsx(sheets, tmp_path / "begeleider.xlsx"))
+    cells = {c.value: c for row in book["Validatie"].iter_rows(min_row=2) for c in row if c.value in names}
+    assert set(cells) == set(names)
+    for name, cell in cells.items():
+        assert cell.data_type == "s", name
+        assert cell.quotePrefix == (is_formula_like(name) or name.startswith("#")), name
+
+
+def test_every_part_is_well_formed_and_in_the_order_excel_requires(tmp_path):
+    """Excel refuses (\"repairs\") a sheet whose elements are out of the schema's order; every part is XML that
+    parses, and the package lists every sheet."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    frame = _frame()
+    path = write_xlsx({"Lees & mij": frame.head(1), "scholen": frame, "leeg": frame.head(0)}, tmp_path / "x.xlsx")
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    order = ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "autoFilter", "pageMargins"]
+    with zipfile.ZipFile(path) as package:
+        parts = {name: ElementTree.fromstring(package.read(name)) for name in package.namelist()}
+    types = {o.get("PartName") for o in parts["[Content_Types].xml"]}
+    sheets = sorted(name for name in parts if name.startswith("xl/worksheets/"))
+    assert sheets == [f"xl/worksheets/sheet{n}.xml" for n in (1, 2, 3)]
+    assert {"/xl/workbook.xml", "/xl/styles.xml", *("/" + s for s in sheets)} <= types
+    for name in sheets:
+        tags = [child.tag.removeprefix(main) for child in parts[name]]
+        assert tags == sorted(tags, key=order.index), (name, tags)
+    defined = {d.get("localSheetId"): d.text for d in parts["xl/workbook.xml"].iter(main + "definedName")}
+    assert defined == {"0": "'Lees & mij'!$A$1:$C$2", "1": "'scholen'!$A$1:$C$7"}  # (the empty sheet: no filter)
+    assert load_workbook(path).sheetnames == ["Lees & mij", "scholen", "leeg"]
+
+
+def test_other_values_keep_their_kind(tmp_path):
+    """Dates, booleans, decimals and numbers in a text column read back as what they are; what a cell cannot
+    hold (infinity) is an empty cell, never text such as 'inf'."""
+    import datetime as dt
+    from decimal import Decimal
+
+    frame = pd.DataFrame({"wat": ["datum", "tijd", "ja", "decimaal", "getal", "oneindig"],
+                          "waarde": [dt.date(2026, 3, 1), dt.datetime(2026, 3, 1, 12, 30), True, Decimal("1.25"),
+                                     7, math.inf],
+                          "tijdstip": pd.to_datetime(["2026-03-01 12:30", None, None, None, None, None]),
+                          "kommagetal": [1.5, math.inf, -math.inf, 0.1, 1e-7, 1e16]})
+    ws = load_workbook(write_xlsx({"Blad": frame}, tmp_path / "x.xlsx"))["Blad"]
+    assert [ws.cell(r, 2).value for r in range(2, 8)] == [dt.datetime(2026, 3, 1), dt.datetime(2026, 3, 1, 12, 30),
+                                                           True, 1.25, 7, None]
+    assert ws["B2"].is_date and ws["C2"].value == dt.datetime(2026, 3, 1, 12, 30) and ws["C3"].value is None
+    assert [ws.cell(r, 4).value for r in range(2, 8)] == [1.5, None, None, 0.1, 1e-7, 1e16]
+    assert ws["D5"].number_format == "#,##0.00"
+
+
+def test_sheet_names_excel_accepts(tmp_path):
+    """At most 31 characters, none of \\ / ? * : [ ], and unique: Excel refuses a workbook otherwise."""
+    long = "Vergelijking per gebied en per ronde"
+    titles = [long, long + " (2)", "a/b:c?", "A/B:C?"]
+    book = load_workbook(write_xlsx({t: _frame().head(1) for t in titles}, tmp_path / "x.xlsx"))
+    names = book.sheetnames
+    assert names[0] == long[:31] and names[2] == "a_b_c_"
+    assert all(len(n) <= 31 and not set(n) & set("\\/?*:[]") for n in names)
+    assert len({n.lower() for n in names}) == len(titles)
+
+
+def test_column_widths_follow_the_longest_text(tmp_path):
+    frame = pd.DataFrame({"kort": ["a", "b"], "lang": ["x" * 30, "y"], "heel lang": ["z" * 200, ""]})
+    ws = load_workbook(write_xlsx({"Blad": frame}, tmp_path / "x.xlsx"))["Blad"]
+    assert [ws.column_dimensions[c].width for c in "ABC"] == [10, 32, 60]
