@@ -248,7 +248,7 @@ def _parallel_chunks(members: list[Member], model: MaturityModel, workers: int,
     from concurrent.futures import ProcessPoolExecutor
 
     global _SHARED
-    size = max(CHUNK_MIN, len(members) // (workers * 6))
+    size = max(CHUNK_MIN, len(members) // (workers * 16))  # (small tasks: no core waits long for the last one)
     spans = [(i, min(i + size, len(members))) for i in range(0, len(members), size)]
     done = 0
     results: list[_Chunk] = []
