@@ -10,7 +10,7 @@ objects per item. Any other file goes through the full, lenient :func:`~imworkbo
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import repeat
+from itertools import chain, compress, repeat
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -331,12 +331,14 @@ def join_columns(parts: list[dict], keep: Any) -> dict[str, Any]:
 
     offsets = np.cumsum([0] + [len(p["schools"]) for p in parts])
     new_index = np.cumsum(keep) - 1  # old document index -> new one (for kept documents)
-    schools = [s for p in parts for s in p["schools"]]
-    schools = [s for s, k in zip(schools, keep) if k]
+    schools = list(compress(chain.from_iterable(p["schools"] for p in parts), np.asarray(keep).tolist()))
     doc = np.concatenate([p["items"][0] + off for p, off in zip(parts, offsets)]) if parts else np.zeros(0, np.int32)
     rest = [np.concatenate([p["items"][n] for p in parts]) for n in (1, 2, 3)]
-    mask = keep[doc] if len(doc) else np.zeros(0, dtype=bool)
-    items = (new_index[doc[mask]].astype(np.int32), *(r[mask] for r in rest))
+    if keep.all():  # (nothing to leave out: no copies through a mask)
+        items = (doc.astype(np.int32, copy=False), *rest)
+    else:
+        mask = keep[doc] if len(doc) else np.zeros(0, dtype=bool)
+        items = (new_index[doc[mask]].astype(np.int32), *(r[mask] for r in rest))
     widths = {p["investment"].shape[1] for p in parts}
     block = np.concatenate([p["investment"] for p in parts]) if parts else np.zeros((0, 0))
     if len(block):
