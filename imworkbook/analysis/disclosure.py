@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Hashable, Mapping, Sequence
 
 import numpy as np
@@ -230,9 +231,9 @@ FILTER_COST = {(): 3.0, ("sector",): 4.0, ("band",): 2.0, ("sector", "band"): 1.
 class Measure:
     """One variable of a family, with the schools it is about: ``frame`` has one row per school (``key``), the
     filter columns and ``values`` (a school counts when all of them are known); ``label`` goes into every output
-    row (e.g. ``{"item_id": ...}``)."""
+    row (e.g. ``{"item_id": ...}``). For :func:`release_arrays` the rows come as ``rows`` instead of ``frame``."""
 
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None
     values: list[str]
     label: dict
     spread: str | None = None
@@ -240,6 +241,35 @@ class Measure:
     cohort: str | None = None
     cost_factor: float = 1.0
     phase: int = 0  # decided after the measures of lower phases, which then stay as they are
+    rows: Rows | None = None
+
+
+@dataclass
+class Schools:
+    """The schools that checks may be about, prepared once (e.g. the schools of one round of a network): per
+    filter each school's value as a number into ``labels[filter]`` (its distinct values as strings, sorted), and
+    ``keys``: each school's key as a string (the halves are split by value, then by key)."""
+
+    codes: dict[str, np.ndarray]
+    labels: dict[str, np.ndarray]
+    keys: np.ndarray
+
+    @cached_property
+    def rank(self) -> np.ndarray:
+        """Each school's place when the keys are sorted (equal keys, equal places)."""
+        return np.unique(self.keys, return_inverse=True)[1].reshape(-1)
+
+
+@dataclass
+class Rows:
+    """A measure's rows as arrays: ``school`` (a number into :class:`Schools`), ``numbers`` (rows x the measure's
+    values), ``spread`` (what the halves are split by) and ``cohort`` (booleans, or None). As with a frame, a
+    school counts where all its values are known, with its first such row."""
+
+    school: np.ndarray
+    numbers: np.ndarray
+    spread: np.ndarray
+    cohort: np.ndarray | None = None
 
 
 def release(frame: pd.DataFrame, value: str | Sequence[str], *, family_by: Sequence[str] = (),
@@ -280,10 +310,8 @@ def release_together(measures: Sequence[Measure], filters: Sequence[str] = ("sec
     one row with a weight (a few hundred rows instead of thousands). Only the halves (split by value) tell schools
     of one kind apart; they refine the rows where they are checked.
     """
-    combos = list(itertools.chain.from_iterable(itertools.combinations(filters, r) for r in range(len(filters) + 1)))
     frames = [m.frame.dropna(subset=m.values).drop_duplicates("key") for m in measures]
     schools = pd.concat([f[["key", *filters]] for f in frames]).drop_duplicates("key").reset_index(drop=True)
-    n = len(schools)
     position = pd.Index(schools["key"])
     codes, labels = {}, {}
     for f in filters:
@@ -291,18 +319,50 @@ def release_together(measures: Sequence[Measure], filters: Sequence[str] = ("sec
         inverse, labels[f] = pd.factorize(schools[f].astype(str).to_numpy(dtype=object), sort=True)
         labels[f] = np.asarray(labels[f], dtype=str)
         codes[f] = np.asarray(inverse, dtype=np.int64)
+    with_rows = [replace(measure, frame=None, rows=Rows(
+        position.get_indexer(frame["key"]), frame[measure.values].to_numpy(dtype=float),
+        frame[measure.spread or measure.values[0]].to_numpy(dtype=float),
+        frame[measure.cohort].to_numpy(dtype=bool) if measure.cohort else None))
+        for measure, frame in zip(measures, frames)]
+    return release_arrays(Schools(codes, labels, schools["key"].astype(str).to_numpy(dtype=object)), with_rows,
+                          filters)
+
+
+def release_arrays(schools: Schools, measures: Sequence[Measure], filters: Sequence[str] = ("sector", "band")
+                   ) -> list[pd.DataFrame]:
+    """:func:`release_together` for measures given as arrays (``measure.rows``) about ``schools``: for a caller
+    that releases many families about the same schools (a network's round), so the schools are prepared once.
+    The schools of the check are those with a row, in the order of their first row (measure by measure), as with
+    frames."""
+    combos = list(itertools.chain.from_iterable(itertools.combinations(filters, r) for r in range(len(filters) + 1)))
+    parts = []
+    for measure in measures:  # (the first row per school, of the rows with every value known)
+        rows = measure.rows
+        known = ~np.isnan(rows.numbers).any(axis=1)
+        school = rows.school[known]
+        if len(school) and np.bincount(school).max() > 1:
+            known = np.flatnonzero(known)[np.sort(np.unique(school, return_index=True)[1])]
+            school = rows.school[known]
+        parts.append((school, rows.numbers[known], rows.spread[known],
+                      rows.cohort[known] if measure.cohort else None))
+    chosen = pd.unique(np.concatenate([p[0] for p in parts])) if parts else np.zeros(0, dtype=np.int64)
+    n = len(chosen)
+    place_in_check = np.full(len(schools.keys), -1, dtype=np.int64)
+    place_in_check[chosen] = np.arange(n)
+    codes = {f: schools.codes[f][chosen] for f in filters}
+    labels = schools.labels
     members_of, numbers_of, spread_of, cohort_of = [], [], [], []
-    for measure, frame in zip(measures, frames):
-        rows = position.get_indexer(frame["key"])
+    for measure, (school, values, spread, cohort) in zip(measures, parts):
+        rows = place_in_check[school]
         member = np.zeros(n, dtype=bool)
         member[rows] = True
         numbers = np.full((n, len(measure.values)), np.nan)
-        numbers[rows] = frame[measure.values].to_numpy(dtype=float)
+        numbers[rows] = values
         spread_values = np.full(n, np.nan)
-        spread_values[rows] = frame[measure.spread or measure.values[0]].to_numpy(dtype=float)
+        spread_values[rows] = spread
         in_cohort = np.zeros(n, dtype=bool)
         if measure.cohort:
-            in_cohort[rows] = frame[measure.cohort].to_numpy(dtype=bool)
+            in_cohort[rows] = cohort
         members_of.append(member)
         numbers_of.append(numbers)
         spread_of.append(spread_values)
@@ -359,7 +419,7 @@ def release_together(measures: Sequence[Measure], filters: Sequence[str] = ("sec
     cut_at = np.zeros(len(meta), dtype=np.int64)
     lower = np.zeros((n, len(halved)), dtype=bool)  # per school and halved group: in its lower half
     if len(halved):
-        key_rank = np.unique(schools["key"].astype(str).to_numpy(dtype=object), return_inverse=True)[1].reshape(-1)
+        key_rank = schools.rank[chosen]
         of_measure = np.array([meta[j][0] for j in halved])
         for m_index in np.unique(of_measure).tolist():
             which = np.flatnonzero(of_measure == m_index)
