@@ -99,9 +99,10 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
     per_group = np.column_stack([_group_hashes(n_groups), np.ones(n_groups), finite_cost, infinite]) \
         * released[:, None]
     sums = atoms_f @ per_group  # atoms x (hash, popcount, finite cost, infinite)
-    atoms, atoms_f, counts, sums = _merge_atoms(atoms, atoms_f, counts, sums, released)
+    alive = np.ones(len(atoms), dtype=bool)  # (an atom merged into another is no longer one)
+    _merge_atoms(atoms, counts, sums, released, alive)
     while True:
-        bad = np.flatnonzero((sums[:, 1] > 0) & (counts < min_group))
+        bad = np.flatnonzero(alive & (sums[:, 1] > 0) & (counts < min_group))
         if not len(bad):
             return status
         smallest = bad[counts[bad] == counts[bad].min()]
@@ -113,7 +114,8 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
             mine = np.flatnonzero(own)
             shared = atoms_f[:, mine] @ np.column_stack([np.ones(len(mine)), finite_cost[mine], infinite[mine]])
             differ = sums[:, 1:] + sums[k, 1:] - 2 * shared
-            others = np.flatnonzero(np.arange(len(atoms)) != k)
+            others = np.flatnonzero(alive)
+            others = others[others != k]
             total = np.append(np.where(differ[others, 2] > 0, math.inf, differ[others, 1]),
                               math.inf if sums[k, 3] > 0 else sums[k, 2])  # (the zero row last)
             how_many = np.append(differ[others, 0], sums[k, 1])
@@ -129,10 +131,11 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
                 drop = np.flatnonzero(released & (atoms[best] != atoms[k]))
         else:  # (other costs: the totals added up exactly as they always were, atoms in the order of _atoms)
             live = np.flatnonzero(released)
-            signatures = atoms[:, live]
+            present = np.flatnonzero(alive)
+            signatures = atoms[present][:, live]
             order = np.lexsort(_words(signatures).T[::-1])
             signatures = signatures[order]
-            at = int(np.flatnonzero(order == k)[0])
+            at = int(np.flatnonzero(present[order] == k)[0])
             others = np.vstack([np.delete(signatures, at, axis=0), np.zeros_like(signatures[at])[None, :]])
             differ = others != signatures[at]
             total = np.where(differ, cost[live], 0.0).sum(axis=1)
@@ -148,7 +151,7 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
             return status
         gone = np.flatnonzero(before & ~released)
         sums -= atoms_f[:, gone] @ per_group[gone]
-        atoms, atoms_f, counts, sums = _merge_atoms(atoms, atoms_f, counts, sums, released)
+        _merge_atoms(atoms, counts, sums, released, alive)
 
 
 def _group_hashes(n_groups: int) -> np.ndarray:
@@ -156,24 +159,25 @@ def _group_hashes(n_groups: int) -> np.ndarray:
     return np.random.default_rng(20261130).integers(1, 2 ** 52 // max(n_groups, 1), size=n_groups).astype(float)
 
 
-def _merge_atoms(atoms, atoms_f, counts, sums, released):
-    """Atoms that have become equal on the released groups, merged into one (the first row stands for it)."""
-    order = np.argsort(sums[:, 0], kind="stable")
+def _merge_atoms(atoms: np.ndarray, counts: np.ndarray, sums: np.ndarray, released: np.ndarray,
+                 alive: np.ndarray) -> None:
+    """Atoms that have become equal on the released groups merged into one (in place: the first by hash takes
+    the others' schools, they are no longer ``alive``)."""
+    present = np.flatnonzero(alive)
+    order = present[np.argsort(sums[present, 0], kind="stable")]
     hashes = sums[order, 0]
     same = hashes[1:] == hashes[:-1]
     if not same.any():
-        return atoms, atoms_f, counts, sums
-    group = np.concatenate([[0], np.cumsum(~same)])  # per sorted row: its group
-    first = order[np.flatnonzero(np.concatenate([[True], ~same]))]
-    of_row = np.empty(len(order), dtype=np.int64)
-    of_row[order] = group
-    rows = order[np.concatenate([same, [False]]) | np.concatenate([[False], same])]  # rows in a group of 2 or more
-    if ((atoms[rows] != atoms[first[of_row[rows]]]) & released).any():
-        # two different rows with the same hash (very unlikely): group exactly by the rows themselves
-        _, first, of_row = np.unique(_words(atoms[:, released]), axis=0, return_index=True, return_inverse=True)
-        of_row = of_row.reshape(-1)
-    merged = np.bincount(of_row, weights=counts, minlength=len(first)).astype(np.int64)
-    return atoms[first], atoms_f[first], merged, sums[first]
+        return
+    new = np.concatenate([[True], ~same])
+    first = order[new][np.cumsum(new) - 1]  # per atom (in hash order): the first of its hash
+    if ((atoms[order] != atoms[first]) & released).any():
+        # two different atoms with the same hash (very unlikely): group exactly by the rows themselves
+        _, at, of = np.unique(_words(atoms[order][:, released]), axis=0, return_index=True, return_inverse=True)
+        first = order[at][of.reshape(-1)]
+    moved = order[first != order]
+    np.add.at(counts, first[first != order], counts[moved])
+    alive[moved] = False
 
 
 def _words(matrix: np.ndarray) -> np.ndarray:
@@ -181,7 +185,10 @@ def _words(matrix: np.ndarray) -> np.ndarray:
     first)."""
     packed = np.packbits(matrix, axis=1)
     width = -(-packed.shape[1] // 8) * 8
-    packed = np.pad(packed, ((0, 0), (0, width - packed.shape[1])))
+    if width != packed.shape[1]:
+        padded = np.zeros((len(packed), width), dtype=np.uint8)
+        padded[:, :packed.shape[1]] = packed
+        packed = padded
     return np.ascontiguousarray(packed).view(np.uint64)
 
 
@@ -196,7 +203,8 @@ def _distinct(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _first_by_signature(rows: np.ndarray) -> int:
     """Which of these (distinct) rows comes first in the order of :func:`_atoms`."""
-    return int(np.lexsort(_words(rows).T[::-1])[0])
+    words = _words(rows)
+    return int(np.argmin(words[:, 0])) if words.shape[1] == 1 else int(np.lexsort(words.T[::-1])[0])
 
 
 def _atoms(matrix: np.ndarray, weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
