@@ -209,7 +209,7 @@ def _cohort(areas: pd.DataFrame, values: Sequence[str] = LEVELS) -> np.ndarray:
     """Per row of ``areas`` (:func:`with_cohort`): the rounds counted per school and area on whole numbers, not
     grouped by strings."""
     rounds = areas["round"].nunique()
-    key, area, round_ = (pd.factorize(areas[column])[0] for column in ("key", "area_id", "round"))
+    key, area, round_ = (pd.factorize(areas[column].to_numpy(dtype=object))[0] for column in ("key", "area_id", "round"))
     if (key < 0).any() or (area < 0).any() or (round_ < 0).any():  # (a key, area or round missing: grouped)
         known = areas.dropna(subset=list(values))
         present = known.groupby(["area_id", "key"])["round"].nunique()
@@ -220,8 +220,13 @@ def _cohort(areas: pd.DataFrame, values: Sequence[str] = LEVELS) -> np.ndarray:
     known = areas[list(values)].notna().all(axis=1).to_numpy()
     n_rounds = int(round_.max()) + 1
     pair = key.astype(np.int64) * (int(area.max()) + 1) + area
-    seen = np.unique(pair[known] * n_rounds + round_[known])  # each school x area x round with values, once
-    return np.bincount(seen // n_rounds, minlength=int(pair.max()) + 1)[pair] == rounds
+    n_pairs = int(pair.max()) + 1
+    if n_pairs * n_rounds <= 8 * len(areas) + 10**6:  # each school x area x round with values, marked once
+        seen = np.zeros((n_pairs, n_rounds), dtype=bool)
+        seen[pair[known], round_[known]] = True
+        return seen.sum(axis=1)[pair] == rounds
+    seen = np.unique(pair[known] * n_rounds + round_[known])
+    return np.bincount(seen // n_rounds, minlength=n_pairs)[pair] == rounds
 
 
 def _released(data: NetworkData, kind: str, round: str | None) -> pd.DataFrame:
@@ -247,7 +252,7 @@ def _round_schools(data: NetworkData, round: str) -> tuple[Schools, pd.Index] | 
     """The schools of a round, prepared once for the disclosure check of all its families (and their keys, to
     find a row's school); None when the frames are released as they are: a school twice in the round, a key or a
     group missing."""
-    schools = data.schools[(data.schools["round"] == round).to_numpy(dtype=bool, na_value=False)]
+    schools = data.schools[_equals(data.schools["round"], round)]
     keys = pd.Index(schools["key"])
     if not keys.is_unique or keys.hasnans:
         return None
@@ -266,8 +271,7 @@ def _rows_of(frame: pd.DataFrame, round: str, known: str | Sequence[str], family
     without sorting): the rows (positions in ``frame``), the families, each row's school (position in ``keys``)
     and per family its rows (positions among the rows, in frame order). None if a row's school is not in ``keys``."""
     known = [known] if isinstance(known, str) else list(known)
-    rows = np.flatnonzero((frame["round"] == round).to_numpy(dtype=bool, na_value=False)
-                          & frame[known].notna().all(axis=1).to_numpy())
+    rows = np.flatnonzero(_equals(frame["round"], round) & frame[known].notna().all(axis=1).to_numpy())
     school = keys.get_indexer(frame["key"].to_numpy(dtype=object)[rows])
     if (school < 0).any():
         return None
@@ -275,6 +279,14 @@ def _rows_of(frame: pd.DataFrame, round: str, known: str | Sequence[str], family
     order = np.argsort(code, kind="stable")
     bounds = np.searchsorted(code[order], np.arange(len(families) + 1))  # (a missing family: code -1, first)
     return rows, list(families), school, [order[bounds[i]:bounds[i + 1]] for i in range(len(families))]
+
+
+def _equals(column: pd.Series, value) -> np.ndarray:
+    """``(column == value)`` as booleans (a missing value: False), compared as Python objects (faster)."""
+    try:
+        return np.asarray(column.to_numpy(dtype=object) == value, dtype=bool)
+    except TypeError:  # (pd.NA has no truth value)
+        return (column == value).to_numpy(dtype=bool, na_value=False)
 
 
 def _release_money(data: NetworkData, round: str, prepared: tuple[Schools, pd.Index] | None) -> pd.DataFrame:
