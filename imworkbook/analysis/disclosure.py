@@ -436,10 +436,10 @@ def release_arrays(schools: Schools, measures: Sequence[Measure], filters: Seque
             place = np.empty(n, dtype=np.int64)
             place[order] = np.arange(n)
             place_of[m_index] = place
-            inside = matrix[:, groups][kind_of]  # schools x these groups
-            running = np.cumsum(inside[order], axis=0, dtype=np.int64)
-            cut_at[groups] = np.argmax(running > size_of[groups] // 2, axis=0)
-            lower[:, which] = inside & (place[:, None] < cut_at[groups][None, :])
+            sorted_kinds = kind_of[order]
+            for j, column in zip(groups.tolist(), matrix[:, groups].T):
+                cut_at[j] = np.flatnonzero(column[sorted_kinds])[size_of[j] // 2]
+            lower[:, which] = matrix[:, groups][kind_of] & (place[:, None] < cut_at[groups][None, :])
     half_status: dict[int, tuple[str, str]] = {}
     if len(halved):
         # the rows: schools of one kind on the same side of every cut
