@@ -272,11 +272,14 @@ def _rows_of(frame: pd.DataFrame, round: str, known: str | Sequence[str], family
     and per family its rows (positions among the rows, in frame order). None if a row's school is not in ``keys``."""
     known = [known] if isinstance(known, str) else list(known)
     rows = np.flatnonzero(_equals(frame["round"], round) & frame[known].notna().all(axis=1).to_numpy())
-    school = keys.get_indexer(frame["key"].to_numpy(dtype=object)[rows])
+    key = frame["key"].to_numpy(dtype=object)[rows]
+    # (a school's rows usually follow each other: each run of one key looked up once)
+    run = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.zeros(0, dtype=np.int64)
+    school = np.repeat(keys.get_indexer(key[run]), np.diff(np.append(run, len(key))))
     if (school < 0).any():
         return None
     code, families = pd.factorize(frame[family].to_numpy(dtype=object)[rows])
-    order = np.argsort(code, kind="stable")
+    order = np.argsort(code.astype(np.int16) if len(families) < 2**15 else code, kind="stable")  # (int16: radix sort)
     bounds = np.searchsorted(code[order], np.arange(len(families) + 1))  # (a missing family: code -1, first)
     return rows, list(families), school, [order[bounds[i]:bounds[i + 1]] for i in range(len(families))]
 
