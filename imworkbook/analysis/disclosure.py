@@ -342,6 +342,13 @@ def release_arrays(schools: Schools, measures: Sequence[Measure], filters: Seque
     that releases many families about the same schools (a network's round), so the schools are prepared once.
     The schools of the check are those with a row, in the order of their first row (measure by measure), as with
     frames."""
+    return [pd.DataFrame(table) for table in release_columns(schools, measures, filters)]
+
+
+def release_columns(schools: Schools, measures: Sequence[Measure], filters: Sequence[str] = ("sector", "band")
+                    ) -> list[dict[str, list]]:
+    """:func:`release_arrays` with each table as its columns (name -> list of values, in the order of the
+    table's columns), for a caller that puts the tables of many families into one frame."""
     combos = list(itertools.chain.from_iterable(itertools.combinations(filters, r) for r in range(len(filters) + 1)))
     parts = []
     for measure in measures:  # (the first row per school, of the rows with every value known)
@@ -463,6 +470,11 @@ def release_arrays(schools: Schools, measures: Sequence[Measure], filters: Seque
         rows_of[m_index].append(j)
     for m_index, measure in enumerate(measures):
         rows = rows_of[m_index]
+        # the members of its released groups, each in school order (positions of the True values, row by row)
+        released_here = [j for j in rows if status[j] == OK]
+        group_of, school_of = np.nonzero(matrix[:, released_here].T[:, kind_of])
+        bounds = np.searchsorted(group_of, np.arange(len(released_here) + 1))
+        members_of_group = {j: school_of[bounds[i]:bounds[i + 1]] for i, j in enumerate(released_here)}
         table: dict = {key: [value] * len(rows) for key, value in measure.label.items()}
         for f in filters:
             table[f] = [labels[f][meta[j][2][meta[j][1].index(f)]] if f in meta[j][1] else ALL for j in rows]
@@ -475,17 +487,17 @@ def release_arrays(schools: Schools, measures: Sequence[Measure], filters: Seque
         for j in rows:
             state = status[j]
             if state == OK:
-                mask = matrix[kind_of, j]
-                values = numbers_of[m_index][mask].mean(axis=0)
+                inside = members_of_group[j]
+                values = numbers_of[m_index][inside].mean(axis=0)
             else:
                 values = [math.nan] * len(measure.values)
             for v, mean in zip(measure.values, values):
                 means[v].append(round_value(mean, measure.unit))
             halves = half_status.get(j)
             if state == OK and halves and all(s == OK for s in halves):
-                below = mask & (place_of[m_index] < cut_at[j])
-                low.append(round_value(spread_of[m_index][below].mean(), measure.unit))
-                high.append(round_value(spread_of[m_index][mask & ~below].mean(), measure.unit))
+                below = place_of[m_index][inside] < cut_at[j]
+                low.append(round_value(spread_of[m_index][inside[below]].mean(), measure.unit))
+                high.append(round_value(spread_of[m_index][inside[~below]].mean(), measure.unit))
                 halves_state.append(OK)
             else:
                 low.append(math.nan)
@@ -494,7 +506,7 @@ def release_arrays(schools: Schools, measures: Sequence[Measure], filters: Seque
         table |= means
         table["lower"], table["upper"], table["halves_status"] = low, high, halves_state
         columns_of.append(table)
-    return [pd.DataFrame(table) for table in columns_of]
+    return columns_of
 
 
 def _kinds(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from imworkbook.analysis.disclosure import (ALL, OK, TOO_FEW, WOULD_BETRAY, Measure, Rows, Schools, percentile_rank,
-                                            release, release_arrays, release_together)
+                                            release, release_columns, release_together)
 from imworkbook.analysis.proportion import investment_eur
 from imworkbook.base import paths
 from imworkbook.base.errors import ImworkbookError, Problem
@@ -304,11 +304,17 @@ def _release_money(data: NetworkData, round: str, prepared: tuple[Schools, pd.In
     out = []
     for area_id, at_rows in zip(families, by_family):
         rows_ = Rows(school[at_rows], money[at_rows][:, None], money[at_rows])
-        out.extend(release_arrays(prepared[0], [Measure(None, ["invest_per_pupil"], {"area_id": area_id}, None, "euro",
-                                                        rows=rows_)], GROUPS))
+        out.extend(release_columns(prepared[0], [Measure(None, ["invest_per_pupil"], {"area_id": area_id}, None,
+                                                         "euro", rows=rows_)], GROUPS))
     columns = ["area_id", *GROUPS, "n", "invest_per_pupil", "lower", "upper", "status", "halves_status"]
-    table = pd.concat(out, ignore_index=True)[columns] if out else pd.DataFrame(columns=columns)
-    return table.assign(round=round)
+    return _one_frame(out, columns).assign(round=round)
+
+
+def _one_frame(tables: list[dict[str, list]], columns: list[str]) -> pd.DataFrame:
+    """The tables (columns from :func:`release_columns`) one after the other, as one frame with ``columns``."""
+    if not tables:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame({c: [value for table in tables for value in table[c]] for c in columns})
 
 
 def _release_levels_and_items(data: NetworkData, round: str, prepared: tuple[Schools, pd.Index] | None = None,
@@ -345,19 +351,25 @@ def _release_levels_and_items(data: NetworkData, round: str, prepared: tuple[Sch
         mine = [i for i, a in enumerate(area_of_item) if a == area_id]
         measures += [item(i, 1) for i in mine]
         done.update(mine)
-        tables = release_arrays(schools, measures, GROUPS)
+        tables = release_columns(schools, measures, GROUPS)
         levels_out.append(tables[0])
         items_out.extend(tables[1:])
     for i in range(len(item_ids)):  # items of an area no school has levels for: on their own
         if i not in done:
-            items_out.extend(release_arrays(schools, [item(i, 0)], GROUPS))
-    return _level_and_item_tables(levels_out, items_out, round)
+            items_out.extend(release_columns(schools, [item(i, 0)], GROUPS))
+    level_columns, item_columns = _level_and_item_columns()
+    return (_one_frame(levels_out, level_columns).assign(round=round),
+            _one_frame(items_out, item_columns).assign(round=round))
+
+
+def _level_and_item_columns() -> tuple[list[str], list[str]]:
+    return (["area_id", *GROUPS, "cohort", "n", *LEVELS, "lower", "upper", "status", "halves_status"],
+            ["item_id", *GROUPS, "n", "current", "lower", "upper", "status", "halves_status"])
 
 
 def _level_and_item_tables(levels_out: list[pd.DataFrame], items_out: list[pd.DataFrame],
                            round: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    level_columns = ["area_id", *GROUPS, "cohort", "n", *LEVELS, "lower", "upper", "status", "halves_status"]
-    item_columns = ["item_id", *GROUPS, "n", "current", "lower", "upper", "status", "halves_status"]
+    level_columns, item_columns = _level_and_item_columns()
     levels = pd.concat(levels_out, ignore_index=True)[level_columns] if levels_out else pd.DataFrame(
         columns=level_columns)
     items_table = pd.concat(items_out, ignore_index=True)[item_columns] if items_out else pd.DataFrame(
