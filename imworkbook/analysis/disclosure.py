@@ -67,9 +67,12 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
     status = np.where(weight @ matrix >= min_group, OK, TOO_FEW).astype(object)
     released = status == OK
     has_parent = parent >= 0
-    nested = bool((parent[parent[has_parent]] >= 0).any()) if has_parent.any() else False
+    any_parent = bool(has_parent.any())
+    nested = bool((parent[parent[has_parent]] >= 0).any()) if any_parent else False
 
     def orphans() -> None:  # a part (a half) of a group that is not released is not released
+        if not any_parent:
+            return
         if nested:  # (a part of a part: one pass in column order, as it always was)
             for j in np.flatnonzero(released & has_parent):
                 if not released[parent[j]]:
@@ -203,8 +206,11 @@ def _distinct(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _first_by_signature(rows: np.ndarray) -> int:
     """Which of these (distinct) rows comes first in the order of :func:`_atoms`."""
-    words = _words(rows)
-    return int(np.argmin(words[:, 0])) if words.shape[1] == 1 else int(np.lexsort(words.T[::-1])[0])
+    first = _words(rows[:, :64])[:, 0]  # (the first word decides, unless its smallest value is shared)
+    smallest = np.flatnonzero(first == first.min())
+    if len(smallest) == 1:
+        return int(smallest[0])
+    return int(np.lexsort(_words(rows).T[::-1])[0])
 
 
 def _atoms(matrix: np.ndarray, weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
