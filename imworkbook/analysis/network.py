@@ -209,7 +209,8 @@ def _cohort(areas: pd.DataFrame, values: Sequence[str] = LEVELS) -> np.ndarray:
     """Per row of ``areas`` (:func:`with_cohort`): the rounds counted per school and area on whole numbers, not
     grouped by strings."""
     rounds = areas["round"].nunique()
-    key, area, round_ = (pd.factorize(areas[column].to_numpy(dtype=object))[0] for column in ("key", "area_id", "round"))
+    key, area, round_ = (pd.factorize(areas[column].to_numpy(dtype=object))[0]
+                         for column in ("key", "area_id", "round"))
     if (key < 0).any() or (area < 0).any() or (round_ < 0).any():  # (a key, area or round missing: grouped)
         known = areas.dropna(subset=list(values))
         present = known.groupby(["area_id", "key"])["round"].nunique()
@@ -363,6 +364,7 @@ def _release_levels_and_items(data: NetworkData, round: str, prepared: tuple[Sch
 
 
 def _level_and_item_columns() -> tuple[list[str], list[str]]:
+    """The columns of the released levels and of the released items."""
     return (["area_id", *GROUPS, "cohort", "n", *LEVELS, "lower", "upper", "status", "halves_status"],
             ["item_id", *GROUPS, "n", "current", "lower", "upper", "status", "halves_status"])
 

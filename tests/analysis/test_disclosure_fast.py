@@ -148,7 +148,7 @@ def test_suppress_with_weights_is_the_straightforward_suppression(case):
     assert list(suppress(np.repeat(matrix, weight, axis=0), cost, parent, min_group)) == list(expected)
 
 
-def _network(seed: int, n: int, rounds: int, spread: float) -> network.NetworkData:
+def _network(seed: int, n: int, rounds: int, spread: float, twice: bool = False) -> network.NetworkData:
     rng = np.random.default_rng(seed)
     base = _schools(rng, n, spread)
     names = [f"{2024 + r}-{2025 + r}" for r in range(rounds)]
@@ -171,6 +171,8 @@ def _network(seed: int, n: int, rounds: int, spread: float) -> network.NetworkDa
                     item_rows.append((key, round_, item, current if rng.random() > 0.05 else math.nan, target,
                                       area))
     schools = pd.concat(school_rows, ignore_index=True)[["key", "round", "sector", "band", "scope"]]
+    if twice and len(schools):  # a school twice in a round: released from frames, as before
+        schools = pd.concat([schools, schools.iloc[[len(schools) // 2]]], ignore_index=True)
     items = pd.DataFrame(item_rows, columns=["key", "round", "item_id", "current", "target", "area_id"])
     items["gap"] = items["target"] - items["current"]
     areas = items.groupby(["key", "round", "area_id"], sort=False)[["current", "target", "gap"]].mean().reset_index()
@@ -181,9 +183,10 @@ def _network(seed: int, n: int, rounds: int, spread: float) -> network.NetworkDa
 
 
 @settings(max_examples=max(10, MANY // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(0, 2**32 - 1), st.integers(3, 60), st.integers(1, 3), st.sampled_from([0.3, 1.0, 5.0]))
-def test_a_networks_released_tables_are_those_of_the_straightforward_check(seed, n, rounds, spread):
-    data = _network(seed, n, rounds, spread)
+@given(st.integers(0, 2**32 - 1), st.integers(3, 60), st.integers(1, 3), st.sampled_from([0.3, 1.0, 5.0]),
+       st.sampled_from([False, False, False, True]))
+def test_a_networks_released_tables_are_those_of_the_straightforward_check(seed, n, rounds, spread, twice):
+    data = _network(seed, n, rounds, spread, twice)
     cache: dict = {}
     for kind in ("levels", "items", "money"):
         for round_ in [None, *sorted(data.schools["round"].unique())]:
@@ -204,3 +207,20 @@ def test_release_of_a_family_is_the_straightforward_release():
             ours = release(frame, "value", family_by=family, filters=filters, unit="euro")
             theirs = oracle.release(frame, "value", family_by=family, filters=filters, unit="euro")
             pd.testing.assert_frame_equal(ours, theirs, check_exact=True)
+
+
+def test_the_cohort_also_with_a_missing_area_or_key():
+    data = _network(11, 40, 3, 1.0)
+    areas = data.areas.copy()
+    pd.testing.assert_frame_equal(network.with_cohort(areas), oracle.with_cohort(areas), check_exact=True)
+    assert network.with_cohort(areas)["cohort"].any() and not network.with_cohort(areas)["cohort"].all()
+    for column in ("area_id", "key"):
+        gaps = areas.copy()
+        gaps.loc[gaps.index[::7], column] = None
+        pd.testing.assert_frame_equal(network.with_cohort(gaps), oracle.with_cohort(gaps), check_exact=True)
+
+
+def test_a_round_compared_also_with_pd_na():
+    column = pd.Series(["2025-2026", pd.NA, "2026-2027"], dtype=object)
+    assert list(network._equals(column, "2025-2026")) == [True, False, False]
+    assert list(network._equals(column.astype("string"), "2026-2027")) == [False, False, True]
