@@ -109,7 +109,7 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
         if not len(bad):
             return status
         smallest = bad[counts[bad] == counts[bad].min()]
-        k = smallest[_first_by_signature(atoms[smallest][:, released])] if len(smallest) > 1 else smallest[0]
+        k = smallest[_first_by_signature(atoms, smallest, released)] if len(smallest) > 1 else smallest[0]
         own = atoms[k] & released
         if exact:
             # per neighbour, the groups it differs from k in: (its released groups) + (k's) - 2 x (both), counted,
@@ -130,7 +130,7 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
             if len(tied) == 0:
                 drop = mine
             else:
-                best = tied[_first_by_signature(atoms[tied][:, released])] if len(tied) > 1 else tied[0]
+                best = tied[_first_by_signature(atoms, tied, released)] if len(tied) > 1 else tied[0]
                 drop = np.flatnonzero(released & (atoms[best] != atoms[k]))
         else:  # (other costs: the totals added up exactly as they always were, atoms in the order of _atoms)
             live = np.flatnonzero(released)
@@ -174,12 +174,14 @@ def _merge_atoms(atoms: np.ndarray, counts: np.ndarray, sums: np.ndarray, releas
         return
     new = np.concatenate([[True], ~same])
     first = order[new][np.cumsum(new) - 1]  # per atom (in hash order): the first of its hash
-    if ((atoms[order] != atoms[first]) & released).any():
+    joins = first != order
+    if ((atoms[order[joins]] != atoms[first[joins]]) & released).any():
         # two different atoms with the same hash (very unlikely): group exactly by the rows themselves
         _, at, of = np.unique(_words(atoms[order][:, released]), axis=0, return_index=True, return_inverse=True)
         first = order[at][of.reshape(-1)]
-    moved = order[first != order]
-    np.add.at(counts, first[first != order], counts[moved])
+    joins = first != order
+    moved = order[joins]
+    np.add.at(counts, first[joins], counts[moved])
     alive[moved] = False
 
 
@@ -204,13 +206,15 @@ def _distinct(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[start], np.diff(np.append(start, len(order)))
 
 
-def _first_by_signature(rows: np.ndarray) -> int:
-    """Which of these (distinct) rows comes first in the order of :func:`_atoms`."""
-    first = _words(rows[:, :64])[:, 0]  # (the first word decides, unless its smallest value is shared)
+def _first_by_signature(atoms: np.ndarray, which: np.ndarray, released: np.ndarray) -> int:
+    """Which of the atoms ``which`` (distinct on the released groups) comes first in the order of :func:`_atoms`
+    of their released groups (its position in ``which``)."""
+    live = np.flatnonzero(released)
+    first = _words(atoms[np.ix_(which, live[:64])])[:, 0]  # (the first word decides, unless its least is shared)
     smallest = np.flatnonzero(first == first.min())
     if len(smallest) == 1:
         return int(smallest[0])
-    return int(np.lexsort(_words(rows).T[::-1])[0])
+    return int(np.lexsort(_words(atoms[np.ix_(which, live)]).T[::-1])[0])
 
 
 def _atoms(matrix: np.ndarray, weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
