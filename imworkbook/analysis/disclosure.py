@@ -22,6 +22,11 @@ The rule (docs/privacy.md explains it for a network; the numbers are constants h
 
 Everything that shows or exports a network number draws it from :func:`release` (figures, tables, exports and the
 board report), so a new statistic cannot bypass the rule. Layer 1: pure pandas/numpy.
+
+Fast, not different: the check works on *kinds* of school (alike in filter values, memberships and cohort flags)
+with weights instead of on every school, keeps its atoms between steps, and a network's round is prepared once
+(:func:`release_arrays`). ``tests/analysis/disclosure_reference.py`` keeps the straightforward algorithm, and
+``tests/analysis/test_disclosure_fast.py`` holds this one to exactly the same tables.
 """
 
 from __future__ import annotations
