@@ -107,6 +107,7 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
     per_group = np.column_stack([_group_hashes(n_groups), np.ones(n_groups), finite_cost, infinite]) \
         * released[:, None]
     sums = atoms_f @ per_group  # atoms x (hash, popcount, finite cost, infinite)
+    counted = np.column_stack([np.ones(n_groups), finite_cost, infinite])  # (per group, for any atom)
     alive = np.ones(len(atoms), dtype=bool)  # (an atom merged into another is no longer one)
     _merge_atoms(atoms, counts, sums, released, alive)
     while True:
@@ -120,7 +121,7 @@ def suppress(matrix: np.ndarray, cost: np.ndarray, parent: np.ndarray | None = N
             # per neighbour, the groups it differs from k in: (its released groups) + (k's) - 2 x (both), counted,
             # their finite cost and how many must stay; only k's groups are looked at
             mine = np.flatnonzero(own)
-            shared = atoms_f[:, mine] @ np.column_stack([np.ones(len(mine)), finite_cost[mine], infinite[mine]])
+            shared = atoms_f[:, mine] @ counted[mine]
             differ = sums[:, 1:] + sums[k, 1:] - 2 * shared
             others = np.flatnonzero(alive)
             others = others[others != k]
