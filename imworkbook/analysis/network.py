@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from imworkbook.analysis.disclosure import (ALL, OK, TOO_FEW, WOULD_BETRAY, Measure, percentile_rank, release,
-                                            release_together)
+from imworkbook.analysis.disclosure import (ALL, OK, TOO_FEW, WOULD_BETRAY, Measure, Rows, Schools, percentile_rank,
+                                            release, release_columns, release_together)
 from imworkbook.analysis.proportion import investment_eur
 from imworkbook.base import paths
 from imworkbook.base.errors import ImworkbookError, Problem
@@ -234,11 +234,32 @@ def select(data: NetworkData, round: str | None = None, sector: str | None = Non
 
 def with_cohort(areas: pd.DataFrame, values: Sequence[str] = LEVELS) -> pd.DataFrame:
     """``areas`` plus ``cohort``: the school has ``values`` for the area in every round of ``areas``."""
+    return areas.assign(cohort=_cohort(areas, values))
+
+
+def _cohort(areas: pd.DataFrame, values: Sequence[str] = LEVELS) -> np.ndarray:
+    """Per row of ``areas`` (:func:`with_cohort`): the rounds counted per school and area on whole numbers, not
+    grouped by strings."""
     rounds = areas["round"].nunique()
-    known = areas.dropna(subset=list(values))
-    present = known.groupby(["area_id", "key"])["round"].nunique()
-    stayers = present[present == rounds].index
-    return areas.assign(cohort=pd.MultiIndex.from_arrays([areas["area_id"], areas["key"]]).isin(stayers))
+    key, area, round_ = (pd.factorize(areas[column].to_numpy(dtype=object))[0]
+                         for column in ("key", "area_id", "round"))
+    if (key < 0).any() or (area < 0).any() or (round_ < 0).any():  # (a key, area or round missing: grouped)
+        known = areas.dropna(subset=list(values))
+        present = known.groupby(["area_id", "key"])["round"].nunique()
+        stayers = present[present == rounds].index
+        return pd.MultiIndex.from_arrays([areas["area_id"], areas["key"]]).isin(stayers)
+    if not len(areas):
+        return np.zeros(0, dtype=bool)
+    known = areas[list(values)].notna().all(axis=1).to_numpy()
+    n_rounds = int(round_.max()) + 1
+    pair = key.astype(np.int64) * (int(area.max()) + 1) + area
+    n_pairs = int(pair.max()) + 1
+    if n_pairs * n_rounds <= 8 * len(areas) + 10**6:  # each school x area x round with values, marked once
+        seen = np.zeros((n_pairs, n_rounds), dtype=bool)
+        seen[pair[known], round_[known]] = True
+        return seen.sum(axis=1)[pair] == rounds
+    seen = np.unique(pair[known] * n_rounds + round_[known])
+    return np.bincount(seen // n_rounds, minlength=n_pairs)[pair] == rounds
 
 
 def _released(data: NetworkData, kind: str, round: str | None) -> pd.DataFrame:
@@ -246,23 +267,154 @@ def _released(data: NetworkData, kind: str, round: str | None) -> pd.DataFrame:
     round (a screen asks for the same tables for every chart and filter; rounds are independent)."""
     rounds = sorted(data.schools["round"].unique()) if round is None else [round]
     parts = []
+    cohort = None  # (of all rounds: counted once)
     for r in rounds:
         if (kind, r) not in data._released:
+            schools = _round_schools(data, r)
             if kind == "money":
-                part = data.areas[data.areas["round"] == r]
-                data._released[(kind, r)] = release(part, "invest_per_pupil", family_by=["area_id"], filters=GROUPS,
-                                                    unit="euro").assign(round=r)
+                data._released[(kind, r)] = _release_money(data, r, schools)
             else:
-                levels, items = _release_levels_and_items(data, r)
+                cohort = _cohort(data.areas) if cohort is None else cohort
+                levels, items = _release_levels_and_items(data, r, schools, cohort)
                 data._released[("levels", r)], data._released[("items", r)] = levels, items
         parts.append(data._released[(kind, r)])
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def _release_levels_and_items(data: NetworkData, round: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _round_schools(data: NetworkData, round: str) -> tuple[Schools, pd.Index] | None:
+    """The schools of a round, prepared once for the disclosure check of all its families (and their keys, to
+    find a row's school); None when the frames are released as they are: a school twice in the round, a key or a
+    group missing."""
+    schools = data.schools[_equals(data.schools["round"], round)]
+    keys = pd.Index(schools["key"])
+    if not keys.is_unique or keys.hasnans:
+        return None
+    codes, labels = {}, {}
+    for f in GROUPS:  # (as release_together does it for the schools of one check)
+        inverse, found = pd.factorize(schools[f].astype(str).to_numpy(dtype=object), sort=True)
+        if (inverse < 0).any():
+            return None
+        labels[f], codes[f] = np.asarray(found, dtype=str), np.asarray(inverse, dtype=np.int64)
+    return Schools(codes, labels, schools["key"].astype(str).to_numpy(dtype=object)), keys
+
+
+def _rows_of(frame: pd.DataFrame, round: str, known: str | Sequence[str], family: str,
+             keys: pd.Index) -> tuple[np.ndarray, list, np.ndarray, list[np.ndarray]] | None:
+    """The rows of ``round`` with ``known`` known, by ``family`` (in the order of its first row, as a groupby
+    without sorting): the rows (positions in ``frame``), the families, each row's school (position in ``keys``)
+    and per family its rows (positions among the rows, in frame order). None if a row's school is not in ``keys``."""
+    known = [known] if isinstance(known, str) else list(known)
+    rows = np.flatnonzero(_equals(frame["round"], round) & frame[known].notna().all(axis=1).to_numpy())
+    key = frame["key"].to_numpy(dtype=object)[rows]
+    # (a school's rows usually follow each other: each run of one key looked up once)
+    run = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.zeros(0, dtype=np.int64)
+    school = np.repeat(keys.get_indexer(key[run]), np.diff(np.append(run, len(key))))
+    if (school < 0).any():
+        return None
+    code, families = pd.factorize(frame[family].to_numpy(dtype=object)[rows])
+    order = np.argsort(code.astype(np.int16) if len(families) < 2**15 else code, kind="stable")  # (int16: radix sort)
+    bounds = np.searchsorted(code[order], np.arange(len(families) + 1))  # (a missing family: code -1, first)
+    return rows, list(families), school, [order[bounds[i]:bounds[i + 1]] for i in range(len(families))]
+
+
+def _equals(column: pd.Series, value) -> np.ndarray:
+    """``(column == value)`` as booleans (a missing value: False), compared as Python objects (faster)."""
+    try:
+        return np.asarray(column.to_numpy(dtype=object) == value, dtype=bool)
+    except TypeError:  # (pd.NA has no truth value)
+        return (column == value).to_numpy(dtype=bool, na_value=False)
+
+
+def _release_money(data: NetworkData, round: str, prepared: tuple[Schools, pd.Index] | None) -> pd.DataFrame:
+    """Investment per pupil per area in ``round``: ``release(areas of the round, "invest_per_pupil",
+    family_by=["area_id"], filters=GROUPS, unit="euro")``, on the round's prepared schools."""
+    found = None if prepared is None else _rows_of(data.areas, round, "invest_per_pupil", "area_id", prepared[1])
+    if found is None:
+        part = data.areas[data.areas["round"] == round]
+        return release(part, "invest_per_pupil", family_by=["area_id"], filters=GROUPS, unit="euro").assign(round=round)
+    rows, families, school, by_family = found
+    money = data.areas["invest_per_pupil"].to_numpy(dtype=float)[rows]
+    out = []
+    for area_id, at_rows in zip(families, by_family):
+        rows_ = Rows(school[at_rows], money[at_rows][:, None], money[at_rows])
+        out.extend(release_columns(prepared[0], [Measure(None, ["invest_per_pupil"], {"area_id": area_id}, None,
+                                                         "euro", rows=rows_)], GROUPS))
+    columns = ["area_id", *GROUPS, "n", "invest_per_pupil", "lower", "upper", "status", "halves_status"]
+    return _one_frame(out, columns).assign(round=round)
+
+
+def _one_frame(tables: list[dict[str, list]], columns: list[str]) -> pd.DataFrame:
+    """The tables (columns from :func:`release_columns`) one after the other, as one frame with ``columns``."""
+    if not tables:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame({c: [value for table in tables for value in table[c]] for c in columns})
+
+
+def _release_levels_and_items(data: NetworkData, round: str, prepared: tuple[Schools, pd.Index] | None = None,
+                              cohort: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per area, its levels (current, target, gap; with the cohort) and its items in ONE check: an area's score is
-    the mean of the item levels a school gave, so releasing them separately could give one school's score."""
-    areas = with_cohort(data.areas)
+    the mean of the item levels a school gave, so releasing them separately could give one school's score.
+
+    ``prepared``: the round's schools (:func:`_round_schools`), ``cohort``: per row of ``data.areas``
+    (:func:`_cohort`); the rows of an area and of each item go to the check as arrays, not as frames."""
+    cohort = _cohort(data.areas) if cohort is None else cohort
+    area_rows = item_rows = None
+    if prepared is not None:
+        area_rows = _rows_of(data.areas, round, list(LEVELS), "area_id", prepared[1])
+        item_rows = _rows_of(data.items, round, "current", "item_id", prepared[1])
+    if area_rows is None or item_rows is None:
+        return _release_levels_and_items_frames(data, round, cohort)
+    schools = prepared[0]
+    rows, areas, area_school, by_area = area_rows
+    levels = data.areas[list(LEVELS)].to_numpy(dtype=float)[rows]
+    in_cohort = cohort[rows]
+    i_rows, item_ids, item_school, by_item = item_rows
+    current = data.items["current"].to_numpy(dtype=float)[i_rows]
+    item_area = data.items["area_id"].to_numpy(dtype=object)[i_rows]
+    area_of_item = [item_area[at[0]] for at in by_item]  # (the area of an item's first row)
+
+    def item(i: int, phase: int) -> Measure:
+        at = by_item[i]
+        return Measure(None, ["current"], {"item_id": item_ids[i]}, phase=phase,
+                       rows=Rows(item_school[at], current[at][:, None], current[at]))
+    levels_out, items_out, done = [], [], set()
+    for area_id, at in zip(areas, by_area):
+        measures = [Measure(None, list(LEVELS), {"area_id": area_id}, "current", cohort="cohort",
+                            rows=Rows(area_school[at], levels[at], levels[at, 0], in_cohort[at]))]
+        mine = [i for i, a in enumerate(area_of_item) if a == area_id]
+        measures += [item(i, 1) for i in mine]
+        done.update(mine)
+        tables = release_columns(schools, measures, GROUPS)
+        levels_out.append(tables[0])
+        items_out.extend(tables[1:])
+    for i in range(len(item_ids)):  # items of an area no school has levels for: on their own
+        if i not in done:
+            items_out.extend(release_columns(schools, [item(i, 0)], GROUPS))
+    level_columns, item_columns = _level_and_item_columns()
+    return (_one_frame(levels_out, level_columns).assign(round=round),
+            _one_frame(items_out, item_columns).assign(round=round))
+
+
+def _level_and_item_columns() -> tuple[list[str], list[str]]:
+    """The columns of the released levels and of the released items."""
+    return (["area_id", *GROUPS, "cohort", "n", *LEVELS, "lower", "upper", "status", "halves_status"],
+            ["item_id", *GROUPS, "n", "current", "lower", "upper", "status", "halves_status"])
+
+
+def _level_and_item_tables(levels_out: list[pd.DataFrame], items_out: list[pd.DataFrame],
+                           round: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    level_columns, item_columns = _level_and_item_columns()
+    levels = pd.concat(levels_out, ignore_index=True)[level_columns] if levels_out else pd.DataFrame(
+        columns=level_columns)
+    items_table = pd.concat(items_out, ignore_index=True)[item_columns] if items_out else pd.DataFrame(
+        columns=item_columns)
+    return levels.assign(round=round), items_table.assign(round=round)
+
+
+def _release_levels_and_items_frames(data: NetworkData, round: str, cohort: np.ndarray) -> tuple[pd.DataFrame,
+                                                                                                 pd.DataFrame]:
+    """:func:`_release_levels_and_items` with frames, for a round whose schools cannot be prepared once."""
+    areas = data.areas.assign(cohort=cohort)
     areas = areas[areas["round"] == round]
     items = _items_with_groups(data, round).dropna(subset=["current"])
     item_groups = dict(tuple(items.groupby("item_id", sort=False)))
@@ -278,13 +430,7 @@ def _release_levels_and_items(data: NetworkData, round: str) -> tuple[pd.DataFra
     for item_id, frame in item_groups.items():  # items of an area no school has levels for: on their own
         if item_id not in done:
             items_out.extend(release_together([Measure(frame, ["current"], {"item_id": item_id})], GROUPS))
-    level_columns = ["area_id", *GROUPS, "cohort", "n", *LEVELS, "lower", "upper", "status", "halves_status"]
-    item_columns = ["item_id", *GROUPS, "n", "current", "lower", "upper", "status", "halves_status"]
-    levels = pd.concat(levels_out, ignore_index=True)[level_columns] if levels_out else pd.DataFrame(
-        columns=level_columns)
-    items_table = pd.concat(items_out, ignore_index=True)[item_columns] if items_out else pd.DataFrame(
-        columns=item_columns)
-    return levels.assign(round=round), items_table.assign(round=round)
+    return _level_and_item_tables(levels_out, items_out, round)
 
 
 def released_levels(data: NetworkData, round: str | None = None) -> pd.DataFrame:
