@@ -98,6 +98,7 @@ class NetworkData:
     items: pd.DataFrame  # one row per school x round x item with a level: key, round, area_id, item_id, current, target
     areas: pd.DataFrame  # one row per school x round x area: scores, ambition, investment
     _released: dict = field(default_factory=dict, repr=False)  # (kind, round) -> what the rule releases
+    _round_items: dict | None = field(default=None, repr=False)  # round -> the item ids answered (from the numbers)
 
 
 def network_frames(documents: "list[dict] | Collected", model: MaturityModel | None = None,
@@ -187,7 +188,12 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
         areas = areas.merge(schools[["key", "round", "sector", "pupils", "band", "scope"]], on=["key", "round"],
                             how="left")
     areas["invest_per_pupil"] = areas["invest_eur"] / areas["pupils"]
-    return NetworkData(schools, items, areas)
+    round_code, round_names = pd.factorize(schools["round"].to_numpy(dtype=object))
+    pairs = np.unique(round_code[doc].astype(np.int64) * len(item_ids) + item)
+    round_items: dict = {r: set() for r in round_names}
+    for r, i in zip(*np.divmod(pairs[pairs >= 0], len(item_ids))):
+        round_items[round_names[r]].add(item_ids[i])
+    return NetworkData(schools, items, areas, _round_items=round_items)
 
 
 def _join_levels_and_money(levels: pd.DataFrame, money: pd.DataFrame, level_row: np.ndarray, money_row: np.ndarray,
@@ -519,8 +525,10 @@ def trend(data: NetworkData, sector: str | None = None, band: str | None = None,
 def shared_items(data: NetworkData, round_a: str, round_b: str) -> int:
     """How many item ids both rounds have answers for (after any question-set mapping: a round answered with
     an older version has no answers for the items that are new, so this is what the two rounds can compare)."""
-    a = set(data.items.loc[data.items["round"] == round_a, "item_id"].unique())  # (unique first: a set of a
-    b = set(data.items.loc[data.items["round"] == round_b, "item_id"].unique())  # column walks every row in Python)
+    if data._round_items is not None:  # (made with the frames from the whole numbers: no pass over the rows)
+        return len(data._round_items.get(round_a, set()) & data._round_items.get(round_b, set()))
+    a = set(data.items.loc[data.items["round"] == round_a, "item_id"].unique())
+    b = set(data.items.loc[data.items["round"] == round_b, "item_id"].unique())
     return len(a & b)
 
 

@@ -300,6 +300,11 @@ def test_rounds_with_different_question_sets_share_items(tmp_path, model):
     d = network_frames(collect(tmp_path).documents, model)
     assert shared_items(d, "2025-2026", "2026-2027") == d.items.loc[d.items["round"] == "2025-2026", "item_id"].nunique()
     assert d.schools["key"].nunique() == 1  # the same school in both rounds: a trend is possible
+    # the count from the numbers kept with the frames is the count over the rows
+    rows = NetworkData(d.schools, d.items, d.areas)
+    assert rows._round_items is None and d._round_items is not None
+    for a, b in (("2025-2026", "2026-2027"), ("2026-2027", "2026-2027"), ("2025-2026", "2030-2031")):
+        assert shared_items(d, a, b) == shared_items(rows, a, b)
 
 
 def test_mapping_to_unknown_items_is_a_content_error(tmp_path):
