@@ -174,14 +174,14 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
                                              attribution=attribution, school=pd.Series(d, index=money.index),
                                              n_areas=len(area_ids))["invest_eur"]
         money = money[["key", "round", "area_id", "ambition", "invest_eur"]]
-        areas = _join_levels_and_money(areas, money, row, d, schools)
+        area_order = list(area_number)
+        areas, rows = _join_levels_and_money(areas, money, row, d, means.index.get_level_values(1).to_numpy(),
+                                             area_order, block[:, 1].astype(int), area_ids, schools)
     else:
         areas["ambition"] = np.nan
         areas["invest_eur"] = np.nan
-    unique = not schools.duplicated(["key", "round"]).any()
-    if unique and len(areas):  # each area row's school by its row number (the left join below, without strings)
-        row_of = pd.Series(np.arange(len(schools)), index=pd.MultiIndex.from_frame(schools[["key", "round"]]))
-        rows = row_of.reindex(pd.MultiIndex.from_frame(areas[["key", "round"]])).to_numpy()
+        rows = row if not schools.duplicated(["key", "round"]).any() else None
+    if rows is not None and len(areas):  # each area row's school by its row number (the left join, without strings)
         for column in ("sector", "pupils", "band", "scope"):
             areas[column] = schools[column].to_numpy()[rows]
     else:
@@ -197,22 +197,27 @@ def frames_from_columns(columns: dict, model: MaturityModel, inv: InvestmentMode
 
 
 def _join_levels_and_money(levels: pd.DataFrame, money: pd.DataFrame, level_row: np.ndarray, money_row: np.ndarray,
-                           schools: pd.DataFrame) -> pd.DataFrame:
+                           level_area: np.ndarray, level_areas: list[str], money_area: np.ndarray,
+                           money_areas: list[str], schools: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray | None]:
     """The outer join of an area's levels and its money on key, round and area id, as ``merge(how="outer")`` gives
     it (rows sorted by key, round and area id), joined on one whole number per row that sorts as those strings do
     (a join on three string columns of 240,000 rows was a fifth of making the frames). ``level_row``,
-    ``money_row``: each row's school row."""
-    key_code, keys = pd.factorize(schools["key"], sort=True)
-    round_code, rounds = pd.factorize(schools["round"], sort=True)
-    area_code, area_names = pd.factorize(pd.concat([levels["area_id"], money["area_id"]], ignore_index=True),
-                                         sort=True)
-    if (key_code < 0).any() or (round_code < 0).any() or (area_code < 0).any():  # (a missing key: as before)
-        return levels.merge(money, on=["key", "round", "area_id"], how="outer")
+    ``money_row``: each row's school row; ``level_area``, ``money_area``: each row's area as a position in
+    ``level_areas``, ``money_areas``. Also gives each joined row's school row when every school and round is there
+    once (else None)."""
+    key_code, keys = pd.factorize(schools["key"].to_numpy(dtype=object), sort=True)
+    round_code, rounds = pd.factorize(schools["round"].to_numpy(dtype=object), sort=True)
+    if (key_code < 0).any() or (round_code < 0).any():  # (a missing key: the join on the strings, as before)
+        return levels.merge(money, on=["key", "round", "area_id"], how="outer"), None
+    area_names = sorted(set(level_areas) | set(money_areas))
+    code = {a: n for n, a in enumerate(area_names)}
+    level_code = np.asarray([code[a] for a in level_areas], dtype=np.int64)[level_area]
+    money_code = np.asarray([code[a] for a in money_areas], dtype=np.int64)[money_area]
     n_rounds, n_areas = len(rounds), len(area_names)
     school_number = key_code.astype(np.int64) * n_rounds + round_code
-    joined = pd.DataFrame({"_k": school_number[level_row] * n_areas + area_code[:len(levels)]}
+    joined = pd.DataFrame({"_k": school_number[level_row] * n_areas + level_code}
                           | {c: levels[c].to_numpy() for c in levels.columns if c not in ("key", "round", "area_id")}
-                          ).merge(pd.DataFrame({"_k": school_number[money_row] * n_areas + area_code[len(levels):]}
+                          ).merge(pd.DataFrame({"_k": school_number[money_row] * n_areas + money_code}
                                                | {c: money[c].to_numpy() for c in ("ambition", "invest_eur")}),
                                   on="_k", how="outer")
     number = joined.pop("_k").to_numpy()
@@ -220,7 +225,12 @@ def _join_levels_and_money(levels: pd.DataFrame, money: pd.DataFrame, level_row:
     out = pd.DataFrame({"key": np.asarray(keys, dtype=object)[school // n_rounds],
                         "round": np.asarray(rounds, dtype=object)[school % n_rounds],
                         "area_id": np.asarray(area_names, dtype=object)[area]})
-    return pd.concat([out, joined], axis=1)
+    rows = None
+    if len(np.unique(school_number)) == len(school_number):  # every school and round once
+        row_of = np.full(len(keys) * n_rounds, -1, dtype=np.int64)
+        row_of[school_number] = np.arange(len(school_number))
+        rows = row_of[school]
+    return pd.concat([out, joined], axis=1), rows
 
 
 def select(data: NetworkData, round: str | None = None, sector: str | None = None, band: str | None = None,
