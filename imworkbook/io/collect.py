@@ -165,20 +165,22 @@ def _folder_members(source: Path) -> Iterator[Member]:
     if source.is_file():
         yield source.name, source.stat().st_size, _FileReader(str(source)), None
         return
-    found: list[tuple[list[str], str]] = []
+    # (sort key, name, path): sorted by the name's parts, as a string whose separator sorts before every character
+    found: list[tuple[str, str, str]] = []
     linked: set[str] = set()
     root = str(source)
     for folder, dirs, names in os.walk(root):  # plain strings: a national network has 30,000+ files
         rel = os.path.relpath(folder, root)
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        key = prefix.replace("/", "\0")
         base = os.path.join(folder, "")  # (the folder with its separator, once; not os.path.join per file)
-        found.extend([((prefix + n).split("/"), base + n) for n in names])
+        found.extend([(key + n, prefix + n, base + n) for n in names])
         for d in dirs:  # a link to a folder is not followed, but it is not silently ignored either
             if os.path.islink(os.path.join(folder, d)):
                 linked.add(prefix + d)
-                found.append(((prefix + d).split("/"), os.path.join(folder, d)))
-    for parts, path in sorted(found):  # by path parts, as before
-        name = "/".join(parts)
+                found.append((key + d, prefix + d, os.path.join(folder, d)))
+    found.sort()
+    for _key, name, path in found:
         if name in linked:
             yield name, 0, None, _m("folder_link")
             continue

@@ -90,3 +90,27 @@ def test_the_verdict_does_not_depend_on_the_order_or_the_other_files(tmp_path_fa
         assert status["a.json"] == (STATUS_DUPLICATE if "sub/b.json" in files else STATUS_OK)
     keys = [(d["school"]["code"] or d["school"]["name"], d["round"]) for d in got.documents]
     assert len(keys) == len(set(keys))  # one document per school and round
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.text(alphabet="ab-._ é0", min_size=1, max_size=4).filter(lambda p: p not in (".", "..")),
+                         min_size=1, max_size=3), min_size=1, max_size=12))
+def test_files_of_a_folder_come_in_the_order_of_their_path_parts(tmp_path_factory, paths):
+    """A folder's files are listed by their path parts (a file in ``a/`` before ``a-b.json``), the order the
+    report and the choice between equal files rely on, whatever the names hold."""
+    from imworkbook.io.collect import _folder_members
+
+    root = tmp_path_factory.mktemp("map")
+    made: set[str] = set()
+    for parts in paths:
+        *folders, name = parts
+        if any("/".join(parts[:i + 1]) in made for i in range(len(folders))):
+            continue  # (a file where a folder would be)
+        if any(m.startswith("/".join(parts) + "/") for m in made):
+            continue  # (a folder where a file would be)
+        (root.joinpath(*folders)).mkdir(parents=True, exist_ok=True)
+        root.joinpath(*parts).write_text("{}", encoding="utf-8")
+        made.add("/".join(parts))
+    names = [name for name, *_ in _folder_members(root)]
+    assert sorted(names) == sorted(made)
+    assert names == sorted(made, key=lambda n: n.split("/"))
