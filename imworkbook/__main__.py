@@ -1,5 +1,3 @@
-import sys
+from imworkbook.cli import run
 
-from imworkbook.cli import main
-
-sys.exit(main())
+run()

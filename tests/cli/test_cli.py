@@ -181,3 +181,18 @@ def test_one_progress_display_a_bar_on_a_terminal_ten_lines_in_a_log(capsys):
     quiet = progress("cli.progress_files", "nl", min_total=200)
     quiet(5, 10)  # a small batch: no display at all
     assert capsys.readouterr().err == ""
+
+
+def test_the_command_exits_with_the_code_of_what_it_did(tmp_path, monkeypatch):
+    """``python -m imworkbook`` (and the console script, the same entry) ends with the command's own code: the one
+    ``main`` gives for a folder, 2 for one that is not there (with the message, not a traceback)."""
+    from .. import conftest
+
+    env = os.environ | {"IMWORKBOOK_HOME": str(tmp_path)}
+    monkeypatch.setenv("IMWORKBOOK_HOME", str(tmp_path))
+    ok = subprocess.run([sys.executable, "-m", "imworkbook", "validate", str(conftest.EXAMPLES / "netwerk")],
+                        capture_output=True, text=True, env=env)
+    missing = subprocess.run([sys.executable, "-m", "imworkbook", "validate", str(tmp_path / "nergens")],
+                             capture_output=True, text=True, env=env)
+    assert ok.returncode == main(["validate", str(conftest.EXAMPLES / "netwerk")]) in (0, 1), ok.stderr
+    assert missing.returncode == 2 and "nergens" in missing.stderr and "Traceback" not in missing.stderr
