@@ -305,6 +305,7 @@ class ContentCheck:
     glossary: Any
     landscape: Any
     mappings: dict = field(default_factory=dict)
+    loaded: bool = True  # every content file could be loaded (else the problems say which could not)
 
     @property
     def ok(self) -> bool:
@@ -313,27 +314,45 @@ class ContentCheck:
 
 def check_content(folder: str | Path | None = None) -> ContentCheck:
     """Load and check a content folder (``model.yaml`` and ``areas/``; the investment model, raters and glossary
-    beside it): the model's warnings, the investment model, the UI texts and the glossary's forbidden words."""
+    beside it): the model's warnings, the investment model, the UI texts and the glossary's forbidden words.
+
+    A file that cannot be loaded is one problem (or more) and the other files are still loaded and checked, so one
+    run names everything that is wrong; what needs a file that did not load is skipped (its part of the summary is
+    None), and the computations on the content run only when every file loaded."""
     from imworkbook.model.content import (investment_problems, load_allocation, load_investment_model,
                                           load_landscape_reference, load_mappings, load_model, load_rater_roles)
     from imworkbook.analysis.contentcheck import usability_problems
+    from imworkbook.base.errors import ImworkbookError
     from imworkbook.base.i18n import check_strings
     from imworkbook.model.glossary import check_data, load_glossary
 
+    problems: list[Problem] = []
+
+    def attempt(load: Callable, *args: Any) -> Any:
+        try:
+            return load(*args)
+        except ImworkbookError as exc:  # one broken file: named, and the next files are still checked
+            problems.extend(exc.problems)
+            return None
+
     folder = Path(folder) if folder else None
-    model = load_model(folder)
-    inv = load_investment_model(folder.parent / "investment" if folder else None)
-    allocation = load_allocation(folder.parent / "investment" if folder else None)
-    roles = load_rater_roles(folder.parent / "raters" if folder else None)
-    landscape = load_landscape_reference(folder.parent / "landscape" if folder else None)  # TIME edges checked here
     data = folder.parent if folder else None
-    glossary = load_glossary(data if data is not None and (data / "glossary.yaml").exists() else None)
-    words = check_data(data, glossary)
+    model = attempt(load_model, folder)
+    inv = attempt(load_investment_model, data / "investment" if data else None)
+    allocation = attempt(load_allocation, data / "investment" if data else None)
+    roles = attempt(load_rater_roles, data / "raters" if data else None)
+    landscape = attempt(load_landscape_reference, data / "landscape" if data else None)  # TIME edges checked here
+    glossary = attempt(load_glossary, data if data is not None and (data / "glossary.yaml").exists() else None)
+    loaded = not problems
+    words = (attempt(check_data, data, glossary) or []) if glossary is not None else []
     remarks = [p for p in words if p.severity == "note"]
-    problems = [*model.warnings, *investment_problems(inv, allocation, model), *check_strings(),
-                *(p for p in words if p.severity != "note")]
-    problems += usability_problems(data)  # the real computations on answers made from this content
-    check = ContentCheck(problems, remarks, list(glossary.pending), model, inv, allocation, roles, glossary, landscape)
+    problems += [*(model.warnings if model is not None else []),
+                 *(investment_problems(inv, allocation, model) if None not in (inv, allocation, model) else []),
+                 *check_strings(), *(p for p in words if p.severity != "note")]
+    if loaded:
+        problems += usability_problems(data)  # the real computations on answers made from this content
+    check = ContentCheck(problems, remarks, list(glossary.pending) if glossary is not None else [], model, inv,
+                         allocation, roles, glossary, landscape, loaded=loaded)
     if not problems:
         check.mappings = load_mappings(folder)
     return check

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         warn("cli.content_pending", lang, n=len(check.remarks), pending=", ".join(check.pending))
     if check.problems:
         warn("cli.problems_found", lang, n=len(check.problems))
-        return 1
+        return 1 if check.loaded else 2  # (2: a file could not even be loaded)
     model, inv = check.model, check.investment
     rules = model.prerequisites
     mappings = "".join(text("cli.content_mapping", lang, version=v, n=len(m.shared(model)))

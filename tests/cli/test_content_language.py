@@ -92,3 +92,21 @@ def test_a_computation_that_fails_on_the_content_is_named_in_english(monkeypatch
     line = next(line for line in english.splitlines() if "landscape/reference.yaml" in line)
     assert "findings on the application landscape cannot be computed" in line and "owner" in line
     assert dutch_words(english) == set(), english
+
+
+def test_every_broken_content_file_is_named_in_one_run(tmp_path, capsys):
+    """A network that edits several files and breaks two hears about both at once, not about the second only after
+    fixing the first; the files that load are still checked, and the command says the content is not usable."""
+    from imworkbook.cli import main
+
+    root = whole_content_copy(tmp_path)
+    edit_yaml(root / "maturity/model.yaml", lambda d: d["levels"].pop())
+    edit_yaml(root / "investment/model.yaml", lambda d: d["fields"][0].__setitem__("unit", "uren"))
+    check = api.check_content(root / "maturity")
+    codes = {p.code for p in check.problems}
+    assert {"content.levels_one_to_five", "content.not_one_of"} <= codes
+    assert check.model is None and check.investment is None and check.roles is not None and not check.loaded
+    assert main(["--lang", "en", "check-content", str(root / "maturity")]) == 2  # (2: a file could not be loaded)
+    out = capsys.readouterr()
+    shown = out.out + out.err
+    assert "model.yaml" in shown and "unit" in shown and "levels" in shown

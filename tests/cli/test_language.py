@@ -14,7 +14,8 @@ from ..conftest import EXAMPLES, PO_EXAMPLE, VO_EXAMPLE
 # words that give Dutch away (and that English never uses)
 DUTCH = {"bestand", "bestanden", "antwoorden", "antwoordenbestand", "werkboek", "map", "maak", "voor", "niet", "een",
          "het", "van", "geen", "rapport", "ronde", "gebied", "scholen", "gemiddelde", "toelichting", "invullers",
-         "opties", "opdrachten", "toon", "geladen", "standaard", "schrijf", "leerling", "deelbaar", "begeleider"}
+         "opties", "opdrachten", "toon", "geladen", "standaard", "schrijf", "leerling", "deelbaar", "begeleider",
+         "gevonden", "moeten", "niveaus", "probleem", "problemen", "zijn"}
 COMMANDS = sorted(build_parser("en")._subparsers._group_actions[0].choices)
 NETWORK = EXAMPLES / "netwerk" / "2026-2027"  # a round without broken files (their messages are the problems'
 RATERS = sorted((EXAMPLES / "invullers").glob("*.json"))  # own texts, written elsewhere)
