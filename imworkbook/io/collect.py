@@ -290,8 +290,6 @@ class _Chunk:
     columns: dict  # their numbers (fastlane.extract_columns)
 
 
-
-
 def _load_chunk(members: list[Member], model: MaturityModel, keep_documents: bool,
                 progress: Callable[[int, int], None] | None = None) -> _Chunk:
     """Read and check a list of files: one report line each (duplicates are found later, in _merge).
@@ -317,9 +315,10 @@ def _cycle_collector_paused() -> Iterator[None]:
 def _load_chunk_now(members: list[Member], model: MaturityModel, keep_documents: bool,
                     progress: Callable[[int, int], None] | None) -> _Chunk:
     rows: list[dict] = []
-    got: list[bool] = []  # per row: a document was loaded
+    keys: list[tuple[str, str] | None] = []
     raters: list[str | None] = []
     saved: list[str | None] = []
+    by_name: list[str | None] = []
     docs: list[dict] = []
     inv = load_investment_model()
     lane = FastLane(model, inv)
@@ -328,29 +327,25 @@ def _load_chunk_now(members: list[Member], model: MaturityModel, keep_documents:
         if progress and i % 250 == 0:
             progress(i, len(members))
         row, doc = _load_one(name, size, read, refusal, lane, model)
+        # the report is shown in a terminal and a web page: control characters made visible
+        row["bestand"], row["school"] = _visible(row["bestand"]), _visible(row["school"])
         rows.append(row)
-        got.append(doc is not None)
         if doc is None:
+            keys.append(None)
             raters.append(None)
             saved.append(None)
+            by_name.append(None)
             continue
+        numbers.add(doc)  # (now, while the document is fresh in memory; without keep_documents it is then let go)
+        key, school_name, *_ = numbers.schools[-1]  # (its school key, made once in Columns.add)
+        keys.append((key, doc["round"]))
         raters.append(doc.get("rater"))
         saved.append(doc.get("saved_at"))
-        numbers.add(doc)  # (now, while the document is fresh in memory; without keep_documents it is then let go)
+        named = school_identity(None, school_name)  # (a school known by its code: its identity by name, for _merge)
+        by_name.append(named if named != key else None)
         if keep_documents:
             docs.append(doc)
-    columns = numbers.result()
-    # a loaded document's school key and round, from its numbers (school_identity, made once in Columns.add)
-    schools = iter(columns["schools"])
-    for row in rows:  # the report is shown in a terminal and a web page: control characters made visible
-        row["bestand"], row["school"] = _visible(row["bestand"]), _visible(row["school"])
-    keys: list[tuple[str, str] | None] = []
-    by_name: list[str | None] = []
-    for loaded_here in got:
-        school = next(schools) if loaded_here else None
-        keys.append((school[0], school[5]) if school else None)
-        by_name.append(school_identity(None, school[1]) if school and (school[2] or "").strip() else None)
-    return _Chunk(rows, keys, raters, saved, by_name, docs if keep_documents else [], columns)
+    return _Chunk(rows, keys, raters, saved, by_name, docs if keep_documents else [], numbers.result())
 
 
 def _load_one(name: str, size: int | None, read: Callable[[], bytes] | None, refusal: Msg | None, lane: FastLane,

@@ -329,9 +329,10 @@ def join_columns(parts: list[dict], keep: Any) -> dict[str, Any]:
     """
     import numpy as np
 
+    keep = np.asarray(keep, dtype=bool)
     offsets = np.cumsum([0] + [len(p["schools"]) for p in parts])
     new_index = np.cumsum(keep) - 1  # old document index -> new one (for kept documents)
-    schools = list(compress(chain.from_iterable(p["schools"] for p in parts), np.asarray(keep).tolist()))
+    schools = list(compress(chain.from_iterable(p["schools"] for p in parts), keep.tolist()))
     doc = np.concatenate([p["items"][0] + off for p, off in zip(parts, offsets)]) if parts else np.zeros(0, np.int32)
     rest = [np.concatenate([p["items"][n] for p in parts]) for n in (1, 2, 3)]
     if keep.all():  # (nothing to leave out: no copies through a mask)
