@@ -1,6 +1,6 @@
 """The app server: Voila, set up for a workshop room (``python -m imworkbook.cli.server`` is what ``imworkbook app`` runs).
 
-Three things are added to a plain ``voila notebooks/``, each through a setting or subclass that Voila and
+Four things are added to a plain ``voila notebooks/``, each through a setting or subclass that Voila and
 jupyter_server offer:
 
 1. **A kernel ends when its page is gone.** A Voila page asks the server to end its kernel when it is closed,
@@ -15,7 +15,10 @@ jupyter_server offer:
    kernels for the pages a room opens first and runs their notebooks up to the point where the app needs the
    request (:func:`imworkbook.apps.page.wait_for_page`): kernel start-up, imports and the rendering of the
    page template are done before anybody asks.
-3. **One compiled page template.** nbconvert builds a new Jinja environment for every page and compiles the
+3. **Static files compressed once.** Every page fetches ± 90 files (± 6 MB of Voila's JavaScript, styles and the
+   app's plotly.js); compressing them again for every participant cost the server ± 0,17 CPU-s per page.
+   :class:`CachedGZip` keeps the compressed copy of each versioned static file in memory.
+4. **One compiled page template.** nbconvert builds a new Jinja environment for every page and compiles the
    same templates again (about half a second of server CPU per page). A shared in-memory bytecode cache lets
    every page reuse the compiled templates.
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
+from collections import OrderedDict
 from datetime import timedelta
 
 import jinja2
@@ -34,6 +38,7 @@ from jupyter_core.utils import ensure_async
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
+from tornado.web import GZipContentEncoding
 from traitlets import Float
 from traitlets.config import Config
 from voila.app import Voila
@@ -146,6 +151,69 @@ def page_config_hook(page_config: dict, *, idle_min: float, disconnected_min: fl
                           "imworkbookLang": language()}
 
 
+class CachedGZip(GZipContentEncoding):
+    """tornado's gzip content encoding, with each static file compressed once and then served from memory.
+
+    Only a complete ``200`` answer to a ``GET`` of a path under ``/static/`` with an ``Etag`` is kept, under its
+    address, ``Etag``, ``Last-Modified`` and length, so a file that changes on disk is compressed again (tornado
+    keeps a static file's ``Etag`` for the life of the server; its modification time is read for every request). At most :attr:`MAX_FILE` per file and :attr:`MAX_TOTAL` in all (the oldest go first).
+    A browser that does not ask for gzip gets the file as it is, as before.
+    """
+
+    MAX_FILE = 8 * 2**20
+    MAX_TOTAL = 64 * 2**20
+    _cache: "OrderedDict[tuple[str, ...], bytes]" = OrderedDict()
+    _cached_bytes = 0
+
+    def __init__(self, request) -> None:
+        super().__init__(request)
+        self._static = request.method == "GET" and "/static/" in request.path
+        self.request_uri = request.uri
+        self._key: tuple[str, ...] | None = None
+        self._parts: list[bytes] | None = None
+        self._served_from_cache = False
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        etag = headers.get("Etag")
+        if self._gzipping and self._static and status_code == 200 and etag and "Content-Encoding" not in headers:
+            key = (self.request_uri, etag, headers.get("Last-Modified", ""), headers.get("Content-Length", ""))
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                self._served_from_cache, self._gzipping = True, False
+                headers["Vary"] = f"{headers['Vary']}, Accept-Encoding" if "Vary" in headers else "Accept-Encoding"
+                headers["Content-Encoding"] = "gzip"
+                headers["Content-Length"] = str(len(cached))
+                return status_code, headers, cached
+            self._key = key
+        status_code, headers, chunk = super().transform_first_chunk(status_code, headers, chunk, finishing)
+        if self._key is not None and self._gzipping:
+            self._parts = [chunk]
+            self._keep(finishing)
+        return status_code, headers, chunk
+
+    def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
+        if self._served_from_cache:
+            return b""  # the handler still reads its file; the compressed copy went out whole
+        chunk = super().transform_chunk(chunk, finishing)
+        if self._parts is not None:
+            self._parts.append(chunk)
+            self._keep(finishing)
+        return chunk
+
+    def _keep(self, finishing: bool) -> None:
+        size = sum(map(len, self._parts))
+        if size > self.MAX_FILE:
+            self._parts = None
+        elif finishing:
+            cls = type(self)
+            cls._cache[self._key] = b"".join(self._parts)
+            cls._cached_bytes += size
+            while cls._cached_bytes > self.MAX_TOTAL and cls._cache:
+                cls._cached_bytes -= len(cls._cache.popitem(last=False)[1])
+            self._parts = None
+
+
 class AppServer(Voila):
     """Voila with :class:`PageHandler` for its page route."""
 
@@ -157,6 +225,7 @@ class AppServer(Voila):
         (Voila's own ``tornado_settings`` come after the application is made, too late for this setting.)"""
         settings = super().init_settings()
         settings["compress_response"] = True
+        settings["transforms"] = [CachedGZip]  # tornado.web.Application(transforms=…): instead of plain gzip
         return settings
 
     def init_handlers(self):

@@ -217,3 +217,115 @@ def test_the_hub_and_the_app_leave_out_the_same_extensions():
     hub = (Path(__file__).resolve().parents[2] / "docs" / "jupyterhub_config.py").read_text(encoding="utf-8")
     denied = set(re.findall(r'"--VoilaConfiguration\.extension_denylist=([^"]+)"', hub))
     assert denied == set(server.DENIED_EXTENSIONS)
+
+
+def _static_app(root: Path):
+    """A tornado application as the app server makes it: static files and a page, with the app's gzip."""
+    import tornado.web
+
+    class Page(tornado.web.RequestHandler):
+        def get(self):
+            self.write("<p>" + "pagina " * 400 + self.get_argument("n", "") + "</p>")
+
+    return tornado.web.Application([(r"/static/(.*)", tornado.web.StaticFileHandler, {"path": str(root)}),
+                                    (r"/page", Page)], **{"transforms": [server.CachedGZip]})
+
+
+async def _fetch_all(app, paths: list[str], gzip_ok: bool = True) -> list:
+    import socket
+
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.httpserver import HTTPServer
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.setblocking(False)
+    http_server = HTTPServer(app)
+    http_server.add_sockets([sock])
+    client = AsyncHTTPClient(force_instance=True)
+    try:
+        out = []
+        for path in paths:  # one after the other: the second of a pair comes after the first was kept
+            out.append(await client.fetch(f"http://127.0.0.1:{sock.getsockname()[1]}{path}",
+                                          decompress_response=False,
+                                          headers={"Accept-Encoding": "gzip" if gzip_ok else "identity"}))
+        return out
+    finally:
+        client.close()
+        http_server.stop()
+
+
+def test_a_static_file_is_compressed_once_and_served_whole_from_memory(tmp_path, monkeypatch):
+    import gzip
+    import os
+    import random
+
+    monkeypatch.setattr(server.CachedGZip, "_cache", server.OrderedDict())
+    monkeypatch.setattr(server.CachedGZip, "_cached_bytes", 0)
+    random.seed(7)
+    # larger than tornado's 64 KB chunks, so the file is written (and compressed) in several parts
+    body = "".join(f"var a{i} = {random.random()};\n" for i in range(20_000)).encode()
+    (tmp_path / "app.js").write_bytes(body)
+    compressions = []
+    real_gzip_file = gzip.GzipFile
+    monkeypatch.setattr(gzip, "GzipFile", lambda *a, **k: compressions.append(1) or real_gzip_file(*a, **k))
+    app = _static_app(tmp_path)
+    first, second, plain = [None] * 3
+
+    async def go():
+        nonlocal first, second, plain
+        first, second = await _fetch_all(app, ["/static/app.js", "/static/app.js"])
+        (plain,) = await _fetch_all(app, ["/static/app.js"], gzip_ok=False)
+
+    _run(go())
+    assert len(compressions) == 1  # the second participant got the kept copy
+    for response in (first, second):
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert gzip.decompress(response.body) == body
+    assert second.body == first.body and int(second.headers["Content-Length"]) == len(second.body)
+    assert len(first.body) < len(body) / 2
+    assert "Content-Encoding" not in plain.headers and plain.body == body  # a browser without gzip
+
+    # the file changes on disk (same length, later time): compressed anew, never the old copy
+    changed = body.replace(b"var", b"let")
+    (tmp_path / "app.js").write_bytes(changed)
+    later = os.stat(tmp_path / "app.js").st_mtime + 5
+    os.utime(tmp_path / "app.js", (later, later))
+
+    async def again():
+        nonlocal first
+        (first,) = await _fetch_all(app, ["/static/app.js"])
+
+    _run(again())
+    assert gzip.decompress(first.body) == changed and len(compressions) == 2
+
+
+def test_pages_and_large_files_are_not_kept(tmp_path, monkeypatch):
+    import gzip
+
+    monkeypatch.setattr(server.CachedGZip, "_cache", server.OrderedDict())
+    monkeypatch.setattr(server.CachedGZip, "_cached_bytes", 0)
+    monkeypatch.setattr(server.CachedGZip, "MAX_FILE", 2_000)
+    monkeypatch.setattr(server.CachedGZip, "MAX_TOTAL", 2_000)
+    import random
+
+    random.seed(3)
+    for name in ("a", "b", "big"):
+        size = 40_000 if name == "big" else 3_000
+        (tmp_path / f"{name}.js").write_bytes(bytes(random.choice(b"abcdefgh ;\n") for _ in range(size)))
+    app = _static_app(tmp_path)
+    got = []
+
+    async def go():
+        got.extend(await _fetch_all(app, ["/page?n=1", "/page?n=2", "/static/big.js", "/static/a.js",
+                                          "/static/b.js"]))
+
+    _run(go())
+    assert all(r.headers["Content-Encoding"] == "gzip" for r in got)
+    assert gzip.decompress(got[0].body).endswith(b"1</p>") and gzip.decompress(got[1].body).endswith(b"2</p>")
+    kept = [key[0] for key in server.CachedGZip._cache]
+    assert "/page?n=1" not in kept and "/static/big.js" not in kept  # a page is made per request; too large
+    assert kept == ["/static/b.js"]  # a.js went first when b.js made the total too large
+    assert server.CachedGZip._cached_bytes == len(got[4].body)
