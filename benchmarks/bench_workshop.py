@@ -19,8 +19,16 @@ What is measured, per configuration:
   pages closed, then ``--settle`` seconds later the number of kernels alive, next to the idle baseline (the
   preheated pool), and the number of ``403`` answers in the server log.
 
-The browser runs on the same two cores as the server, so these are pessimistic figures for a room where
-every participant has a computer of their own. Not a test: nothing here asserts; see the README for targets.
+- **server only**: the same burst without browsers (the page's HTML complete);
+- **a room of laptops**: N participants open werkboek 1 at the same moment, each on a computer of their own,
+  as in a workshop. One of them is Chromium on this machine and is timed (page ready as above); the others
+  are ``Laptop``s: every request a page makes of the server (the page, its ± 90 files, the kernel connection
+  and all widgets), without the drawing that their own laptop does. ``--room-rounds`` fresh rooms (the pool
+  refilled each time) give as many measured pages.
+
+In the burst the ten browsers run on the same two cores as the server: pessimistic figures for a room where
+every participant has a computer of their own, which is what the room of laptops measures. Not a test:
+nothing here asserts; see the README for targets.
 """
 
 from __future__ import annotations
@@ -120,6 +128,13 @@ class Server:
                 break
         return last
 
+    def refilled(self, baseline: int, timeout: float = 180) -> None:
+        """Wait until the preheated pool is full again (``baseline`` kernels), then until the server is quiet."""
+        deadline = time.time() + timeout
+        while self.kernels() < baseline and time.time() < deadline:
+            time.sleep(1)
+        self.settle(quiet_for=3)
+
     def count_in_log(self, pattern: str) -> int:
         self.log.flush()
         return len(re.findall(pattern, self.log_path.read_text(errors="replace"), flags=re.MULTILINE))
@@ -161,9 +176,15 @@ PHASES = (("html", "HTML complete (server: kernel from the pool, app built, page
           ("chart", "first chart drawn"))
 
 
-async def _open(browser, url: str, marks: dict | None = None) -> tuple[float | None, object]:
+async def _open(browser, url: str, marks: dict | None = None,
+                files: list[str] | None = None) -> tuple[float | None, object]:
+    """Open ``url`` in a new context (its own cookies and cache); ``files`` collects what the page fetched."""
     context = await browser.new_context(viewport={"width": 1366, "height": 900}, locale="nl-NL")
     page = await context.new_page()
+    if files is not None:
+        origin = url.split("/voila/")[0]
+        page.on("request", lambda r: files.append(r.url[len(origin):]) if r.url.startswith(origin) and
+                "/api/" not in r.url and r.url != url else None)
     if marks is not None:
         await page.add_init_script(_MARKS_INIT)
     start = time.perf_counter()
@@ -200,6 +221,119 @@ def _fetch(url: str) -> float | None:
     return time.perf_counter() - start if complete else None
 
 
+_WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"  # what Voila's page speaks to its kernel
+
+
+class Laptop:
+    """A participant with a computer of their own, as the server sees it: the requests of one page, no drawing.
+
+    What Chromium's page does against the server, in the same order (recorded from a real page, see
+    ``_open``): the page (its kernel comes from the pool and has run the notebook), every file the page
+    loads, compressed as a browser asks (six at a time, a browser's limit per server), the page's check of
+    its kernel, the kernel connection with ``kernel_info``, and the widget manager's ``request_states`` whose
+    answer holds every widget of the page. Ready = that answer arrived; drawing is the laptop's own work.
+    Leaving = the shutdown request the page sends when it is closed (with its ``_xsrf`` cookie).
+    """
+
+    def __init__(self, base: str, files: list[str]):
+        from tornado.httpclient import AsyncHTTPClient
+
+        self.base, self.files = base, files
+        self.http = AsyncHTTPClient(force_instance=True, max_clients=6)
+        self.cookies: dict[str, str] = {}
+        self.kernel: str | None = None
+        self.ws = None
+
+    def _headers(self) -> dict[str, str]:
+        return {"Accept-Encoding": "gzip", "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+
+    async def _get(self, url: str):
+        response = await self.http.fetch(url, headers=self._headers(), decompress_response=False,
+                                         request_timeout=READY_TIMEOUT_MS / 1000, raise_error=True)
+        for header in response.headers.get_list("Set-Cookie"):
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";")[0]
+        return response
+
+    def _send(self, channel: str, msg_type: str, content: dict, metadata: dict | None = None) -> None:
+        import json
+        import uuid
+
+        from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+        header = {"msg_id": uuid.uuid4().hex, "username": "", "session": self.session, "msg_type": msg_type,
+                  "version": "5.3", "date": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())}
+        parts = [json.dumps(x).encode() for x in (header, {}, metadata or {}, content)]
+        self.ws.write_message(serialize_msg_to_ws_v1(parts, channel), binary=True)
+
+    async def _until(self, channel: str, msg_type: str, method: str | None = None) -> None:
+        import json
+
+        from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+        while True:
+            message = await self.ws.read_message()
+            if message is None:
+                raise ConnectionError("kernel connection closed")
+            got, parts = deserialize_msg_from_ws_v1(message)
+            if got != channel or json.loads(parts[0]).get("msg_type") != msg_type:
+                continue
+            if method is None or json.loads(parts[3]).get("data", {}).get("method") == method:
+                return
+
+    async def open(self, path: str) -> float | None:
+        import gzip
+        import uuid
+
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        start = time.perf_counter()
+        try:
+            page = await self._get(self.base + path)
+            body = page.body
+            if page.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            found = re.search(rb'"kernelId":\s*"([0-9a-f-]+)"', body)
+            if not found or b"application/vnd.jupyter.widget-view+json" not in body:
+                raise ValueError("page without its kernel or its widget")
+            self.kernel = found.group(1).decode()
+            await asyncio.gather(*(self._get(self.base + f) for f in self.files))
+            await self._get(f"{self.base}/api/kernels/{self.kernel}")
+            self.session = uuid.uuid4().hex
+            ws_base = self.base.replace("http", "ws", 1)
+            request = HTTPRequest(f"{ws_base}/api/kernels/{self.kernel}/channels?session_id={self.session}",
+                                  headers=self._headers(), request_timeout=READY_TIMEOUT_MS / 1000)
+            self.ws = await websocket_connect(request, subprotocols=[_WS_PROTOCOL], max_message_size=2**28)
+            self._send("shell", "kernel_info_request", {})
+            await self._until("shell", "kernel_info_reply")
+            comm = uuid.uuid4().hex
+            control = {"version": "1.0.0"}  # the widget control protocol of ipywidgets 8
+            self._send("shell", "comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}},
+                       control)
+            self._send("shell", "comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}, control)
+            await asyncio.wait_for(self._until("iopub", "comm_msg", "update_states"), READY_TIMEOUT_MS / 1000)
+            self._send("shell", "comm_close", {"comm_id": comm, "data": {}})
+            return time.perf_counter() - start
+        except Exception as exc:  # noqa: BLE001 - a page that does not become ready is a failure to count
+            print(f"   laptop page failed: {type(exc).__name__}: {str(exc)[:200]}", flush=True)
+            return None
+
+    async def leave(self) -> None:
+        from urllib.parse import urlencode
+
+        if self.ws is not None:
+            self.ws.close()
+        if self.kernel is not None:
+            try:
+                await self.http.fetch(f"{self.base}/voila/api/shutdown/{self.kernel}", method="POST",
+                                      headers=self._headers(), raise_error=False,
+                                      body=urlencode({"_xsrf": self.cookies.get("_xsrf", "")}))
+            except OSError:
+                pass
+        self.http.close()
+
+
 def _cpu_seconds(server: Server) -> dict[str, float]:
     """CPU seconds used so far by the app server, its kernels and the browser (its processes are elsewhere)."""
     used = {"server": 0.0, "kernels": 0.0, "browser": 0.0}
@@ -227,7 +361,8 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-async def measure(extra_args: list[str], participants: int, visits: int, settle: float, log_path: Path) -> dict:
+async def measure(extra_args: list[str], participants: int, visits: int, settle: float, log_path: Path,
+                  room_rounds: int = 10) -> dict:
     from playwright.async_api import async_playwright
 
     server = Server(extra_args, log_path)
@@ -242,10 +377,10 @@ async def measure(extra_args: list[str], participants: int, visits: int, settle:
                                                args=["--no-sandbox", "--headless", "--disable-gpu"])
             url = server.base + NOTEBOOK
 
-            singles, phases = [], []
-            for _ in range(3):
+            singles, phases, files = [], [], []
+            for i in range(3):
                 marks: dict = {}
-                seconds, context = await _open(browser, url, marks)
+                seconds, context = await _open(browser, url, marks, files if i == 0 else None)
                 singles.append(seconds if seconds is not None else float("nan"))
                 phases.append(marks)
                 await _close(context)
@@ -296,6 +431,32 @@ async def measure(extra_args: list[str], participants: int, visits: int, settle:
         result[f"server only, burst of {participants}: HTML complete"] = f"{len(done)} of {participants}"
         result["server only: p50, s"] = _pct(done, 0.5)
         result["server only: p95, s"] = _pct(done, 0.95)
+
+        # A room of laptops: every participant draws the page on a computer of their own. N participants
+        # open werkboek 1 at the same moment: one in Chromium (on this machine), the others as the server
+        # sees them (``Laptop``: every request of a page, no drawing). Each round a fresh room; the Chromium
+        # page is the participant whose time is measured, so the rounds give a distribution.
+        if room_rounds:
+            real, server_part, failed = [], [], 0
+            async with async_playwright() as pw:
+                browser = await pw.chromium.launch(executable_path=CHROMIUM,
+                                                   args=["--no-sandbox", "--headless", "--disable-gpu"])
+                for _ in range(room_rounds):
+                    server.refilled(result["kernels idle (pool)"])  # every round starts as a room arrives
+                    laptops = [Laptop(server.base, files) for _ in range(participants - 1)]
+                    (seconds, context), *others = await asyncio.gather(
+                        _open(browser, url), *(laptop.open(NOTEBOOK) for laptop in laptops))
+                    real += [seconds] if seconds is not None else []
+                    server_part += [t for t in others if t is not None]
+                    failed += (seconds is None) + sum(t is None for t in others)
+                    await _close(context)
+                    await asyncio.gather(*(laptop.leave() for laptop in laptops))
+                await browser.close()
+            result[f"room of {participants} laptops, {room_rounds} rounds: pages that failed"] = failed
+            result["room: page ready in Chromium, p50, s"] = _pct(real, 0.5)
+            result["room: page ready in Chromium, p95, s"] = _pct(real, 0.95)
+            result["room: page ready in Chromium, max, s"] = max(real) if real else float("nan")
+            result["room: server's part of a page (widgets sent), p95, s"] = _pct(server_part, 0.95)
     finally:
         server.stop()
     return result
@@ -312,6 +473,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--participants", type=int, default=10)
     parser.add_argument("--visits", type=int, default=20)
     parser.add_argument("--settle", type=float, default=60)
+    parser.add_argument("--room-rounds", type=int, default=10,
+                        help="rounds of the room of laptops (one Chromium page measured per round; 0: skip)")
     parser.add_argument("--config", action="append", metavar="NAME=ARGS",
                         help="a server configuration: a column name and the extra arguments of `imworkbook app` "
                              "(repeatable; default: 'app as installed' and 'no kernel pool=--pool 0')")
@@ -324,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         name, _, extra = spec.partition("=")
         print(f"== {name}: imworkbook app {extra}".rstrip(), flush=True)
         columns[name] = asyncio.run(measure(shlex.split(extra), args.participants, args.visits, args.settle,
-                                            logs / f"{len(columns)}.log"))
+                                            logs / f"{len(columns)}.log", args.room_rounds))
     rows = list(dict.fromkeys(key for col in columns.values() for key in col))
     width = max(len(r) for r in rows)
     print(f"\nWorkshop benchmark ({os.cpu_count()} cores; browser on the same machine; logs in {logs})\n")
