@@ -14,7 +14,9 @@ jupyter_server offer:
 2. **Pages are fast, also when a room arrives at once.** Voila's kernel pool (``preheat_kernel``) starts
    kernels for the pages a room opens first and runs their notebooks up to the point where the app needs the
    request (:func:`imworkbook.apps.page.wait_for_page`): kernel start-up, imports and the rendering of the
-   page template are done before anybody asks.
+   page template are done before anybody asks. A used kernel is replaced ``--refill-after`` seconds later
+   (after the room), but a page that asks when every prepared kernel is taken starts its replacement at once
+   (:func:`refill_after`; Voila made that page wait out the delay).
 3. **Static files compressed once.** Every page fetches ± 90 files (± 6 MB of Voila's JavaScript, styles and the
    app's plotly.js); compressing them again for every participant cost the server ± 0,17 CPU-s per page.
    :class:`CachedGZip` keeps the compressed copy of each versioned static file in memory.
@@ -28,8 +30,11 @@ This module is the top of the package (like ``cli``): nothing imports it but the
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 import sys
+import weakref
+from collections.abc import Awaitable
 from collections import OrderedDict
 from datetime import timedelta
 
@@ -58,8 +63,63 @@ def _chosen_language() -> str:
     return language()
 
 
+#: The pool's replacement kernels that are still waiting out their delay, each with the event that wakes it.
+_WAITING_REFILLS: "weakref.WeakKeyDictionary[asyncio.Task, asyncio.Event]" = weakref.WeakKeyDictionary()
+
+
+async def refill_after(delay: float, start: Awaitable):
+    """Voila's ``wait_before`` for the kernel pool's replacements (``--refill-after``), with a wake-up call.
+
+    A replacement waits ``delay`` seconds before it starts, so that in a room arriving at once new kernels do
+    not compete with the pages being opened. But Voila puts the waiting replacement in the pool at once and
+    gives it to the next page that asks: with every prepared kernel taken, participant N + 1 waited the whole
+    delay (30 s with ``--refill-after 30``) before a kernel even started. :func:`wake_next_in_pool` starts it
+    as soon as a page asks for it.
+    """
+    task = asyncio.current_task()
+    wake = asyncio.Event()
+    _WAITING_REFILLS[task] = wake
+    try:
+        await asyncio.wait_for(wake.wait(), delay)
+    except asyncio.TimeoutError:
+        pass
+    except asyncio.CancelledError:  # the server stops: the kernel is never started
+        getattr(start, "close", lambda: None)()
+        raise
+    finally:
+        _WAITING_REFILLS.pop(task, None)
+    return await start
+
+
+def wake_next_in_pool(kernel_manager, notebook: str | None) -> bool:
+    """Start the replacement kernel that Voila will give the page now asking for ``notebook``, if it is still
+    waiting out its delay. True when one was woken."""
+    pool = (getattr(kernel_manager, "_pools", None) or {}).get(notebook) or ()
+    wake = _WAITING_REFILLS.get(pool[0]) if pool else None
+    if wake is None:
+        return False
+    wake.set()
+    return True
+
+
+def _refills_start_when_asked() -> None:
+    """Let Voila's kernel pool wait for its replacements with :func:`refill_after` (Voila looks its
+    ``wait_before`` up when it fills the pool)."""
+    import voila.voila_kernel_manager
+
+    voila.voila_kernel_manager.wait_before = refill_after
+
+
 class PageHandler(TornadoVoilaHandler):
     """Voila's page handler, which also sets the ``_xsrf`` cookie that the page's shutdown request sends back."""
+
+    async def get_generator(self, path=None):
+        # Voila hands a page the first kernel of its pool, also a replacement that is still waiting out
+        # --refill-after: the participant after the last prepared kernel would wait that long for nothing.
+        # Waking it here and Voila taking it from the pool happen without anything in between (no await).
+        wake_next_in_pool(self.kernel_manager, self.notebook_path or path)
+        async for chunk in super().get_generator(path=path):
+            yield chunk
 
     async def prepare(self, *args, **kwargs):
         await super().prepare(*args, **kwargs)
@@ -281,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refill-after", type=float, default=DEFAULT_REFILL_AFTER_S)
     ours, voila_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     _share_compiled_templates()
+    _refills_start_when_asked()
     config = server_config(ours.pool, ours.cull_idle, ours.cull_disconnected, ours.refill_after)
     AppServer.launch_instance(voila_args, config=config)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import threading
 from pathlib import Path
@@ -329,3 +330,83 @@ def test_pages_and_large_files_are_not_kept(tmp_path, monkeypatch):
     assert "/page?n=1" not in kept and "/static/big.js" not in kept  # a page is made per request; too large
     assert kept == ["/static/b.js"]  # a.js went first when b.js made the total too large
     assert server.CachedGZip._cached_bytes == len(got[4].body)
+
+
+def _pool_owner(manager_class, started: list, delay: float):
+    """Just what Voila's pool code uses of its kernel manager; ``_initialize`` records when a kernel starts."""
+    import logging
+
+    async def initialize(notebook_name, *_args, **_kwargs):
+        started.append(asyncio.get_running_loop().time())
+        return {"renderer": SimpleNamespace(stop_generator=False, rendered_cache=[]), "task": None,
+                "kernel_id": f"k{len(started)}"}
+
+    owner = SimpleNamespace(fill_delay=delay, kernel_pools_config={"01.ipynb": {"pool_size": 1}}, _pools={},
+                            root_dir=".", parent=SimpleNamespace(base_url="/", server_url="/", port=1),
+                            log=logging.getLogger("test"), _initialize=initialize)
+    owner.fill_if_needed = functools.partial(manager_class.fill_if_needed, owner)
+    return owner
+
+
+def test_a_page_after_the_last_prepared_kernel_does_not_wait_out_the_refill_delay():
+    """Voila gives the next page the pool's replacement even while it still waits out --refill-after; the
+    page that asks wakes it (on Voila's own pool code), and a replacement nobody asked for still waits."""
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    server._refills_start_when_asked()
+    manager_class = voila_kernel_manager_factory(server.WorkshopKernelManager, True, 0)
+    started: list[float] = []
+
+    async def room():
+        loop = asyncio.get_running_loop()
+        owner = _pool_owner(manager_class, started, delay=30)
+        owner.fill_if_needed(delay=0, notebook_name="01.ipynb")  # the pool is filled when the server starts
+        await asyncio.sleep(0.05)
+        assert len(started) == 1
+        # the first participant takes the prepared kernel; its replacement waits 30 s
+        assert not server.wake_next_in_pool(owner, "01.ipynb")
+        first = await manager_class.get_rendered_notebook(owner, notebook_name="01.ipynb")
+        assert first[2] == "k1"
+        await asyncio.sleep(0.2)
+        assert len(started) == 1  # the replacement has not started
+        # the second participant arrives: the waiting replacement starts now, not 30 s from now
+        asked = loop.time()
+        assert server.wake_next_in_pool(owner, "01.ipynb")
+        second = await asyncio.wait_for(manager_class.get_rendered_notebook(owner, notebook_name="01.ipynb"), 5)
+        assert second[2] == "k2" and started[1] - asked < 1
+        await asyncio.sleep(0.2)
+        assert len(started) == 2  # and its own replacement waits again
+        for task in owner._pools["01.ipynb"]:
+            task.cancel()
+
+    _run(room())
+
+
+def test_the_page_handler_wakes_the_pool_before_voila_takes_from_it(monkeypatch):
+    from voila.handler import VoilaHandler
+
+    order = []
+    monkeypatch.setattr(server, "wake_next_in_pool",
+                        lambda kernel_manager, notebook: order.append(("wake", kernel_manager, notebook)))
+
+    async def voila_page(self, path=None):
+        order.append(("voila", path))
+        yield "<html>"
+
+    monkeypatch.setattr(VoilaHandler, "get_generator", voila_page)
+    manager = object()
+    monkeypatch.setattr(server.PageHandler, "kernel_manager", manager)
+    handler = object.__new__(server.PageHandler)
+    handler.notebook_path = None
+
+    async def render():
+        return [chunk async for chunk in handler.get_generator(path="01_volwassenheid.ipynb")]
+
+    got = []
+
+    async def go():
+        got.extend(await render())
+
+    _run(go())
+    assert got == ["<html>"]
+    assert order == [("wake", manager, "01_volwassenheid.ipynb"), ("voila", "01_volwassenheid.ipynb")]
