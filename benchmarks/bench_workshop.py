@@ -129,9 +129,10 @@ class Server:
         return last
 
     def refilled(self, baseline: int, timeout: float = 180) -> None:
-        """Wait until the preheated pool is full again (``baseline`` kernels), then until the server is quiet."""
+        """Wait until the preheated pool is full again and no page's kernel is left (``baseline`` kernels), then
+        until the server is quiet."""
         deadline = time.time() + timeout
-        while self.kernels() < baseline and time.time() < deadline:
+        while self.kernels() != baseline and time.time() < deadline:
             time.sleep(1)
         self.settle(quiet_for=3)
 
@@ -210,15 +211,32 @@ async def _close(context) -> None:
 
 
 def _fetch(url: str) -> float | None:
+    """The page's HTML as a browser gets it, timed; then the page is left as a closed tab leaves it (the shutdown
+    request with its ``_xsrf`` cookie), so its kernel does not linger into the next measurement."""
+    import http.cookiejar
+    from urllib.parse import urlencode
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     start = time.perf_counter()
     try:
-        with urllib.request.urlopen(url, timeout=READY_TIMEOUT_MS / 1000) as response:
+        with opener.open(url, timeout=READY_TIMEOUT_MS / 1000) as response:
             body = response.read()
     except OSError:
         return None
+    seconds = time.perf_counter() - start
     # complete (our template's footer) and with the app's widget in it (not a page without its output)
     complete = b"imw-closed" in body and b"application/vnd.jupyter.widget-view+json" in body
-    return time.perf_counter() - start if complete else None
+    kernel = re.search(rb'"kernelId":\s*"([0-9a-f-]+)"', body)
+    if kernel:
+        xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
+        base = url.split("/voila/")[0]
+        try:
+            opener.open(f"{base}/voila/api/shutdown/{kernel.group(1).decode()}",
+                        data=urlencode({"_xsrf": xsrf}).encode(), timeout=30).close()
+        except OSError:
+            pass
+    return seconds if complete else None
 
 
 _WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"  # what Voila's page speaks to its kernel
