@@ -267,6 +267,8 @@ class CachedGZip(GZipContentEncoding):
             self._parts = None
         elif finishing:
             cls = type(self)
+            replaced = cls._cache.pop(self._key, None)  # two participants compressed it at the same moment
+            cls._cached_bytes -= len(replaced) if replaced is not None else 0
             cls._cache[self._key] = b"".join(self._parts)
             cls._cached_bytes += size
             while cls._cached_bytes > self.MAX_TOTAL and cls._cache:

@@ -245,13 +245,13 @@ async def _fetch_all(app, paths: list[str], gzip_ok: bool = True) -> list:
     http_server = HTTPServer(app)
     http_server.add_sockets([sock])
     client = AsyncHTTPClient(force_instance=True)
-    try:
-        out = []
-        for path in paths:  # one after the other: the second of a pair comes after the first was kept
-            out.append(await client.fetch(f"http://127.0.0.1:{sock.getsockname()[1]}{path}",
-                                          decompress_response=False,
-                                          headers={"Accept-Encoding": "gzip" if gzip_ok else "identity"}))
-        return out
+
+    def fetch(path):
+        return client.fetch(f"http://127.0.0.1:{sock.getsockname()[1]}{path}", decompress_response=False,
+                            headers={"Accept-Encoding": "gzip" if gzip_ok else "identity"})
+
+    try:  # one after the other: the second of a pair comes after the first was kept
+        return [await fetch(path) for path in paths]
     finally:
         client.close()
         http_server.stop()
@@ -301,6 +301,28 @@ def test_a_static_file_is_compressed_once_and_served_whole_from_memory(tmp_path,
 
     _run(again())
     assert gzip.decompress(first.body) == changed and len(compressions) == 2
+
+    # a room at once: two participants compress the same file before either copy is kept (their answers'
+    # parts interleave when the network is slow); the copy is kept and counted once
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    def answer():
+        request = HTTPServerRequest(start_line=RequestStartLine("GET", "/static/other.js", "HTTP/1.1"),
+                                    headers=HTTPHeaders({"Accept-Encoding": "gzip", "Host": "127.0.0.1"}))
+        headers = HTTPHeaders({"Content-Type": "application/javascript", "Etag": '"e1"',
+                               "Last-Modified": "Tue, 01 Dec 2026 00:00:00 GMT", "Content-Length": str(len(body))})
+        return server.CachedGZip(request), headers
+
+    (a, a_headers), (b, b_headers) = answer(), answer()
+    half = len(body) // 2
+    parts_a = [a.transform_first_chunk(200, a_headers, body[:half], False)[2]]
+    parts_b = [b.transform_first_chunk(200, b_headers, body[:half], False)[2]]
+    parts_a.append(a.transform_chunk(body[half:], True))
+    parts_b.append(b.transform_chunk(body[half:], True))
+    assert gzip.decompress(b"".join(parts_a)) == gzip.decompress(b"".join(parts_b)) == body
+    kept = server.CachedGZip._cache
+    assert sum(key[0] == "/static/other.js" for key in kept) == 1
+    assert server.CachedGZip._cached_bytes == sum(map(len, kept.values()))  # counted once
 
 
 def test_pages_and_large_files_are_not_kept(tmp_path, monkeypatch):
