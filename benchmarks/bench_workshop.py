@@ -38,6 +38,7 @@ import asyncio
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import statistics
@@ -148,6 +149,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         self.log.close()
+        shutil.rmtree(self.home, ignore_errors=True)  # the werkmap made for this run
 
 
 def _server_cpu(server: Server) -> float:
