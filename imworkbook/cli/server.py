@@ -34,8 +34,8 @@ import asyncio
 import functools
 import sys
 import weakref
-from collections.abc import Awaitable
 from collections import OrderedDict
+from collections.abc import Awaitable
 from datetime import timedelta
 
 import jinja2
@@ -216,8 +216,9 @@ class CachedGZip(GZipContentEncoding):
 
     Only a complete ``200`` answer to a ``GET`` of a path under ``/static/`` with an ``Etag`` is kept, under its
     address, ``Etag``, ``Last-Modified`` and length, so a file that changes on disk is compressed again (tornado
-    keeps a static file's ``Etag`` for the life of the server; its modification time is read for every request). At most :attr:`MAX_FILE` per file and :attr:`MAX_TOTAL` in all (the oldest go first).
-    A browser that does not ask for gzip gets the file as it is, as before.
+    keeps a static file's ``Etag`` for the life of the server; its modification time is read for every request).
+    At most :attr:`MAX_FILE` per file and :attr:`MAX_TOTAL` in all (the oldest go first). A browser that does not
+    ask for gzip gets the file as it is, as before.
     """
 
     MAX_FILE = 8 * 2**20
@@ -230,7 +231,8 @@ class CachedGZip(GZipContentEncoding):
         self._static = request.method == "GET" and "/static/" in request.path
         self.request_uri = request.uri
         self._key: tuple[str, ...] | None = None
-        self._parts: list[bytes] | None = None
+        self._parts: list[bytes] | None = None  # the compressed answer so far, while it may be kept
+        self._size = 0
         self._served_from_cache = False
 
     def transform_first_chunk(self, status_code, headers, chunk, finishing):
@@ -248,8 +250,8 @@ class CachedGZip(GZipContentEncoding):
             self._key = key
         status_code, headers, chunk = super().transform_first_chunk(status_code, headers, chunk, finishing)
         if self._key is not None and self._gzipping:
-            self._parts = [chunk]
-            self._keep(finishing)
+            self._parts = []
+            self._keep(chunk, finishing)
         return status_code, headers, chunk
 
     def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
@@ -257,20 +259,20 @@ class CachedGZip(GZipContentEncoding):
             return b""  # the handler still reads its file; the compressed copy went out whole
         chunk = super().transform_chunk(chunk, finishing)
         if self._parts is not None:
-            self._parts.append(chunk)
-            self._keep(finishing)
+            self._keep(chunk, finishing)
         return chunk
 
-    def _keep(self, finishing: bool) -> None:
-        size = sum(map(len, self._parts))
-        if size > self.MAX_FILE:
+    def _keep(self, part: bytes, finishing: bool) -> None:
+        self._parts.append(part)
+        self._size += len(part)
+        if self._size > self.MAX_FILE:
             self._parts = None
         elif finishing:
             cls = type(self)
             replaced = cls._cache.pop(self._key, None)  # two participants compressed it at the same moment
             cls._cached_bytes -= len(replaced) if replaced is not None else 0
             cls._cache[self._key] = b"".join(self._parts)
-            cls._cached_bytes += size
+            cls._cached_bytes += self._size
             while cls._cached_bytes > self.MAX_TOTAL and cls._cache:
                 cls._cached_bytes -= len(cls._cache.popitem(last=False)[1])
             self._parts = None
@@ -282,12 +284,13 @@ class AppServer(Voila):
     name = "imworkbook-server"
 
     def init_settings(self):
-        """Compressed responses (gzip): a first page is ± 3 MB of JavaScript (Voila's and the app's plotly.js),
-        ± 0,9 MB compressed; that counts when a room of laptops opens it over one wifi at the same moment.
-        (Voila's own ``tornado_settings`` come after the application is made, too late for this setting.)"""
+        """Compressed responses (gzip, :class:`CachedGZip`): a first page is ± 6 MB (Voila's JavaScript, styles and
+        the app's plotly.js), ± 1,8 MB compressed; that counts when a room of laptops opens it over one wifi at the
+        same moment. ``transforms`` is the argument of ``tornado.web.Application`` that Voila passes these settings
+        to; given, it replaces tornado's own gzip (``compress_response``). (Voila's own ``tornado_settings`` come
+        after the application is made, too late for this.)"""
         settings = super().init_settings()
-        settings["compress_response"] = True
-        settings["transforms"] = [CachedGZip]  # tornado.web.Application(transforms=…): instead of plain gzip
+        settings["transforms"] = [CachedGZip]
         return settings
 
     def init_handlers(self):
