@@ -63,8 +63,10 @@ def _chosen_language() -> str:
     return language()
 
 
-#: The pool's replacement kernels that are still waiting out their delay, each with the event that wakes it.
-_WAITING_REFILLS: "weakref.WeakKeyDictionary[asyncio.Task, asyncio.Event]" = weakref.WeakKeyDictionary()
+#: A wake-up call per replacement kernel of the pool: an event, made by whichever comes first, the replacement
+#: starting its wait or a page asking for it (Voila's task may not have taken its first step yet when the next
+#: page asks); None once its wait is over.
+_WAKE_CALLS: "weakref.WeakKeyDictionary[asyncio.Task, asyncio.Event | None]" = weakref.WeakKeyDictionary()
 
 
 async def refill_after(delay: float, start: Awaitable):
@@ -77,8 +79,7 @@ async def refill_after(delay: float, start: Awaitable):
     as soon as a page asks for it.
     """
     task = asyncio.current_task()
-    wake = asyncio.Event()
-    _WAITING_REFILLS[task] = wake
+    wake = _WAKE_CALLS.get(task) or _WAKE_CALLS.setdefault(task, asyncio.Event())
     try:
         await asyncio.wait_for(wake.wait(), delay)
     except asyncio.TimeoutError:
@@ -87,18 +88,17 @@ async def refill_after(delay: float, start: Awaitable):
         getattr(start, "close", lambda: None)()
         raise
     finally:
-        _WAITING_REFILLS.pop(task, None)
+        _WAKE_CALLS[task] = None
     return await start
 
 
 def wake_next_in_pool(kernel_manager, notebook: str | None) -> bool:
     """Start the replacement kernel that Voila will give the page now asking for ``notebook``, if it is still
-    waiting out its delay. True when one was woken."""
+    waiting out its delay or has not begun to. True when one was woken."""
     pool = (getattr(kernel_manager, "_pools", None) or {}).get(notebook) or ()
-    wake = _WAITING_REFILLS.get(pool[0]) if pool else None
-    if wake is None:
+    if not pool or pool[0].done() or (pool[0] in _WAKE_CALLS and _WAKE_CALLS[pool[0]] is None):
         return False
-    wake.set()
+    _WAKE_CALLS.setdefault(pool[0], asyncio.Event()).set()
     return True
 
 
