@@ -35,6 +35,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
+import http.cookiejar
+import json
 import os
 import re
 import shlex
@@ -48,7 +51,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psutil
 
@@ -185,7 +190,7 @@ async def _open(browser, url: str, marks: dict | None = None,
     context = await browser.new_context(viewport={"width": 1366, "height": 900}, locale="nl-NL")
     page = await context.new_page()
     if files is not None:
-        origin = url.split("/voila/")[0]
+        origin = _origin(url)
         page.on("request", lambda r: files.append(r.url[len(origin):]) if r.url.startswith(origin) and
                 "/api/" not in r.url and r.url != url else None)
     if marks is not None:
@@ -212,12 +217,22 @@ async def _close(context) -> None:
     await context.close()
 
 
+_KERNEL_ID = re.compile(rb'"kernelId":\s*"([0-9a-f-]+)"')  # in the page's jupyter-config-data
+
+
+def _page_kernel(body: bytes) -> str | None:
+    """The id of the kernel a page's HTML was made with, or None."""
+    found = _KERNEL_ID.search(body)
+    return found.group(1).decode() if found else None
+
+
+def _origin(url: str) -> str:
+    return url.split("/voila/")[0]
+
+
 def _fetch(url: str) -> float | None:
     """The page's HTML as a browser gets it, timed; then the page is left as a closed tab leaves it (the shutdown
     request with its ``_xsrf`` cookie), so its kernel does not linger into the next measurement."""
-    import http.cookiejar
-    from urllib.parse import urlencode
-
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     start = time.perf_counter()
@@ -229,12 +244,11 @@ def _fetch(url: str) -> float | None:
     seconds = time.perf_counter() - start
     # complete (our template's footer) and with the app's widget in it (not a page without its output)
     complete = b"imw-closed" in body and b"application/vnd.jupyter.widget-view+json" in body
-    kernel = re.search(rb'"kernelId":\s*"([0-9a-f-]+)"', body)
+    kernel = _page_kernel(body)
     if kernel:
         xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
-        base = url.split("/voila/")[0]
         try:
-            opener.open(f"{base}/voila/api/shutdown/{kernel.group(1).decode()}",
+            opener.open(f"{_origin(url)}/voila/api/shutdown/{kernel}",
                         data=urlencode({"_xsrf": xsrf}).encode(), timeout=30).close()
         except OSError:
             pass
@@ -262,6 +276,7 @@ class Laptop:
         self.http = AsyncHTTPClient(force_instance=True, max_clients=6)
         self.cookies: dict[str, str] = {}
         self.kernel: str | None = None
+        self.session = uuid.uuid4().hex
         self.ws = None
 
     def _headers(self) -> dict[str, str]:
@@ -276,9 +291,6 @@ class Laptop:
         return response
 
     def _send(self, channel: str, msg_type: str, content: dict, metadata: dict | None = None) -> None:
-        import json
-        import uuid
-
         from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
         header = {"msg_id": uuid.uuid4().hex, "username": "", "session": self.session, "msg_type": msg_type,
@@ -287,8 +299,6 @@ class Laptop:
         self.ws.write_message(serialize_msg_to_ws_v1(parts, channel), binary=True)
 
     async def _until(self, channel: str, msg_type: str, method: str | None = None) -> None:
-        import json
-
         from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
 
         while True:
@@ -302,9 +312,6 @@ class Laptop:
                 return
 
     async def open(self, path: str) -> float | None:
-        import gzip
-        import uuid
-
         from tornado.httpclient import HTTPRequest
         from tornado.websocket import websocket_connect
 
@@ -314,13 +321,11 @@ class Laptop:
             body = page.body
             if page.headers.get("Content-Encoding") == "gzip":
                 body = gzip.decompress(body)
-            found = re.search(rb'"kernelId":\s*"([0-9a-f-]+)"', body)
-            if not found or b"application/vnd.jupyter.widget-view+json" not in body:
+            self.kernel = _page_kernel(body)
+            if not self.kernel or b"application/vnd.jupyter.widget-view+json" not in body:
                 raise ValueError("page without its kernel or its widget")
-            self.kernel = found.group(1).decode()
             await asyncio.gather(*(self._get(self.base + f) for f in self.files))
             await self._get(f"{self.base}/api/kernels/{self.kernel}")
-            self.session = uuid.uuid4().hex
             ws_base = self.base.replace("http", "ws", 1)
             request = HTTPRequest(f"{ws_base}/api/kernels/{self.kernel}/channels?session_id={self.session}",
                                   headers=self._headers(), request_timeout=READY_TIMEOUT_MS / 1000)
@@ -340,8 +345,6 @@ class Laptop:
             return None
 
     async def leave(self) -> None:
-        from urllib.parse import urlencode
-
         if self.ws is not None:
             self.ws.close()
         if self.kernel is not None:
